@@ -1,0 +1,1 @@
+"""gcmod policy pack: rules importable without starting the pack."""

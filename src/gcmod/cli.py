@@ -1,0 +1,127 @@
+"""The ``gcmod`` command.
+
+Keep imports here light: ``gcmod --help`` must not import pulumi or
+pulumi_aws. Each command imports what it needs when it runs.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from gcmod import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn gcmod's own errors into a message and an exit code, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from gcmod.config import ConfigError
+        from gcmod.synth import SynthError
+
+        try:
+            return fn(*args, **kwargs)
+        except ConfigError as exc:
+            _fail(str(exc), EXIT_USAGE)
+        except SynthError as exc:
+            _fail(f"synth エラー / synth failed: {exc}", EXIT_FINDINGS)
+
+    return wrapper
+
+
+stack_argument = click.argument("stack", required=False, metavar="[STACK]")
+stacks_dir_option = click.option(
+    "--stacks-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder with Pulumi.<stack>.yaml files. Default: stackConfigDir of the gcmod "
+    "project in the current folder, else gcmod's built-in samples.",
+)
+
+STACK_HELP = (
+    "STACK is a stack name (default: saas-prod) or a path to a Pulumi.<stack>.yaml file."
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="gcmod")
+def main() -> None:
+    """gcmod: Government Cloud modernisation toolkit / ガバメントクラウド最適化ツール.
+
+    Builds the optimised architecture (Fargate, Aurora Serverless v2, managed
+    backup and logging, scheduled shutdown, backup-only DR) from a typed stack
+    config, and inspects it offline: no Pulumi CLI, no cloud credentials.
+    """
+
+
+@main.command()
+@stack_argument
+@stacks_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Print the resource graph as JSON.")
+@handle_errors
+def synth(stack: str | None, stacks_dir: Path | None, as_json: bool) -> None:
+    """Synthesize a stack offline and print its resource graph.
+
+    リソースグラフをオフラインで生成します (Pulumi CLI・認証情報不要).
+
+    \b
+    STACK is a stack name (default: saas-prod) or a path to a Pulumi.<stack>.yaml.
+    The JSON form is documented in docs/graph.md (schemaVersion 1).
+    Exit codes: 0 done, 1 synth failed, 2 bad stack or config.
+    """
+    from gcmod.graph import short_type
+    from gcmod.program import synth_stack
+    from gcmod.stackfiles import resolve
+    from gcmod.textable import render
+
+    ref = resolve(stack, stacks_dir)
+    cfg, graph = synth_stack(ref)
+    if as_json:
+        click.echo(graph.dumps(indent=2))
+        return
+    names = {r.urn: r.name for r in graph}
+    rows = [
+        (
+            i + 1,
+            short_type(r.type),
+            r.name,
+            r.region or "-",
+            names.get(r.parent or "", "-"),
+            len(r.dependencies),
+        )
+        for i, r in enumerate(graph)
+    ]
+    click.echo(render(["#", "TYPE", "NAME", "REGION", "PARENT", "DEPS"], rows, right=(0, 5)))
+    custom = len(graph.custom_resources)
+    regions = sorted({r.region for r in graph if r.region})
+    click.echo(
+        f"\nstack {ref.name} ({cfg.environment}, {cfg.business.ja} / {cfg.business.en}, "
+        f"{len(cfg.tenants)} tenant(s)): {len(graph)} resources, {custom} cloud resources, "
+        f"regions {', '.join(regions)}  [{ref.path}]"
+    )
+
+
+def _json_default(o: Any) -> Any:
+    return str(o)
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

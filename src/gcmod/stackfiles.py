@@ -1,0 +1,83 @@
+"""Finding stack files: a path, a stack of the project in the current
+directory, or one of gcmod's built-in samples."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from gcmod.config import ConfigError
+
+#: The sample the README's main command uses.
+DEFAULT_STACK = "saas-prod"
+_PREFIX, _SUFFIX = "Pulumi.", ".yaml"
+
+
+@dataclass(frozen=True)
+class StackRef:
+    """A stack name and the file that configures it."""
+
+    name: str
+    path: Path
+
+
+def samples_dir() -> Path:
+    """The built-in sample stacks shipped with gcmod (``stacks/`` in the repo)."""
+    return Path(str(resources.files("gcmod.stacks")))
+
+
+def project_stacks_dir(cwd: Path) -> Path | None:
+    """``stackConfigDir`` of a gcmod Pulumi project in ``cwd``, if there is one."""
+    project = cwd / "Pulumi.yaml"
+    if not project.is_file():
+        return None
+    try:
+        doc = yaml.safe_load(project.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return None
+    if not isinstance(doc, dict) or doc.get("name") != "gcmod":
+        return None
+    return cwd / str(doc.get("stackConfigDir") or ".")
+
+
+def list_stacks(directory: Path) -> list[str]:
+    return sorted(
+        p.name[len(_PREFIX) : -len(_SUFFIX)]
+        for p in directory.glob(f"{_PREFIX}*{_SUFFIX}")
+        if p.is_file()
+    )
+
+
+def default_dir(cwd: Path | None = None) -> Path:
+    return project_stacks_dir(cwd or Path.cwd()) or samples_dir()
+
+
+def resolve(stack: str | None, directory: Path | None = None) -> StackRef:
+    """Resolve a STACK argument: a file path, or a name in ``directory``
+    (default: the gcmod project in the current directory, else the samples)."""
+    if stack and (stack.endswith(_SUFFIX) or "/" in stack):
+        path = Path(stack)
+        name = path.name
+        if name.startswith(_PREFIX) and name.endswith(_SUFFIX):
+            name = name[len(_PREFIX) : -len(_SUFFIX)]
+        else:
+            name = path.stem
+        if not path.is_file():
+            raise ConfigError(str(path), ["file not found"])
+        return StackRef(name, path)
+    directory = directory or default_dir()
+    name = stack or DEFAULT_STACK
+    path = directory / f"{_PREFIX}{name}{_SUFFIX}"
+    if not path.is_file():
+        known = list_stacks(directory)
+        raise ConfigError(
+            str(path),
+            [
+                f"no stack named {name!r} in {directory}; available: "
+                + (", ".join(known) if known else "none")
+            ],
+        )
+    return StackRef(name, path)

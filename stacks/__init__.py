@@ -1,0 +1,1 @@
+"""Built-in sample stacks and the Pulumi program entry point (``__main__``)."""

@@ -1,0 +1,108 @@
+"""The offline synth harness: graph shape, engine-like semantics, loud failures."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pulumi
+import pulumi_aws as aws
+import pytest
+
+from gcmod.graph import UNKNOWN, ResourceGraph
+from gcmod.synth import SynthError, run_program
+
+
+class _Pair(pulumi.ComponentResource):
+    def __init__(self, name: str) -> None:
+        super().__init__("gcmod:test:Pair", name, None, None)
+        child = pulumi.ResourceOptions(parent=self)
+        self.vpc = aws.ec2.Vpc(f"{name}-vpc", cidr_block="10.1.0.0/16", opts=child)
+        self.subnet = aws.ec2.Subnet(
+            f"{name}-subnet", vpc_id=self.vpc.id, cidr_block="10.1.0.0/24", opts=child
+        )
+        osaka = aws.Provider(f"{name}-osaka", region="ap-northeast-3", opts=child)
+        self.vault = aws.backup.Vault(
+            f"{name}-vault", opts=pulumi.ResourceOptions(parent=self, provider=osaka)
+        )
+        self.register_outputs({"vpc": self.vpc.id})
+
+
+def _pair() -> None:
+    _Pair("p")
+
+
+def test_graph_records_parent_dependencies_provider_and_region() -> None:
+    g = run_program(_pair, project="gcmod", stack="t", region="ap-northeast-1")
+    comp = g.named("p")
+    assert comp.custom is False and comp.parent is None
+    vpc, subnet, vault = g.named("p-vpc"), g.named("p-subnet"), g.named("p-vault")
+    assert vpc.parent == comp.urn and subnet.parent == comp.urn
+    assert subnet.dependencies == (vpc.urn,)
+    assert subnet.property_dependencies["vpcId"] == (vpc.urn,)
+    assert vpc.region == "ap-northeast-1"
+    assert vault.region == "ap-northeast-3"
+    assert vault.provider == g.named("p-osaka").urn
+    assert vpc.provider is None
+
+
+def test_provider_computed_values_are_unknown_as_in_preview() -> None:
+    g = run_program(_pair, project="gcmod", stack="t", region="ap-northeast-1")
+    assert g.named("p-subnet").inputs["vpcId"] == UNKNOWN
+    assert g.named("p-subnet").inputs["cidrBlock"] == "10.1.0.0/24"
+
+
+def test_json_round_trip_is_stable() -> None:
+    g = run_program(_pair, project="gcmod", stack="t", region="ap-northeast-1")
+    data = json.loads(g.dumps())
+    assert data["schemaVersion"] == 1
+    assert set(data["resources"][0]) == {
+        "urn", "type", "name", "custom", "inputs", "parent", "dependencies",
+        "propertyDependencies", "provider", "region",
+    }  # fmt: skip
+    assert ResourceGraph.from_json(data) == g
+
+
+def test_program_error_is_reported_not_raised_raw() -> None:
+    def broken() -> None:
+        aws.ec2.Vpc("v", cidr_block="10.0.0.0/16")
+        raise RuntimeError("boom")
+
+    with pytest.raises(SynthError, match="the program failed: RuntimeError: boom"):
+        run_program(broken, project="gcmod", stack="t", region="ap-northeast-1")
+
+
+def test_unanswerable_data_source_names_itself() -> None:
+    def uses_ami() -> None:
+        aws.ec2.get_ami(most_recent=True, owners=["amazon"])
+
+    with pytest.raises(SynthError, match=r"data source aws:ec2/getAmi:getAmi cannot be answered"):
+        run_program(uses_ami, project="gcmod", stack="t", region="ap-northeast-1")
+
+
+def test_empty_program_fails_loudly() -> None:
+    with pytest.raises(SynthError, match="registered no resources"):
+        run_program(lambda: None, project="gcmod", stack="t", region="ap-northeast-1")
+
+
+def test_mocks_answer_availability_zones_per_region() -> None:
+    seen: dict[str, list[str]] = {}
+
+    def prog() -> None:
+        seen["names"] = aws.get_availability_zones(state="available").names
+        aws.ec2.Vpc("v", cidr_block="10.0.0.0/16")
+
+    run_program(prog, project="gcmod", stack="t", region="ap-northeast-1")
+    assert seen["names"] == ["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"]
+
+
+def test_synth_needs_no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_a, **_k):
+        raise OSError("network disabled by test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    g = run_program(_pair, project="gcmod", stack="t", region="ap-northeast-1")
+    assert len(g.custom_resources) == 3
