@@ -14,9 +14,7 @@ from gcmod.program import build
 
 _stack = pulumi.get_stack()
 try:
-    _cfg = from_engine_config(
-        {**get_config_env(), **CONFIG.get()}, f"stacks/Pulumi.{_stack}.yaml"
-    )
+    _cfg = from_engine_config({**get_config_env(), **CONFIG.get()}, f"stacks/Pulumi.{_stack}.yaml")
 except ConfigError as exc:
     pulumi.log.error(str(exc))
     sys.exit(2)

@@ -52,9 +52,7 @@ stacks_dir_option = click.option(
     "project in the current folder, else gcmod's built-in samples.",
 )
 
-STACK_HELP = (
-    "STACK is a stack name (default: saas-prod) or a path to a Pulumi.<stack>.yaml file."
-)
+STACK_HELP = "STACK is a stack name (default: saas-prod) or a path to a Pulumi.<stack>.yaml file."
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

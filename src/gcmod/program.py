@@ -41,7 +41,9 @@ def synth_config(
     )
 
 
-def synth_stack(ref: StackRef, horizon_start: dt.date | None = None) -> tuple[StackConfig, ResourceGraph]:
+def synth_stack(
+    ref: StackRef, horizon_start: dt.date | None = None
+) -> tuple[StackConfig, ResourceGraph]:
     """Validate a stack file (before anything is registered), then synthesize it."""
     cfg = load_stack_file(ref.path)
     return cfg, synth_config(cfg, ref.name, horizon_start)

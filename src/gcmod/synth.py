@@ -166,7 +166,7 @@ def _make_monitor(recorder: _Recorder):
     class RecordingMonitor(MockMonitor):
         """The SDK's mock monitor, keeping the whole registration request."""
 
-        def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
+        def RegisterResource(self, request):
             resp = super().RegisterResource(request)
             if request.type == "pulumi:pulumi:Stack":
                 recorder.stack_urn = resp.urn
