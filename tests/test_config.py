@@ -326,3 +326,28 @@ def test_fargate_pairs_accepted_exactly_when_offered(cpu: int, memory: int) -> N
     else:
         with pytest.raises(ConfigError):
             parse_config(raw, "x")
+
+
+def test_configuration_reference_is_generated_from_the_schema() -> None:
+    from gcmod.configdoc import render_markdown
+
+    path = Path(__file__).resolve().parent.parent / "docs" / "configuration.md"
+    assert path.read_text(encoding="utf-8") == render_markdown(), (
+        "docs/configuration.md is stale: run python scripts/gen_docs.py"
+    )
+    text = render_markdown()
+    # every field of every section appears with its default
+    assert "| `gcmod:service.cpu` | int | 512" in text
+    assert "| `gcmod:dr.region` | str | ap-northeast-3 (Osaka) |" in text
+
+
+def test_peaks_conflict_with_a_shutdown_schedule() -> None:
+    peak = {"name": "m", "start": "cron(0 8 25 * ? *)", "end": "cron(0 0 1 * ? *)",
+            "minTasks": 2, "maxTasks": 3}  # fmt: skip
+    found = problems(cfg_with(gcmod__environment="staging", gcmod__service={"peaks": [peak]}))
+    assert found[0].startswith("gcmod:schedule: service.peaks and a shutdown schedule conflict")
+    # production without opt-in: fine
+    cfg = parse_config(
+        cfg_with(gcmod__environment="production", gcmod__service={"peaks": [peak]}), "x"
+    )
+    assert cfg.service.peaks[0].name == "m"

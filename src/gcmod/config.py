@@ -58,6 +58,7 @@ class _Model(BaseModel):
         alias_generator=to_camel,
         populate_by_name=True,
         str_strip_whitespace=True,
+        use_attribute_docstrings=True,
     )
 
 
@@ -144,9 +145,10 @@ class Peak(_Model):
 class ServiceConfig(_Model):
     """The stateless container service (ECS on Fargate)."""
 
-    image: str = "public.ecr.aws/docker/library/nginx:stable"
-    """Container image. @default a public nginx image, a placeholder for the
-    vendor's standard-compliant application image."""
+    image: str = "public.ecr.aws/nginx/nginx-unprivileged:stable"
+    """Container image. @default NGINX's unprivileged image from ECR Public (listens
+    on 8080, writes only to /tmp), a placeholder for the vendor's
+    standard-compliant application image."""
     cpu: int = 512
     """Fargate CPU units per task. @default 512 (0.5 vCPU): size from measured
     utilisation, not from the on-premises server (guide lever 1)."""
@@ -154,11 +156,13 @@ class ServiceConfig(_Model):
     """Fargate memory (MiB) per task; must be a size Fargate offers for ``cpu``.
     @default 1024"""
     architecture: Literal["ARM64", "X86_64"] = "ARM64"
-    """CPU architecture. @default ARM64 (Graviton, about 20% cheaper per vCPU-hour)."""
+    """CPU architecture. @default ARM64 (Graviton: a lower price per vCPU-hour and
+    GB-hour than X86_64 on the AWS Fargate pricing page, checked 2026-11)."""
     container_port: Annotated[int, Field(ge=1, le=65535)] = 8080
     """Port the container listens on. @default 8080"""
-    health_check_path: Annotated[str, Field(pattern=r"^/\S*$")] = "/health"
-    """HTTP path the load balancer checks. @default /health"""
+    health_check_path: Annotated[str, Field(pattern=r"^/\S*$")] = "/"
+    """HTTP path the load balancer checks. @default / (the placeholder image's
+    page; point it at the application's health endpoint)"""
     min_tasks: Annotated[int, Field(ge=0, le=1000)] = 1
     """Autoscaling minimum outside peaks. @default 1"""
     max_tasks: Annotated[int, Field(ge=1, le=1000)] = 4
@@ -458,12 +462,19 @@ class StackConfig(_Model):
     tenants: tuple[Tenant, ...]
     """Municipalities served by this one environment. Required."""
     service: ServiceConfig = ServiceConfig()
+    """The stateless container service (see ``service.*``)."""
     database: DatabaseConfig = DatabaseConfig()
-    schedule: ScheduleConfig = ScheduleConfig()
+    """The managed database (see ``database.*``)."""
+    schedule: ScheduleConfig = Field(default_factory=ScheduleConfig, validate_default=True)
+    """Scheduled shutdown (see ``schedule.*``)."""
     logging: LoggingConfig = LoggingConfig()
+    """Managed logging (see ``logging.*``)."""
     backup: BackupConfig = BackupConfig()
+    """Managed backup (see ``backup.*``)."""
     dr: DrConfig = Field(default_factory=DrConfig, validate_default=True)
+    """Backup-only disaster recovery (see ``dr.*``)."""
     network: NetworkConfig = NetworkConfig()
+    """The VPC (see ``network.*``)."""
     tags: dict[str, str] = Field(default_factory=dict)
     """Extra tags on every taggable resource. @default none"""
 
@@ -481,6 +492,19 @@ class StackConfig(_Model):
         duph = sorted({h for h in hosts if hosts.count(h) > 1})
         if duph:
             raise ValueError(f"duplicate host name(s) {', '.join(duph)}")
+        return v
+
+    @field_validator("schedule")
+    @classmethod
+    def _peaks_vs_shutdown(cls, v: ScheduleConfig, info: ValidationInfo) -> ScheduleConfig:
+        service, env = info.data.get("service"), info.data.get("environment")
+        enabled = v.enabled if v.enabled is not None else env != "production"
+        if enabled and service is not None and service.peaks:
+            raise ValueError(
+                "service.peaks and a shutdown schedule conflict: a peak's scheduled scaling "
+                "would start a stopped service on a closed day; drop the peaks or set "
+                "schedule.enabled: false"
+            )
         return v
 
     @field_validator("dr")

@@ -203,6 +203,22 @@ def _make_monitor(recorder: _Recorder):
     return RecordingMonitor
 
 
+def _close_event_loop() -> None:
+    """Join the mock monitor's worker threads (each holds an event loop of its
+    own) and close the loop, so nothing is torn down noisily at exit."""
+    import asyncio
+
+    try:
+        loop = asyncio.get_event_loop()
+    except RuntimeError:
+        return
+    if loop.is_running():
+        return
+    loop.run_until_complete(loop.shutdown_default_executor())
+    loop.close()
+    asyncio.set_event_loop(asyncio.new_event_loop())
+
+
 def run_program(
     program: Callable[[], None],
     *,
@@ -249,6 +265,7 @@ def run_program(
         raise SynthError(f"the program failed: {type(exc).__name__}: {exc}") from exc
     finally:
         settings.ROOT.set(None)
+        _close_event_loop()
     if not recorder.nodes:
         raise SynthError(
             "the program registered no resources: is the mock runtime in effect, "

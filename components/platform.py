@@ -1,0 +1,236 @@
+"""GovCloudPlatform: one shared environment for many municipalities.
+
+The composite the stack program builds from a :class:`~gcmod.config.StackConfig`:
+a network, managed logging, one database and one container service shared by
+every tenant, host-based routing per tenant on the shared load balancer, a
+tenant dimension for logs and metrics, managed backup with backup-only DR to
+Osaka, and (outside production by default) scheduled shutdown.
+
+Tenancy rules:
+- No per-tenant cluster, database or load balancer: tenants share them.
+- Each tenant owns only its listener rule and its metric filter, tagged with
+  its code, whose names and listener priorities derive from the tenant's
+  local government code, so adding a tenant adds that tenant's resources and
+  changes nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from gcmod.components.backup import ManagedBackup, ManagedBackupArgs
+from gcmod.components.database import Database, DatabaseArgs
+from gcmod.components.logs import ManagedLogging, ManagedLoggingArgs
+from gcmod.components.network import Network, NetworkArgs
+from gcmod.components.service import StatelessService, StatelessServiceArgs
+from gcmod.components.shutdown import (
+    AuroraClusterTarget,
+    EcsServiceTarget,
+    ScheduledShutdown,
+    ScheduledShutdownArgs,
+    schedule_tag,
+)
+from gcmod.components.tags import cost_tags, with_tenant
+from gcmod.config import StackConfig, Tenant
+
+#: Tag that puts a stateful store under the managed backup plan.
+BACKUP_TAG = ("gcmod:backup", "daily")
+#: JSON field naming the tenant in the application's structured log lines. An ALB
+#: cannot add headers, so the application maps the Host header to the tenant
+#: (``GCMOD_TENANT_HOSTS`` lists host=code pairs) and logs it in this field.
+TENANT_LOG_FIELD = "tenant"
+#: Log class whose structured lines carry the tenant field for the metric filter.
+APPLICATION_LOG_CLASS = "application"
+
+
+def tenant_priority(tenant: Tenant) -> int:
+    """Listener-rule priority for a tenant, stable under additions: the first
+    five digits of its local government code (prefecture + municipality),
+    1000–47999, unique per municipality and inside the ALB's 1–50000 range."""
+    return int(tenant.code[:5])
+
+
+@dataclass(frozen=True)
+class PlatformArgs:
+    """Inputs of :class:`GovCloudPlatform`."""
+
+    config: StackConfig
+    """The validated stack configuration. Required."""
+    stack: str
+    """Stack name, used in log group names. Required."""
+    horizon_start: dt.date | None = None
+    """First day of the shutdown schedules' horizon. @default
+    ``config.schedule.horizonStart``, else the current month (Asia/Tokyo)."""
+
+
+class GovCloudPlatform(pulumi.ComponentResource):
+    """One multi-tenant Government Cloud environment (token ``gcmod:platform:GovCloudPlatform``)."""
+
+    def __init__(
+        self, name: str, args: PlatformArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("gcmod:platform:GovCloudPlatform", name, None, opts)
+        cfg = args.config
+        child = pulumi.ResourceOptions(parent=self)
+        base = cost_tags(cfg.system, cfg.environment, extra=cfg.tags)
+        sched = schedule_tag(f"{name}-shutdown") if cfg.schedule_enabled else {}
+
+        self.network = Network(
+            f"{name}-net", NetworkArgs(config=cfg.network, tags=base), opts=child
+        )
+        self.logging = ManagedLogging(
+            f"{name}-logs",
+            ManagedLoggingArgs(name_prefix=f"/gcmod/{args.stack}", config=cfg.logging, tags=base),
+            opts=child,
+        )
+        self.database = Database(
+            f"{name}-db",
+            DatabaseArgs(
+                vpc_id=self.network.vpc_id,
+                subnet_ids=self.network.private_subnet_ids,
+                availability_zones=self.network.availability_zones,
+                config=cfg.database,
+                deletion_protection=cfg.deletion_protection,
+                tags={**base, **sched, BACKUP_TAG[0]: BACKUP_TAG[1]},
+            ),
+            opts=child,
+        )
+        app_log = (
+            APPLICATION_LOG_CLASS
+            if APPLICATION_LOG_CLASS in cfg.logging.classes
+            else next(iter(cfg.logging.classes))
+        )
+        self.service = StatelessService(
+            f"{name}-app",
+            StatelessServiceArgs(
+                vpc_id=self.network.vpc_id,
+                vpc_cidr=cfg.network.cidr,
+                subnet_ids=self.network.private_subnet_ids,
+                log_group_name=self.logging.log_group_names[app_log],
+                config=cfg.service,
+                domain=cfg.domain,
+                environment={
+                    "DB_HOST": self.database.endpoint,
+                    "GCMOD_SYSTEM": cfg.system,
+                    "GCMOD_TENANT_HOSTS": ",".join(
+                        f"{cfg.tenant_host(t)}={t.code}" for t in cfg.tenants
+                    ),
+                },
+                secrets={"DB_CREDENTIALS": self.database.secret_arn},
+                tags={**base, **sched},
+                bounds_managed_by_schedule=cfg.schedule_enabled,
+            ),
+            opts=child,
+        )
+        self.database.allow_from("app", self.service.security_group_id)
+
+        # -- tenants: only routing and a metric filter each ---------------------
+        self.tenant_rules: dict[str, aws.lb.ListenerRule] = {}
+        for tenant in cfg.tenants:
+            self.tenant_rules[tenant.code] = aws.lb.ListenerRule(
+                f"{name}-tenant-{tenant.code}",
+                listener_arn=self.service.listener_arn,
+                priority=tenant_priority(tenant),
+                conditions=[
+                    aws.lb.ListenerRuleConditionArgs(
+                        host_header=aws.lb.ListenerRuleConditionHostHeaderArgs(
+                            values=[cfg.tenant_host(tenant)]
+                        )
+                    )
+                ],
+                actions=[
+                    aws.lb.ListenerRuleActionArgs(
+                        type="forward", target_group_arn=self.service.target_group_arn
+                    )
+                ],
+                tags=with_tenant(base, tenant.code),
+                opts=child,
+            )
+        # One metric filter extracts the tenant as a dimension for all tenants:
+        # per-tenant request counts without per-tenant resources.
+        self.tenant_metric = aws.cloudwatch.LogMetricFilter(
+            f"{name}-requests-by-tenant",
+            log_group_name=self.logging.log_group_names[app_log],
+            pattern=f'{{ $.{TENANT_LOG_FIELD} = "*" }}',
+            metric_transformation=aws.cloudwatch.LogMetricFilterMetricTransformationArgs(
+                name="Requests",
+                namespace=f"gcmod/{args.stack}",
+                value="1",
+                unit="Count",
+                dimensions={"Tenant": f"$.{TENANT_LOG_FIELD}"},
+            ),
+            opts=child,
+        )
+
+        # -- backup and backup-only DR ------------------------------------------
+        self.dr_provider = (
+            aws.Provider(f"{name}-dr", region=cfg.dr.region, opts=child)
+            if cfg.dr.copy_backups
+            else None
+        )
+        self.backup = ManagedBackup(
+            f"{name}-backup",
+            ManagedBackupArgs(
+                config=cfg.backup,
+                dr=cfg.dr,
+                dr_provider=self.dr_provider,
+                vault_lock=cfg.vault_lock,
+                restore_testing=cfg.restore_testing,
+                selection_tag=BACKUP_TAG,
+                tags=base,
+            ),
+            opts=child,
+        )
+
+        # -- scheduled shutdown ---------------------------------------------------
+        self.shutdown: ScheduledShutdown | None = None
+        if cfg.schedule_enabled:
+            self.shutdown = ScheduledShutdown(
+                f"{name}-shutdown",
+                ScheduledShutdownArgs(
+                    schedule=cfg.schedule,
+                    ecs_services=[
+                        EcsServiceTarget(
+                            name="app",
+                            cluster_name=self.service.cluster_name,
+                            service_name=self.service.service_name,
+                            min_tasks=cfg.service.min_tasks,
+                            max_tasks=cfg.service.max_tasks,
+                        )
+                    ],
+                    aurora_clusters=[
+                        AuroraClusterTarget(
+                            name="db",
+                            cluster_identifier=self.database.cluster_identifier,
+                            cluster_arn=self.database.cluster_arn,
+                        )
+                    ],
+                    horizon_start=args.horizon_start,
+                    tags=base,
+                ),
+                opts=child,
+            )
+
+        self.summary: dict[str, Any] = {
+            "system": cfg.system,
+            "environment": cfg.environment,
+            "tenants": {t.code: cfg.tenant_host(t) for t in cfg.tenants},
+            "region": cfg.region,
+            "drRegion": cfg.dr.region if cfg.dr.copy_backups else None,
+            "scheduleHorizonEnd": (
+                self.shutdown.horizon_end.isoformat() if self.shutdown else None
+            ),
+        }
+        self.register_outputs(
+            {
+                **self.summary,
+                "loadBalancerDnsName": self.service.load_balancer_dns_name,
+                "databaseEndpoint": self.database.endpoint,
+                "backupVaultArn": self.backup.vault_arn,
+            }
+        )

@@ -1,0 +1,36 @@
+"""Regenerate the generated reference docs under docs/.
+
+Usage: python scripts/gen_docs.py [--check]
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from gcmod.configdoc import render_markdown
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+GENERATED = {"configuration.md": render_markdown}
+
+
+def main(argv: list[str]) -> int:
+    check = "--check" in argv
+    stale = []
+    for name, render in GENERATED.items():
+        path = DOCS / name
+        text = render()
+        if check:
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                stale.append(name)
+        else:
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path}")
+    if stale:
+        print("stale generated docs: " + ", ".join(stale) + " (run python scripts/gen_docs.py)")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
