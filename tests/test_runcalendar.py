@@ -1,0 +1,91 @@
+"""The running calendar read back from synthesized shutdown schedules, and `gcmod calendar`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from gcmod.cli import main
+from gcmod.config import load_stack_file
+from gcmod.officecalendar import JST, is_office_day
+from gcmod.program import synth_config
+from gcmod.runcalendar import from_graph
+from gcmod.stackfiles import samples_dir
+
+
+@pytest.fixture(scope="module")
+def dev_calendar():
+    cfg = load_stack_file(samples_dir() / "Pulumi.saas-dev.yaml")
+    graph = synth_config(cfg, "saas-dev", horizon_start=dt.date(2026, 12, 1))
+    cal = from_graph(graph)
+    assert cal is not None
+    return cal
+
+
+def test_horizon_is_read_from_the_schedule_group(dev_calendar) -> None:
+    assert dev_calendar.horizon_start == dt.date(2026, 12, 1)
+    assert dev_calendar.horizon_end == dt.date(2027, 12, 1)
+    assert set(dev_calendar.targets) == {"app", "db"}
+
+
+def test_monthly_hours_count_office_days(dev_calendar) -> None:
+    app = dev_calendar.targets["app"].monthly_hours()
+    db = dev_calendar.targets["db"].monthly_hours()
+    # December 2026: 23 weekdays, minus 29-31 Dec (year-end) = 20 office days.
+    assert app["2026-12"] == 20 * 10.0
+    # The database runs 15 minutes longer at each end.
+    assert db["2026-12"] == 20 * 10.5
+    # January 2027: 21 weekdays minus 1 Jan (year-end) and 11 Jan (成人の日) = 19.
+    assert app["2027-01"] == 19 * 10.0
+    assert len(app) == 12
+
+
+def test_no_start_on_closed_days_and_db_starts_first(dev_calendar) -> None:
+    for target in dev_calendar.targets.values():
+        for ev in target.events:
+            if ev.kind == "start":
+                assert is_office_day(ev.at.date()), ev
+    app_starts = {
+        e.at.date(): e.at for e in dev_calendar.targets["app"].events if e.kind == "start"
+    }
+    db_starts = {e.at.date(): e.at for e in dev_calendar.targets["db"].events if e.kind == "start"}
+    assert app_starts.keys() == db_starts.keys()
+    assert all(db_starts[d] < app_starts[d] for d in app_starts)
+
+
+def test_next_events_are_ordered(dev_calendar) -> None:
+    after = dt.datetime(2026, 12, 28, 0, 0, tzinfo=JST)
+    evs = dev_calendar.next_events(after, 4)
+    assert [(e.at.strftime("%H:%M"), e.target, e.kind) for e in evs] == [
+        ("07:45", "db", "start"),
+        ("08:00", "app", "start"),
+        ("18:00", "app", "stop"),
+        ("18:15", "db", "stop"),
+    ]
+
+
+def test_production_has_no_calendar() -> None:
+    cfg = load_stack_file(samples_dir() / "Pulumi.town-prod.yaml")
+    assert from_graph(synth_config(cfg, "town-prod")) is None
+
+
+def test_calendar_command_json_and_table() -> None:
+    runner = CliRunner()
+    res = runner.invoke(main, ["calendar", "saas-dev", "--json", "-n", "6"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["scheduled"] is True and len(data["events"]) == 6
+    times = [e["at"] for e in data["events"]]
+    assert times == sorted(times)
+    assert set(data["monthlyHours"]) == {"app", "db"}
+
+    res = runner.invoke(main, ["calendar", "saas-prod"])
+    assert res.exit_code == 0
+    assert "runs 24/7" in res.output
+
+    res = runner.invoke(main, ["calendar", "saas-dev", "--from", "yesterday"])
+    assert res.exit_code == 2
+    assert "is not an ISO date" in res.output
