@@ -93,6 +93,9 @@ class DatabaseArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags on every taggable resource (use :func:`gcmod.components.tags.cost_tags`).
     @default none"""
+    cluster_tags: Mapping[str, str] = field(default_factory=dict)
+    """Extra tags on the cluster only: what selects it for AWS Backup (which backs
+    Aurora up per cluster) and names its shutdown schedule. @default none"""
 
 
 def _validate(name: str, args: DatabaseArgs) -> None:
@@ -193,7 +196,7 @@ class Database(pulumi.ComponentResource):
             deletion_protection=args.deletion_protection,
             skip_final_snapshot=skip_final,
             final_snapshot_identifier=None if skip_final else _identifier(name, "final"),
-            tags=tags,
+            tags={**tags, **args.cluster_tags},
             opts=child,
         )
 

@@ -96,7 +96,8 @@ class GovCloudPlatform(pulumi.ComponentResource):
                 availability_zones=self.network.availability_zones,
                 config=cfg.database,
                 deletion_protection=cfg.deletion_protection,
-                tags={**base, **sched, BACKUP_TAG[0]: BACKUP_TAG[1]},
+                tags=base,
+                cluster_tags={**sched, BACKUP_TAG[0]: BACKUP_TAG[1]},
             ),
             opts=child,
         )
@@ -169,7 +170,12 @@ class GovCloudPlatform(pulumi.ComponentResource):
 
         # -- backup and backup-only DR ------------------------------------------
         self.dr_provider = (
-            aws.Provider(f"{name}-dr", region=cfg.dr.region, opts=child)
+            aws.Provider(
+                f"{name}-dr",
+                region=cfg.dr.region,
+                profile=pulumi.Config("aws").get("profile"),
+                opts=child,
+            )
             if cfg.dr.copy_backups
             else None
         )

@@ -269,3 +269,25 @@ def test_allow_from_rejects_a_bad_name():
 )
 def test_parameter_group_family(version, family):
     assert parameter_group_family(version) == family
+
+
+def test_cluster_tags_go_on_the_cluster_only() -> None:
+    from gcmod.components.database import Database, DatabaseArgs
+    from gcmod.synth import run_program
+
+    def prog() -> None:
+        Database(
+            "db",
+            DatabaseArgs(
+                vpc_id="vpc-1",
+                subnet_ids=["subnet-a", "subnet-b"],
+                tags={"t": "1"},
+                cluster_tags={"gcmod:backup": "daily"},
+            ),
+        )
+
+    g = run_program(prog, project="gcmod", stack="test", region="ap-northeast-1")
+    (cluster,) = g.of_type("aws:rds/cluster:Cluster")
+    assert cluster.tags == {"t": "1", "gcmod:backup": "daily"}
+    others = [r for r in g.custom_resources if r.urn != cluster.urn and r.tags]
+    assert others and all("gcmod:backup" not in r.tags for r in others)
