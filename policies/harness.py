@@ -1,0 +1,319 @@
+"""Run the policy pack offline over a resource graph, the way the engine does.
+
+The engine sends the pack one ``AnalyzeRequest`` per resource and one
+``AnalyzeStackRequest`` for the whole stack, after a ``Configure`` with the
+pack config (defaults filled in from each policy's schema). This module builds
+the same protobuf requests from a :class:`~gcmod.graph.ResourceGraph` and hands
+them to the same analyzer servicer ``PolicyPack`` serves over gRPC, so inputs
+are wrapped as the engine wraps them (reading an unknown value raises),
+not-applicable is reported as the engine would, and a rule that passes here
+passes under ``pulumi preview``. The gRPC test sends these very requests to a
+running pack.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gcmod.graph import UNKNOWN, ResourceGraph, ResourceNode
+from gcmod.policies.model import Rule, Text, all_rules
+
+_ENGINE_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+_LEVELS = ("advisory", "mandatory", "disabled")
+
+
+class PolicyConfigError(Exception):
+    """A policy pack config that cannot be used. ``str()`` is the user message."""
+
+
+# ---------------------------------------------------------------------------
+# Pack config (the JSON file `pulumi preview --policy-pack-config` takes)
+# ---------------------------------------------------------------------------
+def load_pack_config(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PolicyConfigError(f"{path}: file not found") from None
+    except (OSError, json.JSONDecodeError) as exc:
+        raise PolicyConfigError(f"{path}: not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise PolicyConfigError(f"{path}: must be a JSON object keyed by policy id")
+    return data
+
+
+def normalize_pack_config(
+    config: Mapping[str, Any] | None, rules: list[Rule], source: str = "policy config"
+) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Per policy name: (enforcement level, properties with schema defaults filled
+    in), as the Pulumi CLI computes them before ``Configure``. Unknown policies,
+    levels and properties are errors."""
+    by_name = {r.policy_name: r for r in rules}
+    out = {
+        r.policy_name: (r.enforcement, {s.name: s.default for s in r.all_settings()})
+        for r in rules
+    }
+    problems: list[str] = []
+
+    def apply(name: str, value: Any) -> None:
+        r = by_name[name]
+        level, props = out[name]
+        if isinstance(value, str):
+            value = {"enforcementLevel": value}
+        if not isinstance(value, dict):
+            problems.append(f"{name}: must be an enforcement level or an object")
+            return
+        allowed = {s.name: s for s in r.all_settings()}
+        for key, v in value.items():
+            if key == "enforcementLevel":
+                if v not in _LEVELS:
+                    problems.append(f"{name}.enforcementLevel: {v!r} is not one of {_LEVELS}")
+                else:
+                    level = v
+            elif key in allowed:
+                props[key] = v
+            else:
+                problems.append(
+                    f"{name}.{key}: unknown setting; allowed: "
+                    + ", ".join(["enforcementLevel", *sorted(allowed)])
+                )
+        out[name] = (level, props)
+
+    for key, value in (config or {}).items():
+        if key == "all":
+            for name in by_name:
+                apply(name, value)
+    for key, value in (config or {}).items():
+        if key == "all":
+            continue
+        name = key.lower()
+        if name not in by_name:
+            problems.append(f"{key}: no such policy; see `gcmod rules`")
+            continue
+        apply(name, value)
+    if problems:
+        raise PolicyConfigError(f"{source}:\n" + "\n".join(f"  - {p}" for p in problems))
+    return out
+
+
+def configure_request(normalized: Mapping[str, tuple[str, dict[str, Any]]]):
+    from google.protobuf import struct_pb2
+    from pulumi.runtime.proto import analyzer_pb2 as pb
+
+    levels = {"advisory": pb.ADVISORY, "mandatory": pb.MANDATORY, "disabled": pb.DISABLED}
+    req = pb.ConfigureAnalyzerRequest()
+    for name, (level, props) in normalized.items():
+        s = struct_pb2.Struct()
+        s.update(props)
+        cfg = pb.PolicyConfig(enforcementLevel=levels[level], properties=s)
+        req.policyConfig[name].CopyFrom(cfg)
+    return req
+
+
+# ---------------------------------------------------------------------------
+# Requests from the graph
+# ---------------------------------------------------------------------------
+def _engine_value(value: Any) -> Any:
+    if isinstance(value, str) and value == UNKNOWN:
+        return _ENGINE_UNKNOWN
+    if isinstance(value, dict):
+        return {k: _engine_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_engine_value(v) for v in value]
+    return value
+
+
+def _struct(props: Mapping[str, Any]):
+    from google.protobuf import struct_pb2
+
+    s = struct_pb2.Struct()
+    s.update(_engine_value(dict(props)))
+    return s
+
+
+def _stack_urn(graph: ResourceGraph) -> str:
+    g = graph
+    return f"urn:pulumi:{g.stack}::{g.project}::pulumi:pulumi:Stack::{g.project}-{g.stack}"
+
+
+def _provider(graph: ResourceGraph, node: ResourceNode):
+    from pulumi.runtime.proto import analyzer_pb2 as pb
+
+    if node.provider and node.provider in graph.by_urn:
+        p = graph.by_urn[node.provider]
+        return pb.AnalyzerProviderResource(
+            type=p.type, properties=_struct(p.inputs), urn=p.urn, name=p.name
+        )
+    pkg = node.package
+    region = {"region": graph.region} if pkg == "aws" else {}
+    name = "default"
+    return pb.AnalyzerProviderResource(
+        type=f"pulumi:providers:{pkg}",
+        properties=_struct(region),
+        urn=f"urn:pulumi:{graph.stack}::{graph.project}::pulumi:providers:{pkg}::{name}",
+        name=name,
+    )
+
+
+def _options(graph: ResourceGraph, node: ResourceNode):
+    from pulumi.runtime.proto import analyzer_pb2 as pb
+
+    return pb.AnalyzerResourceOptions(parent=node.parent or _stack_urn(graph))
+
+
+def analyzed_nodes(graph: ResourceGraph) -> list[ResourceNode]:
+    """What the engine analyzes one by one: custom resources, not providers."""
+    return [r for r in graph.resources if r.custom and not r.type.startswith("pulumi:")]
+
+
+def analyze_requests(graph: ResourceGraph) -> list:
+    from pulumi.runtime.proto import analyzer_pb2 as pb
+
+    return [
+        pb.AnalyzeRequest(
+            type=n.type,
+            properties=_struct(n.inputs),
+            urn=n.urn,
+            name=n.name,
+            options=_options(graph, n),
+            provider=_provider(graph, n),
+        )
+        for n in analyzed_nodes(graph)
+    ]
+
+
+def analyze_stack_request(graph: ResourceGraph):
+    from pulumi.runtime.proto import analyzer_pb2 as pb
+
+    resources = []
+    for n in graph.resources:
+        resources.append(
+            pb.AnalyzerResource(
+                type=n.type,
+                properties=_struct(n.inputs),
+                urn=n.urn,
+                name=n.name,
+                options=_options(graph, n),
+                provider=_provider(graph, n),
+                parent=n.parent or "",
+                dependencies=list(n.dependencies),
+                propertyDependencies={
+                    k: pb.AnalyzerPropertyDependencies(urns=list(v))
+                    for k, v in n.property_dependencies.items()
+                },
+            )
+        )
+    return pb.AnalyzeStackRequest(resources=resources)
+
+
+# ---------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Violation:
+    """One diagnostic the pack reported."""
+
+    rule: Rule
+    enforcement: str  # mandatory | advisory
+    message: Text
+    urn: str
+    resource_type: str
+    resource_name: str
+    unknown: bool = False
+    """True when the rule could not run because a value is unknown before deployment."""
+
+    @property
+    def mandatory(self) -> bool:
+        return self.enforcement == "mandatory" and not self.unknown
+
+
+@dataclass
+class CheckReport:
+    """Everything one offline check found."""
+
+    stack: str
+    region: str
+    rules: list[Rule]
+    resources: int
+    violations: list[Violation] = field(default_factory=list)
+    not_applicable: int = 0
+
+    @property
+    def mandatory(self) -> list[Violation]:
+        return [v for v in self.violations if v.mandatory]
+
+    @property
+    def advisory(self) -> list[Violation]:
+        return [v for v in self.violations if not v.mandatory]
+
+    def by_rule(self, rule_id: str) -> list[Violation]:
+        return [v for v in self.violations if v.rule.id == rule_id]
+
+
+def _level_name(level: int) -> str:
+    from pulumi.runtime.proto import analyzer_pb2 as pb
+
+    return {pb.MANDATORY: "mandatory", pb.ADVISORY: "advisory", pb.DISABLED: "disabled"}.get(
+        level, "advisory"
+    )
+
+
+def collect(
+    responses: Iterable[tuple[Any, ResourceNode | None]],
+    rules: list[Rule],
+    graph: ResourceGraph,
+    report: CheckReport,
+) -> None:
+    """Turn AnalyzeResponses (from the servicer or over gRPC) into violations."""
+    from gcmod.policies.pack import split_message
+
+    by_name = {r.policy_name: r for r in rules}
+    for resp, node in responses:
+        report.not_applicable += len(resp.not_applicable)
+        for d in resp.diagnostics:
+            rule = by_name.get(d.policyName)
+            if rule is None:
+                continue
+            urn = d.urn or (node.urn if node else "")
+            target = graph.by_urn.get(urn) or node
+            unknown = d.message.startswith("can't run policy")
+            en, ja = (
+                (d.message, d.message) if unknown else split_message(rule, d.message)
+            )
+            report.violations.append(
+                Violation(
+                    rule=rule,
+                    enforcement=_level_name(d.enforcementLevel),
+                    message=Text(en=en, ja=ja),
+                    urn=urn,
+                    resource_type=target.type if target else "",
+                    resource_name=target.name if target else "",
+                    unknown=unknown,
+                )
+            )
+
+
+def check_graph(
+    graph: ResourceGraph,
+    config: Mapping[str, Any] | None = None,
+    rules: list[Rule] | None = None,
+    source: str = "policy config",
+) -> CheckReport:
+    """Run the pack over ``graph`` in-process, exactly as the engine would."""
+    rules = rules if rules is not None else all_rules()
+    from gcmod.policies.pack import make_servicer
+
+    servicer = make_servicer(rules)
+    servicer.Configure(configure_request(normalize_pack_config(config, rules, source)), None)
+    report = CheckReport(graph.stack, graph.region, rules, len(analyzed_nodes(graph)))
+    nodes = analyzed_nodes(graph)
+    responses = [
+        (servicer.Analyze(req, None), node)
+        for req, node in zip(analyze_requests(graph), nodes, strict=True)
+    ]
+    responses.append((servicer.AnalyzeStack(analyze_stack_request(graph), None), None))
+    collect(responses, rules, graph, report)
+    return report

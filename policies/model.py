@@ -1,0 +1,232 @@
+"""What a rule is, and the view of a resource every runner gives it.
+
+A rule is one small unit: metadata (id, titles, severity, enforcement,
+rationale citing the guidance, remediation, settings) and one ``check``
+function. The same function decides under ``pulumi preview --policy-pack``,
+under ``gcmod check`` (offline) and in the audit of a deployed account,
+because all three reach it through the same CrossGuard adapter
+(:mod:`gcmod.policies.pack`), each handing it a :class:`Res`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["low", "medium", "high", "critical"]
+Enforcement = Literal["mandatory", "advisory", "disabled"]
+Scope = Literal["resource", "stack"]
+Environment = Literal["production", "staging", "development"]
+
+#: The guidance's levers (Digital Agency cost-optimisation approach guide v1.0,
+#: 2025-03-24, as summarised in the source deck, 2025-10), plus the security
+#: and tagging baselines the rules also enforce.
+LEVERS: dict[str, tuple[str, str]] = {
+    "sizing": ("インスタンスの選択とサイズ", "Instance selection and size (lever 1)"),
+    "operating-hours": ("稼働時間", "Operating hours (lever 2)"),
+    "managed-services": ("マネージドサービスの活用", "Managed services (lever 3)"),
+    "storage": ("ストレージの種類と容量", "Storage type and capacity (lever 4)"),
+    "dr": ("DR構成", "DR configuration (lever 5)"),
+    "logs": ("ログの保存", "Log retention"),
+    "multi-tenancy": ("マルチテナント (公共SaaS)", "Multi-tenancy (public SaaS)"),
+    "tagging": ("コスト配分タグ", "Cost allocation"),
+    "security": ("セキュリティ", "Security baseline"),
+    "reliability": ("信頼性", "Reliability"),
+}
+
+ENV_TAG = "gcmod:environment"
+#: Common environment tag keys and values on resources not built by gcmod.
+_ENV_KEYS = (ENV_TAG, "Environment", "environment", "Env", "env", "Stage", "stage")
+_ENV_VALUES: dict[str, Environment] = {
+    "production": "production", "prod": "production", "prd": "production", "本番": "production",
+    "staging": "staging", "stage": "staging", "stg": "staging", "検証": "staging",
+    "development": "development", "dev": "development", "test": "development",
+    "開発": "development", "テスト": "development",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Text:
+    """A user-facing text in both languages."""
+
+    en: str
+    ja: str
+
+    def __call__(self, lang: str) -> str:
+        return self.ja if lang == "ja" else self.en
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A threshold the pack's config can change (JSON-schema typed)."""
+
+    name: str
+    type: Literal["number", "integer", "boolean", "string", "object", "array"]
+    default: Any
+    description: str
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": self.type, "default": self.default, "description": self.description}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One violation: a bilingual message, and the resource it is about."""
+
+    message: Text
+    urn: str | None = None
+
+
+@dataclass
+class Res:
+    """A resource as rules see it, whichever runner feeds it.
+
+    ``props`` are the resource's inputs as the engine sends them (camelCase,
+    wrapped so that reading an unknown value raises, as under the engine).
+    """
+
+    type: str
+    name: str
+    urn: str
+    props: Mapping[str, Any]
+    region: str | None = None
+    parent: Res | None = None
+    dependencies: list[Res] = field(default_factory=list)
+
+    def get(self, path: str, default: Any = None) -> Any:
+        """Prop at a dotted path; ``default`` when absent (unknown still raises)."""
+        cur: Any = self.props
+        for part in path.split("."):
+            if isinstance(cur, Mapping) and part in cur:
+                cur = cur[part]
+            elif isinstance(cur, Sequence) and not isinstance(cur, str) and part.isdigit():
+                idx = int(part)
+                if idx >= len(cur):
+                    return default
+                cur = cur[idx]
+            else:
+                return default
+            if cur is None:
+                return default
+        return cur
+
+    @property
+    def tags(self) -> Mapping[str, Any]:
+        t = self.props.get("tags")
+        return t if isinstance(t, Mapping) else {}
+
+    def ancestors(self) -> Iterator[Res]:
+        cur = self.parent
+        while cur is not None:
+            yield cur
+            cur = cur.parent
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """What a check knows besides the resource: its rule's settings."""
+
+    rule: Rule
+    config: Mapping[str, Any]
+
+    def setting(self, name: str) -> Any:
+        if name in self.config:
+            return self.config[name]
+        for s in self.rule.settings:
+            if s.name == name:
+                return s.default
+        raise KeyError(f"rule {self.rule.id} has no setting {name!r}")
+
+    def environment(self, res: Res) -> Environment:
+        """The resource's environment: its tags, else ``defaultEnvironment``."""
+        tags = res.tags
+        for key in _ENV_KEYS:
+            value = tags.get(key)
+            if isinstance(value, str) and value.strip().lower() in _ENV_VALUES:
+                return _ENV_VALUES[value.strip().lower()]
+        return self.config.get("defaultEnvironment", "production")
+
+    def per_environment(self, name: str, res: Res) -> Any:
+        """A setting that maps environment -> value."""
+        table = self.setting(name)
+        return table[self.environment(res)]
+
+
+ResourceCheck = Callable[[Res, Ctx], Iterable[Finding]]
+StackCheck = Callable[[Sequence[Res], Ctx], Iterable[Finding]]
+
+#: Settings every rule accepts.
+COMMON_SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "defaultEnvironment",
+        "string",
+        "production",
+        "Environment assumed for resources without an environment tag "
+        "(production, staging or development).",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One policy, checkov/Custodian style."""
+
+    id: str
+    """Stable id, e.g. ``GCM-COST-001``; also the policy name (lower case)."""
+    title: Text
+    severity: Severity
+    enforcement: Enforcement
+    lever: str
+    rationale: Text
+    """Why, citing the guidance."""
+    remediation: Text
+    check: ResourceCheck | StackCheck
+    scope: Scope = "resource"
+    resource_types: tuple[str, ...] = ()
+    """Type tokens a resource rule looks at (empty: every resource)."""
+    settings: tuple[Setting, ...] = ()
+
+    @property
+    def policy_name(self) -> str:
+        return self.id.lower()
+
+    def applies_to(self, type_token: str) -> bool:
+        return not self.resource_types or type_token in self.resource_types
+
+    def all_settings(self) -> tuple[Setting, ...]:
+        return COMMON_SETTINGS + self.settings
+
+
+_REGISTRY: dict[str, Rule] = {}
+
+
+def register(rule: Rule) -> Rule:
+    """Add a rule to the catalogue (ids are unique and never reused)."""
+    if rule.id in _REGISTRY:
+        raise ValueError(f"duplicate rule id {rule.id}")
+    if rule.lever not in LEVERS:
+        raise ValueError(f"{rule.id}: unknown lever {rule.lever!r}")
+    _REGISTRY[rule.id] = rule
+    return rule
+
+
+def rule(**meta: Any) -> Callable[[Callable[..., Iterable[Finding]]], Rule]:
+    """Decorator: ``@rule(id=..., title=Text(...), ...)`` over the check function."""
+
+    def wrap(fn: Callable[..., Iterable[Finding]]) -> Rule:
+        return register(Rule(check=fn, **meta))
+
+    return wrap
+
+
+def all_rules() -> list[Rule]:
+    """Every registered rule, in id order (imports the rule modules)."""
+    from gcmod.policies import rules  # noqa: F401  (registers the rules)
+
+    return sorted(_REGISTRY.values(), key=lambda r: r.id)
+
+
+def get_rule(rule_id: str) -> Rule:
+    all_rules()
+    return _REGISTRY[rule_id.upper()]
