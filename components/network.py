@@ -28,7 +28,7 @@ total or one per AZ, with a default route from each private route table.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -79,6 +79,9 @@ class NetworkArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags on every taggable resource (use :func:`gcmod.components.tags.cost_tags`);
     the network is shared by all tenants, so they are used as given. @default none"""
+    extra_interface_endpoints: Sequence[str] = ()
+    """More interface endpoints (service suffixes such as ``ssm``) beside the
+    four the platform always needs. @default none"""
 
 
 class Network(pulumi.ComponentResource):
@@ -208,7 +211,8 @@ class Network(pulumi.ComponentResource):
                 opts=child,
             )
         }
-        for svc in INTERFACE_ENDPOINT_SERVICES:
+        extra = [s for s in args.extra_interface_endpoints if s not in INTERFACE_ENDPOINT_SERVICES]
+        for svc in (*INTERFACE_ENDPOINT_SERVICES, *dict.fromkeys(extra)):
             self.endpoints[svc] = aws.ec2.VpcEndpoint(
                 f"{name}-{svc.replace('.', '-')}",
                 vpc_id=self.vpc.id,

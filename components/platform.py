@@ -8,15 +8,18 @@ Osaka, and (outside production by default) scheduled shutdown.
 
 Tenancy rules:
 - No per-tenant cluster, database or load balancer: tenants share them.
-- Each tenant owns only its listener rule and its metric filter, tagged with
-  its code, whose names and listener priorities derive from the tenant's
-  local government code, so adding a tenant adds that tenant's resources and
-  changes nothing else.
+- Each tenant owns only its listener rule (host-based routing) and an SSM
+  parameter with its settings, both tagged with its code and named after it;
+  listener priorities derive from the local government code. Adding a tenant
+  adds that tenant's resources and changes nothing else: the application finds
+  tenants by reading the parameter path, so no task definition changes.
+- Requests for hosts no tenant owns get a 404 from the load balancer.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +49,12 @@ BACKUP_TAG = ("gcmod:backup", "daily")
 TENANT_LOG_FIELD = "tenant"
 #: Log class whose structured lines carry the tenant field for the metric filter.
 APPLICATION_LOG_CLASS = "application"
+
+
+def tenant_parameter_path(stack: str) -> str:
+    """SSM path under which each tenant's settings live (``<path><code>``); the
+    application maps the Host header to a tenant from these parameters."""
+    return f"/gcmod/{stack}/tenants/"
 
 
 def tenant_priority(tenant: Tenant) -> int:
@@ -80,8 +89,12 @@ class GovCloudPlatform(pulumi.ComponentResource):
         base = cost_tags(cfg.system, cfg.environment, extra=cfg.tags)
         sched = schedule_tag(f"{name}-shutdown") if cfg.schedule_enabled else {}
 
+        # The application reads its tenants from SSM Parameter Store (one
+        # parameter per tenant), reached through an ssm endpoint.
         self.network = Network(
-            f"{name}-net", NetworkArgs(config=cfg.network, tags=base), opts=child
+            f"{name}-net",
+            NetworkArgs(config=cfg.network, tags=base, extra_interface_endpoints=("ssm",)),
+            opts=child,
         )
         self.logging = ManagedLogging(
             f"{name}-logs",
@@ -101,6 +114,7 @@ class GovCloudPlatform(pulumi.ComponentResource):
             ),
             opts=child,
         )
+        tenant_path = tenant_parameter_path(args.stack)
         app_log = (
             APPLICATION_LOG_CLASS
             if APPLICATION_LOG_CLASS in cfg.logging.classes
@@ -118,21 +132,65 @@ class GovCloudPlatform(pulumi.ComponentResource):
                 environment={
                     "DB_HOST": self.database.endpoint,
                     "GCMOD_SYSTEM": cfg.system,
-                    "GCMOD_TENANT_HOSTS": ",".join(
-                        f"{cfg.tenant_host(t)}={t.code}" for t in cfg.tenants
-                    ),
+                    "GCMOD_TENANT_PARAMETER_PATH": tenant_path,
                 },
                 secrets={"DB_CREDENTIALS": self.database.secret_arn},
                 tags={**base, **sched},
                 bounds_managed_by_schedule=cfg.schedule_enabled,
+                unmatched_hosts="not-found",
             ),
             opts=child,
         )
         self.database.allow_from("app", self.service.security_group_id)
 
-        # -- tenants: only routing and a metric filter each ---------------------
+        # The application may read its tenant parameters, and nothing else.
+        identity = aws.get_caller_identity()
+        aws.iam.RolePolicy(
+            f"{name}-app-read-tenants",
+            role=self.service.task_role.id,
+            policy=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": ["ssm:GetParametersByPath", "ssm:GetParameter"],
+                            "Resource": [
+                                f"arn:aws:ssm:{cfg.region}:{identity.account_id}:parameter"
+                                + tenant_path.rstrip("/"),
+                                f"arn:aws:ssm:{cfg.region}:{identity.account_id}:parameter"
+                                + tenant_path
+                                + "*",
+                            ],
+                        }
+                    ],
+                }
+            ),
+            opts=child,
+        )
+
+        # -- tenants: routing, a parameter, nothing shared -----------------------
         self.tenant_rules: dict[str, aws.lb.ListenerRule] = {}
+        self.tenant_parameters: dict[str, aws.ssm.Parameter] = {}
         for tenant in cfg.tenants:
+            self.tenant_parameters[tenant.code] = aws.ssm.Parameter(
+                f"{name}-tenant-{tenant.code}-settings",
+                name=f"{tenant_path}{tenant.code}",
+                type="String",
+                tier="Standard",
+                insecure_value=json.dumps(
+                    {
+                        "code": tenant.code,
+                        "name": tenant.name,
+                        "host": cfg.tenant_host(tenant),
+                        "population": tenant.population,
+                    },
+                    ensure_ascii=False,
+                ),
+                description=f"gcmod tenant {tenant.code}",
+                tags=with_tenant(base, tenant.code),
+                opts=child,
+            )
             self.tenant_rules[tenant.code] = aws.lb.ListenerRule(
                 f"{name}-tenant-{tenant.code}",
                 listener_arn=self.service.listener_arn,

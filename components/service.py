@@ -23,6 +23,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import pulumi
 import pulumi_aws as aws
@@ -98,6 +99,11 @@ class StatelessServiceArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags on every taggable resource (use :func:`gcmod.components.tags.cost_tags`).
     @default none"""
+    unmatched_hosts: Literal["forward", "not-found"] = "forward"
+    """What the HTTPS listener does with a request no listener rule matched:
+    forward it to the service, or answer 404 (for a multi-tenant platform that
+    adds one host rule per tenant, so only registered hosts are served).
+    @default forward"""
     bounds_managed_by_schedule: bool = False
     """Set when a schedule outside this component (``gcmod.components.shutdown``)
     moves the autoscaling bounds at run time: the scalable target then ignores
@@ -411,7 +417,18 @@ class StatelessService(pulumi.ComponentResource):
             protocol="HTTPS",
             ssl_policy=TLS_POLICY,
             certificate_arn=certificate_arn,
-            default_actions=[{"type": "forward", "target_group_arn": self.target_group.arn}],
+            default_actions=[
+                {"type": "forward", "target_group_arn": self.target_group.arn}
+                if args.unmatched_hosts == "forward"
+                else {
+                    "type": "fixed-response",
+                    "fixed_response": {
+                        "content_type": "text/plain",
+                        "status_code": "404",
+                        "message_body": "unknown host / 未登録のホストです",
+                    },
+                }
+            ],
             tags=tags,
             opts=child,
         )
@@ -512,6 +529,7 @@ class StatelessService(pulumi.ComponentResource):
         self.target_group_arn = self.target_group.arn
         self.security_group_id = service_sg.id
         self.alb_security_group_id = alb_sg.id
+        self.task_role = task_role
         self.task_role_arn = task_role.arn
         self.execution_role_arn = execution_role.arn
         self.register_outputs(

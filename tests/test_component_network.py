@@ -297,3 +297,20 @@ def test_impossible_az_count_is_refused_before_anything_is_created():
     cfg = NetworkConfig.model_construct(cidr="10.0.0.0/16", az_count=4, nat_gateway="none")
     with pytest.raises(ValueError, match="az_count"):
         Network("net", NetworkArgs(config=cfg))
+
+
+def test_extra_interface_endpoints_are_added_once() -> None:
+    from gcmod.components.network import Network, NetworkArgs
+    from gcmod.synth import run_program
+
+    g = run_program(
+        lambda: Network("net", NetworkArgs(extra_interface_endpoints=("ssm", "logs", "ssm"))),
+        project="gcmod",
+        stack="test",
+        region="ap-northeast-1",
+    )
+    names = sorted(e.inputs["serviceName"] for e in g.of_type("aws:ec2/vpcEndpoint:VpcEndpoint"))
+    assert names == sorted(
+        f"com.amazonaws.ap-northeast-1.{s}"
+        for s in ("ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm", "s3")
+    )

@@ -462,3 +462,25 @@ def test_log_region_follows_the_component_provider() -> None:
 def test_invalid_args_raise_value_error(kw: dict, match: str) -> None:
     with pytest.raises(ValueError, match=match):
         StatelessService("web", _args(**kw))
+
+
+def test_unmatched_hosts_can_get_a_404() -> None:
+    g = run_program(
+        lambda: StatelessService(
+            "svc",
+            StatelessServiceArgs(
+                vpc_id="vpc-1",
+                vpc_cidr="10.0.0.0/16",
+                subnet_ids=["subnet-a", "subnet-b"],
+                log_group_name="/gcmod/t/application",
+                unmatched_hosts="not-found",
+            ),
+        ),
+        project="gcmod",
+        stack="test",
+        region="ap-northeast-1",
+    )
+    (listener,) = g.of_type("aws:lb/listener:Listener")
+    (action,) = listener.inputs["defaultActions"]
+    assert action["type"] == "fixed-response"
+    assert action["fixedResponse"]["statusCode"] == "404"

@@ -106,3 +106,11 @@ def test_synth_needs_no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     g = run_program(_pair, project="gcmod", stack="t", region="ap-northeast-1")
     assert len(g.custom_resources) == 3
+
+
+def test_synth_output_is_reproducible() -> None:
+    dumps = {
+        run_program(_pair, project="gcmod", stack="t", region="ap-northeast-1").dumps()
+        for _ in range(3)
+    }
+    assert len(dumps) == 1

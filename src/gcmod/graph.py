@@ -24,8 +24,9 @@ consume. JSON form (``gcmod synth --json``)::
 
 Values only the provider computes (ids, ARNs) are unknown before deployment,
 as under ``pulumi preview``; they appear as the string :data:`UNKNOWN`.
-Numbers are floats where the engine sends floats. Resources keep the order in
-which the program registered them.
+Numbers are floats where the engine sends floats. Resources are sorted by
+URN (registration order varies from run to run), and so are dependency lists,
+so the same program and config always give the same JSON.
 """
 
 from __future__ import annotations

@@ -118,8 +118,10 @@ def from_graph(graph: ResourceGraph) -> RunningCalendar | None:
     if not monthly:
         return None
     first = min(dt.date(y, m, 1) for _, _, _, y, m, _, _ in monthly)
-    end = max(ends) if ends else max(
-        dt.date(y + m // 12, m % 12 + 1, 1) for _, _, _, y, m, _, _ in monthly
+    end = (
+        max(ends)
+        if ends
+        else max(dt.date(y + m // 12, m % 12 + 1, 1) for _, _, _, y, m, _, _ in monthly)
     )
     targets: dict[str, TargetCalendar] = {}
 

@@ -190,9 +190,10 @@ def _make_monitor(recorder: _Recorder):
                     custom=bool(request.custom),
                     inputs=inputs,
                     parent=None if parent == recorder.stack_urn else parent,
-                    dependencies=tuple(request.dependencies),
+                    dependencies=tuple(sorted(set(request.dependencies))),
                     property_dependencies={
-                        k: tuple(v.urns) for k, v in request.propertyDependencies.items()
+                        k: tuple(sorted(set(v.urns)))
+                        for k, v in sorted(request.propertyDependencies.items())
                     },
                     provider=_provider_urn(request.provider),
                     region=node_region if request.custom else None,
@@ -271,6 +272,7 @@ def run_program(
             "the program registered no resources: is the mock runtime in effect, "
             "and does the program declare anything?"
         )
-    return ResourceGraph(
-        project=project, stack=stack, region=region, resources=tuple(recorder.nodes)
-    )
+    # Registration happens on worker threads, so its order varies from run to
+    # run; URN order is stable (and groups each component's children).
+    nodes = tuple(sorted(recorder.nodes, key=lambda n: n.urn))
+    return ResourceGraph(project=project, stack=stack, region=region, resources=nodes)
