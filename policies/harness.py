@@ -53,8 +53,7 @@ def normalize_pack_config(
     levels and properties are errors."""
     by_name = {r.policy_name: r for r in rules}
     out = {
-        r.policy_name: (r.enforcement, {s.name: s.default for s in r.all_settings()})
-        for r in rules
+        r.policy_name: (r.enforcement, {s.name: s.default for s in r.all_settings()}) for r in rules
     }
     problems: list[str] = []
 
@@ -280,9 +279,7 @@ def collect(
             urn = d.urn or (node.urn if node else "")
             target = graph.by_urn.get(urn) or node
             unknown = d.message.startswith("can't run policy")
-            en, ja = (
-                (d.message, d.message) if unknown else split_message(rule, d.message)
-            )
+            en, ja = (d.message, d.message) if unknown else split_message(rule, d.message)
             report.violations.append(
                 Violation(
                     rule=rule,

@@ -9,9 +9,14 @@ import sys
 from pathlib import Path
 
 from gcmod.configdoc import render_markdown
+from gcmod.policies.model import all_rules
+from gcmod.policies.report import rules_markdown
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-GENERATED = {"configuration.md": render_markdown}
+GENERATED = {
+    "configuration.md": render_markdown,
+    "rules.md": lambda: rules_markdown(all_rules()),
+}
 
 
 def main(argv: list[str]) -> int:

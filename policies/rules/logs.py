@@ -57,7 +57,7 @@ def log_retention(res: Res, ctx: Ctx) -> Iterator[Finding]:
         env = ctx.environment(res)
         yield Finding(
             Text(
-                en=f"log group {res.name} keeps logs {days:g} days; the {env} maximum is {limit}",
-                ja=f"ロググループ {res.name} の保存期間 {days:g} 日は {env} の上限 {limit} 日を超えます",
+                en=f"log group {res.name} keeps logs {days:g} days; the {env} maximum is {limit:g}",
+                ja=f"ロググループ {res.name} の保存期間 {days:g} 日は {env} の上限 {limit:g} 日を超えます",
             )
         )

@@ -20,6 +20,10 @@ from gcmod import __version__
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
+class UsageProblem(Exception):
+    """Bad input other than a stack config (e.g. a policy config file): exit 2."""
+
+
 def _fail(message: str, code: int) -> None:
     click.echo(message, err=True)
     sys.exit(code)
@@ -36,6 +40,8 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(*args, **kwargs)
         except ConfigError as exc:
+            _fail(str(exc), EXIT_USAGE)
+        except UsageProblem as exc:
             _fail(str(exc), EXIT_USAGE)
         except SynthError as exc:
             _fail(f"synth エラー / synth failed: {exc}", EXIT_FINDINGS)
@@ -218,6 +224,97 @@ def calendar(
             right=tuple(range(1, len(hours) + 1)),
         )
     )
+
+
+lang_option = click.option(
+    "--lang",
+    type=click.Choice(["en", "ja"]),
+    default="en",
+    show_default=True,
+    help="Language of the table / 表示言語.",
+)
+
+
+@main.command()
+@stack_argument
+@stacks_dir_option
+@lang_option
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option("--sarif", "as_sarif", is_flag=True, help="Print SARIF 2.1.0 (code scanning).")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Policy config JSON (the file `pulumi preview --policy-pack-config` takes): "
+    "enforcement levels and thresholds per rule.",
+)
+@handle_errors
+def check(
+    stack: str | None,
+    stacks_dir: Path | None,
+    lang: str,
+    as_json: bool,
+    as_sarif: bool,
+    config_file: Path | None,
+) -> None:
+    """Check a stack offline against the policy pack.
+
+    ポリシーパックによるオフライン検査 (Pulumi CLI・認証情報不要).
+
+    \b
+    Synthesizes the stack under the mock runtime and runs every rule through the
+    same analyzer the Pulumi engine drives, with the same semantics.
+    Exit codes: 0 no mandatory violation, 1 mandatory violations (or synth
+    failed), 2 bad stack, config or policy config.
+    """
+    from gcmod.policies.harness import PolicyConfigError, check_graph, load_pack_config
+    from gcmod.policies.report import table, to_json, to_sarif
+    from gcmod.program import synth_stack
+    from gcmod.stackfiles import resolve
+
+    if as_json and as_sarif:
+        raise UsageProblem("choose one of --json and --sarif")
+    try:
+        pack_config = load_pack_config(config_file) if config_file else None
+        ref = resolve(stack, stacks_dir)
+        _cfg, graph = synth_stack(ref)
+        report = check_graph(graph, pack_config, source=str(config_file or "policy config"))
+    except PolicyConfigError as exc:
+        raise UsageProblem(f"ポリシー設定エラー / policy config error: {exc}") from None
+    if as_json:
+        echo_json(to_json(report))
+    elif as_sarif:
+        echo_json(to_sarif(report, artifact=_artifact(ref.path), lang=lang))
+    else:
+        click.echo(f"gcmod check {ref.name}  [{ref.path}]")
+        click.echo(table(report, lang))
+    sys.exit(EXIT_FINDINGS if report.mandatory else EXIT_OK)
+
+
+def _artifact(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.resolve().as_uri()
+
+
+@main.command()
+@lang_option
+@click.option("--json", "as_json", is_flag=True, help="Print the catalogue as JSON.")
+def rules(lang: str, as_json: bool) -> None:
+    """List the policy rules / ポリシールール一覧.
+
+    The same catalogue the policy pack serves; docs/rules.md is generated from it.
+    """
+    from gcmod.policies.model import all_rules
+    from gcmod.policies.report import rules_json, rules_table
+
+    catalogue = all_rules()
+    if as_json:
+        echo_json(rules_json(catalogue))
+    else:
+        click.echo(rules_table(catalogue, lang))
 
 
 def _json_default(o: Any) -> Any:
