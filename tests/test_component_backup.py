@@ -233,8 +233,8 @@ def test_production_locks_both_vaults_in_governance_mode(prod):
     vault, dr_vault = vaults(graph)
     locks = {lk.property_dependencies["backupVaultName"][0]: lk for lk in graph.of_type(T_LOCK)}
     assert set(locks) == {vault.urn, dr_vault.urn}
+    keep = 35  # BackupConfig and DrConfig default retention
     for lock in locks.values():
-        keep = 35  # BackupConfig and DrConfig default retention
         assert lock.get("minRetentionDays") <= keep <= lock.get("maxRetentionDays")
         assert "changeableForDays" not in lock.inputs  # governance, not compliance
     assert locks[dr_vault.urn].region == OSAKA
