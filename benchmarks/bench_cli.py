@@ -1,0 +1,68 @@
+"""Wall time and peak memory of the CLI's main commands on the sample stacks.
+
+Usage: python benchmarks/bench_cli.py [--repeat N] [--json]
+
+Each command runs in a fresh process (start-up included), as a user runs it;
+the figure is the median of N runs. Peak memory is the child's max RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+COMMANDS: list[list[str]] = [
+    ["--help"],
+    ["synth", "saas-prod"],
+    ["synth", "saas-dev"],
+    ["check", "saas-prod"],
+    ["calendar", "saas-dev"],
+]
+
+
+def run(args: list[str]) -> tuple[float, float]:
+    exe = shutil.which("gcmod") or sys.executable
+    cmd = [exe, *args] if exe != sys.executable else [exe, "-m", "gcmod.cli", *args]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _pid, _status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - t0
+    proc.returncode = 0
+    return elapsed, usage.ru_maxrss / 1024  # MiB (ru_maxrss is KiB on Linux)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--json", action="store_true")
+    opts = ap.parse_args()
+    rows = []
+    for args in COMMANDS:
+        times, peaks = zip(*(run(args) for _ in range(opts.repeat)), strict=True)
+        rows.append(
+            {
+                "command": "gcmod " + " ".join(args),
+                "median_s": round(statistics.median(times), 3),
+                "max_rss_mib": round(max(peaks), 1),
+            }
+        )
+    machine = {"python": sys.version.split()[0], "machine": platform.machine(),
+               "cpus": os.cpu_count()}  # fmt: skip
+    if opts.json:
+        print(json.dumps({"machine": machine, "results": rows}, indent=2))
+    else:
+        print(f"machine: {machine}")
+        for r in rows:
+            print(f"{r['command']:<28} {r['median_s']:>7.3f} s  {r['max_rss_mib']:>7.1f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
