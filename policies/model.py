@@ -10,6 +10,7 @@ because all three reach it through the same CrossGuard adapter
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -93,6 +94,8 @@ class Res:
     region: str | None = None
     parent: Res | None = None
     dependencies: list[Res] = field(default_factory=list)
+    provider_props: Mapping[str, Any] = field(default_factory=dict)
+    """Inputs of the resource's provider (region, defaultTags, ...)."""
 
     def get(self, path: str, default: Any = None) -> Any:
         """Prop at a dotted path; ``default`` when absent (unknown still raises)."""
@@ -113,8 +116,18 @@ class Res:
 
     @property
     def tags(self) -> Mapping[str, Any]:
+        """The resource's own ``tags`` input."""
         t = self.props.get("tags")
         return t if isinstance(t, Mapping) else {}
+
+    @property
+    def effective_tags(self) -> Mapping[str, Any]:
+        """Tags the resource ends up with: its provider's ``defaultTags``, then its own."""
+        default = self.provider_props.get("defaultTags")
+        base = default.get("tags") if isinstance(default, Mapping) else None
+        # A lazy view: values are read only when asked for, so an unknown tag
+        # value raises only for the rule that needs it (as under the engine).
+        return ChainMap(self.tags, base if isinstance(base, Mapping) else {})  # type: ignore[arg-type]
 
     def ancestors(self) -> Iterator[Res]:
         cur = self.parent
@@ -140,7 +153,7 @@ class Ctx:
 
     def environment(self, res: Res) -> Environment:
         """The resource's environment: its tags, else ``defaultEnvironment``."""
-        tags = res.tags
+        tags = res.effective_tags
         for key in _ENV_KEYS:
             value = tags.get(key)
             if isinstance(value, str) and value.strip().lower() in _ENV_VALUES:

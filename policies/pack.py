@@ -65,6 +65,17 @@ def _region(provider: Any) -> str | None:
     return region if isinstance(region, str) else None
 
 
+def _res(type_: str, name: str, urn: str, props: Any, provider: Any) -> Res:
+    return Res(
+        type_,
+        name,
+        urn,
+        props,
+        _region(provider),
+        provider_props=provider.props if provider is not None else {},
+    )
+
+
 def _report(findings: Iterable[Finding], report_violation: ReportViolation) -> None:
     for f in findings:
         report_violation(format_message(f), f.urn)
@@ -74,7 +85,7 @@ def _resource_validate(rule: Rule):
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
         if not rule.applies_to(args.resource_type):
             return
-        res = Res(args.resource_type, args.name, args.urn, args.props, _region(args.provider))
+        res = _res(args.resource_type, args.name, args.urn, args.props, args.provider)
         _report(rule.check(res, Ctx(rule, args.get_config() or {})), report_violation)
 
     return validate
@@ -84,7 +95,7 @@ def _stack_validate(rule: Rule):
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
         by_urn: dict[str, Res] = {}
         for r in args.resources:
-            by_urn[r.urn] = Res(r.resource_type, r.name, r.urn, r.props, _region(r.provider))
+            by_urn[r.urn] = _res(r.resource_type, r.name, r.urn, r.props, r.provider)
         for r in args.resources:
             res = by_urn[r.urn]
             if r.parent is not None:

@@ -1,3 +1,7 @@
 """Rule modules; importing this package registers every rule."""
 
-from gcmod.policies.rules import logs  # noqa: F401
+from gcmod.policies.rules import (  # noqa: F401
+    logs,
+    network,
+    tenancy,
+)

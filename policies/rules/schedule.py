@@ -1,0 +1,326 @@
+"""Operating-hours rules: non-production stops outside office hours, and the
+holiday-aware schedules do not run out.
+
+Guidance: デジタル庁「ガバメントクラウドの適切な利用によるコスト最適化のアプローチガイド」
+第1.0版 (2025-03-24), lever 2 operating hours (guide p.24, source deck 2025-10):
+stop what is not used at night, on weekends and holidays; non-production must not
+run 24/365. Estimate checklist (2025-04): are production and test environments
+running 24 h / 365 days? Review the hours, stop on holidays.
+
+The tags are the ones :mod:`gcmod.components.shutdown` writes: ``gcmod:schedule``
+on each resource a ``ScheduledShutdown`` starts and stops (value: the schedule
+group's name), ``gcmod:schedule-horizon-end`` on the schedule group (ISO date, the
+first day the monthly schedules no longer cover).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date, datetime, timedelta, timezone
+
+from pulumi_policy.proxy import UnknownValueError
+
+from gcmod.policies.model import Ctx, Finding, Res, Setting, Text, rule
+from gcmod.policies.rules.compute import (
+    EC2_INSTANCE,
+    ECS_SERVICE,
+    ENV_JA,
+    RDS_CLUSTER,
+    RDS_INSTANCE,
+    deferring_unknowns,
+    known_or_none,
+)
+
+SCHEDULE_GROUP = "aws:scheduler/scheduleGroup:ScheduleGroup"
+SCHEDULE = "aws:scheduler/schedule:Schedule"
+#: Tag naming the schedule group that starts and stops a resource
+#: (``gcmod.components.shutdown.TAG_SCHEDULE``).
+TAG_SCHEDULE = "gcmod:schedule"
+#: Tag on a schedule group: first day its schedules no longer cover
+#: (``gcmod.components.shutdown.TAG_HORIZON_END``).
+TAG_HORIZON_END = "gcmod:schedule-horizon-end"
+#: EventBridge Scheduler puts a schedule without GroupName in the group named
+#: "default" (Scheduler API reference, CreateSchedule; checked 2026-11).
+DEFAULT_GROUP = "default"
+#: Japan Standard Time; Japan has no daylight saving time.
+JST = timezone(timedelta(hours=9), "JST")
+
+_GUIDE_EN = "the Digital Agency's cost-optimisation approach guide (v1.0, 2025-03-24)"
+_GUIDE_JA = "デジタル庁「コスト最適化のアプローチガイド」第1.0版 (2025年3月24日)"
+
+_KIND = {
+    EC2_INSTANCE: ("EC2 instance", "EC2 インスタンス"),
+    ECS_SERVICE: ("ECS service", "ECS サービス"),
+    RDS_INSTANCE: ("RDS instance", "RDS インスタンス"),
+    RDS_CLUSTER: ("DB cluster", "DB クラスター"),
+}
+
+
+def _group_names(group: Res) -> set[str]:
+    names = {group.name}
+    value = known_or_none(group.get, "name")
+    if isinstance(value, str):
+        names.add(value)
+    return names
+
+
+def _schedule_in_group(schedule: Res, group: Res | None, group_name: str) -> bool:
+    """Whether ``schedule`` belongs to the group named ``group_name`` (``group`` is
+    its resource, None for the implicit default group)."""
+    if group is not None and any(d.urn == group.urn for d in schedule.dependencies):
+        return True
+    try:
+        value = schedule.get("groupName")
+    except UnknownValueError:
+        return False  # unknown and no dependency on the group: not evidence
+    if value is None:
+        return group_name == DEFAULT_GROUP
+    return value == group_name
+
+
+def _enabled(schedule: Res) -> bool:
+    state = known_or_none(schedule.get, "state")
+    return not (isinstance(state, str) and state.upper() == "DISABLED")
+
+
+@rule(
+    id="GCM-SCHED-001",
+    title=Text(
+        en="Non-production compute and databases run under a shutdown schedule",
+        ja="本番以外のコンピュート・データベースが停止スケジュールの下で稼働している",
+    ),
+    severity="high",
+    enforcement="mandatory",
+    lever="operating-hours",
+    scope="stack",
+    rationale=Text(
+        en=f"Lever 2 of {_GUIDE_EN} stops resources in the hours they are not used (nights, "
+        "weekends, holidays): in the cloud the bill follows running time. The estimate "
+        "checklist (2025-04) asks whether test environments run 24 h / 365 days and, if so, "
+        "whether their hours were reviewed. A non-production resource outside every "
+        "schedule runs 24/7.",
+        ja=f"{_GUIDE_JA} の施策2 は夜間・週末・祝日など利用しない時間帯にリソースを停止するよう"
+        "求めている (クラウドの料金は稼働時間に比例する)。見積チェックリスト (2025年4月) も検証環境が"
+        "24時間365日稼働になっていないか、稼働時間を見直したかの確認を求めている。どのスケジュールにも"
+        "属さない本番以外のリソースは24時間稼働となる。",
+    ),
+    remediation=Text(
+        en="Put the resource under gcmod's ScheduledShutdown (it tags it gcmod:schedule = "
+        "<group> and creates the group's start/stop schedules for municipal office days). If "
+        "it really must run around the clock, tag it with the exemption key (default "
+        "gcmod:always-on) and the reason as the value.",
+        ja="gcmod の ScheduledShutdown の対象にする (gcmod:schedule = <グループ名> のタグを付け、"
+        "開庁日の起動・停止スケジュールをグループに作成する)。常時稼働が本当に必要な場合は除外キー "
+        "(既定 gcmod:always-on) のタグに理由を値として付ける。",
+    ),
+    settings=(
+        Setting(
+            "exemptTagKey",
+            "string",
+            "gcmod:always-on",
+            "Tag key that exempts a non-production resource from the schedule; its value "
+            "must state the reason.",
+        ),
+    ),
+)
+def shutdown_schedule(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding]:
+    groups = [r for r in resources if r.type == SCHEDULE_GROUP]
+    schedules = [r for r in resources if r.type == SCHEDULE]
+    exempt_key = ctx.setting("exemptTagKey")
+
+    def find_group(name: str) -> tuple[bool, Res | None]:
+        for g in groups:
+            if name in _group_names(g):
+                return True, g
+        return name == DEFAULT_GROUP, None
+
+    def one(res: Res) -> Iterator[Finding]:
+        if res.type not in _KIND:
+            return
+        env = ctx.environment(res)
+        if env == "production":
+            return
+        kind_en, kind_ja = _KIND[res.type]
+        what_en = f"{kind_en} {res.name} ({env})"
+        what_ja = f"{kind_ja} {res.name} ({ENV_JA.get(env, env)}環境)"
+        tags = res.tags
+        if isinstance(exempt_key, str) and exempt_key in tags:
+            reason = tags.get(exempt_key)
+            if isinstance(reason, str) and reason.strip():
+                return
+            yield Finding(
+                Text(
+                    en=f"{what_en}: tag {exempt_key} exempts it from the shutdown schedule but "
+                    "gives no reason; state why it must run 24/7 as the tag's value",
+                    ja=f"{what_ja}: タグ {exempt_key} で停止スケジュールから除外されていますが理由が"
+                    "ありません。24時間稼働が必要な理由をタグの値に記載してください",
+                ),
+                res.urn,
+            )
+            return
+        name = tags.get(TAG_SCHEDULE)
+        if not isinstance(name, str) or not name.strip():
+            yield Finding(
+                Text(
+                    en=f"{what_en} runs 24/7: it has no {TAG_SCHEDULE} tag naming a shutdown "
+                    "schedule; non-production must not run 24/365",
+                    ja=f"{what_ja} は24時間稼働です。停止スケジュールを示す {TAG_SCHEDULE} タグが"
+                    "ありません。本番以外の環境を24時間365日稼働させないでください",
+                ),
+                res.urn,
+            )
+            return
+        found, group = find_group(name)
+        if not found:
+            yield Finding(
+                Text(
+                    en=f"{what_en} runs 24/7: its {TAG_SCHEDULE} tag names schedule group "
+                    f"{name!r}, which is not in this stack; non-production must not run 24/365",
+                    ja=f"{what_ja} は24時間稼働です。{TAG_SCHEDULE} タグのスケジュールグループ "
+                    f"「{name}」がこのスタックにありません。本番以外の環境を24時間365日稼働させない"
+                    "でください",
+                ),
+                res.urn,
+            )
+            return
+        if not any(_schedule_in_group(s, group, name) and _enabled(s) for s in schedules):
+            yield Finding(
+                Text(
+                    en=f"{what_en} runs 24/7: schedule group {name!r} has no enabled schedule; "
+                    "non-production must not run 24/365",
+                    ja=f"{what_ja} は24時間稼働です。スケジュールグループ「{name}」に有効な"
+                    "スケジュールがありません。本番以外の環境を24時間365日稼働させないでください",
+                ),
+                res.urn,
+            )
+
+    yield from deferring_unknowns(resources, one)
+
+
+def _today(ctx: Ctx) -> date | None:
+    value = ctx.setting("today")
+    if not value:
+        return datetime.now(JST).date()
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+@rule(
+    id="GCM-SCHED-002",
+    title=Text(
+        en="Shutdown schedules cover the coming weeks (holiday horizon not ending)",
+        ja="停止スケジュールの対象期間 (祝日を反映した期間) がまもなく終わらない",
+    ),
+    severity="medium",
+    enforcement="advisory",
+    lever="operating-hours",
+    scope="stack",
+    rationale=Text(
+        en=f"Lever 2 of {_GUIDE_EN} stops non-production outside office hours, including "
+        "national holidays and the year-end break. Cron cannot skip holidays, so gcmod's "
+        "schedules list each month's office days up to a horizon (tag "
+        f"{TAG_HORIZON_END}); after it nothing starts, so the environment stays stopped "
+        "until someone redeploys. The guide also asks to review operating hours regularly. "
+        "Advisory: a near horizon is a maintenance reminder, not waste.",
+        ja=f"{_GUIDE_JA} の施策2 は本番以外を開庁時間外 (祝日・年末年始を含む) に停止するよう求めて"
+        "いる。cron では祝日を除外できないため、gcmod のスケジュールは各月の開庁日を対象期間 "
+        f"(タグ {TAG_HORIZON_END}) まで列挙する。期間後は起動されず、再デプロイまで環境が停止した"
+        "ままになる。ガイドは稼働時間の定期的な見直しも求めている。期間切れ間近は保守の通知であり"
+        "浪費ではないため推奨 (advisory) とする。",
+    ),
+    remediation=Text(
+        en="Run `pulumi up` for the stack to roll the horizon forward (the schedules are "
+        "regenerated from the current month), well before the date in the message.",
+        ja="メッセージの日付より十分前にスタックの `pulumi up` を実行し、対象期間を延長する "
+        "(スケジュールは当月から再生成される)。",
+    ),
+    settings=(
+        Setting(
+            "minDaysLeft",
+            "number",
+            30,
+            "Fewest days the schedules must still cover from today.",
+        ),
+        Setting(
+            "today",
+            "string",
+            "",
+            "Date to count from (ISO, e.g. 2026-04-01); empty: today in Asia/Tokyo.",
+        ),
+    ),
+)
+def schedule_horizon(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding]:
+    today = _today(ctx)
+    if today is None:
+        yield Finding(
+            Text(
+                en=f"setting today {ctx.setting('today')!r} is not an ISO date (YYYY-MM-DD)",
+                ja=f"設定 today の値 {ctx.setting('today')!r} は ISO 形式の日付 (YYYY-MM-DD) では"
+                "ありません",
+            )
+        )
+        return
+    min_days = ctx.setting("minDaysLeft")
+    min_days = min_days if isinstance(min_days, int | float) else 30
+    schedules = [r for r in resources if r.type == SCHEDULE]
+
+    def one(group: Res) -> Iterator[Finding]:
+        if group.type != SCHEDULE_GROUP:
+            return
+        tags = group.tags
+        end_text = tags.get(TAG_HORIZON_END) if isinstance(tags, Mapping) else None
+        if end_text is None:
+            names = _group_names(group)
+            if any(any(_schedule_in_group(s, group, n) for n in names) for s in schedules):
+                yield Finding(
+                    Text(
+                        en=f"schedule group {group.name} has schedules but no {TAG_HORIZON_END} "
+                        "tag: cannot tell when its schedules stop covering office days",
+                        ja=f"スケジュールグループ {group.name} にはスケジュールがありますが "
+                        f"{TAG_HORIZON_END} タグがないため、対象期間の終わりが分かりません",
+                    ),
+                    group.urn,
+                )
+            return
+        try:
+            end = date.fromisoformat(str(end_text))
+        except ValueError:
+            yield Finding(
+                Text(
+                    en=f"schedule group {group.name}: {TAG_HORIZON_END} {end_text!r} is not an "
+                    "ISO date (YYYY-MM-DD)",
+                    ja=f"スケジュールグループ {group.name}: {TAG_HORIZON_END} の値 {end_text!r} は "
+                    "ISO 形式の日付 (YYYY-MM-DD) ではありません",
+                ),
+                group.urn,
+            )
+            return
+        left = (end - today).days
+        if left <= 0:
+            yield Finding(
+                Text(
+                    en=f"schedule group {group.name}: the horizon ended on {end.isoformat()} "
+                    f"(0 days left as of {today.isoformat()}); nothing starts any more, "
+                    "redeploy the stack",
+                    ja=f"スケジュールグループ {group.name}: 対象期間は {end.isoformat()} に終了して"
+                    f"います ({today.isoformat()} 時点で残り0日)。以後は起動されないため"
+                    "スタックを再デプロイしてください",
+                ),
+                group.urn,
+            )
+        elif left < min_days:
+            yield Finding(
+                Text(
+                    en=f"schedule group {group.name}: {left} days left until the horizon ends "
+                    f"on {end.isoformat()} (minimum {min_days:g}); redeploy the stack to roll it "
+                    "forward",
+                    ja=f"スケジュールグループ {group.name}: 対象期間の終了 ({end.isoformat()}) まで"
+                    f"残り{left}日です (最低 {min_days:g} 日)。スタックを再デプロイして延長して"
+                    "ください",
+                ),
+                group.urn,
+            )
+
+    yield from deferring_unknowns(resources, one)
