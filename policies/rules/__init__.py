@@ -1,7 +1,9 @@
 """Rule modules; importing this package registers every rule."""
 
 from gcmod.policies.rules import (  # noqa: F401
+    backup,
     logs,
     network,
+    storage,
     tenancy,
 )

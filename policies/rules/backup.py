@@ -196,7 +196,7 @@ def backup_retention(res: Res, ctx: Ctx) -> Iterator[Finding]:
                     Text(
                         en=f"{where_en} keeps recovery points forever (no lifecycle.deleteAfter); "
                         f"{env} allows {lo:g}-{hi:g} days",
-                        ja=f"{where_ja}は復旧ポイントを永久に保存します (lifecycle.deleteAfter "
+                        ja=f"{where_ja} は復旧ポイントを永久に保存します (lifecycle.deleteAfter "
                         f"未設定)。{env} の範囲は {lo:g}〜{hi:g} 日です",
                     )
                 )
@@ -205,7 +205,7 @@ def backup_retention(res: Res, ctx: Ctx) -> Iterator[Finding]:
                     Text(
                         en=f"{where_en} keeps recovery points {days:g} days; {env} allows "
                         f"{lo:g}-{hi:g} days",
-                        ja=f"{where_ja}の保存期間 {days:g} 日は {env} の範囲 {lo:g}〜{hi:g} 日の"
+                        ja=f"{where_ja} の保存期間 {days:g} 日は {env} の範囲 {lo:g}〜{hi:g} 日の"
                         "外です",
                     )
                 )

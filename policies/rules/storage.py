@@ -331,7 +331,7 @@ def storage_type(res: Res, ctx: Ctx) -> Iterator[Finding]:
                 Text(
                     en=f"{_what(res)} {res.name}{en} uses {kind}; use gp3 (cheaper per GB, "
                     "3,000 IOPS included)",
-                    ja=f"{_what_ja(res)} {res.name}{ja}は {kind} です。gp3 を使ってください "
+                    ja=f"{_what_ja(res)} {res.name}{ja} は {kind} です。gp3 を使ってください "
                     "(GB 単価が安く 3,000 IOPS を含む)",
                 )
             )
@@ -342,7 +342,7 @@ def storage_type(res: Res, ctx: Ctx) -> Iterator[Finding]:
                 Text(
                     en=f"{_what(res)} {res.name}{en} uses {kind} with {have}; provisioned IOPS "
                     f"storage is allowed only from {floor:g} IOPS, use gp3 below that",
-                    ja=f"{_what_ja(res)} {res.name}{ja}は {kind} ({have_ja}) です。プロビジョンド "
+                    ja=f"{_what_ja(res)} {res.name}{ja} は {kind} ({have_ja}) です。プロビジョンド "
                     f"IOPS は {floor:g} IOPS 以上の場合のみ認められます。それ未満は gp3 を"
                     "使ってください",
                 )
@@ -778,7 +778,7 @@ def encryption_at_rest(res: Res, ctx: Ctx) -> Iterator[Finding]:
             Text(
                 en=f"{_what(res)} {res.name}{en} is not encrypted ({field} is not true); "
                 "encrypt it at rest",
-                ja=f"{_what_ja(res)} {res.name}{ja}が暗号化されていません ({field} が true では"
+                ja=f"{_what_ja(res)} {res.name}{ja} が暗号化されていません ({field} が true では"
                 "ありません)。保存時暗号化を有効にしてください",
             )
         )
