@@ -134,9 +134,11 @@ def make_servicer(rules: Iterable[Rule] | None = None):
     """The analyzer servicer ``PolicyPack`` serves over gRPC, built in-process."""
     from pulumi_policy.policy import _PolicyAnalyzerServicer
 
+    # PolicyPack always reports version 0.0.1 itself (the CLI takes the real
+    # version from PulumiPolicy.yaml); use the same so messages match exactly.
     return _PolicyAnalyzerServicer(
         PACK_NAME,
-        "0.1.0",
+        "0.0.1",
         build_policies(rules),
         EnforcementLevel.ADVISORY,
         None,

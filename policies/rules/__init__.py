@@ -2,8 +2,10 @@
 
 from gcmod.policies.rules import (  # noqa: F401
     backup,
+    compute,
     logs,
     network,
+    schedule,
     storage,
     tenancy,
 )

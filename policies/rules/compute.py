@@ -483,12 +483,15 @@ def _fargate_memory(value: Any) -> float | None:
     ),
 )
 def size_caps(res: Res, ctx: Ctx) -> Iterator[Finding]:
-    env = ctx.environment(res)
-    env_ja = ENV_JA.get(env, env)
+    # The environment (tags) is read only once there is a size to compare.
     if res.type == RDS_CLUSTER:
         acu = _num(res.get("serverlessv2ScalingConfiguration.maxCapacity"))
+        if acu is None:
+            return
         cap = _env_limit(ctx, "maxAcu", res)
-        if acu is not None and cap is not None and acu > cap:
+        env = ctx.environment(res)
+        env_ja = ENV_JA.get(env, env)
+        if cap is not None and acu > cap:
             yield Finding(
                 Text(
                     en=f"Aurora cluster {res.name}: maxCapacity {acu:g} ACU exceeds the {env} "
@@ -522,6 +525,10 @@ def size_caps(res: Res, ctx: Ctx) -> Iterator[Finding]:
             return
         vcpu, mem = size
         approx = "~"
+    if vcpu is None and mem is None:
+        return
+    env = ctx.environment(res)
+    env_ja = ENV_JA.get(env, env)
     max_vcpu = _env_limit(ctx, "maxVcpu", res)
     max_mem = _env_limit(ctx, "maxMemoryGiB", res)
     if vcpu is not None and max_vcpu is not None and vcpu > max_vcpu:
