@@ -186,6 +186,7 @@ class Database(pulumi.ComponentResource):
             storage_encrypted=True,
             master_username=MASTER_USERNAME,
             manage_master_user_password=True,
+            snapshot_identifier=args.config.restore_from,
             iam_database_authentication_enabled=True,
             port=PORT,
             db_subnet_group_name=subnet_group.name,

@@ -96,6 +96,15 @@ class Res:
     dependencies: list[Res] = field(default_factory=list)
     provider_props: Mapping[str, Any] = field(default_factory=dict)
     """Inputs of the resource's provider (region, defaultTags, ...)."""
+    provider_name: str | None = None
+    """Logical name of the resource's provider (the engine names its default
+    providers ``default`` or ``default_<version>``)."""
+
+    @property
+    def on_default_provider(self) -> bool:
+        """True when the resource lives in the stack's own region (default provider),
+        not in a second region reached through an explicit provider."""
+        return self.provider_name is None or self.provider_name.startswith("default")
 
     def get(self, path: str, default: Any = None) -> Any:
         """Prop at a dotted path; ``default`` when absent (unknown still raises)."""

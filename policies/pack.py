@@ -73,6 +73,7 @@ def _res(type_: str, name: str, urn: str, props: Any, provider: Any) -> Res:
         props,
         _region(provider),
         provider_props=provider.props if provider is not None else {},
+        provider_name=provider.name if provider is not None else None,
     )
 
 

@@ -309,11 +309,14 @@ def test_dr001_settings_grade_and_rebuild_stack() -> None:
     assert hits(run(standby), "GCM-DR-001")
     high = {"GCM-DR-001": {"availabilityGrade": "high"}}
     assert run(standby, config=high).by_rule("GCM-DR-001") == []
-    # a stack that rebuilds the system in Osaka after a disaster
+    # A stack that rebuilds the system in Osaka after a disaster: its own
+    # (default-provider) region is Osaka, so nothing there is a standby.
     rebuild = node(ECS_SERVICE, "rebuilt-app", cluster=UNKNOWN)
+    assert run(rebuild, region=OSAKA).by_rule("GCM-DR-001") == []
     config = {"GCM-DR-001": {"primaryRegion": OSAKA}}
     assert run(rebuild, config=config, region=OSAKA).by_rule("GCM-DR-001") == []
-    assert hits(run(rebuild, region=OSAKA), "GCM-DR-001", "rebuilt-app")
+    # ... while the same service reached through an explicit Osaka provider from a
+    # Tokyo stack is a standby (standby-app above).
 
 
 def test_dr001_unknown_is_advisory() -> None:

@@ -460,7 +460,9 @@ def backup_only_dr(res: Res, ctx: Ctx) -> Iterator[Finding]:
             )
         )
         return
-    if res.region == dr and res.region != primary:
+    # A stack whose own region (its default provider's) is the DR region is the
+    # rebuild after a disaster: the DR plan working, not a standby.
+    if res.region == dr and res.region != primary and not res.on_default_provider:
         yield Finding(
             Text(
                 en=f"{en_kind} {res.name} runs in the DR region {dr}; {tail_en}",

@@ -233,6 +233,22 @@ class DatabaseConfig(_Model):
     @default 20"""
     deletion_protection: bool | None = None
     """@default true in production, false elsewhere."""
+    restore_from: str | None = None
+    """Create the cluster from this recovery point: an Aurora cluster snapshot
+    ARN, e.g. the AWS Backup copy in the DR vault. @default none: an empty
+    database"""
+
+    @field_validator("restore_from")
+    @classmethod
+    def _snapshot(cls, v: str | None) -> str | None:
+        if v is not None and not re.match(
+            r"^arn:aws:rds:[a-z0-9-]+:\d{12}:cluster-snapshot:[A-Za-z0-9:_-]+$", v
+        ):
+            raise ValueError(
+                "must be an Aurora cluster snapshot ARN "
+                "(arn:aws:rds:<region>:<account>:cluster-snapshot:<name>)"
+            )
+        return v
 
     @field_validator("min_acu", "max_acu")
     @classmethod
