@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
 from gcmod.policies.model import Ctx, Finding, Res, Setting, Text, rule
+from gcmod.policies.rulekit import UNKNOWN, each, items, peek
 from gcmod.policies.rules.storage import (
     BACKUP_VAULT,
     EBS_VOLUME,
@@ -27,12 +28,8 @@ from gcmod.policies.rules.storage import (
     LAUNCH_TEMPLATE,
     RDS_CLUSTER,
     RDS_INSTANCE,
-    UNKNOWN,
     depends_on,
-    each,
     env_setting,
-    items,
-    peek,
 )
 
 BACKUP_PLAN = "aws:backup/plan:Plan"

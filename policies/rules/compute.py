@@ -13,12 +13,11 @@ automated.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from pulumi_policy.proxy import UnknownValueError
-
 from gcmod.policies.model import Ctx, Finding, Res, Setting, Text, rule
+from gcmod.policies.rulekit import ENV_JA, each, known_or_none, truthy
 
 EC2_INSTANCE = "aws:ec2/instance:Instance"
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
@@ -39,7 +38,6 @@ _GUIDE_JA = "デジタル庁「コスト最適化のアプローチガイド」�
 
 
 #: Environment names in Japanese messages.
-ENV_JA = {"production": "本番", "staging": "検証", "development": "開発"}
 
 
 def _num(value: Any) -> float | None:
@@ -725,15 +723,6 @@ def no_ops_servers(res: Res, ctx: Ctx) -> Iterator[Finding]:
 # ---------------------------------------------------------------------------
 # GCM-COST-005 autoscaling
 # ---------------------------------------------------------------------------
-def known_or_none(fn: Callable[..., Any], *args: Any) -> Any:
-    """``fn(*args)``, or None when it reads a value unknown before deployment
-    (for optional evidence such as a resourceId that only links resources)."""
-    try:
-        return fn(*args)
-    except UnknownValueError:
-        return None
-
-
 def _target_links(target: Res, service: Res) -> bool:
     if any(d.urn == service.urn for d in target.dependencies):
         return True
@@ -826,22 +815,6 @@ def _asg_findings(asg: Res) -> Iterator[Finding]:
         )
 
 
-def deferring_unknowns(
-    resources: Iterable[Res], check: Callable[[Res], Iterable[Finding]]
-) -> Iterator[Finding]:
-    """Run ``check(res)`` for each resource; a value unknown before deployment
-    stops only that resource's check, and is raised after every other finding
-    was reported (the engine then adds its "can't run during preview" advisory)."""
-    unknown: UnknownValueError | None = None
-    for res in resources:
-        try:
-            yield from check(res)
-        except UnknownValueError as exc:
-            unknown = unknown or exc
-    if unknown is not None:
-        raise unknown
-
-
 @rule(
     id="GCM-COST-005",
     title=Text(
@@ -893,7 +866,7 @@ def autoscaling(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding]:
         elif res.type == AUTOSCALING_GROUP:
             yield from _asg_findings(res)
 
-    yield from deferring_unknowns(resources, one)
+    yield from each(resources, one)
 
 
 # ---------------------------------------------------------------------------
@@ -944,10 +917,6 @@ def imdsv2(res: Res, ctx: Ctx) -> Iterator[Finding]:
             "してください",
         )
     )
-
-
-def _truthy(value: Any) -> bool:
-    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
 @rule(
@@ -1003,7 +972,7 @@ def no_public_ip(res: Res, ctx: Ctx) -> Iterator[Finding]:
         ]
         what_en, what_ja = f"launch template {res.name}", f"起動テンプレート {res.name}"
     for field, value in checks:
-        if _truthy(value):
+        if truthy(value):
             yield Finding(
                 Text(
                     en=f"{what_en}: {field} is true (public IP address); it must be false",

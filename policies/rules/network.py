@@ -12,13 +12,12 @@ them are unknown before deployment.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fnmatch import fnmatchcase
 from typing import Any
 
-from pulumi_policy.proxy import UnknownValueError
-
 from gcmod.policies.model import Ctx, Environment, Finding, Res, Setting, Text, rule
+from gcmod.policies.rulekit import Unknowns, env_ja, known, names
 
 VPC = "aws:ec2/vpc:Vpc"
 NAT_GATEWAY = "aws:ec2/natGateway:NatGateway"
@@ -29,7 +28,6 @@ SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
 INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
 
-ENV_JA: dict[str, str] = {"production": "本番", "staging": "検証", "development": "開発"}
 
 #: Services whose VPC endpoint is a *gateway* endpoint: no hourly and no per-GB
 #: charge (Amazon VPC pricing page, "Gateway endpoints ... no additional
@@ -61,53 +59,6 @@ _GUIDE = "デジタル庁「コスト最適化の考え方」第1.0版 (2025年3
 # ---------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------
-class _Unknowns:
-    """Keeps the first unknown value met, so a check reports what it could
-    decide and then says, as the engine does, what it could not."""
-
-    def __init__(self) -> None:
-        self.error: UnknownValueError | None = None
-
-    def read(self, fn: Callable[[], Any], default: Any = None) -> Any:
-        try:
-            return fn()
-        except UnknownValueError as exc:
-            if self.error is None:
-                self.error = exc
-            return default
-
-    def items(self, seq: Any) -> Iterator[Any]:
-        """Known elements of a list input (unknown elements are remembered)."""
-        if not isinstance(seq, Sequence) or isinstance(seq, str):
-            return
-        for i in range(len(seq)):
-            value = self.read(lambda i=i: seq[i])
-            if value is not None:
-                yield value
-
-    def raise_if_any(self) -> None:
-        if self.error is not None:
-            raise self.error
-
-
-def _known(res: Res, path: str, default: Any = None) -> Any:
-    """A prop used only to link resources: unknown is as good as absent."""
-    try:
-        return res.get(path, default)
-    except UnknownValueError:
-        return default
-
-
-def _env_ja(env: str) -> str:
-    return ENV_JA.get(env, env)
-
-
-def _names(resources: Sequence[Res], limit: int = 8) -> str:
-    names = [r.name for r in resources[:limit]]
-    more = len(resources) - limit
-    return ", ".join(names) + (f" (+{more})" if more > 0 else "")
-
-
 def vpc_of(res: Res) -> str | None:
     """The VPC a resource belongs to: the nearest VPC in its dependencies
     (breadth first), else a literal ``vpcId``; None when neither is known."""
@@ -123,7 +74,7 @@ def vpc_of(res: Res) -> str | None:
                     seen.add(d.urn)
                     nxt.append(d)
         frontier = nxt
-    vpc_id = _known(res, "vpcId")
+    vpc_id = known(res, "vpcId")
     return vpc_id if isinstance(vpc_id, str) else None
 
 
@@ -185,9 +136,9 @@ def nat_gateways_outside_production(resources: Sequence[Res], ctx: Ctx) -> Itera
         yield Finding(
             Text(
                 en=f"NAT gateway {nats[int(limit)].name}: the {env} environment has {len(nats)} "
-                f"NAT gateways ({_names(nats)}); at most {limit:g} allowed in {env}",
-                ja=f"NAT ゲートウェイ {nats[int(limit)].name}: {_env_ja(env)}環境に NAT ゲートウェイが "
-                f"{len(nats)} 個あります ({_names(nats)})。{_env_ja(env)}環境の上限は {limit:g} 個です",
+                f"NAT gateways ({names(nats)}); at most {limit:g} allowed in {env}",
+                ja=f"NAT ゲートウェイ {nats[int(limit)].name}: {env_ja(env)}環境に NAT ゲートウェイが "
+                f"{len(nats)} 個あります ({names(nats)})。{env_ja(env)}環境の上限は {limit:g} 個です",
             ),
             urn=nats[int(limit)].urn,
         )
@@ -250,7 +201,7 @@ def endpoints_before_nat(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding
     wanted = [s for s in ctx.setting("requiredEndpoints") or [] if isinstance(s, str)]
     if not wanted:
         return
-    unknowns = _Unknowns()
+    unknowns = Unknowns()
     vpcs = {r.urn: r for r in resources if r.type == VPC}
     nat_vpcs: dict[str | None, list[Res]] = {}
     have: dict[str | None, set[str]] = {}
@@ -285,9 +236,9 @@ def endpoints_before_nat(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding
         )
         yield Finding(
             Text(
-                en=f"{where} has NAT gateway {_names(nats)} but no VPC endpoint for {kinds}: that "
+                en=f"{where} has NAT gateway {names(nats)} but no VPC endpoint for {kinds}: that "
                 "traffic pays NAT data processing per GB",
-                ja=f"{where_ja} には NAT ゲートウェイ {_names(nats)} がありますが、{kinds_ja} の VPC "
+                ja=f"{where_ja} には NAT ゲートウェイ {names(nats)} がありますが、{kinds_ja} の VPC "
                 "エンドポイントがありません。この通信には GB 単位の NAT データ処理料金がかかります",
             ),
             urn=vpc.urn if vpc else nats[0].urn,
@@ -371,7 +322,7 @@ def no_world_ingress(res: Res, ctx: Ctx) -> Iterator[Finding]:
     allowed = {
         int(p) for p in ctx.setting("allowedPublicPorts") or [] if isinstance(p, int | float)
     }
-    unknowns = _Unknowns()
+    unknowns = Unknowns()
     # (cidrs, protocol, from, to) per ingress permission
     perms: list[tuple[list[Any], Any, Any, Any]] = []
     if res.type in (SECURITY_GROUP, DEFAULT_SECURITY_GROUP):

@@ -21,14 +21,12 @@ from datetime import date, datetime, timedelta, timezone
 from pulumi_policy.proxy import UnknownValueError
 
 from gcmod.policies.model import Ctx, Finding, Res, Setting, Text, rule
+from gcmod.policies.rulekit import ENV_JA, each, known_or_none
 from gcmod.policies.rules.compute import (
     EC2_INSTANCE,
     ECS_SERVICE,
-    ENV_JA,
     RDS_CLUSTER,
     RDS_INSTANCE,
-    deferring_unknowns,
-    known_or_none,
 )
 
 SCHEDULE_GROUP = "aws:scheduler/scheduleGroup:ScheduleGroup"
@@ -194,7 +192,7 @@ def shutdown_schedule(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding]:
                 res.urn,
             )
 
-    yield from deferring_unknowns(resources, one)
+    yield from each(resources, one)
 
 
 def _today(ctx: Ctx) -> date | None:
@@ -323,4 +321,4 @@ def schedule_horizon(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding]:
                 group.urn,
             )
 
-    yield from deferring_unknowns(resources, one)
+    yield from each(resources, one)

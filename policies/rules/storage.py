@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from pulumi_policy.proxy import UnknownValueError
-
 from gcmod.policies.model import Ctx, Finding, Res, Setting, Text, rule
+from gcmod.policies.rulekit import each, items, peek, truthy
 
 # ---------------------------------------------------------------------------
 # Resource types
@@ -90,71 +89,6 @@ PAB_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restri
 # ---------------------------------------------------------------------------
 # Helpers (also used by backup.py)
 # ---------------------------------------------------------------------------
-class _Unknown:
-    """A value that is not known before deployment (see :func:`peek`)."""
-
-    def __repr__(self) -> str:
-        return "UNKNOWN"
-
-
-UNKNOWN: Any = _Unknown()
-
-
-def peek(obj: Any, path: str, default: Any = None) -> Any:
-    """Value at a dotted path of a prop mapping (or a :class:`Res`), without raising:
-    ``default`` when absent or null, :data:`UNKNOWN` when not known before deployment.
-
-    For checks that can decide without the value (presence, matching); where the
-    decision needs the value, read it with ``res.get`` and let the unknown raise.
-    """
-    cur: Any = obj.props if isinstance(obj, Res) else obj
-    try:
-        for part in path.split("."):
-            if isinstance(cur, Mapping):
-                if part not in list(cur):  # iterating keys never raises
-                    return default
-                cur = cur[part]
-            elif isinstance(cur, Sequence) and not isinstance(cur, str) and part.isdigit():
-                if int(part) >= len(cur):
-                    return default
-                cur = cur[int(part)]
-            else:
-                return default
-            if cur is None:
-                return default
-    except UnknownValueError:
-        return UNKNOWN
-    return cur
-
-
-def items(value: Any) -> list[Any]:
-    """A list-valued prop as a list (absent or not a list: empty)."""
-    if isinstance(value, Sequence) and not isinstance(value, str):
-        return list(value)
-    return []
-
-
-def truthy(value: Any) -> bool:
-    """``True``/``"true"`` (launch templates take booleans as strings)."""
-    if isinstance(value, str):
-        return value.strip().lower() == "true"
-    return value is True
-
-
-def each(things: Iterable[Any], check: Callable[[Any], Iterable[Finding]]) -> Iterator[Finding]:
-    """Findings of ``check`` for each thing in a stack rule. A value unknown before
-    deployment stops only that thing's check: every decidable finding is reported,
-    then the first unknown is raised so the engine also says it "can't run"."""
-    pending: UnknownValueError | None = None
-    for thing in things:
-        try:
-            yield from check(thing)
-        except UnknownValueError as exc:
-            pending = pending or exc
-    if pending is not None:
-        raise pending
-
-
 def env_setting(ctx: Ctx, name: str, res: Res) -> Any:
     """A per-environment setting for ``res``'s environment; an override that
     leaves an environment out falls back to the default for it."""

@@ -14,12 +14,12 @@ import importlib
 import inspect
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache
-from typing import Any
 
 from pulumi_policy.proxy import UnknownValueError
 
 from gcmod.components.tags import TAG_ENVIRONMENT, TAG_SYSTEM, TAG_TENANT
 from gcmod.policies.model import Ctx, Finding, Res, Setting, Text, rule
+from gcmod.policies.rulekit import Unknowns, env_ja, known, names
 
 VPC = "aws:ec2/vpc:Vpc"
 ECS_CLUSTER = "aws:ecs/cluster:Cluster"
@@ -31,7 +31,6 @@ LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:Load
 #: Tag keys that name the tenant (municipality) a resource serves.
 TENANT_TAG_KEYS: tuple[str, ...] = (TAG_TENANT, "Tenant", "tenant", "Municipality")
 
-ENV_JA: dict[str, str] = {"production": "本番", "staging": "検証", "development": "開発"}
 
 _GUIDE = "デジタル庁「コスト最適化の考え方」第1.0版 (2025年3月24日)"
 
@@ -39,44 +38,6 @@ _GUIDE = "デジタル庁「コスト最適化の考え方」第1.0版 (2025年3
 # ---------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------
-class _Unknowns:
-    """Keeps the first unknown value met, so a check reports what it could
-    decide and then says, as the engine does, what it could not."""
-
-    def __init__(self) -> None:
-        self.error: UnknownValueError | None = None
-
-    def read(self, fn: Callable[[], Any], default: Any = None) -> Any:
-        try:
-            return fn()
-        except UnknownValueError as exc:
-            if self.error is None:
-                self.error = exc
-            return default
-
-    def raise_if_any(self) -> None:
-        if self.error is not None:
-            raise self.error
-
-
-def _known(res: Res, path: str, default: Any = None) -> Any:
-    """A prop used only to link or describe resources: unknown is as good as absent."""
-    try:
-        return res.get(path, default)
-    except UnknownValueError:
-        return default
-
-
-def _env_ja(env: str) -> str:
-    return ENV_JA.get(env, env)
-
-
-def _names(resources: Sequence[Res], limit: int = 8) -> str:
-    names = [r.name for r in resources[:limit]]
-    more = len(resources) - limit
-    return ", ".join(names) + (f" (+{more})" if more > 0 else "")
-
-
 def tenant_of(res: Res) -> str | None:
     """The tenant a resource is tagged for, if any (unknown values: none)."""
     try:
@@ -98,13 +59,13 @@ def tenant_of(res: Res) -> str | None:
 # GCM-TEN-001
 # ---------------------------------------------------------------------------
 def _is_alb(r: Res) -> bool:
-    kind = _known(r, "loadBalancerType", "application")
+    kind = known(r, "loadBalancerType", "application")
     return r.type in LOAD_BALANCERS and str(kind).lower() == "application"
 
 
 def _is_standalone_db(r: Res) -> bool:
     # A read replica belongs to its source instance; it is not another environment.
-    return r.type == RDS_INSTANCE and not _known(r, "replicateSourceDb")
+    return r.type == RDS_INSTANCE and not known(r, "replicateSourceDb")
 
 
 #: What an environment is made of: (kind, Japanese kind, test).
@@ -167,7 +128,7 @@ def one_shared_environment(resources: Sequence[Res], ctx: Ctx) -> Iterator[Findi
     if not isinstance(limit, int | float) or limit < 1:
         limit = 1
     limit = int(limit)
-    unknowns = _Unknowns()
+    unknowns = Unknowns()
     # Grouped by environment and region: a DR copy in Osaka is the DR rules' concern.
     groups: dict[tuple[str, str, str], list[Res]] = {}
     for r in resources:
@@ -184,14 +145,14 @@ def one_shared_environment(resources: Sequence[Res], ctx: Ctx) -> Iterator[Findi
         tenants = sorted({t for t in (tenant_of(r) for r in items) if t})
         per_tenant = len(tenants) > 1
         where = f"{env}" + (f" ({region})" if region else "")
-        where_ja = f"{_env_ja(env)}環境" + (f" ({region})" if region else "")
+        where_ja = f"{env_ja(env)}環境" + (f" ({region})" if region else "")
         en = (
-            f"{items[limit].name}: {len(items)} {kind} in {where} ({_names(items)}); "
+            f"{items[limit].name}: {len(items)} {kind} in {where} ({names(items)}); "
             f"at most {limit} allowed: one shared environment serves all tenants"
         )
         ja = (
             f"{items[limit].name}: {where_ja}に {kinds_ja[kind]} が {len(items)} 個あります "
-            f"({_names(items)})。上限は {limit} 個で、全テナントを1つの共有環境で提供します"
+            f"({names(items)})。上限は {limit} 個で、全テナントを1つの共有環境で提供します"
         )
         if per_tenant:
             en += f"; these are per-tenant copies (tenants: {', '.join(tenants)})"
@@ -211,7 +172,7 @@ def _cluster_members(
     clusters = {r.urn: r for r in resources if r.type == RDS_CLUSTER}
     by_ident: dict[str, str] = {}
     for c in clusters.values():
-        ident = _known(c, "clusterIdentifier")
+        ident = known(c, "clusterIdentifier")
         if isinstance(ident, str):
             by_ident[ident] = c.urn
     members: dict[str, list[Res]] = {}
@@ -219,7 +180,7 @@ def _cluster_members(
         if r.type != RDS_CLUSTER_INSTANCE:
             continue
         key = None
-        ident = _known(r, "clusterIdentifier")
+        ident = known(r, "clusterIdentifier")
         if isinstance(ident, str):
             key = by_ident.get(ident, ident)
         else:
@@ -234,7 +195,7 @@ def _spans_azs(instances: Sequence[Res]) -> bool:
     """More than one instance, unless all are pinned to the same AZ."""
     if len(instances) < 2:
         return False
-    zones = [_known(i, "availabilityZone") for i in instances]
+    zones = [known(i, "availabilityZone") for i in instances]
     if all(isinstance(z, str) for z in zones):
         return len(set(zones)) > 1
     return True
@@ -291,7 +252,7 @@ def multi_az_only_where_needed(resources: Sequence[Res], ctx: Ctx) -> Iterator[F
     grade = str(ctx.setting("availabilityGrade") or "standard").strip().lower()
     if grade == "high":
         return
-    unknowns = _Unknowns()
+    unknowns = Unknowns()
     for r in resources:
         if r.type == RDS_INSTANCE and unknowns.read(lambda r=r: r.get("multiAz")) is True:
             yield Finding(
@@ -325,10 +286,10 @@ def multi_az_only_where_needed(resources: Sequence[Res], ctx: Ctx) -> Iterator[F
             yield Finding(
                 Text(
                     en=f"Aurora cluster {c.name} has {len(instances)} instances "
-                    f"({_names(instances)}) across AZs; the {grade} availability grade allows "
+                    f"({names(instances)}) across AZs; the {grade} availability grade allows "
                     "one writer (single-AZ)",
                     ja=f"Aurora クラスター {c.name} には AZ をまたいで {len(instances)} 台の"
-                    f"インスタンスがあります ({_names(instances)})。可用性区分 {grade} では"
+                    f"インスタンスがあります ({names(instances)})。可用性区分 {grade} では"
                     "ライター1台 (シングル AZ) のみ許可されます",
                 ),
                 urn=c.urn,
@@ -338,9 +299,9 @@ def multi_az_only_where_needed(resources: Sequence[Res], ctx: Ctx) -> Iterator[F
             yield Finding(
                 Text(
                     en=f"Aurora cluster {key} (outside this stack) gets {len(instances)} instances "
-                    f"({_names(instances)}) across AZs; the {grade} availability grade allows one",
+                    f"({names(instances)}) across AZs; the {grade} availability grade allows one",
                     ja=f"Aurora クラスター {key} (このスタック外) に AZ をまたいで {len(instances)} "
-                    f"台のインスタンスがあります ({_names(instances)})。可用性区分 {grade} では1台のみ"
+                    f"台のインスタンスがあります ({names(instances)})。可用性区分 {grade} では1台のみ"
                     "許可されます",
                 ),
                 urn=instances[1].urn,
