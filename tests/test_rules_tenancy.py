@@ -70,23 +70,12 @@ def assert_cant_run(report: CheckReport, rule_id: str) -> None:
 # ---------------------------------------------------------------------------
 # The samples: zero mandatory violations (each synthesized once)
 # ---------------------------------------------------------------------------
-SAMPLES = ("saas-prod", "saas-staging", "saas-dev", "town-prod")
 
 
 @pytest.fixture(scope="module")
-def samples() -> dict[str, tuple[Any, ResourceGraph]]:
-    from gcmod.program import synth_stack
-    from gcmod.stackfiles import resolve
-
-    return {name: synth_stack(resolve(name)) for name in SAMPLES}
-
-
-@pytest.mark.parametrize("stack", SAMPLES)
-def test_samples_have_no_mandatory_violation(samples, stack: str) -> None:
-    _cfg, g = samples[stack]
-    report = check(g)
-    assert report.mandatory == [], [v.message.en for v in report.mandatory]
-    assert [v for v in report.violations if v.unknown] == []
+def samples(sample_stacks):
+    """The built-in samples (synthesized once per session in conftest)."""
+    return sample_stacks
 
 
 def test_saas_prod_serves_three_tenants_from_one_environment(samples) -> None:

@@ -1,0 +1,19 @@
+"""Shared fixtures: the sample stacks, synthesized once per test session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from gcmod.graph import ResourceGraph
+from gcmod.program import synth_stack
+from gcmod.stackfiles import list_stacks, resolve, samples_dir
+
+SAMPLE_NAMES = tuple(list_stacks(samples_dir()))
+
+
+@pytest.fixture(scope="session")
+def sample_stacks() -> dict[str, tuple[Any, ResourceGraph]]:
+    """Every built-in sample: name -> (config, graph), as `gcmod synth` builds them."""
+    return {name: synth_stack(resolve(name, samples_dir())) for name in SAMPLE_NAMES}
