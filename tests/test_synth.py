@@ -106,6 +106,12 @@ def test_synth_needs_no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     g = run_program(_pair, project="gcmod", stack="t", region="ap-northeast-1")
     assert len(g.custom_resources) == 3
+    # the whole default sample, too
+    from gcmod.program import synth_stack
+    from gcmod.stackfiles import resolve, samples_dir
+
+    _cfg, sample = synth_stack(resolve("saas-prod", samples_dir()))
+    assert len(sample.custom_resources) > 50
 
 
 def test_synth_output_is_reproducible() -> None:
