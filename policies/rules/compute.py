@@ -381,42 +381,29 @@ def instance_size(instance_type: Any) -> tuple[float, float | None] | None:
     return vcpu, (vcpu * ratio if ratio is not None else None)
 
 
-def _fargate_cpu(value: Any) -> float | None:
-    """Task cpu in vCPU: "1024" (CPU units) or "1 vCPU"."""
+def _fargate_amount(value: Any, unit: str) -> float | None:
+    """A Fargate size in whole units: a number in 1/1024ths ("1024" CPU units,
+    "2048" MiB) or ``<n> <unit>`` ("1 vCPU", "2 GB")."""
     n = _num(value)
     if n is not None:
         return n / 1024
-    if isinstance(value, str):
-        v = value.strip().lower().replace(" ", "")
-        if v.endswith("vcpu"):
-            try:
-                return float(v[:-4])
-            except ValueError:
-                return None
-        try:
-            return float(v) / 1024
-        except ValueError:
-            return None
-    return None
+    if not isinstance(value, str):
+        return None
+    v = value.strip().lower().replace(" ", "")
+    try:
+        return float(v[: -len(unit)]) if v.endswith(unit) else float(v) / 1024
+    except ValueError:
+        return None
+
+
+def _fargate_cpu(value: Any) -> float | None:
+    """Task cpu in vCPU: "1024" (CPU units) or "1 vCPU"."""
+    return _fargate_amount(value, "vcpu")
 
 
 def _fargate_memory(value: Any) -> float | None:
     """Task memory in GiB: "2048" (MiB) or "2 GB"."""
-    n = _num(value)
-    if n is not None:
-        return n / 1024
-    if isinstance(value, str):
-        v = value.strip().lower().replace(" ", "")
-        if v.endswith("gb"):
-            try:
-                return float(v[:-2])
-            except ValueError:
-                return None
-        try:
-            return float(v) / 1024
-        except ValueError:
-            return None
-    return None
+    return _fargate_amount(value, "gb")
 
 
 @rule(
