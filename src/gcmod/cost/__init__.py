@@ -1,0 +1,1 @@
+"""Cost estimates: a planned stack against the lift-and-shift it replaces."""

@@ -1,0 +1,21 @@
+"""The distribution ships every package of the tree (the layout maps folders)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_package_folder_is_listed() -> None:
+    tool = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
+    mapping = tool["setuptools"]["package-dir"]
+    listed = set(tool["setuptools"]["packages"])
+    found = set()
+    for name, folder in mapping.items():
+        base = ROOT / folder
+        for init in base.rglob("__init__.py"):
+            rel = init.parent.relative_to(base)
+            found.add(".".join([name, *rel.parts]) if rel.parts else name)
+    assert found <= listed, f"packages missing from pyproject.toml: {sorted(found - listed)}"
