@@ -226,6 +226,14 @@ def calendar(
     )
 
 
+catalog_option = click.option(
+    "--catalog",
+    "catalog_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A price catalogue file (default: the one packaged with gcmod).",
+)
+
 lang_option = click.option(
     "--lang",
     type=click.Choice(["en", "ja"]),
@@ -317,21 +325,84 @@ def rules(lang: str, as_json: bool) -> None:
         click.echo(rules_table(catalogue, lang))
 
 
+@main.command()
+@stack_argument
+@stacks_dir_option
+@lang_option
+@click.option("--json", "as_json", is_flag=True, help="Print the estimate as JSON.")
+@click.option("--markdown", "as_markdown", is_flag=True, help="Print the estimate as Markdown.")
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write a self-contained HTML report (Japanese unless --lang en) to this file.",
+)
+@click.option(
+    "--jpy-rate",
+    type=click.FloatRange(min=1, max=1000),
+    default=None,
+    help="Yen per US dollar. Default: the catalogue's documented rate.",
+)
+@catalog_option
+@handle_errors
+def estimate(
+    stack: str | None,
+    stacks_dir: Path | None,
+    lang: str,
+    as_json: bool,
+    as_markdown: bool,
+    html_path: Path | None,
+    jpy_rate: float | None,
+    catalog_path: Path | None,
+) -> None:
+    """Estimate a stack's monthly cost against the lift-and-shift it replaces.
+
+    月額費用の概算 (移行前のリフト&シフト構成との比較、施策別の削減額、団体別の按分).
+
+    \b
+    Prices: the packaged catalogue (USD on-demand, each with its source and
+    date). Usage the graph cannot tell (data, logs, requests) comes from presets
+    by municipality size, overridable in stacks/usage.<stack>.yaml.
+    A price missing from the catalogue is reported, never counted as zero.
+    Exit codes: 0 done, 1 synth failed, 2 bad stack, usage file or catalogue.
+    """
+    from gcmod.cost import report as render
+    from gcmod.cost.estimate import estimate_file
+    from gcmod.stackfiles import resolve
+
+    if as_json and as_markdown:
+        raise UsageProblem("choose one of --json and --markdown")
+    catalog = _load_catalog(catalog_path)
+    ref = resolve(stack, stacks_dir)
+    result = estimate_file(ref, catalog=catalog)
+    if jpy_rate is not None:
+        result.jpy_per_usd = jpy_rate
+        result.fx_source = "--jpy-rate (given on the command line)"
+    if html_path is not None:
+        render.write_html(result, html_path, lang=lang if lang == "en" else "ja")
+        click.echo(f"wrote {html_path}", err=True)
+    if as_json:
+        echo_json(render.to_json(result))
+    elif as_markdown:
+        click.echo(render.markdown(result, lang))
+    else:
+        click.echo(render.table(result, lang))
+    missing = result.planned.missing + result.baseline.missing
+    if missing:
+        click.echo(
+            f"warning: {len(missing)} quantities have no price and are not counted "
+            "(価格がないため計上していない項目があります)",
+            err=True,
+        )
+
+
 @main.group()
 def prices() -> None:
     """The price catalogue / 価格カタログ (USD on-demand, Tokyo and Osaka).
 
     Every price carries its source and the date it was checked.
     """
-
-
-catalog_option = click.option(
-    "--catalog",
-    "catalog_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="A catalogue file (default: the one packaged with gcmod).",
-)
 
 
 @prices.command("list")

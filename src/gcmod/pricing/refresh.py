@@ -131,6 +131,10 @@ NOT_REFRESHABLE: dict[str, str] = {
     "scheduler.million-invocations": "EventBridge Scheduler has no stable service code and "
     "usage type in the Price List API",
     "ssm.standard-parameter-month": "standard parameters are free: there is no SKU",
+    "s3.lifecycle-transition.glacier-ir.thousand-requests": "the S3 usage type of lifecycle "
+    "transition requests is not mapped yet; check the S3 pricing page by hand",
+    "s3.lifecycle-transition.deep-archive.thousand-requests": "the S3 usage type of lifecycle "
+    "transition requests is not mapped yet; check the S3 pricing page by hand",
 }
 
 #: Catalogue key -> Price List query. Usage types follow the Price List API's
