@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from gcmod.configdoc import render_markdown
+from gcmod.configdoc import render_markdown, render_usage_markdown
 from gcmod.policies.model import all_rules
 from gcmod.policies.report import rules_markdown
 
@@ -16,6 +16,7 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 GENERATED = {
     "configuration.md": render_markdown,
     "rules.md": lambda: rules_markdown(all_rules()),
+    "usage.md": render_usage_markdown,
 }
 
 
