@@ -55,7 +55,7 @@ def test_table_markdown_and_html(runner: CliRunner, tmp_path: Path) -> None:
     assert res.exit_code == 0
     text = out.read_text(encoding="utf-8")
     HTMLParser().feed(text)
-    assert text.count("<svg") >= 2 and 'lang="ja"' in text
+    assert text.count("<svg") >= 2 and '<html lang="ja"' in text
     assert "<script" not in text
 
 

@@ -328,7 +328,12 @@ def rules(lang: str, as_json: bool) -> None:
 @main.command()
 @stack_argument
 @stacks_dir_option
-@lang_option
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "ja"]),
+    default=None,
+    help="Language / 表示言語. Default: en for the terminal, ja for --html.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the estimate as JSON.")
 @click.option("--markdown", "as_markdown", is_flag=True, help="Print the estimate as Markdown.")
 @click.option(
@@ -349,7 +354,7 @@ def rules(lang: str, as_json: bool) -> None:
 def estimate(
     stack: str | None,
     stacks_dir: Path | None,
-    lang: str,
+    lang: str | None,
     as_json: bool,
     as_markdown: bool,
     html_path: Path | None,
@@ -380,14 +385,14 @@ def estimate(
         result.jpy_per_usd = jpy_rate
         result.fx_source = "--jpy-rate (given on the command line)"
     if html_path is not None:
-        render.write_html(result, html_path, lang=lang if lang == "en" else "ja")
+        render.write_html(result, html_path, lang=lang or "ja")
         click.echo(f"wrote {html_path}", err=True)
     if as_json:
         echo_json(render.to_json(result))
     elif as_markdown:
-        click.echo(render.markdown(result, lang))
+        click.echo(render.markdown(result, lang or "en"))
     else:
-        click.echo(render.table(result, lang))
+        click.echo(render.table(result, lang or "en"))
     missing = result.planned.missing + result.baseline.missing
     if missing:
         click.echo(
