@@ -24,6 +24,7 @@ COMMANDS: list[list[str]] = [
     ["synth", "saas-dev"],
     ["check", "saas-prod"],
     ["calendar", "saas-dev"],
+    ["estimate", "saas-prod"],
 ]
 
 
