@@ -402,6 +402,195 @@ def estimate(
         )
 
 
+REGIONS = ("ap-northeast-1", "ap-northeast-3")
+
+
+@main.group(invoke_without_command=True)
+@click.option("--demo", is_flag=True, help="Audit a demo estate in an embedded moto (no AWS).")
+@click.option(
+    "--region",
+    "regions",
+    multiple=True,
+    type=click.Choice(REGIONS),
+    help="Regions to read (default: both). The first is the home region.",
+)
+@click.option("--profile", default=None, help="AWS profile of the credentials to use.")
+@click.option(
+    "--organization",
+    "org_role",
+    metavar="ROLE",
+    help="Audit every active account of the AWS Organization, assuming ROLE "
+    "(a read-only role, see `gcmod audit iam-policy`) in each.",
+)
+@click.option(
+    "--concurrency",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1, 32),
+    help="Collectors run at once.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option("--sarif", "as_sarif", is_flag=True, help="Print SARIF 2.1.0.")
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write an HTML report to this file.",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Policy config JSON (enforcement and thresholds per rule).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "ja"]),
+    default="en",
+    show_default=True,
+    help="Language / 表示言語.",
+)
+@click.pass_context
+@handle_errors
+def audit(
+    ctx: click.Context,
+    demo: bool,
+    regions: tuple[str, ...],
+    profile: str | None,
+    org_role: str | None,
+    concurrency: int,
+    as_json: bool,
+    as_sarif: bool,
+    html_path: Path | None,
+    config_file: Path | None,
+    lang: str,
+) -> None:
+    """Audit deployed AWS accounts with the same rules (read-only).
+
+    デプロイ済み AWS アカウントを同じルールで監査します (読み取り専用).
+
+    \b
+    Only Describe/List/Get calls are made: a hook refuses anything else.
+    Findings carry an estimated monthly waste from the price catalogue.
+    Exit codes: 0 no mandatory finding, 1 mandatory findings, 2 usage error,
+    3 incomplete (a service, region or account could not be read).
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from gcmod.audit import report as render
+    from gcmod.policies.harness import PolicyConfigError, load_pack_config
+
+    if as_json and as_sarif:
+        raise UsageProblem("choose one of --json and --sarif")
+    if demo and (profile or org_role):
+        raise UsageProblem("--demo audits the embedded demo estate: drop --profile/--organization")
+    try:
+        pack_config = load_pack_config(config_file) if config_file else None
+    except PolicyConfigError as exc:
+        raise UsageProblem(f"ポリシー設定エラー / policy config error: {exc}") from None
+    regions = regions or REGIONS
+    quiet = as_json or as_sarif
+    result = (_audit_demo if demo else _audit_live)(
+        regions, profile, org_role, concurrency, pack_config, quiet
+    )
+    if html_path is not None:
+        html_path.write_text(render.html_report(result, lang), encoding="utf-8")
+        click.echo(f"wrote {html_path}", err=True)
+    if as_json:
+        echo_json(render.to_json(result))
+    elif as_sarif:
+        echo_json(render.to_sarif(result, lang))
+    else:
+        click.echo(render.table(result, lang))
+    sys.exit(result.exit_code)
+
+
+def _progress(quiet: bool):
+    def show(done: int, total: int, label: str) -> None:
+        if quiet or not sys.stderr.isatty():
+            return
+        width = 30
+        filled = int(width * done / max(total, 1))
+        bar = "#" * filled + "-" * (width - filled)
+        click.echo(f"\r[{bar}] {done}/{total} {label[:40]:<40}", nl=False, err=True)
+        if done == total:
+            click.echo("", err=True)
+
+    return show
+
+
+def _audit_live(regions, profile, org_role, concurrency, pack_config, quiet):
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from gcmod.audit.runner import run_audit
+    from gcmod.audit.scope import organization_scope, single_account_scope
+
+    try:
+        session = boto3.Session(profile_name=profile, region_name=regions[0])
+        scope = (
+            organization_scope(session, org_role, regions, regions[0])
+            if org_role
+            else single_account_scope(session, regions, regions[0])
+        )
+    except (BotoCoreError, ClientError) as exc:
+        raise UsageProblem(f"cannot start the audit: {exc}") from None
+    return run_audit(scope, concurrency=concurrency, progress=_progress(quiet),
+                     policy_config=pack_config)  # fmt: skip
+
+
+def _audit_demo(regions, _profile, _org_role, concurrency, pack_config, quiet):
+    import os
+
+    try:
+        from moto import mock_aws
+    except ImportError:
+        raise UsageProblem(
+            "the demo needs moto: pip install 'gcmod[demo]' (or moto[server])"
+        ) from None
+    from unittest import mock
+
+    import boto3
+
+    from gcmod.audit.demo import seed_demo
+    from gcmod.audit.runner import run_audit
+    from gcmod.audit.scope import single_account_scope
+
+    # The demo never leaves this process: fake credentials, no metadata service,
+    # and the environment is restored afterwards.
+    fake = {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    with mock.patch.dict(os.environ, fake), mock_aws():
+        os.environ.pop("AWS_PROFILE", None)
+        session = boto3.Session(region_name=regions[0])
+        if not quiet:
+            click.echo("seeding the demo estate in an embedded moto ...", err=True)
+        seed_demo(session, regions[0])
+        scope = single_account_scope(session, regions, regions[0])
+        return run_audit(scope, concurrency=concurrency, progress=_progress(quiet),
+                         policy_config=pack_config)  # fmt: skip
+
+
+@audit.command("iam-policy")
+@click.option(
+    "--member", is_flag=True, help="For member accounts: leave out organizations:ListAccounts."
+)
+def audit_iam_policy(member: bool) -> None:
+    """Print the least-privilege IAM policy for the audit role (JSON).
+
+    Generated from the actions each collector declares; every action is a read.
+    """
+    from gcmod.audit.iampolicy import audit_policy_document
+
+    echo_json(audit_policy_document(management=not member))
+
+
 @main.group()
 def prices() -> None:
     """The price catalogue / 価格カタログ (USD on-demand, Tokyo and Osaka).

@@ -1,0 +1,280 @@
+"""Render an audit: table, JSON, SARIF 2.1.0 and a self-contained HTML page."""
+
+from __future__ import annotations
+
+import html
+from collections import defaultdict
+from typing import Any
+
+from gcmod import __version__
+from gcmod.audit.runner import AuditResult, Finding
+from gcmod.graph import short_type
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+LABELS = {
+    "en": {
+        "headers": ["LEVEL", "ACCOUNT", "REGION", "RULE", "RESOURCE", "WASTE/MO", "MESSAGE"],
+        "mandatory": "MANDATORY",
+        "advisory": "advisory",
+        "unknown": "unknown",
+        "summary": (
+            "{accounts} account(s), {resources} resources; {m} mandatory and {a} advisory "
+            "finding(s); estimated waste up to ${waste:,.2f}/month; {calls} API calls"
+        ),
+        "gaps": "INCOMPLETE: {n} part(s) could not be read:",
+        "clean": "No mandatory findings.",
+    },
+    "ja": {
+        "headers": ["区分", "アカウント", "リージョン", "ルール", "リソース", "無駄/月", "内容"],
+        "mandatory": "必須",
+        "advisory": "推奨",
+        "unknown": "不明",
+        "summary": (
+            "アカウント {accounts} 件・リソース {resources} 件、必須 {m} 件・推奨 {a} 件。"
+            "推定の無駄は最大 月 ${waste:,.2f}。API 呼び出し {calls} 回"
+        ),
+        "gaps": "不完全: 読み取れなかった箇所が {n} 件あります:",
+        "clean": "必須の指摘はありません。",
+    },
+}
+
+
+def _level(f: Finding, lang: str) -> str:
+    t = LABELS[lang]
+    if f.violation.unknown:
+        return t["unknown"]
+    return t["mandatory"] if f.mandatory else t["advisory"]
+
+
+def _waste(f: Finding) -> str:
+    return "-" if f.waste_usd is None else f"${f.waste_usd:,.2f}"
+
+
+def _ordered(result: AuditResult) -> list[Finding]:
+    return sorted(
+        result.findings,
+        key=lambda f: (not f.mandatory, f.account, f.violation.rule.id, f.violation.urn),
+    )
+
+
+def total_waste(result: AuditResult) -> float:
+    return sum(a.waste_usd for a in result.accounts)
+
+
+def table(result: AuditResult, lang: str = "en") -> str:
+    from gcmod.textable import render
+
+    t = LABELS[lang]
+    rows = [
+        (
+            _level(f, lang),
+            f.account,
+            f.region or "-",
+            f.violation.rule.id,
+            f"{short_type(f.violation.resource_type)} {f.violation.resource_name}".strip(),
+            _waste(f),
+            f.violation.message(lang),
+        )
+        for f in _ordered(result)
+    ]
+    out = [render(t["headers"], rows, right=(5,))] if rows else []
+    out.append(
+        t["summary"].format(
+            accounts=len(result.accounts),
+            resources=sum(sum(c.values()) for c in result.resource_counts.values()),
+            m=len(result.mandatory),
+            a=len(result.findings) - len(result.mandatory),
+            waste=total_waste(result),
+            calls=result.calls.total,
+        )
+    )
+    if result.gaps:
+        out.append(t["gaps"].format(n=len(result.gaps)))
+        out += [
+            f"  - {g.account} {g.region} {g.collector}: {g.kind}: {g.reason}" for g in result.gaps
+        ]
+    elif not result.mandatory:
+        out.append(t["clean"])
+    return "\n".join(out)
+
+
+def to_json(result: AuditResult) -> dict[str, Any]:
+    return {
+        "tool": {"name": "gcmod", "version": __version__},
+        "regions": list(result.scope.regions),
+        "homeRegion": result.scope.home_region,
+        "complete": result.complete,
+        "exitCode": result.exit_code,
+        "apiCalls": {"total": result.calls.total, "byOperation": dict(result.calls.calls)},
+        "wasteMethod": result.waste_method,
+        "wasteUsd": round(total_waste(result), 2),
+        "accounts": [
+            {
+                "account": a.account_id,
+                "name": a.name,
+                "resources": a.resource_counts,
+                "wasteUsd": round(a.waste_usd, 2),
+                "mandatory": sum(1 for f in a.findings if f.mandatory),
+                "advisory": sum(1 for f in a.findings if not f.mandatory),
+            }
+            for a in result.accounts
+        ],
+        "findings": [
+            {
+                "account": f.account,
+                "region": f.region,
+                "rule": f.violation.rule.id,
+                "severity": f.violation.rule.severity,
+                "enforcement": f.violation.enforcement,
+                "unknown": f.violation.unknown,
+                "lever": f.violation.rule.lever,
+                "resource": f.violation.urn,
+                "type": f.violation.resource_type,
+                "name": f.violation.resource_name,
+                "wasteUsd": f.waste_usd,
+                "message": {"en": f.violation.message.en, "ja": f.violation.message.ja},
+            }
+            for f in _ordered(result)
+        ],
+        "gaps": [
+            {
+                "account": g.account,
+                "region": g.region,
+                "collector": g.collector,
+                "kind": g.kind,
+                "reason": g.reason,
+            }
+            for g in result.gaps
+        ],
+    }
+
+
+def to_sarif(result: AuditResult, lang: str = "en") -> dict[str, Any]:
+    """SARIF 2.1.0, one run per account; results located at the resource's ARN."""
+    from gcmod.policies.model import all_rules
+    from gcmod.policies.report import _SARIF_LEVEL, _sarif_rule
+
+    rules = all_rules()
+    index = {r.id: i for i, r in enumerate(rules)}
+    runs = []
+    for acct in result.accounts:
+        results = []
+        for f in acct.findings:
+            v = f.violation
+            results.append(
+                {
+                    "ruleId": v.rule.id,
+                    "ruleIndex": index[v.rule.id],
+                    "level": "note" if v.unknown else _SARIF_LEVEL[v.enforcement],
+                    "message": {"text": v.message(lang)},
+                    "locations": [
+                        {
+                            "physicalLocation": {"artifactLocation": {"uri": v.urn}},
+                            "logicalLocations": [
+                                {
+                                    "name": v.resource_name,
+                                    "fullyQualifiedName": v.urn,
+                                    "kind": "resource",
+                                }
+                            ],
+                        }
+                    ],
+                    "properties": {
+                        "account": f.account,
+                        "region": f.region,
+                        "wasteUsd": f.waste_usd,
+                    },
+                }
+            )
+        runs.append(
+            {
+                "tool": {
+                    "driver": {
+                        "name": "gcmod-audit",
+                        "version": __version__,
+                        "rules": [_sarif_rule(r) for r in rules],
+                    }
+                },
+                "results": results,
+                "properties": {"account": acct.account_id, "complete": result.complete},
+            }
+        )
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": runs}
+
+
+def html_report(result: AuditResult, lang: str = "ja") -> str:
+    """A self-contained page: totals, findings by rule and by account, gaps."""
+    e = html.escape
+    ja = lang == "ja"
+    by_rule: dict[str, list[Finding]] = defaultdict(list)
+    for f in result.findings:
+        by_rule[f.violation.rule.id].append(f)
+
+    def money(x: float | None) -> str:
+        return "-" if x is None else f"${x:,.2f}"
+
+    rule_rows = "".join(
+        f"<tr><td>{e(rid)}</td><td>{e(fs[0].violation.rule.title(lang))}</td>"
+        f"<td class=n>{len(fs)}</td>"
+        f"<td class=n>{money(sum(f.waste_usd or 0 for f in fs))}</td></tr>"
+        for rid, fs in sorted(by_rule.items())
+    )
+    acct_rows = "".join(
+        f"<tr><td>{e(a.account_id)}</td><td>{e(a.name or '')}</td>"
+        f"<td class=n>{sum(a.resource_counts.values())}</td>"
+        f"<td class=n>{sum(1 for f in a.findings if f.mandatory)}</td>"
+        f"<td class=n>{money(a.waste_usd)}</td></tr>"
+        for a in result.accounts
+    )
+    finding_rows = "".join(
+        f"<tr><td>{e(_level(f, lang))}</td><td>{e(f.account)}</td><td>{e(f.region or '-')}</td>"
+        f"<td>{e(f.violation.rule.id)}</td><td>{e(f.violation.resource_name)}</td>"
+        f"<td class=n>{e(_waste(f))}</td><td>{e(f.violation.message(lang))}</td></tr>"
+        for f in _ordered(result)
+    )
+    gap_rows = "".join(
+        f"<li>{e(g.account)} {e(g.region)} {e(g.collector)}: {e(g.kind)}: {e(g.reason)}</li>"
+        for g in result.gaps
+    )
+    title = "クラウド環境の監査結果" if ja else "Cloud account audit"
+    h = {
+        "rule": ("ルール別", "By rule"),
+        "acct": ("アカウント別", "By account"),
+        "all": ("指摘一覧", "Findings"),
+        "gaps": ("読み取れなかった箇所", "Not read"),
+    }
+    i = 0 if ja else 1
+    gaps_html = f"<h2>{h['gaps'][i]}</h2><ul>{gap_rows}</ul>" if gap_rows else ""
+    status = (
+        ("完了" if ja else "complete") if result.complete else ("不完全" if ja else "INCOMPLETE")
+    )
+    return f"""<!doctype html>
+<html lang="{e(lang)}"><head><meta charset="utf-8"><title>{e(title)}</title>
+<style>
+body{{font-family:system-ui,"Noto Sans CJK JP",sans-serif;margin:2rem auto;max-width:70rem;
+color:#1b1f24;padding:0 1rem}}
+h1{{border-bottom:3px solid #1d4e89}} h2{{border-left:6px solid #1d4e89;padding-left:.5rem}}
+table{{border-collapse:collapse;width:100%;margin:1rem 0}}
+th,td{{border-bottom:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;vertical-align:top}}
+th{{background:#f3f6f9}} .n{{text-align:right;white-space:nowrap}}
+.box{{background:#eef6ee;border:1px solid #9c9;padding:1rem;border-radius:.5rem}}
+.bad{{background:#fdf0f0;border-color:#d99}}
+@media print{{body{{margin:0}} tr{{break-inside:avoid}}}}
+</style></head><body>
+<h1>{e(title)}</h1>
+<div class="box{"" if result.complete else " bad"}">
+<p>{e(status)} · {len(result.accounts)} accounts · {len(result.findings)} findings
+({len(result.mandatory)} mandatory) · {e(money(total_waste(result)))}/month
+· {result.calls.total} API calls</p>
+<p>{e(result.waste_method)}</p></div>
+<h2>{h["rule"][i]}</h2><table><tr><th>ID</th><th></th><th class=n>#</th><th class=n>$/mo</th></tr>
+{rule_rows}</table>
+<h2>{h["acct"][i]}</h2><table><tr><th>Account</th><th></th><th class=n>resources</th>
+<th class=n>mandatory</th><th class=n>$/mo</th></tr>{acct_rows}</table>
+<h2>{h["all"][i]}</h2><table><tr><th></th><th>Account</th><th>Region</th><th>Rule</th>
+<th>Resource</th><th class=n>$/mo</th><th></th></tr>{finding_rows}</table>
+{gaps_html}
+<footer><p>gcmod {e(__version__)}</p></footer>
+</body></html>
+"""

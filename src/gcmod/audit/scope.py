@@ -1,0 +1,173 @@
+"""What the audit covers: which accounts, which regions.
+
+Government Cloud workloads live in Tokyo (``ap-northeast-1``, the home region)
+with backup copies in Osaka (``ap-northeast-3``); those are the default
+regions. Accounts are either
+
+* the current credentials' account alone (:func:`single_account_scope`,
+  ``sts:GetCallerIdentity``), or
+* every ACTIVE account of the AWS Organization (:func:`discover_accounts`, run
+  with management-account credentials, ``organizations:ListAccounts``),
+  each reached by ``sts:AssumeRole`` into ``arn:aws:iam::<id>:role/<role_name>``
+  with session name ``gcmod-audit``. The management account itself is audited
+  with the current credentials (it has no role to assume into itself).
+
+Sessions are made lazily (:meth:`AccountTarget.get_session`), once per
+account, so an account whose role cannot be assumed becomes a gap in the
+audit rather than an error before it starts. Assumed-role credentials last
+the STS default of one hour and are not refreshed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from gcmod.audit.clients import make_client
+from gcmod.audit.collect import CallCounter
+
+DEFAULT_REGIONS = ("ap-northeast-1", "ap-northeast-3")
+HOME_REGION = "ap-northeast-1"
+SESSION_NAME = "gcmod-audit"
+
+
+@dataclass
+class AccountTarget:
+    """One account to audit and how to get a session in it."""
+
+    account_id: str
+    name: str | None = None
+    session: Any = None
+    """A ready boto3 session (the current account), or None to assume ``role_arn``."""
+    role_arn: str | None = None
+    base_session: Any = None
+    """The session that assumes ``role_arn``."""
+    endpoint_url: str | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def get_session(self, counter: CallCounter | None = None) -> Any:
+        """The boto3 session for this account (assumes the role on first use)."""
+        with self._lock:
+            if self.session is None:
+                if self.role_arn is None or self.base_session is None:
+                    raise ValueError(f"account {self.account_id}: no session and no role")
+                self.session = assume_role_session(
+                    self.base_session, self.role_arn, counter, self.endpoint_url
+                )
+            return self.session
+
+
+@dataclass
+class Scope:
+    """Accounts × regions the audit covers."""
+
+    regions: tuple[str, ...] = DEFAULT_REGIONS
+    home_region: str = HOME_REGION
+    accounts: list[AccountTarget] = field(default_factory=list)
+    role_name: str | None = None
+
+    def __post_init__(self) -> None:
+        self.regions = tuple(dict.fromkeys(self.regions))
+        if self.home_region not in self.regions:
+            raise ValueError(f"home region {self.home_region} is not in regions {self.regions}")
+
+
+def _sts(session: Any, counter: CallCounter | None, endpoint_url: str | None) -> Any:
+    region = session.region_name or HOME_REGION
+    return make_client(session, "sts", region, counter or CallCounter(), endpoint_url)
+
+
+def assume_role_session(
+    base_session: Any,
+    role_arn: str,
+    counter: CallCounter | None = None,
+    endpoint_url: str | None = None,
+) -> Any:
+    """A boto3 session with the credentials of ``role_arn`` (``sts:AssumeRole``)."""
+    import boto3
+
+    creds = _sts(base_session, counter, endpoint_url).assume_role(
+        RoleArn=role_arn, RoleSessionName=SESSION_NAME
+    )["Credentials"]
+    return boto3.Session(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        region_name=base_session.region_name or HOME_REGION,
+    )
+
+
+def caller_account(
+    session: Any, counter: CallCounter | None = None, endpoint_url: str | None = None
+) -> str:
+    return _sts(session, counter, endpoint_url).get_caller_identity()["Account"]
+
+
+def single_account_scope(
+    session: Any,
+    regions: tuple[str, ...] = DEFAULT_REGIONS,
+    home_region: str = HOME_REGION,
+    *,
+    counter: CallCounter | None = None,
+    endpoint_url: str | None = None,
+) -> Scope:
+    """The current credentials' account only."""
+    account = caller_account(session, counter, endpoint_url)
+    target = AccountTarget(account, session=session, endpoint_url=endpoint_url)
+    return Scope(regions, home_region, [target], None)
+
+
+def discover_accounts(
+    session: Any,
+    role_name: str,
+    *,
+    counter: CallCounter | None = None,
+    endpoint_url: str | None = None,
+    include: Callable[[dict[str, Any]], bool] | None = None,
+) -> list[AccountTarget]:
+    """Every ACTIVE account of the organization, reached through ``role_name``.
+
+    Run with management-account (or delegated administrator) credentials.
+    ``include`` filters the ``list_accounts`` entries further (e.g. by id)."""
+    counter = counter or CallCounter()
+    region = session.region_name or HOME_REGION
+    org = make_client(session, "organizations", region, counter, endpoint_url)
+    me = caller_account(session, counter, endpoint_url)
+    targets: list[AccountTarget] = []
+    for page in org.get_paginator("list_accounts").paginate():
+        for acct in page.get("Accounts", []):
+            if acct.get("Status") != "ACTIVE":
+                continue
+            if include is not None and not include(acct):
+                continue
+            aid = acct["Id"]
+            if aid == me:
+                targets.append(
+                    AccountTarget(aid, acct.get("Name"), session=session, endpoint_url=endpoint_url)
+                )
+            else:
+                targets.append(
+                    AccountTarget(
+                        aid,
+                        acct.get("Name"),
+                        role_arn=f"arn:aws:iam::{aid}:role/{role_name}",
+                        base_session=session,
+                        endpoint_url=endpoint_url,
+                    )
+                )
+    return sorted(targets, key=lambda t: t.account_id)
+
+
+def organization_scope(
+    session: Any,
+    role_name: str,
+    regions: tuple[str, ...] = DEFAULT_REGIONS,
+    home_region: str = HOME_REGION,
+    *,
+    counter: CallCounter | None = None,
+    endpoint_url: str | None = None,
+) -> Scope:
+    accounts = discover_accounts(session, role_name, counter=counter, endpoint_url=endpoint_url)
+    return Scope(regions, home_region, accounts, role_name)

@@ -1,0 +1,70 @@
+"""`gcmod audit` as an auditor runs it: the demo estate in an embedded moto."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from gcmod.audit.guard import is_read_only_action
+from gcmod.cli import main
+
+
+@pytest.fixture(scope="module")
+def demo_json() -> dict:
+    res = CliRunner().invoke(main, ["audit", "--demo", "--json"])
+    assert res.exit_code == 1, res.output  # mandatory findings, audit complete
+    return json.loads(res.output)
+
+
+def test_demo_audit_finds_the_lift_and_shift_waste(demo_json) -> None:
+    assert demo_json["complete"] is True and demo_json["gaps"] == []
+    rules = {f["rule"] for f in demo_json["findings"]}
+    assert {"GCM-COST-001", "GCM-LOG-001", "GCM-DR-001", "GCM-TEN-001", "GCM-SEC-021"} <= rules
+    standby = [f for f in demo_json["findings"] if f["rule"] == "GCM-DR-001"]
+    assert standby and all(f["region"] == "ap-northeast-3" for f in standby)
+    assert demo_json["wasteUsd"] > 0
+    assert demo_json["apiCalls"]["total"] > 0
+    assert all(is_read_only_action(op.replace(".", ":", 1)) or op.startswith("sts.")
+               for op in demo_json["apiCalls"]["byOperation"])  # fmt: skip
+
+
+def test_modern_environment_is_clean_apart_from_tags(demo_json) -> None:
+    modern = [
+        f for f in demo_json["findings"]
+        if f["name"].startswith("saas") and f["enforcement"] == "mandatory"
+    ]  # fmt: skip
+    assert {f["rule"] for f in modern} <= {"GCM-TAG-001", "GCM-TEN-001"}
+
+
+def test_sarif_and_table(tmp_path) -> None:
+    runner = CliRunner()
+    res = runner.invoke(main, ["audit", "--demo", "--sarif"])
+    assert res.exit_code == 1
+    sarif = json.loads(res.output)
+    assert sarif["version"] == "2.1.0" and sarif["runs"][0]["results"]
+    html = tmp_path / "audit.html"
+    res = runner.invoke(main, ["audit", "--demo", "--lang", "ja", "--html", str(html)])
+    assert res.exit_code == 1
+    assert "必須" in res.output
+    assert "<table>" in html.read_text(encoding="utf-8")
+
+
+def test_iam_policy_is_read_only() -> None:
+    res = CliRunner().invoke(main, ["audit", "iam-policy"])
+    assert res.exit_code == 0
+    doc = json.loads(res.output)
+    actions = [a for st in doc["Statement"] for a in st["Action"]]
+    assert "ec2:DescribeInstances" in actions and "organizations:ListAccounts" in actions
+    assert all(is_read_only_action(a) for a in actions)
+    member = json.loads(CliRunner().invoke(main, ["audit", "iam-policy", "--member"]).output)
+    assert "organizations:ListAccounts" not in [
+        a for st in member["Statement"] for a in st["Action"]
+    ]
+
+
+def test_usage_errors_exit_2() -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["audit", "--demo", "--json", "--sarif"]).exit_code == 2
+    assert runner.invoke(main, ["audit", "--demo", "--profile", "x"]).exit_code == 2
