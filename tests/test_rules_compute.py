@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from ruletest import node
 
 import gcmod.policies.rules.compute as compute
 from gcmod.graph import UNKNOWN, ResourceGraph, ResourceNode
@@ -24,23 +25,6 @@ RULE_IDS = (
 RULES = [get_rule(i) for i in RULE_IDS]
 
 IMDS = {"httpTokens": "required"}
-
-
-def node(
-    type_: str,
-    name: str,
-    inputs: dict[str, Any] | None = None,
-    deps: tuple[ResourceNode, ...] = (),
-) -> ResourceNode:
-    return ResourceNode(
-        urn=f"urn:pulumi:t::gcmod::{type_}::{name}",
-        type=type_,
-        name=name,
-        custom=True,
-        inputs=inputs or {},
-        dependencies=tuple(d.urn for d in deps),
-        region="ap-northeast-1",
-    )
 
 
 def graph(*nodes: ResourceNode) -> ResourceGraph:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ruletest import node
+
 from gcmod.components.tags import cost_tags
 from gcmod.graph import UNKNOWN, ResourceGraph, ResourceNode
 from gcmod.policies.harness import CheckReport, check_graph
@@ -30,21 +32,6 @@ DEVELOPMENT = cost_tags("juki", "development")
 # ---------------------------------------------------------------------------
 # Fixture helpers
 # ---------------------------------------------------------------------------
-def node(
-    type_: str,
-    name: str,
-    inputs: dict[str, Any] | None = None,
-    deps: tuple[ResourceNode, ...] = (),
-) -> ResourceNode:
-    return ResourceNode(
-        urn=f"urn:pulumi:test::gcmod::{type_}::{name}",
-        type=type_,
-        name=name,
-        custom=True,
-        inputs=inputs or {},
-        dependencies=tuple(d.urn for d in deps),
-        region=REGION,
-    )
 
 
 def graph(*nodes: ResourceNode) -> ResourceGraph:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from ruletest import node
+
 import gcmod.policies.rules.schedule as schedule
 from gcmod.graph import UNKNOWN, ResourceGraph, ResourceNode
 from gcmod.policies.harness import CheckReport, check_graph
@@ -17,23 +19,6 @@ EC2 = "aws:ec2/instance:Instance"
 ECS_SERVICE = "aws:ecs/service:Service"
 RDS_INSTANCE = "aws:rds/instance:Instance"
 RDS_CLUSTER = "aws:rds/cluster:Cluster"
-
-
-def node(
-    type_: str,
-    name: str,
-    inputs: dict[str, Any] | None = None,
-    deps: tuple[ResourceNode, ...] = (),
-) -> ResourceNode:
-    return ResourceNode(
-        urn=f"urn:pulumi:t::gcmod::{type_}::{name}",
-        type=type_,
-        name=name,
-        custom=True,
-        inputs=inputs or {},
-        dependencies=tuple(d.urn for d in deps),
-        region="ap-northeast-1",
-    )
 
 
 def run(rule_id: str, *nodes: ResourceNode, config: dict | None = None) -> CheckReport:
