@@ -344,3 +344,24 @@ def test_provider_default_tags_count_as_cost_tags() -> None:
     g = ResourceGraph("p", "s", "ap-northeast-1", (provider, vpc, bare))
     found = check_graph(g, rules=[get_rule("GCM-TAG-001")]).by_rule("GCM-TAG-001")
     assert [v.resource_name for v in found] == ["bare"]
+
+
+def test_ten001_names_the_same_copy_whatever_the_input_order() -> None:
+    from gcmod.components.tags import cost_tags
+    from gcmod.graph import ResourceGraph
+    from gcmod.policies.harness import check_graph
+    from gcmod.policies.model import get_rule
+    from ruletest import node
+
+    vpcs = [
+        node("aws:ec2/vpc:Vpc", n, {"tags": cost_tags("juki", "production", t)})
+        for n, t in (("vpc-b", "011002"), ("vpc-a", "012033"), ("vpc-c", "131016"))
+    ]
+    rule = [get_rule("GCM-TEN-001")]
+    names = {
+        tuple(v.resource_name for v in check_graph(
+            ResourceGraph("p", "s", "ap-northeast-1", tuple(order)), rules=rule
+        ).by_rule("GCM-TEN-001"))
+        for order in (vpcs, vpcs[::-1], vpcs[1:] + vpcs[:1])
+    }  # fmt: skip
+    assert names == {("vpc-b",)}

@@ -129,7 +129,8 @@ def nat_gateways_outside_production(resources: Sequence[Res], ctx: Ctx) -> Itera
     for r in resources:
         if r.type == NAT_GATEWAY:
             by_env.setdefault(ctx.environment(r), []).append(r)
-    for env, nats in by_env.items():
+    for env, found in by_env.items():
+        nats = sorted(found, key=lambda r: (r.name, r.urn))  # stable, whatever the input order
         limit = limits.get(env)
         if not isinstance(limit, int | float) or limit < 0 or len(nats) <= limit:
             continue

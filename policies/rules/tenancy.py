@@ -139,9 +139,11 @@ def one_shared_environment(resources: Sequence[Res], ctx: Ctx) -> Iterator[Findi
                     groups.setdefault((kind, env, r.region or ""), []).append(r)
                 break
     kinds_ja = {kind: ja for kind, ja, _ in _KINDS}
-    for (kind, env, region), items in groups.items():
-        if len(items) <= limit:
+    for (kind, env, region), found in groups.items():
+        if len(found) <= limit:
             continue
+        # Name the copies in a stable order, whatever order the runner saw them in.
+        items = sorted(found, key=lambda r: (r.name, r.urn))
         tenants = sorted({t for t in (tenant_of(r) for r in items) if t})
         per_tenant = len(tenants) > 1
         where = f"{env}" + (f" ({region})" if region else "")
