@@ -347,11 +347,12 @@ def test_provider_default_tags_count_as_cost_tags() -> None:
 
 
 def test_ten001_names_the_same_copy_whatever_the_input_order() -> None:
+    from ruletest import node
+
     from gcmod.components.tags import cost_tags
     from gcmod.graph import ResourceGraph
     from gcmod.policies.harness import check_graph
     from gcmod.policies.model import get_rule
-    from ruletest import node
 
     vpcs = [
         node("aws:ec2/vpc:Vpc", n, {"tags": cost_tags("juki", "production", t)})
