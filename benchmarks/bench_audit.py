@@ -5,10 +5,10 @@ Usage: python benchmarks/bench_audit.py [--sizes 1000,10000] [--json] [--log-sha
 Per size N a fresh ``moto_server`` is started on 127.0.0.1 (a free port) and
 seeded in the home region with N resources: unattached EBS volumes (collected
 by paged ``DescribeVolumes``) and CloudWatch log groups (``--log-share`` of N;
-paged ``DescribeLogGroups``, 50 per page, PLUS one ``ListTagsForResource`` per
-group: the ``logs.log-groups`` collector is per resource and is reported
-separately). The audit then runs with the full collector set over the default
-regions. A size-0 run gives the baseline (one empty page per operation).
+paged ``DescribeLogGroups``, 50 per page, with their tags from the Resource
+Groups Tagging API's paged ``GetResources``, 100 per page). The audit then
+runs with the full collector set over the default regions. A size-0 run gives
+the baseline (one empty page per operation).
 
 "Calls grow with pages, not resources" holds when, for every operation,
 ``calls(N) - calls(0)`` equals the extra pages ``ceil(n / page) - 1`` of the
@@ -61,11 +61,12 @@ from gcmod.audit.scope import DEFAULT_REGIONS, single_account_scope  # noqa: E40
 #: Server page size of the bulk operations (None: one page whatever the count).
 PAGE_SIZE: dict[str, int | None] = {"ec2.DescribeVolumes": None, "logs.DescribeLogGroups": 50}
 #: Calls made once per resource of the bulk kinds (collector, operation).
-PER_RESOURCE = {"logs.ListTagsForResource": "logs.log-groups"}
+PER_RESOURCE: dict[str, str] = {}
+#: Tag listings paged by the Resource Groups Tagging API (100 per page); each full
+#: page returns a continuation token, so N tagged resources add N // 100 calls.
+TAG_PAGE = 100
 #: Collectors whose docstrings document per-resource calls (per bucket, vault, ...).
 PER_RESOURCE_COLLECTORS = {
-    "logs.log-groups": "ListTagsForResource per log group",
-    "backup.vaults": "ListTags per vault",
     "backup.plans": "GetBackupPlan + ListTags per plan",
     "scheduler.schedule-groups": "ListTagsForResource per schedule group",
     "s3.buckets": "GetBucketLocation/Tagging/Lifecycle/PublicAccessBlock per bucket",
@@ -202,7 +203,7 @@ def analyse(row: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
             "calls_baseline": base["calls"].get(op, 0),
             "calls": row["calls"].get(op, 0),
         }
-    expected_extra["logs.ListTagsForResource"] = row["log_groups"]
+    expected_extra["resourcegroupstaggingapi.GetResources"] = row["log_groups"] // TAG_PAGE
     ops = set(row["calls"]) | set(base["calls"])
     growth = {op: row["calls"].get(op, 0) - base["calls"].get(op, 0) for op in ops}
     unexplained = {
@@ -239,9 +240,8 @@ def main() -> int:
         print(
             f"N={n:>6} (volumes {row['volumes']}, log groups {row['log_groups']}): "
             f"seed {row['seed_s']}s; audit {row['wall_s']}s, "
-            f"{row['resources_collected']} resources, {row['calls_total']} calls "
-            f"({a['calls_without_per_resource']} without the per-resource "
-            f"logs.ListTagsForResource); tracemalloc peak {row['tracemalloc_peak_mib']} MiB, "
+            f"{row['resources_collected']} resources, {row['calls_total']} calls; "
+            f"tracemalloc peak {row['tracemalloc_peak_mib']} MiB, "
             f"max RSS {row['max_rss_mib']} MiB; gaps {len(row['gaps'])}",
             file=sys.stderr,
         )

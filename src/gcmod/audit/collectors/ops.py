@@ -39,17 +39,17 @@ def _error_code(exc: ClientError) -> str:
 @collector(
     "logs.log-groups",
     "logs",
-    ["logs:DescribeLogGroups", "logs:ListTagsForResource"],
+    ["logs:DescribeLogGroups", "tag:GetResources"],
 )
 def log_groups(ctx: CollectContext) -> Iterator[ResourceNode]:
-    """Log groups. DescribeLogGroups returns no tags, so tags take one
-    ListTagsForResource call per group (the environment tag sets the retention
-    limit GCM-LOG-001 applies)."""
-    logs = ctx.client("logs")
+    """Log groups. DescribeLogGroups returns no tags, so the tags (the
+    environment tag sets the retention limit GCM-LOG-001 applies) come from the
+    Resource Groups Tagging API, one call per page: calls grow with pages."""
+    tagged = ctx.tags_by_arn("logs")
     for g in ctx.paginate("logs", "describe_log_groups", "logGroups"):
         name = g["logGroupName"]
         arn = g.get("logGroupArn") or str(g.get("arn", "")).removesuffix(":*")
-        tags = logs.list_tags_for_resource(resourceArn=arn).get("tags") or {}
+        tags = tagged.get(arn, {})
         inputs = {
             "name": name,
             "retentionInDays": g.get("retentionInDays"),
@@ -63,15 +63,15 @@ def log_groups(ctx: CollectContext) -> Iterator[ResourceNode]:
 # ---------------------------------------------------------------------------
 # AWS Backup
 # ---------------------------------------------------------------------------
-@collector("backup.vaults", "backup", ["backup:ListBackupVaults", "backup:ListTags"])
+@collector("backup.vaults", "backup", ["backup:ListBackupVaults", "tag:GetResources"])
 def backup_vaults(ctx: CollectContext) -> Iterator[ResourceNode]:
     """Backup vaults, and a VaultLockConfiguration node (depending on its vault)
-    for each locked one. ListBackupVaults returns no tags: one ListTags call per
-    vault."""
-    backup = ctx.client("backup")
+    for each locked one. ListBackupVaults returns no tags: they come from the
+    Resource Groups Tagging API, one call per page."""
+    tagged = ctx.tags_by_arn("backup")
     for v in ctx.paginate("backup", "list_backup_vaults", "BackupVaultList"):
         name, arn = v["BackupVaultName"], v["BackupVaultArn"]
-        tags = backup.list_tags(ResourceArn=arn).get("Tags") or {}
+        tags = tagged.get(arn, {})
         inputs = {"name": name, "kmsKeyArn": v.get("EncryptionKeyArn"), "tags": tags}
         vault = ctx.node(BACKUP_VAULT, name, arn, prune(inputs))
         yield vault
