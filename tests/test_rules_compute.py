@@ -525,3 +525,31 @@ def test_rule_metadata_is_complete() -> None:
 
 
 # --------------------------------------------------------------------------- samples
+
+
+def test_cost006_measured_utilisation() -> None:
+    from gcmod.graph import ResourceGraph
+    from gcmod.policies.harness import check_graph
+    from gcmod.policies.model import get_rule
+
+    def inst(name: str, observed: dict | None) -> ResourceNode:
+        inputs = {"instanceType": "m7g.xlarge"}
+        if observed is not None:
+            inputs["gcmodObserved"] = observed
+        return node("aws:ec2/instance:Instance", name, inputs)
+
+    g = ResourceGraph("p", "s", "ap-northeast-1", (
+        inst("idle", {"cpuAverage": 4.2, "cpuMax": 18.0, "days": 14}),
+        inst("busy", {"cpuAverage": 45.0, "cpuMax": 90.0, "days": 14}),
+        inst("spiky", {"cpuAverage": 5.0, "cpuMax": 85.0, "days": 14}),
+        inst("new", {"cpuAverage": 1.0, "cpuMax": 2.0, "days": 2}),
+        inst("planned", None),
+    ))  # fmt: skip
+    report = check_graph(g, rules=[get_rule("GCM-COST-006")])
+    found = report.by_rule("GCM-COST-006")
+    assert [v.resource_name for v in found] == ["idle"]
+    assert not found[0].mandatory
+    assert "averaged 4.2% CPU" in found[0].message.en and "平均 4.2%" in found[0].message.ja
+    strict = check_graph(g, {"gcm-cost-006": {"maxPeakCpuPercent": 95}},
+                         rules=[get_rule("GCM-COST-006")])  # fmt: skip
+    assert sorted(v.resource_name for v in strict.by_rule("GCM-COST-006")) == ["idle", "spiky"]

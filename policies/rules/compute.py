@@ -966,3 +966,74 @@ def no_public_ip(res: Res, ctx: Ctx) -> Iterator[Finding]:
                     ja=f"{what_ja}: {field} が true です (パブリック IP)。false にしてください",
                 )
             )
+
+
+# ---------------------------------------------------------------------------
+# GCM-COST-006 measured utilisation (deployed accounts)
+# ---------------------------------------------------------------------------
+#: Input key under which the audit records measured utilisation of a deployed
+#: resource (CloudWatch CPUUtilization, hourly averages over ``days``); absent
+#: before deployment, where the rule then does not apply.
+OBSERVED = "gcmodObserved"
+
+
+@rule(
+    id="GCM-COST-006",
+    title=Text(
+        en="Instances are sized from measured utilisation",
+        ja="インスタンスが実測の使用率に基づくサイズになっている",
+    ),
+    severity="medium",
+    enforcement="advisory",
+    lever="sizing",
+    resource_types=(EC2_INSTANCE,),
+    rationale=Text(
+        en=f"Lever 1 of {_GUIDE_EN} asks to size from measured CPU and memory use, not from the "
+        "on-premises server (its example: a 16 vCPU / 128 GB server averaging 30% CPU is cut "
+        "down), and the estimate checklist (2025-04) asks for sizing justified by current "
+        "utilisation. An instance whose CPU stays low all month pays for capacity it never uses.",
+        ja=f"{_GUIDE_JA} の施策1 はオンプレミスのサーバーではなく CPU・メモリの実測値からサイズを"
+        "決めるよう求め (例: 平均 CPU 使用率 30% の 16 vCPU / 128 GB サーバーは縮小)、見積チェック"
+        "リスト (2025年4月) も現在の使用率に基づくサイジングを求めている。CPU 使用率が月を通じて"
+        "低いインスタンスは使わない能力に費用を払っている。",
+    ),
+    remediation=Text(
+        en="Move to a smaller size (or to Fargate with autoscaling) so that average CPU sits "
+        "nearer the target; re-measure after a month-end peak.",
+        ja="平均 CPU 使用率が目標に近づくよう小さいサイズに変更する (または Fargate とオート"
+        "スケールに移行する)。月末のピークの後に再測定する。",
+    ),
+    settings=(
+        Setting(
+            "maxAverageCpuPercent",
+            "number",
+            20,
+            "Average CPU (%) below which an instance counts as oversized.",
+        ),
+        Setting(
+            "maxPeakCpuPercent",
+            "number",
+            60,
+            "Highest hourly average CPU (%) below which it counts as oversized.",
+        ),
+        Setting("minDays", "number", 7, "Days of measurements needed before judging."),
+    ),
+)
+def measured_utilisation(res: Res, ctx: Ctx) -> Iterator[Finding]:
+    observed = known_or_none(res.get, OBSERVED)
+    if not isinstance(observed, Mapping):
+        return
+    avg, peak = _num(observed.get("cpuAverage")), _num(observed.get("cpuMax"))
+    days = _num(observed.get("days")) or 0
+    if avg is None or peak is None or days < ctx.setting("minDays"):
+        return
+    if avg < ctx.setting("maxAverageCpuPercent") and peak < ctx.setting("maxPeakCpuPercent"):
+        itype = known_or_none(res.get, "instanceType") or "?"
+        yield Finding(
+            Text(
+                en=f"instance {res.name} ({itype}) averaged {avg:.1f}% CPU with a highest hourly "
+                f"average of {peak:.1f}% over {days:g} days: size it down",
+                ja=f"インスタンス {res.name} ({itype}) の CPU 使用率は {days:g} 日間で平均 "
+                f"{avg:.1f}%、1時間平均の最大 {peak:.1f}% です。サイズを縮小してください",
+            )
+        )
