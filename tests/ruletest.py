@@ -24,3 +24,22 @@ def node(
         dependencies=tuple(d.urn for d in deps),
         region=region,
     )
+
+
+def hits(report: Any, rule_id: str, name: str | None = None) -> list:
+    """Decided violations of ``rule_id`` (on ``name`` when given)."""
+    return [
+        v
+        for v in report.by_rule(rule_id)
+        if not v.unknown and (name is None or v.resource_name == name)
+    ]
+
+
+def only(report: Any, rule_id: str, name: str):
+    """The one mandatory violation of ``rule_id`` on ``name``, named in both languages."""
+    found = hits(report, rule_id, name)
+    assert len(found) == 1, [v.message.en for v in report.by_rule(rule_id)]
+    v = found[0]
+    assert v.mandatory and v.enforcement == "mandatory"
+    assert name in v.message.en and name in v.message.ja
+    return v

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from ruletest import hits, only
 
 from gcmod.graph import UNKNOWN, ResourceGraph, ResourceNode
 from gcmod.policies.harness import CheckReport, check_graph
@@ -68,23 +69,6 @@ def node(
 def run(*nodes: ResourceNode, config: dict | None = None, region: str = TOKYO) -> CheckReport:
     graph = ResourceGraph(PROJECT, STACK, region, (DR_PROVIDER, *nodes))
     return check_graph(graph, config, rules=RULES)
-
-
-def hits(report: CheckReport, rule_id: str, name: str | None = None) -> list:
-    return [
-        v
-        for v in report.by_rule(rule_id)
-        if not v.unknown and (name is None or v.resource_name == name)
-    ]
-
-
-def only(report: CheckReport, rule_id: str, name: str):
-    found = hits(report, rule_id, name)
-    assert len(found) == 1, [v.message.en for v in report.by_rule(rule_id)]
-    v = found[0]
-    assert v.mandatory and v.enforcement == "mandatory"
-    assert name in v.message.en and name in v.message.ja
-    return v
 
 
 def rule_(days: float | None = 35.0, copies: list | None = None) -> dict:

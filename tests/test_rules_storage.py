@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from ruletest import hits, only
 
 from gcmod.graph import UNKNOWN, ResourceGraph, ResourceNode
 from gcmod.policies.harness import CheckReport, check_graph
@@ -50,23 +51,6 @@ def node(type_: str, name: str, deps: tuple[ResourceNode, ...] = (), /, **inputs
 
 def run(*nodes: ResourceNode, config: dict | None = None) -> CheckReport:
     return check_graph(ResourceGraph(PROJECT, STACK, REGION, tuple(nodes)), config, rules=RULES)
-
-
-def hits(report: CheckReport, rule_id: str, name: str | None = None) -> list:
-    return [
-        v
-        for v in report.by_rule(rule_id)
-        if not v.unknown and (name is None or v.resource_name == name)
-    ]
-
-
-def only(report: CheckReport, rule_id: str, name: str):
-    found = hits(report, rule_id, name)
-    assert len(found) == 1, [v.message.en for v in report.by_rule(rule_id)]
-    v = found[0]
-    assert v.mandatory and v.enforcement == "mandatory"
-    assert name in v.message.en and name in v.message.ja
-    return v
 
 
 def bucket_set(name: str, *, lifecycle: dict | None = None, **bucket_inputs) -> list[ResourceNode]:
