@@ -351,6 +351,8 @@ def test_json_round_trips_with_documented_keys(result: EstimateResult) -> None:
         "monthlyJpy": 3000,
         "percentOfBaseline": 20.0,
         "explanation": "why multi-tenancy",
+        # no Japanese text given: the English one stands in
+        "explanationJa": "why multi-tenancy",
     }
     share = doc["shares"][0]
     assert set(share) == {

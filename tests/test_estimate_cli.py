@@ -84,3 +84,9 @@ def test_usage_file_changes_the_estimate(runner: CliRunner, tmp_path: Path) -> N
 
 def test_json_and_markdown_together_is_a_usage_error(runner: CliRunner) -> None:
     assert runner.invoke(main, ["estimate", "--json", "--markdown"]).exit_code == 2
+
+
+def test_lever_explanations_come_in_both_languages(prod_json) -> None:
+    for lever in prod_json["levers"]:
+        assert lever["explanation"] and lever["explanationJa"] != lever["explanation"]
+        assert any("\u3040" <= ch <= "\u9fff" for ch in lever["explanationJa"]), lever

@@ -71,7 +71,7 @@ from typing import Any, Literal
 
 from gcmod.config import StackConfig
 from gcmod.cost.arithmetic import DAYS_PER_MONTH, HOURS_PER_MONTH, monthly_hours
-from gcmod.cost.model import LEVER_NAMES, LEVER_ORDER, Estimate, Lever, LeverSaving
+from gcmod.cost.model import CATEGORY_NAMES, LEVER_NAMES, LEVER_ORDER, Estimate, Lever, LeverSaving
 from gcmod.cost.pricers import (
     Charge,
     PriceSource,
@@ -563,6 +563,71 @@ def _delta_text(before: Estimate, after: Estimate) -> str:
     return "; ".join(parts) or "no change"
 
 
+def _delta_text_ja(before: Estimate, after: Estimate) -> str:
+    b, a = before.by_category(), after.by_category()
+    parts = []
+    for cat in sorted(set(a) | set(b), key=lambda c: -(b.get(c, 0) - a.get(c, 0))):
+        d = b.get(cat, 0.0) - a.get(cat, 0.0)
+        if abs(d) >= 0.005:
+            name = CATEGORY_NAMES.get(cat, (cat, cat))[0]
+            parts.append(f"{name} {'−' if d > 0 else '+'}${abs(d):,.2f}")
+    return "、".join(parts) or "変化なし"
+
+
+def _explain_ja(lever: Lever, m: ModelInputs, before: Estimate, after: Estimate) -> str:
+    """:func:`_explain` in Japanese."""
+    n = len(m.tenants)
+    cfg = m.cfg
+    pop = sum(t.population for t in m.tenants)
+    band = band_of(pop)
+    if cfg.is_production:
+        dr_text = f"{cfg.dr.region} のウォームスタンバイを廃止" + (
+            f"、代わりに日次バックアップのコピーを {cfg.dr.retention_days} 日保持 (構成C)"
+            if cfg.dr.copy_backups
+            else "、バックアップのコピーなし (dr.copyBackups: false)"
+        )
+    else:
+        dr_text = "非本番: 移行前構成にスタンバイなし" + (
+            "、日次バックアップのコピーを追加" if cfg.dr.copy_backups else ""
+        )
+    text = {
+        "multi-tenancy": (
+            f"団体ごとの {n} 環境を、住民 {pop:,} 人 ({band} 区分) 向けの共通の 1 環境に集約"
+        ),
+        "dr": dr_text,
+        "managed-services": (
+            f"自前の {'・'.join(OPS_SERVERS)} サーバーを廃止し、AWS Backup と CloudWatch "
+            f"アラーム {MANAGED_ALARMS_PER_ENV} 個で代替"
+        ),
+        "sizing": (
+            f"{APP_INSTANCE_BY_BAND[band]} × {APP_SERVERS_PER_ENV} 台と "
+            f"{DB_CLASS_BY_BAND[band]} マルチAZ を、{cfg.service.vcpu:g} vCPU / "
+            f"{cfg.service.memory / 1024:g} GB の Fargate {cfg.service.architecture} タスク "
+            f"{cfg.service.min_tasks} 個と Aurora Serverless v2 "
+            f"{cfg.database.min_acu:g}–{cfg.database.max_acu:g} ACU に"
+        ),
+        "operating-hours": (
+            f"月 730 時間ではなく、アプリ {monthly_hours(m.app_hours):.0f} 時間・データベース "
+            f"{monthly_hours(m.db_hours):.0f} 時間 "
+            + ("(業務時間外の自動停止)" if cfg.schedule_enabled else "(本番は常時稼働)")
+        ),
+        "storage": (
+            f"gp2 で {STORAGE_GROWTH_FACTOR:g} 倍ではなく現在のデータ {m.usage.data:g} GB 分の"
+            "ストレージ、日次のフルバックアップではなく増分バックアップ"
+        ),
+        "logs": (
+            "無期限保存のロググループではなく区分ごとの保存期間 ("
+            + "、".join(
+                f"{c} {lc.retention_days} 日"
+                + (f"・アーカイブ {lc.archive_days} 日" if lc.archive_days else "")
+                for c, lc in cfg.logging.classes.items()
+            )
+            + ")"
+        ),
+    }[lever]
+    return f"{text}。{_delta_text_ja(before, after)}"
+
+
 def _explain(lever: Lever, m: ModelInputs, before: Estimate, after: Estimate) -> str:
     n = len(m.tenants)
     cfg = m.cfg
@@ -627,7 +692,12 @@ def waterfall(m: ModelInputs, catalog: PriceSource) -> Waterfall:
         sc = replace(sc, **LEVER_STEPS[lever])
         est = scenario_estimate(sc, m, catalog, f"after {LEVER_NAMES[lever][1]}")
         levers.append(
-            LeverSaving(lever, prev.monthly_usd - est.monthly_usd, _explain(lever, m, prev, est))
+            LeverSaving(
+                lever,
+                prev.monthly_usd - est.monthly_usd,
+                _explain(lever, m, prev, est),
+                _explain_ja(lever, m, prev, est),
+            )
         )
         steps.append((lever, est))
         prev = est

@@ -38,6 +38,19 @@ LEVER_NAMES: dict[str, tuple[str, str]] = {
     "logs": ("ログの保存", "Log retention"),
 }
 
+#: Names of the line-item categories (Japanese, English).
+CATEGORY_NAMES: dict[str, tuple[str, str]] = {
+    "compute": ("コンピュート", "Compute"),
+    "database": ("データベース", "Database"),
+    "storage": ("ストレージ", "Storage"),
+    "backup": ("バックアップ", "Backup"),
+    "logs": ("ログ", "Logs"),
+    "network": ("ネットワーク", "Network"),
+    "security": ("セキュリティ", "Security"),
+    "operations": ("運用", "Operations"),
+    "other": ("その他", "Other"),
+}
+
 #: What a line item is for (for grouping in reports).
 Category = Literal[
     "compute", "database", "storage", "backup", "logs", "network", "security", "operations", "other"
@@ -103,6 +116,9 @@ class LeverSaving:
     monthly_usd: float
     """Saving attributed to this lever (baseline cost before the step minus after)."""
     explanation: str
+    """What changed at this step, in English."""
+    explanation_ja: str = ""
+    """The same in Japanese (empty: use ``explanation``)."""
 
 
 @dataclass(frozen=True)

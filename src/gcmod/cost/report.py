@@ -36,7 +36,7 @@ undefined, e.g. the ratio with no baseline)::
         "source": str
       },
       "levers": [{"lever", "nameJa", "nameEn", "monthlyUsd", "monthlyJpy",
-                  "percentOfBaseline", "explanation"}],          # in LEVER_ORDER
+                  "percentOfBaseline", "explanation", "explanationJa"}],  # in LEVER_ORDER
       "unattributedUsd": float,  # baseline - planned - sum(levers), 0 when they add up
       "shares": [{"code", "name", "population",
                   "equalUsd", "populationUsd", "usageUsd",
@@ -73,6 +73,7 @@ from typing import Any
 
 from gcmod import __version__
 from gcmod.cost.model import (
+    CATEGORY_NAMES,
     LEVER_NAMES,
     LEVER_ORDER,
     Estimate,
@@ -111,17 +112,6 @@ CATEGORY_ORDER = (
 )
 _EPS = 0.005  # half a cent
 
-CATEGORY_NAMES: dict[str, tuple[str, str]] = {
-    "compute": ("コンピュート", "Compute"),
-    "database": ("データベース", "Database"),
-    "storage": ("ストレージ", "Storage"),
-    "backup": ("バックアップ", "Backup"),
-    "logs": ("ログ", "Logs"),
-    "network": ("ネットワーク", "Network"),
-    "security": ("セキュリティ", "Security"),
-    "operations": ("運用", "Operations"),
-    "other": ("その他", "Other"),
-}
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -611,6 +601,7 @@ def to_json(result: EstimateResult) -> dict[str, Any]:
                 "monthlyJpy": to_jpy(s.monthly_usd, rate),
                 "percentOfBaseline": round(s.monthly_usd / base * 100, 1) if base else None,
                 "explanation": s.explanation,
+                "explanationJa": s.explanation_ja or s.explanation,
             }
             for s in _ordered_levers(result)
         ],
@@ -771,7 +762,12 @@ def _lines_section(result: EstimateResult, lang: str, limit: int | None = TOP_LI
 def _lever_rows(result: EstimateResult, lang: str) -> list[tuple[str, float, str]]:
     """(name, saving USD, explanation) in LEVER_ORDER, then the unattributed rest."""
     rows = [
-        (lever_name(s.lever, lang), s.monthly_usd, s.explanation) for s in _ordered_levers(result)
+        (
+            lever_name(s.lever, lang),
+            s.monthly_usd,
+            (s.explanation_ja or s.explanation) if lang == "ja" else s.explanation,
+        )
+        for s in _ordered_levers(result)
     ]
     rest = unattributed_usd(result)
     if rest:
