@@ -64,6 +64,7 @@ from typing import Literal, NamedTuple
 import pulumi
 import pulumi_aws as aws
 
+from gcmod.components.tags import TAG_HORIZON_END, TAG_SCHEDULE
 from gcmod.config import ScheduleConfig
 from gcmod.officecalendar import (
     JST,
@@ -94,11 +95,6 @@ __all__ = [
     "resolve_horizon_start",
     "schedule_tag",
 ]
-
-#: Tag naming the schedule group that starts and stops a resource.
-TAG_SCHEDULE = "gcmod:schedule"
-#: Tag on the schedule group: first day (ISO date) the schedules no longer cover.
-TAG_HORIZON_END = "gcmod:schedule-horizon-end"
 
 TIMEZONE = "Asia/Tokyo"
 

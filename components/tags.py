@@ -12,6 +12,11 @@ TAG_TENANT = "gcmod:tenant"
 TAG_MANAGED_BY = "gcmod:managed-by"
 COST_TAG_KEYS: tuple[str, ...] = (TAG_SYSTEM, TAG_ENVIRONMENT, TAG_TENANT, TAG_MANAGED_BY)
 
+#: Tag naming the shutdown schedule group a resource runs under.
+TAG_SCHEDULE = "gcmod:schedule"
+#: Tag on a schedule group: the ISO date (exclusive) its holiday-aware schedules end.
+TAG_HORIZON_END = "gcmod:schedule-horizon-end"
+
 #: Tenant value for resources shared by all tenants.
 SHARED = "shared"
 MANAGED_BY = "gcmod"

@@ -29,7 +29,7 @@ from gcmod.policies.model import LEVERS, Ctx, Finding, Res, Rule, all_rules
 PACK_NAME = "gcmod"
 PACK_DESCRIPTION = (
     "gcmod: Government Cloud cost-optimisation and security policies "
-    "(デジタル庁 コスト最適化の考え方 v1.0 に基づくポリシー)"
+    "(デジタル庁 コスト最適化のアプローチガイド 第1.0版に基づくポリシー)"
 )
 #: Separates the English and Japanese lines of a violation message.
 MESSAGE_SEPARATOR = "\n"

@@ -15,6 +15,16 @@ from pulumi_policy.proxy import UnknownValueError
 
 from gcmod.policies.model import Finding, Res
 
+#: The guidance the rules cite, as the source deck (2025-10) names it.
+GUIDE_EN = (
+    "the Digital Agency's cost-optimisation approach guide for the Government Cloud "
+    "(v1.0, 2025-03-24)"
+)
+GUIDE_JA = (
+    "デジタル庁「ガバメントクラウドの適切な利用によるコスト最適化のアプローチガイド」"
+    "第1.0版 (2025年3月24日)"
+)
+
 #: Japanese names of the environments, for messages.
 ENV_JA: dict[str, str] = {"production": "本番", "staging": "検証", "development": "開発"}
 

@@ -1,7 +1,7 @@
 """Backup and DR rules: managed, bounded backups; backup-only DR (構成C) copied to Osaka.
 
-Guidance: the Digital Agency's cost-optimisation approach guide (「コスト最適化の考え方」
-v1.0, 2025-03-24): lever 3 (backup as a managed service, not self-built
+Guidance: the Digital Agency's cost-optimisation approach guide
+(「ガバメントクラウドの適切な利用によるコスト最適化のアプローチガイド」 v1.0, 2025-03-24): lever 3 (backup as a managed service, not self-built
 scripts), lever 4 (incremental rather than full backups, a justified
 frequency and retention) and lever 5 (DR: backup-only, 構成C, instead of warm
 standby 構成B or active/active 構成A), the estimate checklist (2025-04) and the
@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
 from gcmod.policies.model import Ctx, Finding, Res, Setting, Text, rule
-from gcmod.policies.rulekit import UNKNOWN, each, items, peek
+from gcmod.policies.rulekit import GUIDE_JA, UNKNOWN, each, items, peek
 from gcmod.policies.rules.storage import (
     BACKUP_VAULT,
     EBS_VOLUME,
@@ -140,7 +140,7 @@ def kind(res: Res) -> tuple[str, str]:
         "the maximum (400 days, a fiscal year and a month) covers year-end audits. Records the "
         "law requires for years belong in the business system's own data and archives, not in "
         "backups. Non-production holds test data and needs days, not months.",
-        ja="「コスト最適化の考え方」(v1.0, 2025年3月24日) の施策4と見積チェックリスト (2025年4月) "
+        ja=f"{GUIDE_JA} の施策4と見積チェックリスト (2025年4月) "
         "はバックアップの頻度と保存期間の妥当性を求めており、資料 (2025年10月) は過剰なバック"
         "アップをコスト増の一因に挙げている。deleteAfter のない復旧ポイントは永久に残る。本番の"
         "下限 (7日) は最長の閉庁期間 (12月29日〜1月3日) より前の復旧ポイントを残し、閉庁明けでも"
@@ -241,7 +241,7 @@ def _in_managed_backup(res: Res) -> bool:
         "someone deletes them (RDS User Guide, 'Creating a DB snapshot'; checked 2026-11), and "
         "the scripts are self-built operations to maintain. AWS Backup takes incremental "
         "backups of EBS, EFS and RDS/Aurora under one policy.",
-        ja="「コスト最適化の考え方」(v1.0, 2025年3月24日) はバックアップのマネージドサービス化 "
+        ja=f"{GUIDE_JA} はバックアップのマネージドサービス化 "
         "(施策3) とフルではなく増分のバックアップ (施策4) を求め、見積チェックリスト (2025年4月) は"
         "運用の自動化を求めている。手動、Data Lifecycle Manager、定期実行の関数で取るスナップ"
         "ショットは一つのバックアッププランの外にあり、保存期間・ボールトロック・DR コピーが効かず、"
@@ -397,7 +397,7 @@ _DR_COMPUTE = (EC2_INSTANCE, ASG, LAUNCH_TEMPLATE, LAUNCH_CONFIGURATION, SPOT_RE
         "disaster, A.3.1.1 rebuild with the same configuration, A.3.2.1 off-site backup in one "
         "remote location. Servers, databases, replicas, load balancers or NAT gateways in the "
         "DR region (or an Aurora global database) are standby capacity billed every hour.",
-        ja="「コスト最適化の考え方」(v1.0, 2025年3月24日) の施策5は、ウォームスタンバイ (構成B) や"
+        ja=f"{GUIDE_JA} の施策5は、ウォームスタンバイ (構成B) や"
         "アクティブ/アクティブ (構成A) ではなく、バックアップのみの DR (構成C: バックアップを遠隔"
         "リージョンに複製し、被災時はコードから再構築) を推奨しており、資料 (2025年10月) も必要以上"
         "の DR をコスト増 (2.3倍) の一因に挙げている。構成C でも非機能要求標準の A.1.4.1 (大規模"
@@ -533,7 +533,7 @@ def copies_to(plan: Res, region: str) -> bool:
         "standard's A.3.2.1 asks for off-site backup in one remote location, and A.1.4.1 "
         "(restart within one month) needs the copies when Tokyo is lost. For the Government "
         "Cloud the remote region is Osaka (ap-northeast-3), which keeps the data in Japan.",
-        ja="バックアップのみの DR (構成C、「コスト最適化の考え方」v1.0 2025年3月24日 の施策5) は、"
+        ja=f"バックアップのみの DR (構成C、{GUIDE_JA} の施策5) は、"
         "バックアップが主リージョンの外にあって初めて DR になる。非機能要求標準の A.3.2.1 は遠隔地"
         "1か所へのバックアップ保管を求め、A.1.4.1 (1か月以内の再開) も東京が失われたときにその"
         "コピーを必要とする。ガバメントクラウドでは、データを国内に置いたまま遠隔地となる大阪 "

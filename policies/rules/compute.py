@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from gcmod.policies.model import Ctx, Finding, Res, Setting, Text, rule
-from gcmod.policies.rulekit import ENV_JA, each, known_or_none, truthy
+from gcmod.policies.rulekit import ENV_JA, GUIDE_EN, GUIDE_JA, each, known_or_none, truthy
 
 EC2_INSTANCE = "aws:ec2/instance:Instance"
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
@@ -32,9 +32,6 @@ SCALABLE_TARGET = "aws:appautoscaling/target:Target"
 SCALING_POLICY = "aws:appautoscaling/policy:Policy"
 
 ECS_DESIRED_COUNT = "ecs:service:DesiredCount"
-
-_GUIDE_EN = "the Digital Agency's cost-optimisation approach guide (v1.0, 2025-03-24)"
-_GUIDE_JA = "デジタル庁「コスト最適化のアプローチガイド」第1.0版 (2025年3月24日)"
 
 
 #: Environment names in Japanese messages.
@@ -168,11 +165,11 @@ def _type_field(res: Res) -> str:
     lever="sizing",
     resource_types=(EC2_INSTANCE, LAUNCH_TEMPLATE, RDS_INSTANCE, RDS_CLUSTER_INSTANCE),
     rationale=Text(
-        en=f"Lever 1 of {_GUIDE_EN} (instance selection and size) asks for the latest "
+        en=f"Lever 1 of {GUIDE_EN} (instance selection and size) asks for the latest "
         "instance generation, and the estimate checklist (2025-04) asks auditors to confirm "
         "that the latest generation is used. Previous-generation families cost more for the "
         "same work than their Nitro/Graviton successors.",
-        ja=f"{_GUIDE_JA} の施策1 (インスタンスの選定・サイズ) は最新世代の採用を求め、見積チェック"
+        ja=f"{GUIDE_JA} の施策1 (インスタンスの選定・サイズ) は最新世代の採用を求め、見積チェック"
         "リスト (2025年4月) も「最新世代が採用されているか」の確認を求めている。旧世代のファミリーは"
         "後継の Nitro/Graviton 世代より同じ処理に多くの費用がかかる。",
     ),
@@ -262,11 +259,11 @@ def _graviton_suggestion(instance_type: Any) -> str | None:
         TASK_DEFINITION,
     ),
     rationale=Text(
-        en=f"Lever 1 of {_GUIDE_EN} asks to choose the instance type that fits the workload "
+        en=f"Lever 1 of {GUIDE_EN} asks to choose the instance type that fits the workload "
         "at the lowest cost. Graviton families cost less per vCPU than their x86 "
         "counterparts (AWS lists Fargate Arm64 vCPU and GB rates 20% below x86). Whether the "
         "software runs on Arm64 is a judgement the vendor must make, hence advisory.",
-        ja=f"{_GUIDE_JA} の施策1 は処理に見合う最も安価なインスタンスタイプの選定を求めている。"
+        ja=f"{GUIDE_JA} の施策1 は処理に見合う最も安価なインスタンスタイプの選定を求めている。"
         "Graviton ファミリーは同等の x86 より vCPU 当たりの料金が安い (Fargate では Arm64 の vCPU・"
         "メモリ単価が x86 より 20% 安い)。ソフトウェアが Arm64 で動作するかはベンダーの判断が必要"
         "なため推奨 (advisory) とする。",
@@ -424,13 +421,13 @@ def _fargate_memory(value: Any) -> float | None:
         RDS_CLUSTER,
     ),
     rationale=Text(
-        en=f"Lever 1 of {_GUIDE_EN} sizes from measured utilisation, not from the on-premises "
+        en=f"Lever 1 of {GUIDE_EN} sizes from measured utilisation, not from the on-premises "
         "box: its example cuts a 16 vCPU / 128 GB server averaging 30% CPU down to 2 vCPU / "
         "32 GB. The estimate checklist (2025-04) asks that sizing be justified by current "
         "CPU, memory and DB utilisation. Stateless services scale out instead of up, so a "
         "task or instance above the environment's cap is over-provisioned unless the "
         "utilisation data says otherwise (then raise the cap in the policy config).",
-        ja=f"{_GUIDE_JA} の施策1 はオンプレミスの機器ではなく実際の利用状況からサイズを決めるとし、"
+        ja=f"{GUIDE_JA} の施策1 はオンプレミスの機器ではなく実際の利用状況からサイズを決めるとし、"
         "年間平均 CPU 使用率 30% の 16vCPU/128GB を 2vCPU/32GB に見直す例を示している。見積チェック"
         "リスト (2025年4月) も CPU・メモリ・DB の使用率に基づくサイジングを求めている。ステートレスな"
         "サービスはスケールアップではなくスケールアウトするため、環境の上限を超えるタスクや"
@@ -668,11 +665,11 @@ def _names(res: Res) -> Iterator[tuple[str, str]]:
     lever="managed-services",
     resource_types=(EC2_INSTANCE, LAUNCH_TEMPLATE, AUTOSCALING_GROUP),
     rationale=Text(
-        en=f"Lever 3 of {_GUIDE_EN} replaces the basic operations functions with managed "
+        en=f"Lever 3 of {GUIDE_EN} replaces the basic operations functions with managed "
         "services, so that backup and monitoring servers no longer run 24/7, and asks not to "
         "build one's own operations systems (backup, job management); the estimate checklist "
         "(2025-04) asks that backup, monitoring and incident response be automated.",
-        ja=f"{_GUIDE_JA} の施策3 は運用管理系の基本機能をマネージドサービスで代替し、バックアップ"
+        ja=f"{GUIDE_JA} の施策3 は運用管理系の基本機能をマネージドサービスで代替し、バックアップ"
         "サーバや監視サーバを常時稼働させないこと、独自の運用管理システム (バックアップ、ジョブ管理"
         "等) の構築を避けることを求めている。見積チェックリスト (2025年4月) も運用作業 (バックアップ、"
         "監視・障害対応等) の自動化を求めている。",
@@ -813,12 +810,12 @@ def _asg_findings(asg: Res) -> Iterator[Finding]:
     lever="operating-hours",
     scope="stack",
     rationale=Text(
-        en=f"Lever 2 of {_GUIDE_EN} asks stateless applications to scale out and in with the "
+        en=f"Lever 2 of {GUIDE_EN} asks stateless applications to scale out and in with the "
         "load (CPU or memory triggers, scheduled scaling for known peaks such as month-end), "
         "with the minimum and maximum decided from the observed load, so that no surplus "
         "capacity runs. A service without a scaling target and policy, or a fleet with "
         "min = max, pays for its peak all the time.",
-        ja=f"{_GUIDE_JA} の施策2 はステートレスなアプリケーションを負荷に応じてスケールアウト・イン"
+        ja=f"{GUIDE_JA} の施策2 はステートレスなアプリケーションを負荷に応じてスケールアウト・イン"
         "させ (CPU・メモリ使用率をトリガーとし、月末等の定期的な負荷はスケジュールによる"
         "オートスケール)、最大・最小をこれまでの負荷から決めて余剰リソースを抑えるよう求めている。"
         "スケーリングのターゲットとポリシーのないサービスや、最小 = 最大の固定台数は常にピーク分の"
@@ -988,11 +985,11 @@ OBSERVED = "gcmodObserved"
     lever="sizing",
     resource_types=(EC2_INSTANCE,),
     rationale=Text(
-        en=f"Lever 1 of {_GUIDE_EN} asks to size from measured CPU and memory use, not from the "
+        en=f"Lever 1 of {GUIDE_EN} asks to size from measured CPU and memory use, not from the "
         "on-premises server (its example: a 16 vCPU / 128 GB server averaging 30% CPU is cut "
         "down), and the estimate checklist (2025-04) asks for sizing justified by current "
         "utilisation. An instance whose CPU stays low all month pays for capacity it never uses.",
-        ja=f"{_GUIDE_JA} の施策1 はオンプレミスのサーバーではなく CPU・メモリの実測値からサイズを"
+        ja=f"{GUIDE_JA} の施策1 はオンプレミスのサーバーではなく CPU・メモリの実測値からサイズを"
         "決めるよう求め (例: 平均 CPU 使用率 30% の 16 vCPU / 128 GB サーバーは縮小)、見積チェック"
         "リスト (2025年4月) も現在の使用率に基づくサイジングを求めている。CPU 使用率が月を通じて"
         "低いインスタンスは使わない能力に費用を払っている。",

@@ -17,7 +17,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from gcmod.policies.model import Ctx, Environment, Finding, Res, Setting, Text, rule
-from gcmod.policies.rulekit import Unknowns, env_ja, known, names
+from gcmod.policies.rulekit import GUIDE_JA, Unknowns, env_ja, known, names
 
 VPC = "aws:ec2/vpc:Vpc"
 NAT_GATEWAY = "aws:ec2/natGateway:NatGateway"
@@ -52,8 +52,6 @@ TLS12_POLICIES: tuple[str, ...] = (
     "ELBSecurityPolicy-TLS-1-2-*",
     "ELBSecurityPolicy-FS-1-2-*",
 )
-
-_GUIDE = "デジタル庁「コスト最適化の考え方」第1.0版 (2025年3月24日)"
 
 
 # ---------------------------------------------------------------------------
@@ -102,7 +100,7 @@ def vpc_of(res: Res) -> str | None:
         ja=f"NAT ゲートウェイは使用の有無にかかわらず存在する時間と処理したデータ量で課金される "
         "(Amazon VPC 料金、アジアパシフィック (東京): 1時間 0.062 USD、1GB 0.062 USD、2026年11月確認)。"
         "AZ ごとに置くのは AZ 障害への備えであり、検証・開発環境には不要である。"
-        f"{_GUIDE}は慣習でなく必要量に基づくサイズ決定を求め、資料 (2025年10月) は必要以上のサービス"
+        f"{GUIDE_JA}は慣習でなく必要量に基づくサイズ決定を求め、資料 (2025年10月) は必要以上のサービス"
         "レベルをコスト増の一因に挙げている。常時稼働部品の冗長化は必要量を超える容量にあたるため、"
         "レバーは「インスタンスの選択とサイズ」とする。",
     ),
@@ -178,7 +176,7 @@ def _endpoint_service(name: str, services: Iterable[str]) -> str | None:
         "1GB ごとに NAT のデータ処理料金がかかる (Amazon VPC 料金、東京: 1GB 0.062 USD、2026年11月"
         "確認)。イメージの取得とログ送信で毎月の請求に確実に上乗せされる。S3 のゲートウェイ型"
         "エンドポイントは無料で、インターフェイス型エンドポイントのデータ処理料金はその数分の一 "
-        f"(1GB 0.01 USD と AZ ごとの時間料金) である。{_GUIDE}はマネージドサービスの活用を求めている。"
+        f"(1GB 0.01 USD と AZ ごとの時間料金) である。{GUIDE_JA}はマネージドサービスの活用を求めている。"
         "インターフェイス型が得かどうかは通信量によるため推奨 (advisory) とする。",
     ),
     remediation=Text(

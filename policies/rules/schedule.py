@@ -20,8 +20,9 @@ from datetime import date, datetime, timedelta, timezone
 
 from pulumi_policy.proxy import UnknownValueError
 
+from gcmod.components.tags import TAG_HORIZON_END, TAG_SCHEDULE
 from gcmod.policies.model import Ctx, Finding, Res, Setting, Text, rule
-from gcmod.policies.rulekit import ENV_JA, each, known_or_none
+from gcmod.policies.rulekit import ENV_JA, GUIDE_EN, GUIDE_JA, each, known_or_none
 from gcmod.policies.rules.compute import (
     EC2_INSTANCE,
     ECS_SERVICE,
@@ -31,20 +32,12 @@ from gcmod.policies.rules.compute import (
 
 SCHEDULE_GROUP = "aws:scheduler/scheduleGroup:ScheduleGroup"
 SCHEDULE = "aws:scheduler/schedule:Schedule"
-#: Tag naming the schedule group that starts and stops a resource
-#: (``gcmod.components.shutdown.TAG_SCHEDULE``).
-TAG_SCHEDULE = "gcmod:schedule"
-#: Tag on a schedule group: first day its schedules no longer cover
-#: (``gcmod.components.shutdown.TAG_HORIZON_END``).
-TAG_HORIZON_END = "gcmod:schedule-horizon-end"
 #: EventBridge Scheduler puts a schedule without GroupName in the group named
 #: "default" (Scheduler API reference, CreateSchedule; checked 2026-11).
 DEFAULT_GROUP = "default"
 #: Japan Standard Time; Japan has no daylight saving time.
 JST = timezone(timedelta(hours=9), "JST")
 
-_GUIDE_EN = "the Digital Agency's cost-optimisation approach guide (v1.0, 2025-03-24)"
-_GUIDE_JA = "デジタル庁「コスト最適化のアプローチガイド」第1.0版 (2025年3月24日)"
 
 _KIND = {
     EC2_INSTANCE: ("EC2 instance", "EC2 インスタンス"),
@@ -92,12 +85,12 @@ def _enabled(schedule: Res) -> bool:
     lever="operating-hours",
     scope="stack",
     rationale=Text(
-        en=f"Lever 2 of {_GUIDE_EN} stops resources in the hours they are not used (nights, "
+        en=f"Lever 2 of {GUIDE_EN} stops resources in the hours they are not used (nights, "
         "weekends, holidays): in the cloud the bill follows running time. The estimate "
         "checklist (2025-04) asks whether test environments run 24 h / 365 days and, if so, "
         "whether their hours were reviewed. A non-production resource outside every "
         "schedule runs 24/7.",
-        ja=f"{_GUIDE_JA} の施策2 は夜間・週末・祝日など利用しない時間帯にリソースを停止するよう"
+        ja=f"{GUIDE_JA} の施策2 は夜間・週末・祝日など利用しない時間帯にリソースを停止するよう"
         "求めている (クラウドの料金は稼働時間に比例する)。見積チェックリスト (2025年4月) も検証環境が"
         "24時間365日稼働になっていないか、稼働時間を見直したかの確認を求めている。どのスケジュールにも"
         "属さない本番以外のリソースは24時間稼働となる。",
@@ -216,13 +209,13 @@ def _today(ctx: Ctx) -> date | None:
     lever="operating-hours",
     scope="stack",
     rationale=Text(
-        en=f"Lever 2 of {_GUIDE_EN} stops non-production outside office hours, including "
+        en=f"Lever 2 of {GUIDE_EN} stops non-production outside office hours, including "
         "national holidays and the year-end break. Cron cannot skip holidays, so gcmod's "
         "schedules list each month's office days up to a horizon (tag "
         f"{TAG_HORIZON_END}); after it nothing starts, so the environment stays stopped "
         "until someone redeploys. The guide also asks to review operating hours regularly. "
         "Advisory: a near horizon is a maintenance reminder, not waste.",
-        ja=f"{_GUIDE_JA} の施策2 は本番以外を開庁時間外 (祝日・年末年始を含む) に停止するよう求めて"
+        ja=f"{GUIDE_JA} の施策2 は本番以外を開庁時間外 (祝日・年末年始を含む) に停止するよう求めて"
         "いる。cron では祝日を除外できないため、gcmod のスケジュールは各月の開庁日を対象期間 "
         f"(タグ {TAG_HORIZON_END}) まで列挙する。期間後は起動されず、再デプロイまで環境が停止した"
         "ままになる。ガイドは稼働時間の定期的な見直しも求めている。期間切れ間近は保守の通知であり"

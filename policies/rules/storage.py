@@ -1,7 +1,7 @@
 """Storage rules: volume type, capacity for today, S3 lifecycle, public access, encryption.
 
-Guidance: the Digital Agency's cost-optimisation approach guide (「コスト最適化の考え方」
-v1.0, 2025-03-24), lever 4 "storage type and capacity" (right type; capacity
+Guidance: the Digital Agency's cost-optimisation approach guide
+(「ガバメントクラウドの適切な利用によるコスト最適化のアプローチガイド」 v1.0, 2025-03-24), lever 4 "storage type and capacity" (right type; capacity
 for today, not five years ahead, because cloud storage grows on demand), the
 estimate checklist (見積チェックリスト, 2025-04: storage sized for current data),
 and the source deck (2025-10) that summarises both.
@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from gcmod.policies.model import Ctx, Finding, Res, Setting, Text, rule
-from gcmod.policies.rulekit import each, items, peek, truthy
+from gcmod.policies.rulekit import GUIDE_JA, each, items, peek, truthy
 
 # ---------------------------------------------------------------------------
 # Resource types
@@ -206,7 +206,7 @@ def block_devices(res: Res) -> list[tuple[str, str, Mapping[str, Any]]]:
         "less per GB than gp2. Provisioned IOPS volumes (io1/io2) charge for every provisioned "
         "IOPS and pay off only beyond what gp3 can deliver (16,000 IOPS per EBS volume, 64,000 "
         "on RDS). Magnetic 'standard' is a previous generation.",
-        ja="デジタル庁「コスト最適化の考え方」(v1.0, 2025年3月24日) の施策4は適切なストレージ種別の"
+        ja=f"{GUIDE_JA} の施策4は適切なストレージ種別の"
         "選択を求めており、資料 (2025年10月) も同じ点を挙げている。gp3 は現行の汎用 SSD で、容量に"
         "かかわらず 3,000 IOPS・125 MiB/s が含まれ、GB 単価も gp2 より安い。プロビジョンド IOPS "
         "(io1/io2) は IOPS ごとに課金され、gp3 の上限 (EBS 1 ボリューム 16,000 IOPS、RDS 64,000 "
@@ -324,7 +324,7 @@ def _provisioned(res: Res) -> tuple[float | None, float]:
         "storage grows on demand (EBS volumes and RDS storage can be enlarged online, RDS storage "
         "autoscaling grows it automatically), while provisioned GB are billed every month "
         "whether used or not.",
-        ja="「コスト最適化の考え方」(v1.0, 2025年3月24日) の施策4と見積チェックリスト (2025年4月) は、"
+        ja=f"{GUIDE_JA} の施策4と見積チェックリスト (2025年4月) は、"
         "5年先ではなく現在のデータ量に見合う容量を求めている。クラウドのストレージは必要に応じて"
         "拡張でき (EBS も RDS もオンラインで拡張可能、RDS はストレージ自動スケーリングも可能)、"
         "確保した容量は使っていなくても毎月課金される。",

@@ -19,7 +19,7 @@ from pulumi_policy.proxy import UnknownValueError
 
 from gcmod.components.tags import TAG_ENVIRONMENT, TAG_SYSTEM, TAG_TENANT
 from gcmod.policies.model import Ctx, Finding, Res, Setting, Text, rule
-from gcmod.policies.rulekit import Unknowns, env_ja, known, names
+from gcmod.policies.rulekit import GUIDE_JA, Unknowns, env_ja, known, names
 
 VPC = "aws:ec2/vpc:Vpc"
 ECS_CLUSTER = "aws:ecs/cluster:Cluster"
@@ -30,9 +30,6 @@ LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:Load
 
 #: Tag keys that name the tenant (municipality) a resource serves.
 TENANT_TAG_KEYS: tuple[str, ...] = (TAG_TENANT, "Tenant", "tenant", "Municipality")
-
-
-_GUIDE = "デジタル庁「コスト最適化の考え方」第1.0版 (2025年3月24日)"
 
 
 # ---------------------------------------------------------------------------
@@ -228,7 +225,7 @@ def _spans_azs(instances: Sequence[Res]) -> bool:
         "要求標準の可用性 99.5% (第1.2版、二次情報のため利用前に要確認) はシングル AZ とマネージドな"
         "復旧で満たせる。AWS はシングル AZ の Aurora クラスターに 99.9% (Aurora SLA)、シングル AZ の "
         "RDS インスタンスに 99.5% (RDS SLA) を約束しており (2026年11月確認)、Aurora はどちらの構成でも"
-        f"データを3つの AZ に6重に保存する。{_GUIDE}は必要量に基づくサイズ決定を求め、資料 "
+        f"データを3つの AZ に6重に保存する。{GUIDE_JA}は必要量に基づくサイズ決定を求め、資料 "
         "(2025年10月) は必要以上のサービスレベルをコスト増の一因に挙げている。例外は設定1つ "
         "(availabilityGrade: high) で明示できるため必須 (mandatory) とする。",
     ),

@@ -13,12 +13,12 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from gcmod.components.tags import TAG_HORIZON_END as HORIZON_TAG
 from gcmod.graph import ResourceGraph, ResourceNode
 from gcmod.officecalendar import JST, parse_cron_days
 
 SCHEDULE_TYPE = "aws:scheduler/schedule:Schedule"
 GROUP_TYPE = "aws:scheduler/scheduleGroup:ScheduleGroup"
-HORIZON_TAG = "gcmod:schedule-horizon-end"
 _DAILY = re.compile(r"^cron\((\d{1,2}) (\d{1,2}) \* \* \? \*\)$")
 _TARGET = re.compile(r"aws-sdk:(?P<service>[a-z]+):(?P<action>[A-Za-z]+)$")
 

@@ -53,6 +53,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
+from gcmod.components.tags import TAG_SCHEDULE as SCHEDULE_TAG
 from gcmod.cost.arithmetic import (
     DAYS_PER_MONTH,
     HOURS_PER_MONTH,
@@ -69,7 +70,6 @@ from gcmod.graph import UNKNOWN, ResourceGraph, ResourceNode
 from gcmod.pricing.catalog import MissingPriceError, Price
 
 TENANT_TAG = "gcmod:tenant"
-SCHEDULE_TAG = "gcmod:schedule"
 DATA_GB_TAG = "gcmod:data-gb"
 SHARED = "shared"
 
