@@ -64,7 +64,11 @@ def test_iam_policy_is_read_only() -> None:
     ]
 
 
-def test_usage_errors_exit_2() -> None:
+def test_usage_errors_exit_2(tmp_path) -> None:
     runner = CliRunner()
+    bad = tmp_path / "policy.json"
+    bad.write_text('{"gcm-nope-001": "advisory"}', encoding="utf-8")
+    res = runner.invoke(main, ["audit", "--demo", "--config", str(bad)])
+    assert res.exit_code == 2 and "gcm-nope-001: no such policy" in res.output
     assert runner.invoke(main, ["audit", "--demo", "--json", "--sarif"]).exit_code == 2
     assert runner.invoke(main, ["audit", "--demo", "--profile", "x"]).exit_code == 2

@@ -35,6 +35,8 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from gcmod.config import ConfigError
+        from gcmod.policies.harness import PolicyConfigError
+        from gcmod.pricing.catalog import CatalogError
         from gcmod.synth import SynthError
 
         try:
@@ -43,6 +45,10 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             _fail(str(exc), EXIT_USAGE)
         except UsageProblem as exc:
             _fail(str(exc), EXIT_USAGE)
+        except PolicyConfigError as exc:
+            _fail(f"ポリシー設定エラー / policy config error: {exc}", EXIT_USAGE)
+        except CatalogError as exc:
+            _fail(f"価格カタログのエラー / price catalogue error: {exc}", EXIT_USAGE)
         except SynthError as exc:
             _fail(f"synth エラー / synth failed: {exc}", EXIT_FINDINGS)
 
@@ -234,6 +240,27 @@ catalog_option = click.option(
     help="A price catalogue file (default: the one packaged with gcmod).",
 )
 
+policy_config_option = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Policy config JSON (the file `pulumi preview --policy-pack-config` takes): "
+    "enforcement levels and thresholds per rule.",
+)
+
+
+def html_option(help_text: str):
+    """``--html FILE``: also write an HTML report there."""
+    return click.option(
+        "--html",
+        "html_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help=help_text,
+    )
+
+
 lang_option = click.option(
     "--lang",
     type=click.Choice(["en", "ja"]),
@@ -249,14 +276,7 @@ lang_option = click.option(
 @lang_option
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option("--sarif", "as_sarif", is_flag=True, help="Print SARIF 2.1.0 (code scanning).")
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Policy config JSON (the file `pulumi preview --policy-pack-config` takes): "
-    "enforcement levels and thresholds per rule.",
-)
+@policy_config_option
 @handle_errors
 def check(
     stack: str | None,
@@ -276,20 +296,17 @@ def check(
     Exit codes: 0 no mandatory violation, 1 mandatory violations (or synth
     failed), 2 bad stack, config or policy config.
     """
-    from gcmod.policies.harness import PolicyConfigError, check_graph, load_pack_config
+    from gcmod.policies.harness import check_graph, load_pack_config
     from gcmod.policies.report import table, to_json, to_sarif
     from gcmod.program import synth_stack
     from gcmod.stackfiles import resolve
 
     if as_json and as_sarif:
         raise UsageProblem("choose one of --json and --sarif")
-    try:
-        pack_config = load_pack_config(config_file) if config_file else None
-        ref = resolve(stack, stacks_dir)
-        _cfg, graph = synth_stack(ref)
-        report = check_graph(graph, pack_config, source=str(config_file or "policy config"))
-    except PolicyConfigError as exc:
-        raise UsageProblem(f"ポリシー設定エラー / policy config error: {exc}") from None
+    pack_config = load_pack_config(config_file) if config_file else None
+    ref = resolve(stack, stacks_dir)
+    _cfg, graph = synth_stack(ref)
+    report = check_graph(graph, pack_config, source=str(config_file or "policy config"))
     if as_json:
         echo_json(to_json(report))
     elif as_sarif:
@@ -336,13 +353,7 @@ def rules(lang: str, as_json: bool) -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the estimate as JSON.")
 @click.option("--markdown", "as_markdown", is_flag=True, help="Print the estimate as Markdown.")
-@click.option(
-    "--html",
-    "html_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Also write a self-contained HTML report (Japanese unless --lang en) to this file.",
-)
+@html_option("Also write a self-contained HTML report (Japanese unless --lang en) to this file.")
 @click.option(
     "--jpy-rate",
     type=click.FloatRange(min=1, max=1000),
@@ -431,20 +442,8 @@ REGIONS = ("ap-northeast-1", "ap-northeast-3")
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option("--sarif", "as_sarif", is_flag=True, help="Print SARIF 2.1.0.")
-@click.option(
-    "--html",
-    "html_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Also write an HTML report to this file.",
-)
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Policy config JSON (enforcement and thresholds per rule).",
-)
+@html_option("Also write an HTML report to this file.")
+@policy_config_option
 @click.option(
     "--lang",
     type=click.Choice(["en", "ja"]),
@@ -480,16 +479,13 @@ def audit(
     if ctx.invoked_subcommand is not None:
         return
     from gcmod.audit import report as render
-    from gcmod.policies.harness import PolicyConfigError, load_pack_config
+    from gcmod.policies.harness import load_pack_config
 
     if as_json and as_sarif:
         raise UsageProblem("choose one of --json and --sarif")
     if demo and (profile or org_role):
         raise UsageProblem("--demo audits the embedded demo estate: drop --profile/--organization")
-    try:
-        pack_config = load_pack_config(config_file) if config_file else None
-    except PolicyConfigError as exc:
-        raise UsageProblem(f"ポリシー設定エラー / policy config error: {exc}") from None
+    pack_config = load_pack_config(config_file) if config_file else None
     regions = regions or REGIONS
     quiet = as_json or as_sarif
     result = (_audit_demo if demo else _audit_live)(
@@ -694,12 +690,8 @@ def prices_refresh(catalog_path: Path | None, regions: tuple[str, ...], dry_run:
 
 def _load_catalog(path: Path | None):
     from gcmod.pricing import Catalog
-    from gcmod.pricing.catalog import CatalogError
 
-    try:
-        return Catalog.load(path)
-    except CatalogError as exc:
-        raise UsageProblem(f"価格カタログのエラー / price catalogue error: {exc}") from None
+    return Catalog.load(path)  # a CatalogError exits 2 through handle_errors
 
 
 def _json_default(o: Any) -> Any:
