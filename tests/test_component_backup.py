@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 import re
 
@@ -12,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gcmod.awstypes import taggable as aws_taggable
 from gcmod.components.backup import (
     BACKUP_MANAGED_POLICIES,
     ManagedBackup,
@@ -321,7 +321,8 @@ def test_explicit_dr_provider_is_used_and_none_is_created():
 # Tags, parents, names
 # ---------------------------------------------------------------------------
 def _taggable(token: str) -> bool:
-    return "tags" in inspect.signature(CLASSES[token]._internal_init).parameters
+    """Whether the pulumi_aws resource behind ``token`` accepts ``tags``."""
+    return bool(aws_taggable(token))
 
 
 def test_every_taggable_resource_is_tagged(prod):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import re
 from typing import Any
 
 import pulumi
 import pytest
 
+from gcmod.awstypes import taggable as aws_taggable
 from gcmod.components.database import (
     MASTER_USERNAME,
     Database,
@@ -35,9 +34,7 @@ RDS_IDENTIFIER = re.compile(r"^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,254}(?<!-)$")
 
 def taggable(token: str) -> bool:
     """Whether the pulumi_aws resource behind ``token`` accepts ``tags``."""
-    _pkg, module, cls = token.split(":")
-    mod = importlib.import_module(f"pulumi_aws.{module.split('/')[0]}")
-    return "tags" in inspect.signature(getattr(mod, cls)._internal_init).parameters
+    return bool(aws_taggable(token))
 
 
 def synth(allow: dict[str, str] | None = None, **kw: Any) -> tuple[ResourceGraph, dict]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import json
 from typing import Any
 
@@ -12,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gcmod.awstypes import taggable as aws_taggable
 from gcmod.components.logs import (
     ManagedLogging,
     ManagedLoggingArgs,
@@ -41,9 +40,7 @@ MIN_DAYS = {"GLACIER_IR": 90, "DEEP_ARCHIVE": 180}
 
 def taggable(token: str) -> bool:
     """Whether the pulumi_aws resource behind ``token`` accepts ``tags``."""
-    _pkg, module, cls = token.split(":")
-    mod = importlib.import_module(f"pulumi_aws.{module.split('/')[0]}")
-    return "tags" in inspect.signature(getattr(mod, cls)._internal_init).parameters
+    return bool(aws_taggable(token))
 
 
 def synth(config: LoggingConfig | None = None) -> tuple[ResourceGraph, dict[str, Any]]:

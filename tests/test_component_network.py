@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import ipaddress
 from itertools import combinations
 from typing import Any
@@ -13,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gcmod.awstypes import taggable as aws_taggable
 from gcmod.components.network import (
     INTERFACE_ENDPOINT_SERVICES,
     Network,
@@ -38,9 +37,7 @@ INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 
 def taggable(token: str) -> bool:
     """Whether the pulumi_aws resource behind ``token`` accepts ``tags``."""
-    _pkg, module, cls = token.split(":")
-    mod = importlib.import_module(f"pulumi_aws.{module.split('/')[0]}")
-    return "tags" in inspect.signature(getattr(mod, cls)._internal_init).parameters
+    return bool(aws_taggable(token))
 
 
 def synth(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import json
 from collections import Counter
 from typing import Any
@@ -12,6 +10,7 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
+from gcmod.awstypes import taggable as aws_taggable
 from gcmod.components.service import (
     EXECUTION_ROLE_POLICY_ARN,
     StatelessService,
@@ -310,9 +309,7 @@ def test_no_ingress_from_anywhere(g: ResourceGraph, opt: ResourceGraph) -> None:
 
 def _taggable(token: str) -> bool:
     """Whether the pulumi_aws resource behind ``token`` accepts ``tags``."""
-    _pkg, mod, cls = token.split(":")
-    module = importlib.import_module(f"pulumi_aws.{mod.split('/')[0]}")
-    return "tags" in inspect.signature(getattr(module, cls)._internal_init).parameters
+    return bool(aws_taggable(token))
 
 
 def test_every_taggable_resource_carries_the_tags(g: ResourceGraph, opt: ResourceGraph) -> None:

@@ -10,10 +10,7 @@ backup-only DR, multi-tenancy (including what adding a tenant changes) and the
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import inspect
 import json
-import typing
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,6 +19,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from gcmod.awstypes import taggable as aws_taggable
 from gcmod.cli import main
 from gcmod.config import PROJECT, StackConfig, parse_config, read_stack_file
 from gcmod.graph import ResourceGraph, ResourceNode
@@ -116,20 +114,8 @@ def deps(node: ResourceNode, prop: str) -> set[str]:
 
 @cache
 def accepts_tags(token: str) -> bool:
-    """Whether the pulumi_aws resource class for ``token`` takes a ``tags`` argument.
-
-    ``aws:ec2/vpc:Vpc`` -> ``pulumi_aws.ec2.Vpc``; ``aws:index/x:X`` -> ``pulumi_aws.X``.
-    The class's ``__init__`` is overloaded (keyword form and ``args`` form): read
-    the keyword overload's signature.
-    """
-    package, module, name = token.split(":")
-    assert package == "aws", token
-    module = module.split("/")[0]
-    mod = importlib.import_module("pulumi_aws" if module == "index" else f"pulumi_aws.{module}")
-    cls = getattr(mod, name)
-    overloads = typing.get_overloads(cls.__init__)
-    assert overloads, f"no __init__ overloads on {cls!r}"
-    return any("tags" in inspect.signature(o).parameters for o in overloads)
+    """Whether the pulumi_aws resource behind ``token`` accepts ``tags``."""
+    return bool(aws_taggable(token))
 
 
 def in_region(graph: ResourceGraph, region: str) -> list[ResourceNode]:

@@ -10,13 +10,11 @@ tenant's share of a shared bill visible.
 
 from __future__ import annotations
 
-import importlib
-import inspect
 from collections.abc import Callable, Iterator, Sequence
-from functools import cache
 
 from pulumi_policy.proxy import UnknownValueError
 
+from gcmod.awstypes import taggable
 from gcmod.components.tags import TAG_ENVIRONMENT, TAG_SYSTEM, TAG_TENANT
 from gcmod.policies.model import Ctx, Finding, Res, Setting, Text, rule
 from gcmod.policies.rulekit import GUIDE_JA, Unknowns, env_ja, known, names
@@ -311,37 +309,6 @@ def multi_az_only_where_needed(resources: Sequence[Res], ctx: Ctx) -> Iterator[F
 # ---------------------------------------------------------------------------
 # GCM-TAG-001
 # ---------------------------------------------------------------------------
-@cache
-def taggable(type_token: str) -> bool | None:
-    """Whether the pulumi_aws resource behind ``type_token`` accepts ``tags``;
-    None when the type is not a pulumi_aws resource this process can find."""
-    pkg, _, rest = type_token.partition(":")
-    module, _, cls_name = rest.partition(":")
-    if pkg != "aws" or not module or not cls_name:
-        return None
-    mod_name = module.split("/")[0]
-    candidates = ["pulumi_aws"] if mod_name == "index" else [f"pulumi_aws.{mod_name}"]
-    candidates.append(f"pulumi_aws.{mod_name}_")  # lambda -> lambda_
-    for path in candidates:
-        try:
-            mod = importlib.import_module(path)
-        except ImportError:
-            continue
-        cls = getattr(mod, cls_name, None)
-        if not inspect.isclass(cls):
-            continue
-        init = getattr(cls, "_internal_init", None)
-        if init is not None:
-            try:
-                return "tags" in inspect.signature(init).parameters
-            except (TypeError, ValueError):
-                pass
-        args_cls = getattr(mod, f"{cls_name}Args", None)
-        if inspect.isclass(args_cls):
-            return hasattr(args_cls, "tags")
-    return None
-
-
 @rule(
     id="GCM-TAG-001",
     title=Text(
