@@ -12,6 +12,12 @@ from gcmod.policies.model import LEVERS, Rule
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _SARIF_LEVEL = {"mandatory": "error", "advisory": "warning", "disabled": "none"}
 
+
+def sarif_level(v: Violation) -> str:
+    """SARIF level of a violation: a rule that could not decide is a note."""
+    return "note" if v.unknown else _SARIF_LEVEL[v.enforcement]
+
+
 LABELS = {
     "en": {
         "clean": "No mandatory violations.",
@@ -96,7 +102,7 @@ def to_json(report: CheckReport) -> dict[str, Any]:
     }
 
 
-def _sarif_rule(r: Rule) -> dict[str, Any]:
+def sarif_rule(r: Rule) -> dict[str, Any]:
     return {
         "id": r.id,
         "name": r.policy_name,
@@ -121,7 +127,7 @@ def to_sarif(report: CheckReport, artifact: str, lang: str = "en") -> dict[str, 
             {
                 "ruleId": v.rule.id,
                 "ruleIndex": index[v.rule.id],
-                "level": "note" if v.unknown else _SARIF_LEVEL[v.enforcement],
+                "level": sarif_level(v),
                 "message": {"text": v.message(lang)},
                 "locations": [
                     {
@@ -150,7 +156,7 @@ def to_sarif(report: CheckReport, artifact: str, lang: str = "en") -> dict[str, 
                     "driver": {
                         "name": "gcmod",
                         "version": __version__,
-                        "rules": [_sarif_rule(r) for r in report.rules],
+                        "rules": [sarif_rule(r) for r in report.rules],
                     }
                 },
                 "results": results,

@@ -10,8 +10,6 @@ from gcmod import __version__
 from gcmod.audit.runner import AuditResult, Finding
 from gcmod.graph import short_type
 
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-
 LABELS = {
     "en": {
         "headers": ["LEVEL", "ACCOUNT", "REGION", "RULE", "RESOURCE", "WASTE/MO", "MESSAGE"],
@@ -153,7 +151,7 @@ def to_json(result: AuditResult) -> dict[str, Any]:
 def to_sarif(result: AuditResult, lang: str = "en") -> dict[str, Any]:
     """SARIF 2.1.0, one run per account; results located at the resource's ARN."""
     from gcmod.policies.model import all_rules
-    from gcmod.policies.report import _SARIF_LEVEL, _sarif_rule
+    from gcmod.policies.report import SARIF_SCHEMA, sarif_level, sarif_rule
 
     rules = all_rules()
     index = {r.id: i for i, r in enumerate(rules)}
@@ -166,7 +164,7 @@ def to_sarif(result: AuditResult, lang: str = "en") -> dict[str, Any]:
                 {
                     "ruleId": v.rule.id,
                     "ruleIndex": index[v.rule.id],
-                    "level": "note" if v.unknown else _SARIF_LEVEL[v.enforcement],
+                    "level": sarif_level(v),
                     "message": {"text": v.message(lang)},
                     "locations": [
                         {
@@ -193,7 +191,7 @@ def to_sarif(result: AuditResult, lang: str = "en") -> dict[str, Any]:
                     "driver": {
                         "name": "gcmod-audit",
                         "version": __version__,
-                        "rules": [_sarif_rule(r) for r in rules],
+                        "rules": [sarif_rule(r) for r in rules],
                     }
                 },
                 "results": results,
