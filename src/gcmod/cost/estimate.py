@@ -22,7 +22,7 @@ from gcmod.cost.baseline import (
     waterfall,
 )
 from gcmod.cost.model import EstimateResult
-from gcmod.cost.pricers import PriceSource, price_graph
+from gcmod.cost.pricers import GraphPricing, PriceSource, price_graph
 from gcmod.cost.shares import tenant_shares
 from gcmod.cost.usage import Usage, assumptions, usage_for
 from gcmod.graph import ResourceGraph
@@ -47,22 +47,14 @@ def _kind_hours(hours: dict[str, dict[str, dict[str, float]]], kind: str) -> flo
     return max(found) if found else None
 
 
-def estimate_stack(
-    cfg: StackConfig,
-    graph: ResourceGraph,
+def _usage_notes(
     catalog: PriceSource,
+    gp: GraphPricing,
     usage: Usage,
-    *,
-    stack: str,
-) -> EstimateResult:
-    """Planned and baseline monthly estimates of one stack, with the lever
-    waterfall, the tenants' shares and the assumptions behind them."""
-    usage = usage.resolve(cfg)
-    planned, gp = price_graph(graph, usage, catalog)
-    app_hours = _kind_hours(gp.hours, "ecs-service")
-    db_hours = _kind_hours(gp.hours, "aurora-cluster")
-    w = waterfall(model_inputs(cfg, usage, app_hours, db_hours), catalog)
-    final = w.final
+    app_hours: float | None,
+    db_hours: float | None,
+) -> dict[str, Any]:
+    """The catalogue, the hours and each usage input, with their sources."""
     notes: dict[str, Any] = {
         "catalogue": {
             "value": str(getattr(catalog, "path", "")),
@@ -84,6 +76,38 @@ def estimate_stack(
     }
     for key, note in assumptions(usage).items():
         notes[f"usage.{key}"] = note
+    return notes
+
+
+def _pricing_notes(gp: GraphPricing) -> dict[str, Any]:
+    """What pricing the graph could not price or had to assume."""
+    notes: dict[str, Any] = {}
+    notes["unpriced"] = {
+        "value": [{"type": t, "resources": names} for t, names in sorted(gp.unpriced.items())],
+        "source": "resource types with no pricer and not known to be free: not counted",
+    }
+    for topic, items in sorted(gp.notes.items()):
+        notes[f"notes.{topic}"] = {"value": items, "source": "pricing the graph"}
+    return notes
+
+
+def estimate_stack(
+    cfg: StackConfig,
+    graph: ResourceGraph,
+    catalog: PriceSource,
+    usage: Usage,
+    *,
+    stack: str,
+) -> EstimateResult:
+    """Planned and baseline monthly estimates of one stack, with the lever
+    waterfall, the tenants' shares and the assumptions behind them."""
+    usage = usage.resolve(cfg)
+    planned, gp = price_graph(graph, usage, catalog)
+    app_hours = _kind_hours(gp.hours, "ecs-service")
+    db_hours = _kind_hours(gp.hours, "aurora-cluster")
+    w = waterfall(model_inputs(cfg, usage, app_hours, db_hours), catalog)
+    final = w.final
+    notes = _usage_notes(catalog, gp, usage, app_hours, db_hours)
     for key, note in baseline_assumptions().items():
         notes[f"baseline.{key}"] = note
     notes["waterfall"] = {
@@ -102,12 +126,7 @@ def estimate_stack(
         "per AZ and leaves out VPC endpoints, KMS keys, secrets, scheduler, metrics, scheduled "
         "peaks and S3 requests, which the plan prices from its graph",
     }
-    notes["unpriced"] = {
-        "value": [{"type": t, "resources": names} for t, names in sorted(gp.unpriced.items())],
-        "source": "resource types with no pricer and not known to be free: not counted",
-    }
-    for topic, items in sorted(gp.notes.items()):
-        notes[f"notes.{topic}"] = {"value": items, "source": "pricing the graph"}
+    notes.update(_pricing_notes(gp))
     missing_model = missing_in(w)
     if missing_model:
         notes["missingInModel"] = {
@@ -137,4 +156,48 @@ def estimate_file(ref: StackRef, catalog: PriceSource | None = None) -> Estimate
     usage = usage_for(cfg, ref.path)
     return estimate_stack(
         cfg, graph, catalog if catalog is not None else Catalog.load(), usage, stack=ref.name
+    )
+
+
+#: Why a program that is not a gcmod stack has no lift-and-shift baseline.
+NO_BASELINE = (
+    "none: the lift-and-shift baseline and the lever waterfall are modelled from a gcmod "
+    "stack config (tenants, service, database); a vendor's program is itself the "
+    "architecture under review, so it is priced as planned and `gcmod check` names what "
+    "would lower it"
+)
+
+
+def estimate_program(
+    graph: ResourceGraph, catalog: PriceSource, usage: Usage, *, stack: str
+) -> EstimateResult:
+    """The planned monthly estimate of a Pulumi program that is not a gcmod stack.
+
+    Priced from the graph alone with ``usage`` (resolved against
+    :func:`gcmod.cost.usage.program_basis` unless a usage file was given):
+    no baseline, no levers and no tenant shares (the program names no tenants).
+    """
+    from gcmod.cost.model import Estimate
+    from gcmod.cost.usage import program_basis
+
+    usage = usage.resolve(program_basis())
+    planned, gp = price_graph(graph, usage, catalog)
+    notes = _usage_notes(catalog, gp, usage, None, None)
+    notes["baseline"] = {"value": "none", "source": NO_BASELINE}
+    notes["tenants"] = {
+        "value": "unknown",
+        "source": "a Pulumi program does not say which municipalities it serves: no "
+        "per-tenant shares; the usage preset stands for one city-sized system",
+    }
+    notes.update(_pricing_notes(gp))
+    return EstimateResult(
+        stack=stack,
+        region=graph.region,
+        planned=planned,
+        baseline=Estimate(label="baseline: not applicable"),
+        levers=[],
+        shares=[],
+        jpy_per_usd=catalog.jpy_per_usd,
+        fx_source=catalog.fx_source,
+        assumptions=notes,
     )

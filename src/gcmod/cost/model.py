@@ -147,6 +147,11 @@ class EstimateResult:
     """Usage and sizing inputs that are not in the graph, with where they came from."""
 
     @property
+    def has_baseline(self) -> bool:
+        """False for a program priced without a baseline (not a gcmod stack)."""
+        return bool(self.baseline.lines or self.baseline.missing)
+
+    @property
     def saving_usd(self) -> float:
         return self.baseline.monthly_usd - self.planned.monthly_usd
 

@@ -26,7 +26,8 @@ undefined, e.g. the ratio with no baseline)::
       "fx": {"jpyPerUsd": float, "source": str, "rounding": "half-up to 1 yen"},
       "planned":  ESTIMATE,
       "baseline": ESTIMATE,
-      "saving": {"monthlyUsd", "monthlyJpy", "annualUsd", "annualJpy"},
+      "saving": {"monthlyUsd", "monthlyJpy", "annualUsd", "annualJpy"} | null,
+                                        # null: no baseline (a program, not a gcmod stack)
       "ratio": float | null,            # planned / baseline (0.35 = 65% lower)
       "percentLower": float | null,     # (1 - ratio) x 100; negative = higher
       "target": {
@@ -583,7 +584,9 @@ def to_json(result: EstimateResult) -> dict[str, Any]:
             "monthlyJpy": to_jpy(saving, rate),
             "annualUsd": saving * 12,
             "annualJpy": to_jpy(saving * 12, rate),
-        },
+        }
+        if result.has_baseline
+        else None,
         "ratio": ratio if math.isfinite(ratio) else None,
         "percentLower": percent_lower(result),
         "target": {
@@ -675,8 +678,14 @@ def _summary_section(result: EstimateResult, lang: str) -> _Section:
         headers=["", t["usd_month"], t["jpy_month"], t["usd_year"], t["jpy_year"]],
         rows=[
             row(t["planned"], result.planned.monthly_usd),
-            row(t["baseline"], result.baseline.monthly_usd),
-            row(t["saving"], result.saving_usd),
+            *(
+                [
+                    row(t["baseline"], result.baseline.monthly_usd),
+                    row(t["saving"], result.saving_usd),
+                ]
+                if result.has_baseline
+                else []
+            ),
         ],
         right=(1, 2, 3, 4),
         after=after,
@@ -690,12 +699,8 @@ def _category_section(result: EstimateResult, lang: str) -> _Section:
     baseline = result.baseline.by_category()
 
     def cells(p: float, b: float) -> list[str]:
-        return [
-            fmt_usd(p),
-            fmt_jpy(to_jpy(p, rate), lang),
-            fmt_usd(b),
-            fmt_jpy(to_jpy(b, rate), lang),
-        ]
+        out = [fmt_usd(p), fmt_jpy(to_jpy(p, rate), lang)]
+        return [*out, fmt_usd(b), fmt_jpy(to_jpy(b, rate), lang)] if result.has_baseline else out
 
     rows = [
         [category_name(c, lang), *cells(planned.get(c, 0.0), baseline.get(c, 0.0))]
@@ -708,11 +713,14 @@ def _category_section(result: EstimateResult, lang: str) -> _Section:
             t["category"],
             f"{t['planned']} USD",
             f"{t['planned']} {'円' if lang == 'ja' else 'JPY'}",
-            f"{t['baseline']} USD",
-            f"{t['baseline']} {'円' if lang == 'ja' else 'JPY'}",
+            *(
+                [f"{t['baseline']} USD", f"{t['baseline']} {'円' if lang == 'ja' else 'JPY'}"]
+                if result.has_baseline
+                else []
+            ),
         ],
         rows=rows,
-        right=(1, 2, 3, 4),
+        right=(1, 2, 3, 4) if result.has_baseline else (1, 2),
     )
 
 
@@ -890,7 +898,7 @@ def _sections(result: EstimateResult, lang: str) -> list[_Section]:
         _summary_section(result, lang),
         _category_section(result, lang),
         _lines_section(result, lang),
-        _levers_section(result, lang),
+        *([_levers_section(result, lang)] if result.has_baseline else []),
         _shares_section(result, lang),
     ]
     missing = _missing_section(result, lang)

@@ -133,6 +133,62 @@ LCU_GB_PER_HOUR = 1.0
 # ---------------------------------------------------------------------------
 # The usage profile
 # ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class UsageBasis:
+    """What :meth:`Usage.resolve` reads besides the usage file: a stack config's
+    tenants, environment, data size and log classes, or a program's defaults."""
+
+    tenants: tuple[tuple[str, int], ...]
+    """(local government code, population) of each tenant; empty for a program."""
+    environment: str
+    data_gb: float
+    data_gb_source: str
+    log_classes: dict[str, bool]
+    """Log class -> whether it is archived."""
+    requests: tuple[float, str] | None = None
+    """Requests a month and where the figure comes from, when there are no tenants."""
+
+    @classmethod
+    def of(cls, cfg: StackConfig) -> UsageBasis:
+        return cls(
+            tenants=tuple((t.code, t.population) for t in cfg.tenants),
+            environment=cfg.environment,
+            data_gb=cfg.database.data_gb,
+            data_gb_source="config gcmod:database.dataGb",
+            log_classes={c: lc.archive_days is not None for c, lc in cfg.logging.classes.items()},
+        )
+
+
+#: The band whose preset sizes a Pulumi program that is not a gcmod stack (it
+#: names no tenants): a city (市, 50,000–200,000 residents), the most common
+#: size of municipality a vendor's environment serves. An assumption; set
+#: ``requestsPerMonth`` in ``usage.<stack>.yaml`` beside the stack file.
+PROGRAM_BAND = "city"
+
+
+def program_basis() -> UsageBasis:
+    """The documented defaults for a Pulumi program without gcmod config:
+    production, the :data:`PROGRAM_BAND` preset's requests, a gcmod stack's
+    default data size and log classes (a log group is priced when the last
+    part of its name is one of them)."""
+    from gcmod.config import DatabaseConfig, LoggingConfig
+
+    preset = PRESETS[PROGRAM_BAND]
+    return UsageBasis(
+        tenants=(),
+        environment="production",
+        data_gb=DatabaseConfig().data_gb,
+        data_gb_source="default of a gcmod stack's database.dataGb (no gcmod config)",
+        log_classes={c: lc.archive_days is not None for c, lc in LoggingConfig().classes.items()},
+        requests=(
+            preset.requests_per_month,
+            f"preset {PROGRAM_BAND} ({preset.staff_users} staff users × "
+            f"{preset.requests_per_user_day:,} requests a day × {OFFICE_DAYS_PER_MONTH} office "
+            "days): the program names no tenants",
+        ),
+    )
+
+
 NonNegative = Annotated[float, Field(ge=0)]
 Share = Annotated[float, Field(ge=0, le=1)]
 Ratio = Annotated[float, Field(gt=0, le=1)]
@@ -220,23 +276,26 @@ class Usage(BaseModel):
     def resolved(self) -> bool:
         return self._resolved
 
-    def resolve(self, cfg: StackConfig, source: str | None = None) -> Usage:
+    def resolve(self, cfg: StackConfig | UsageBasis, source: str | None = None) -> Usage:
         """A copy with every derived value filled in from ``cfg`` and the presets.
 
-        ``source`` names where the explicitly set values came from (a file);
-        raises :class:`ConfigError` for tenants or log classes ``cfg`` does not have.
+        ``cfg`` is a stack config, or the :class:`UsageBasis` of a program
+        without one (:func:`program_basis`). ``source`` names where the
+        explicitly set values came from (a file); raises :class:`ConfigError`
+        for tenants or log classes ``cfg`` does not have.
         """
         if self._resolved:
             return self
+        basis = cfg if isinstance(cfg, UsageBasis) else UsageBasis.of(cfg)
         origin = f"file {source}" if source else "given"
         problems: list[str] = []
-        codes = {t.code for t in cfg.tenants}
+        codes = {code for code, _pop in basis.tenants}
         for code in sorted(set(self.tenant_requests_per_month) - codes):
             problems.append(
                 f"tenantRequestsPerMonth.{code}: not a tenant of this stack; tenants: "
-                + ", ".join(sorted(codes))
+                + (", ".join(sorted(codes)) or "none (the program names no tenants)")
             )
-        classes = list(cfg.logging.classes)
+        classes = list(basis.log_classes)
         for cls in sorted(set(self.log_gb_per_month) - set(classes)):
             problems.append(
                 f"logGbPerMonth.{cls}: not a log class of this stack; classes: "
@@ -247,17 +306,17 @@ class Usage(BaseModel):
 
         sources: dict[str, str] = {}
         explicit = self.model_fields_set
-        bands = {t.code: band_of(t.population) for t in cfg.tenants}
+        bands = {code: band_of(pop) for code, pop in basis.tenants}
 
-        factor = ENVIRONMENT_REQUEST_FACTOR[cfg.environment]
+        factor = ENVIRONMENT_REQUEST_FACTOR[basis.environment]
         tenant_req: dict[str, float] = {}
         preset_codes: list[str] = []
-        for t in cfg.tenants:
-            if t.code in self.tenant_requests_per_month:
-                tenant_req[t.code] = self.tenant_requests_per_month[t.code]
+        for code, _pop in basis.tenants:
+            if code in self.tenant_requests_per_month:
+                tenant_req[code] = self.tenant_requests_per_month[code]
             else:
-                tenant_req[t.code] = PRESETS[bands[t.code]].requests_per_month * factor
-                preset_codes.append(t.code)
+                tenant_req[code] = PRESETS[bands[code]].requests_per_month * factor
+                preset_codes.append(code)
         counts: dict[str, int] = {}
         for code in preset_codes:
             counts[bands[code]] = counts.get(bands[code], 0) + 1
@@ -266,8 +325,10 @@ class Usage(BaseModel):
             for b, n in sorted(counts.items())
         )
         if factor != 1:
-            preset_text += f" (× {factor:g} for {cfg.environment})"
-        if not preset_codes:
+            preset_text += f" (× {factor:g} for {basis.environment})"
+        if not basis.tenants:
+            sources["tenantRequestsPerMonth"] = "no tenants: the program names none"
+        elif not preset_codes:
             sources["tenantRequestsPerMonth"] = origin
         elif len(preset_codes) == len(tenant_req):
             sources["tenantRequestsPerMonth"] = preset_text
@@ -284,10 +345,12 @@ class Usage(BaseModel):
 
         requests = pick(
             "requests_per_month",
-            sum(tenant_req.values()),
-            "sum of tenantRequestsPerMonth over the tenants",
+            *(
+                basis.requests
+                or (sum(tenant_req.values()), "sum of tenantRequestsPerMonth over the tenants")
+            ),
         )
-        data_gb = pick("data_gb", cfg.database.data_gb, "config gcmod:database.dataGb")
+        data_gb = pick("data_gb", basis.data_gb, basis.data_gb_source)
 
         logs: dict[str, float] = {}
         log_how: list[str] = []
@@ -307,7 +370,7 @@ class Usage(BaseModel):
             f"requestsPerMonth × {PROCESSED_BYTES_PER_REQUEST:,} B ÷ 730 h ÷ "
             f"{LCU_GB_PER_HOUR:g} GB per LCU-hour",
         )
-        archived = [c for c, lc in cfg.logging.classes.items() if lc.archive_days is not None]
+        archived = [c for c, arch in basis.log_classes.items() if arch]
         firehose = pick(
             "firehose_gb_per_month",
             sum(logs[c] for c in archived) * self.archive_compression_ratio,
@@ -465,7 +528,7 @@ def load_usage_file(path: Path) -> Usage:
         raise ConfigError(source, [_problem(e, doc) for e in exc.errors()]) from None
 
 
-def usage_for(cfg: StackConfig, stack_path: Path | None) -> Usage:
+def usage_for(cfg: StackConfig | UsageBasis, stack_path: Path | None) -> Usage:
     """The resolved usage profile of a stack: its usage file if there is one,
     else the config and the presets."""
     path = usage_path(stack_path) if stack_path is not None else None
