@@ -37,6 +37,7 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         from gcmod.config import ConfigError
         from gcmod.policies.harness import PolicyConfigError
         from gcmod.pricing.catalog import CatalogError
+        from gcmod.project import ProgramDependencyError
         from gcmod.synth import SynthError
 
         try:
@@ -51,6 +52,8 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             _fail(f"価格カタログのエラー / price catalogue error: {exc}", EXIT_USAGE)
         except SynthError as exc:
             _fail(f"synth エラー / synth failed: {exc}", EXIT_FINDINGS)
+        except ProgramDependencyError as exc:
+            _fail(f"依存モジュールがありません / missing module: {exc}", EXIT_USAGE)
 
     return wrapper
 
@@ -65,6 +68,68 @@ stacks_dir_option = click.option(
 )
 
 STACK_HELP = "STACK is a stack name (default: saas-prod) or a path to a Pulumi.<stack>.yaml file."
+
+project_option = click.option(
+    "--project",
+    "project_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="A Pulumi Python project (a folder with Pulumi.yaml), e.g. a vendor's program "
+    "not built with gcmod: run it offline instead of a gcmod stack. "
+    "任意の Pulumi Python プロジェクトをオフラインで実行します. Needs --stack.",
+)
+project_stack_option = click.option(
+    "--stack",
+    "project_stack",
+    metavar="NAME",
+    default=None,
+    help="The stack of --project: its Pulumi.<NAME>.yaml in the project's stackConfigDir.",
+)
+stack_refs_option = click.option(
+    "--stack-reference-outputs",
+    "stack_refs_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="With --project: YAML/JSON file mapping referenced stacks (org/project/stack) to "
+    "their outputs. Default: a stack reference's outputs are unknown, as in a preview.",
+)
+
+
+def _project_stack(
+    stack: str | None,
+    stacks_dir: Path | None,
+    project_dir: Path | None,
+    project_stack: str | None,
+):
+    """The ProjectStack of ``--project DIR --stack NAME``, or None for a gcmod stack."""
+    if project_dir is None:
+        if project_stack is not None:
+            raise UsageProblem(
+                "--stack NAME goes with --project DIR; for gcmod's own stacks give STACK "
+                "as an argument (gcmod check saas-prod)"
+            )
+        return None
+    if stack is not None or stacks_dir is not None:
+        raise UsageProblem(
+            "--project runs a Pulumi project's program: name its stack with --stack NAME, "
+            "not with a STACK argument or --stacks-dir"
+        )
+    from gcmod.project import load_project, load_stack
+
+    project = load_project(project_dir)
+    if project_stack is None:
+        known = project.stacks()
+        raise UsageProblem(
+            f"--project {project_dir} needs --stack NAME; stacks: " + (", ".join(known) or "none")
+        )
+    return load_stack(project, project_stack)
+
+
+def _synth_project(ps: Any, stack_refs_file: Path | None, read: dict[str, bool] | None = None):
+    from gcmod.project import load_stack_references, synth_project
+
+    refs = load_stack_references(stack_refs_file) if stack_refs_file else None
+    return synth_project(ps, refs, read)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -81,25 +146,41 @@ def main() -> None:
 @main.command()
 @stack_argument
 @stacks_dir_option
+@project_option
+@project_stack_option
+@stack_refs_option
 @click.option("--json", "as_json", is_flag=True, help="Print the resource graph as JSON.")
 @handle_errors
-def synth(stack: str | None, stacks_dir: Path | None, as_json: bool) -> None:
+def synth(
+    stack: str | None,
+    stacks_dir: Path | None,
+    project_dir: Path | None,
+    project_stack: str | None,
+    stack_refs_file: Path | None,
+    as_json: bool,
+) -> None:
     """Synthesize a stack offline and print its resource graph.
 
     リソースグラフをオフラインで生成します (Pulumi CLI・認証情報不要).
 
     \b
     STACK is a stack name (default: saas-prod) or a path to a Pulumi.<stack>.yaml.
+    --project DIR --stack NAME runs any Pulumi Python project instead (docs/projects.md).
     The JSON form is documented in docs/graph.md (schemaVersion 1).
-    Exit codes: 0 done, 1 synth failed, 2 bad stack or config.
+    Exit codes: 0 done, 1 synth failed, 2 bad stack, config or missing module.
     """
     from gcmod.graph import short_type
     from gcmod.program import synth_stack
     from gcmod.stackfiles import resolve
     from gcmod.textable import render
 
-    ref = resolve(stack, stacks_dir)
-    cfg, graph = synth_stack(ref)
+    ps = _project_stack(stack, stacks_dir, project_dir, project_stack)
+    read: dict[str, bool] = {}
+    if ps is not None:
+        graph = _synth_project(ps, stack_refs_file, read)
+    else:
+        ref = resolve(stack, stacks_dir)
+        cfg, graph = synth_stack(ref)
     if as_json:
         click.echo(graph.dumps(indent=2))
         return
@@ -118,11 +199,31 @@ def synth(stack: str | None, stacks_dir: Path | None, as_json: bool) -> None:
     click.echo(render(["#", "TYPE", "NAME", "REGION", "PARENT", "DEPS"], rows, right=(0, 5)))
     custom = len(graph.custom_resources)
     regions = sorted({r.region for r in graph if r.region})
+    if ps is not None:
+        click.echo(
+            f"\nproject {ps.project.name}, stack {ps.name}: {len(graph)} resources, "
+            f"{custom} cloud resources, regions {', '.join(regions)}  [{ps.file}]"
+        )
+        click.echo(_project_notes(ps, read))
+        return
     click.echo(
         f"\nstack {ref.name} ({cfg.environment}, {cfg.business.ja} / {cfg.business.en}, "
         f"{len(cfg.tenants)} tenant(s)): {len(graph)} resources, {custom} cloud resources, "
         f"regions {', '.join(regions)}  [{ref.path}]"
     )
+
+
+def _project_notes(ps: Any, read: dict[str, bool]) -> str:
+    """Config keys (secrets named, never shown) and stack references of a project run."""
+    secrets = ", ".join(ps.secret_keys) or "none"
+    lines = [
+        f"config: {len(ps.config)} keys, region {ps.region} ({ps.region_source}); "
+        f"secrets (not decrypted, passed as secrets): {secrets}"
+    ]
+    for name, given in sorted(read.items()):
+        how = "outputs from --stack-reference-outputs" if given else "outputs unknown"
+        lines.append(f"stack reference {name}: {how}")
+    return "\n".join(lines)
 
 
 def _parse_from(value: str | None) -> Any:
@@ -273,6 +374,9 @@ lang_option = click.option(
 @main.command()
 @stack_argument
 @stacks_dir_option
+@project_option
+@project_stack_option
+@stack_refs_option
 @lang_option
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option("--sarif", "as_sarif", is_flag=True, help="Print SARIF 2.1.0 (code scanning).")
@@ -281,6 +385,9 @@ lang_option = click.option(
 def check(
     stack: str | None,
     stacks_dir: Path | None,
+    project_dir: Path | None,
+    project_stack: str | None,
+    stack_refs_file: Path | None,
     lang: str,
     as_json: bool,
     as_sarif: bool,
@@ -293,8 +400,9 @@ def check(
     \b
     Synthesizes the stack under the mock runtime and runs every rule through the
     same analyzer the Pulumi engine drives, with the same semantics.
+    --project DIR --stack NAME checks any Pulumi Python project (e.g. a vendor's).
     Exit codes: 0 no mandatory violation, 1 mandatory violations (or synth
-    failed), 2 bad stack, config or policy config.
+    failed), 2 bad stack, config, policy config or missing module.
     """
     from gcmod.policies.harness import check_graph, load_pack_config
     from gcmod.policies.report import table, to_json, to_sarif
@@ -304,15 +412,21 @@ def check(
     if as_json and as_sarif:
         raise UsageProblem("choose one of --json and --sarif")
     pack_config = load_pack_config(config_file) if config_file else None
-    ref = resolve(stack, stacks_dir)
-    _cfg, graph = synth_stack(ref)
+    ps = _project_stack(stack, stacks_dir, project_dir, project_stack)
+    if ps is not None:
+        graph = _synth_project(ps, stack_refs_file)
+        name, path = ps.label, ps.project.entry
+    else:
+        ref = resolve(stack, stacks_dir)
+        _cfg, graph = synth_stack(ref)
+        name, path = ref.name, ref.path
     report = check_graph(graph, pack_config, source=str(config_file or "policy config"))
     if as_json:
         echo_json(to_json(report))
     elif as_sarif:
-        echo_json(to_sarif(report, artifact=_artifact(ref.path), lang=lang))
+        echo_json(to_sarif(report, artifact=_artifact(path), lang=lang))
     else:
-        click.echo(f"gcmod check {ref.name}  [{ref.path}]")
+        click.echo(f"gcmod check {name}  [{path}]")
         click.echo(table(report, lang))
     sys.exit(EXIT_FINDINGS if report.mandatory else EXIT_OK)
 
@@ -345,6 +459,9 @@ def rules(lang: str, as_json: bool) -> None:
 @main.command()
 @stack_argument
 @stacks_dir_option
+@project_option
+@project_stack_option
+@stack_refs_option
 @click.option(
     "--lang",
     type=click.Choice(["en", "ja"]),
@@ -365,6 +482,9 @@ def rules(lang: str, as_json: bool) -> None:
 def estimate(
     stack: str | None,
     stacks_dir: Path | None,
+    project_dir: Path | None,
+    project_stack: str | None,
+    stack_refs_file: Path | None,
     lang: str | None,
     as_json: bool,
     as_markdown: bool,
@@ -381,17 +501,27 @@ def estimate(
     date). Usage the graph cannot tell (data, logs, requests) comes from presets
     by municipality size, overridable in stacks/usage.<stack>.yaml.
     A price missing from the catalogue is reported, never counted as zero.
-    Exit codes: 0 done, 1 synth failed, 2 bad stack, usage file or catalogue.
+    --project DIR --stack NAME prices any Pulumi Python project from its graph
+    alone: no lift-and-shift baseline, no tenant shares, usage from the documented
+    program defaults or usage.<NAME>.yaml beside its stack file (docs/projects.md).
+    Exit codes: 0 done, 1 synth failed, 2 bad stack, usage file, catalogue or
+    missing module.
     """
     from gcmod.cost import report as render
-    from gcmod.cost.estimate import estimate_file
+    from gcmod.cost.estimate import estimate_file, estimate_program
+    from gcmod.cost.usage import program_basis, usage_for
     from gcmod.stackfiles import resolve
 
     if as_json and as_markdown:
         raise UsageProblem("choose one of --json and --markdown")
     catalog = _load_catalog(catalog_path)
-    ref = resolve(stack, stacks_dir)
-    result = estimate_file(ref, catalog=catalog)
+    ps = _project_stack(stack, stacks_dir, project_dir, project_stack)
+    if ps is not None:
+        usage = usage_for(program_basis(), ps.file)
+        graph = _synth_project(ps, stack_refs_file)
+        result = estimate_program(graph, catalog, usage, stack=ps.label)
+    else:
+        result = estimate_file(resolve(stack, stacks_dir), catalog=catalog)
     if jpy_rate is not None:
         result.jpy_per_usd = jpy_rate
         result.fx_source = "--jpy-rate (given on the command line)"

@@ -4,13 +4,19 @@ No Pulumi CLI, no provider plugin, no credentials, no network. The mock
 monitor records every registration with its parent, dependencies and
 provider; the mocks mirror ``pulumi preview``: a new resource's outputs are
 its inputs, and what only the provider computes (ids, ARNs) stays unknown.
-Data sources the platform calls are answered with documented, plausible
-values (:data:`ACCOUNT_ID`, :data:`AVAILABILITY_ZONES`); any other call is an
-error that names the data source, never a silent ``None``.
+Data sources are answered with documented, plausible values
+(:data:`ACCOUNT_ID`, :data:`AVAILABILITY_ZONES`, the default VPC and its
+subnets, an AMI id per architecture, IAM policy documents rendered from their
+statements; the list is in docs/projects.md); any other call is an error that
+names the data source, never a silent ``None``. A stack reference's outputs
+come from the mapping given to :func:`run_program`, else they stay unknown,
+as in a preview of a stack whose reference is not readable.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -79,11 +85,18 @@ def _provider_urn(ref: str) -> str | None:
 class _Recorder:
     """Holds what the mock monitor saw during one run."""
 
-    def __init__(self, default_region: str):
+    def __init__(
+        self,
+        default_region: str,
+        stack_references: Mapping[str, Mapping[str, Any]] | None = None,
+    ):
         self.default_region = default_region
         self.nodes: list[ResourceNode] = []
         self.provider_regions: dict[str, str] = {}
         self.stack_urn: str | None = None
+        self.stack_reference_outputs = dict(stack_references or {})
+        #: Stack references the program read -> whether their outputs were given.
+        self.stack_references: dict[str, bool] = {}
 
     def region_of(self, provider_ref: str | None, package: str) -> str | None:
         if package != "aws":
@@ -101,6 +114,8 @@ def _make_mocks(recorder: _Recorder):
         """Answers the engine's part the way ``pulumi preview`` would."""
 
         def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict]:
+            if args.typ == STACK_REFERENCE:
+                return _stack_reference(recorder, args.resource_id or args.inputs.get("name"))
             if args.typ.startswith("pulumi:providers:"):
                 return f"{args.name}-id", dict(args.inputs)
             # Preview: outputs echo inputs; the provider-assigned id stays unknown.
@@ -108,7 +123,10 @@ def _make_mocks(recorder: _Recorder):
 
         def call(self, args: MockCallArgs) -> tuple[dict, list[tuple[str, str]] | None]:
             region = recorder.region_of(args.provider, "aws") or recorder.default_region
-            answer = _answer_call(args.token, dict(args.args), region)
+            call_args = dict(args.args)
+            if isinstance(call_args.get("region"), str) and call_args["region"]:
+                region = call_args["region"]  # pulumi-aws 7: a per-call region
+            answer = _answer_call(args.token, call_args, region)
             if answer is None:
                 raise SynthError(
                     f"data source {args.token} cannot be answered offline; "
@@ -117,6 +135,39 @@ def _make_mocks(recorder: _Recorder):
             return answer, []
 
     return GcmodMocks()
+
+
+#: Type token of ``pulumi.StackReference`` (read, not registered).
+STACK_REFERENCE = "pulumi:pulumi:StackReference"
+#: The engine's wire value of an unknown (computed) value.
+_UNKNOWN_WIRE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+
+def _stack_reference(recorder: _Recorder, name: Any) -> tuple[str, dict]:
+    """A stack reference: the outputs given for it, else unknown outputs (any
+    value derived from them stays unknown, as in a preview)."""
+    name = str(name)
+    outputs = recorder.stack_reference_outputs.get(name)
+    recorder.stack_references[name] = outputs is not None
+    return name, {
+        "name": name,
+        "outputs": dict(outputs) if outputs is not None else _UNKNOWN_WIRE,
+        "secretOutputNames": [],
+    }
+
+
+def _hex_id(prefix: str, *parts: Any) -> str:
+    """A stable, well-formed id (``vpc-`` + 17 hex digits) for the same question."""
+    digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
+    return f"{prefix}-{digest[:17]}"
+
+
+def _filters(args: dict) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for f in args.get("filters") or []:
+        if isinstance(f, dict) and isinstance(f.get("name"), str):
+            out.setdefault(f["name"], []).extend(str(v) for v in f.get("values") or [])
+    return out
 
 
 def _azs(_args: dict, region: str) -> dict:
@@ -130,8 +181,280 @@ def _azs(_args: dict, region: str) -> dict:
     }
 
 
+def _az(args: dict, region: str) -> dict:
+    zones = AVAILABILITY_ZONES.get(region, [(f"{region}a", f"{region}-az1")])
+    pick = next(
+        (
+            z
+            for z in zones
+            if args.get("name") in (None, z[0]) and args.get("zoneId") in (None, z[1])
+        ),
+        zones[0],
+    )
+    return {
+        "id": pick[0],
+        "name": pick[0],
+        "zoneId": pick[1],
+        "nameSuffix": pick[0][len(region) :],
+        "region": region,
+        "state": "available",
+        "groupName": region,
+        "networkBorderGroup": region,
+        "optInStatus": "opt-in-not-required",
+        "zoneType": "availability-zone",
+    }
+
+
+#: The default VPC's CIDR and its default subnets' (one /20 per zone). Source:
+#: Amazon VPC User Guide, "Default VPCs" (172.31.0.0/16, a /20 default subnet
+#: in each Availability Zone), checked 2026-11.
+DEFAULT_VPC_CIDR = "172.31.0.0/16"
+DEFAULT_SUBNET_CIDRS = ("172.31.32.0/20", "172.31.0.0/20", "172.31.16.0/20", "172.31.48.0/20")
+
+
+def _vpc_id(args: dict, region: str) -> str:
+    vpc = args.get("id") or args.get("vpcId") or (_filters(args).get("vpc-id") or [None])[0]
+    return str(vpc) if vpc else _hex_id("vpc", "default", region)
+
+
+def _vpc(args: dict, region: str) -> dict:
+    vid = _vpc_id(args, region)
+    default = vid == _hex_id("vpc", "default", region)
+    return {
+        "id": vid,
+        "arn": f"arn:aws:ec2:{region}:{ACCOUNT_ID}:vpc/{vid}",
+        "cidrBlock": args.get("cidrBlock") or DEFAULT_VPC_CIDR,
+        "cidrBlockAssociations": [],
+        "default": default,
+        "dhcpOptionsId": _hex_id("dopt", region),
+        "enableDnsHostnames": True,
+        "enableDnsSupport": True,
+        "enableNetworkAddressUsageMetrics": False,
+        "instanceTenancy": "default",
+        "ipv6AssociationId": "",
+        "ipv6CidrBlock": "",
+        "ipv6CidrBlockAssociations": [],
+        "mainRouteTableId": _hex_id("rtb", vid),
+        "ownerId": ACCOUNT_ID,
+        "region": region,
+        "state": "available",
+        "tags": dict(args.get("tags") or {}),
+    }
+
+
+def _subnet_list(args: dict, region: str) -> list[tuple[str, str, str, str]]:
+    """(subnet id, zone, zone id, cidr) of each subnet of the asked VPC: one per zone."""
+    vid = _vpc_id(args, region)
+    zones = AVAILABILITY_ZONES.get(region, [(f"{region}a", f"{region}-az1")])
+    wanted = set(_filters(args).get("availability-zone") or [])
+    return [
+        (_hex_id("subnet", vid, zone), zone, zone_id, DEFAULT_SUBNET_CIDRS[i % 4])
+        for i, (zone, zone_id) in enumerate(zones)
+        if not wanted or zone in wanted
+    ]
+
+
+def _subnets(args: dict, region: str) -> dict:
+    return {
+        "id": region,
+        "ids": [s[0] for s in _subnet_list(args, region)],
+        "filters": args.get("filters"),
+        "region": region,
+        "tags": args.get("tags"),
+    }
+
+
+def _subnet(args: dict, region: str) -> dict:
+    subnets = _subnet_list(args, region)
+    zone = args.get("availabilityZone") or (_filters(args).get("availability-zone") or [None])[0]
+    sid, az, az_id, cidr = next((s for s in subnets if s[1] == zone), subnets[0])
+    sid = str(args.get("id") or sid)
+    return {
+        "id": sid,
+        "arn": f"arn:aws:ec2:{region}:{ACCOUNT_ID}:subnet/{sid}",
+        "availabilityZone": az,
+        "availabilityZoneId": az_id,
+        "availableIpAddressCount": 4091,
+        "cidrBlock": args.get("cidrBlock") or cidr,
+        "defaultForAz": True,
+        "mapPublicIpOnLaunch": True,
+        "ownerId": ACCOUNT_ID,
+        "region": region,
+        "state": "available",
+        "tags": dict(args.get("tags") or {}),
+        "vpcId": _vpc_id(args, region),
+    }
+
+
+def _security_group(args: dict, region: str) -> dict:
+    name = args.get("name") or (_filters(args).get("group-name") or ["default"])[0]
+    vid = _vpc_id(args, region)
+    gid = str(args.get("id") or _hex_id("sg", vid, name))
+    return {
+        "id": gid,
+        "arn": f"arn:aws:ec2:{region}:{ACCOUNT_ID}:security-group/{gid}",
+        "description": "default VPC security group" if name == "default" else name,
+        "name": name,
+        "region": region,
+        "tags": dict(args.get("tags") or {}),
+        "vpcId": vid,
+    }
+
+
+def _ami_arch(args: dict) -> str:
+    """arm64 when the filters or the name pattern ask for Arm, else x86_64."""
+    asked = " ".join(
+        [*(v for vs in _filters(args).values() for v in vs), str(args.get("nameRegex") or "")]
+    ).lower()
+    return "arm64" if ("arm64" in asked or "aarch64" in asked) else "x86_64"
+
+
+def _ami(args: dict, region: str) -> dict:
+    """An image matching the filters: the name pattern with ``*`` filled in
+    (Amazon Linux 2023 by default), an id stable per region, architecture and name."""
+    arch = _ami_arch(args)
+    pattern = (_filters(args).get("name") or [f"al2023-ami-2023.*-kernel-6.1-{arch}"])[0]
+    name = pattern.replace("*", "0").replace("?", "0")
+    image = _hex_id("ami", region, arch, name)
+    owners = [str(o) for o in args.get("owners") or []]
+    owner = next((o for o in owners if o.isdigit()), ACCOUNT_ID)
+    return {
+        "id": image,
+        "imageId": image,
+        "arn": f"arn:aws:ec2:{region}::image/{image}",
+        "architecture": arch,
+        "name": name,
+        "description": f"{name} (gcmod offline answer, not a real image)",
+        "ownerId": owner,
+        "imageOwnerAlias": "amazon" if "amazon" in owners else "",
+        "imageType": "machine",
+        "platformDetails": "Linux/UNIX",
+        "usageOperation": "RunInstances",
+        "rootDeviceName": "/dev/xvda",
+        "rootDeviceType": "ebs",
+        "virtualizationType": "hvm",
+        "enaSupport": True,
+        "bootMode": "uefi-preferred" if arch == "x86_64" else "uefi",
+        "imdsSupport": "v2.0",
+        "state": "available",
+        "public": True,
+        "hypervisor": "xen",
+        "creationDate": "2026-11-01T00:00:00.000Z",
+        "blockDeviceMappings": [
+            {
+                "deviceName": "/dev/xvda",
+                "ebs": {"volume_size": "8", "volume_type": "gp3", "encrypted": "false"},
+                "noDevice": "",
+                "virtualName": "",
+            }
+        ],
+        "productCodes": [],
+        "stateReason": {"code": "UNSET", "message": "UNSET"},
+        "tags": {},
+        "filters": args.get("filters"),
+        "owners": owners,
+        "mostRecent": args.get("mostRecent"),
+        "region": region,
+    }
+
+
+def _ami_ids(args: dict, region: str) -> dict:
+    return {"id": region, "ids": [_ami(args, region)["id"]], "region": region}
+
+
+def _one_or_list(values: list[str]) -> str | list[str]:
+    return values[0] if len(values) == 1 else values
+
+
+def _principals(items: list[dict]) -> str | dict[str, Any]:
+    out: dict[str, list[str]] = {}
+    for p in items:
+        out.setdefault(str(p.get("type")), []).extend(str(i) for i in p.get("identifiers") or [])
+    if list(out) == ["*"] and out["*"] == ["*"]:
+        return "*"
+    return {k: _one_or_list(v) for k, v in out.items()}
+
+
+def _statement(st: dict) -> dict[str, Any]:
+    """One ``statements`` entry rendered as IAM JSON, in the Terraform provider's
+    manner: single values as strings, ``Principal: "*"`` for type ``*``."""
+    out: dict[str, Any] = {}
+    if st.get("sid"):
+        out["Sid"] = st["sid"]
+    out["Effect"] = st.get("effect") or "Allow"
+    for key, name in (("actions", "Action"), ("notActions", "NotAction")):
+        if st.get(key):
+            out[name] = _one_or_list([str(v) for v in st[key]])
+    for key, name in (("resources", "Resource"), ("notResources", "NotResource")):
+        if st.get(key):
+            out[name] = _one_or_list([str(v) for v in st[key]])
+    for key, name in (("principals", "Principal"), ("notPrincipals", "NotPrincipal")):
+        if st.get(key):
+            out[name] = _principals(st[key])
+    conditions: dict[str, dict[str, Any]] = {}
+    for c in st.get("conditions") or []:
+        values = [str(v) for v in c.get("values") or []]
+        conditions.setdefault(str(c.get("test")), {})[str(c.get("variable"))] = _one_or_list(values)
+    if conditions:
+        out["Condition"] = conditions
+    return out
+
+
+def _merge(statements: list[dict], extra: list[dict]) -> list[dict]:
+    """``extra`` statements replace those with the same Sid, the rest are appended."""
+    out = list(statements)
+    for st in extra:
+        sid = st.get("Sid")
+        at = next((i for i, s in enumerate(out) if sid and s.get("Sid") == sid), None)
+        if at is None:
+            out.append(st)
+        else:
+            out[at] = st
+    return out
+
+
+def _documents(values: list[Any]) -> list[dict]:
+    out: list[dict] = []
+    for text in values:
+        try:
+            doc = json.loads(text) if isinstance(text, str) else None
+        except json.JSONDecodeError:
+            doc = None
+        if not isinstance(doc, dict):
+            raise SynthError(
+                "aws:iam/getPolicyDocument: a source or override policy document is not "
+                f"a JSON object: {str(text)[:60]!r}"
+            )
+        st = doc.get("Statement") or []
+        out += st if isinstance(st, list) else [st]
+    return out
+
+
+def _policy_document(args: dict, _region: str) -> dict:
+    """``aws.iam.get_policy_document``: the statements rendered as a real IAM
+    policy (sources first, then the statements, then the overrides, replacing
+    statements with the same Sid)."""
+    statements = _documents(args.get("sourcePolicyDocuments") or [])
+    statements = _merge(statements, [_statement(s) for s in args.get("statements") or []])
+    statements = _merge(statements, _documents(args.get("overridePolicyDocuments") or []))
+    doc: dict[str, Any] = {"Version": args.get("version") or "2012-10-17"}
+    if args.get("policyId"):
+        doc["Id"] = args["policyId"]
+    doc["Statement"] = statements
+    text = json.dumps(doc, indent=2)
+    return {
+        "id": hashlib.sha256(text.encode()).hexdigest()[:10],
+        "json": text,
+        "minifiedJson": json.dumps(doc, separators=(",", ":")),
+        "statements": args.get("statements"),
+        "version": doc["Version"],
+        "policyId": args.get("policyId"),
+    }
+
+
 _CALLS: dict[str, Callable[[dict, str], dict]] = {
     "aws:index/getAvailabilityZones:getAvailabilityZones": _azs,
+    "aws:index/getAvailabilityZone:getAvailabilityZone": _az,
     "aws:index/getCallerIdentity:getCallerIdentity": lambda _a, _r: {
         "accountId": ACCOUNT_ID,
         "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/gcmod-offline",
@@ -151,6 +474,14 @@ _CALLS: dict[str, Callable[[dict, str], dict]] = {
         "dnsSuffix": "amazonaws.com",
         "reverseDnsPrefix": "com.amazonaws",
     },
+    "aws:ec2/getAmi:getAmi": _ami,
+    "aws:ec2/getAmiIds:getAmiIds": _ami_ids,
+    "aws:ec2/getVpc:getVpc": _vpc,
+    "aws:ec2/getVpcs:getVpcs": lambda a, r: {"id": r, "ids": [_vpc_id(a, r)], "region": r},
+    "aws:ec2/getSubnet:getSubnet": _subnet,
+    "aws:ec2/getSubnets:getSubnets": _subnets,
+    "aws:ec2/getSecurityGroup:getSecurityGroup": _security_group,
+    "aws:iam/getPolicyDocument:getPolicyDocument": _policy_document,
 }
 
 
@@ -227,9 +558,17 @@ def run_program(
     stack: str,
     region: str,
     config: Mapping[str, str] | None = None,
+    secret_keys: tuple[str, ...] = (),
+    stack_references: Mapping[str, Mapping[str, Any]] | None = None,
+    references_read: dict[str, bool] | None = None,
 ) -> ResourceGraph:
     """Run ``program`` under the mock runtime and return what it registered.
 
+    ``config`` holds namespaced keys with the engine's string values, and
+    ``secret_keys`` those of them the program gets as secrets;
+    ``stack_references`` maps a referenced stack's name to its outputs;
+    ``references_read``, if given, receives each stack reference the program
+    read and whether its outputs were given.
     Raises :class:`SynthError` when the program fails, a registration errors,
     the mock runtime is not in effect, or nothing was registered.
     """
@@ -238,9 +577,11 @@ def run_program(
     from pulumi.runtime.stack import run_pulumi_func
     from pulumi.runtime.sync_await import _sync_await
 
-    recorder = _Recorder(region)
+    recorder = _Recorder(region, stack_references)
+    if references_read is not None:
+        recorder.stack_references = references_read
     settings.ROOT.set(None)
-    pconfig.set_all_config({"aws:region": region, **(config or {})})
+    pconfig.set_all_config({"aws:region": region, **(config or {})}, list(secret_keys))
     monitor = _make_monitor(recorder)(_make_mocks(recorder))
     set_mocks(_make_mocks(recorder), project=project, stack=stack, preview=True, monitor=monitor)
     if settings.SETTINGS.monitor is not monitor:

@@ -123,6 +123,7 @@ LABELS: dict[str, dict[str, str]] = {
             "JPY = USD × {rate} JPY/USD ({source}), rounded to the yen."
         ),
         "planned": "Planned (modernised)",
+        "planned_program": "Planned (the program as written)",
         "baseline": "Lift-and-shift",
         "baseline_long": "Lift-and-shift (one IaaS environment per municipality)",
         "saving": "Saving",
@@ -232,6 +233,7 @@ LABELS: dict[str, dict[str, str]] = {
             "円換算 = USD × {rate} 円/USD ({source})、1円未満四捨五入。"
         ),
         "planned": "計画 (モダン化後)",
+        "planned_program": "計画 (プログラムのとおり)",
         "baseline": "リフト&シフト",
         "baseline_long": "リフト&シフト (団体ごとにIaaS環境を構築)",
         "saving": "削減額",
@@ -665,7 +667,9 @@ def _summary_section(result: EstimateResult, lang: str) -> _Section:
             fmt_jpy(to_jpy(usd * 12, rate), lang),
         ]
 
-    after = [_ratio_phrase(result, lang) + "."]
+    phrase = _ratio_phrase(result, lang)
+    after = [phrase if phrase.endswith((".", "。")) else phrase + "."]
+    planned_label = t["planned"] if result.has_baseline else t["planned_program"]
     verdict = _verdict(result, lang)
     if verdict:
         after[0] = after[0].rstrip(".。") + (". " if lang == "en" else "。") + verdict
@@ -677,7 +681,7 @@ def _summary_section(result: EstimateResult, lang: str) -> _Section:
         title=t["summary"],
         headers=["", t["usd_month"], t["jpy_month"], t["usd_year"], t["jpy_year"]],
         rows=[
-            row(t["planned"], result.planned.monthly_usd),
+            row(planned_label, result.planned.monthly_usd),
             *(
                 [
                     row(t["baseline"], result.baseline.monthly_usd),
@@ -707,12 +711,13 @@ def _category_section(result: EstimateResult, lang: str) -> _Section:
         for c in _categories(result)
     ]
     rows.append([t["total"], *cells(result.planned.monthly_usd, result.baseline.monthly_usd)])
+    plabel = t["planned"] if result.has_baseline else t["planned_program"]
     return _Section(
         title=t["sec_category"],
         headers=[
             t["category"],
-            f"{t['planned']} USD",
-            f"{t['planned']} {'円' if lang == 'ja' else 'JPY'}",
+            f"{plabel} USD",
+            f"{plabel} {'円' if lang == 'ja' else 'JPY'}",
             *(
                 [f"{t['baseline']} USD", f"{t['baseline']} {'円' if lang == 'ja' else 'JPY'}"]
                 if result.has_baseline

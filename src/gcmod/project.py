@@ -1,0 +1,475 @@
+"""Any Pulumi Python project, offline: load ``Pulumi.yaml`` and a stack's config,
+run the program under the mock runtime (:func:`gcmod.synth.run_program`).
+
+What the engine would do, without the Pulumi CLI:
+
+* ``Pulumi.yaml``: ``name``; ``runtime`` must be ``python`` (``runtime: python``
+  or ``runtime: {name: python, options: {...}}``; the options are not needed:
+  the program runs in gcmod's own Python environment); ``main`` (a directory
+  holding ``__main__.py``, or a ``.py`` file; default the project directory);
+  ``stackConfigDir``; project-level ``config`` defaults.
+* ``Pulumi.<stack>.yaml`` in ``stackConfigDir``: ``config`` keys are
+  namespaced (``ns:key``), a bare key takes the project name as its namespace;
+  values reach the program as the engine passes them (strings; objects and
+  lists as JSON). ``secure:`` values are never decrypted: the program gets
+  :data:`gcmod.synth.SECRET` as a Pulumi secret, so it is shown as a secret.
+* The program runs with its directory as the working directory and first on
+  ``sys.path``; both, ``sys.argv`` and the modules it imported from its
+  directory are restored afterwards. Its own dependencies must be installed in
+  the environment gcmod runs in; a missing module is a
+  :class:`ProgramDependencyError` naming it.
+
+Anything malformed is a :class:`~gcmod.config.ConfigError` naming the file, the
+key and the value.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gcmod.config import ConfigError
+from gcmod.graph import ResourceGraph
+from gcmod.synth import SECRET, SynthError
+
+#: Region a program runs in when its stack sets no ``aws:region`` (as
+#: ``AWS_REGION`` would for the real provider): Tokyo, the Government Cloud's
+#: primary region.
+DEFAULT_REGION = "ap-northeast-1"
+
+#: Top-level keys of ``Pulumi.yaml`` (Pulumi project file reference, checked
+#: 2026-11); only ``name``, ``runtime``, ``main``, ``stackConfigDir`` and
+#: ``config`` matter offline, the others are accepted and ignored.
+PROJECT_KEYS = (
+    "name", "runtime", "description", "main", "stackConfigDir", "config", "backend",
+    "options", "template", "plugins", "packages", "author", "website", "license",
+)  # fmt: skip
+#: Top-level keys of a stack settings file ``Pulumi.<stack>.yaml``.
+STACK_KEYS = ("config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment")
+#: Keys of a project-level config entry in ``Pulumi.yaml``.
+PROJECT_CONFIG_KEYS = ("type", "description", "default", "value", "secret", "items")
+_NAME_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+class ProgramDependencyError(Exception):
+    """The program imports a module this environment does not have. ``str()`` is the message."""
+
+
+@dataclass(frozen=True)
+class Project:
+    """A Pulumi Python project directory."""
+
+    name: str
+    directory: Path
+    file: Path
+    """``Pulumi.yaml``."""
+    main: Path
+    """The program: a directory with ``__main__.py``, or a ``.py`` file."""
+    stack_config_dir: Path
+    defaults: dict[str, Any] = field(default_factory=dict)
+    """Project-level config defaults (namespaced key -> raw value)."""
+    secret_defaults: frozenset[str] = frozenset()
+
+    @property
+    def program_dir(self) -> Path:
+        return self.main if self.main.is_dir() else self.main.parent
+
+    @property
+    def entry(self) -> Path:
+        """The file the program starts in."""
+        return self.main / "__main__.py" if self.main.is_dir() else self.main
+
+    def stacks(self) -> list[str]:
+        return sorted(
+            p.name[len("Pulumi.") : -len(".yaml")]
+            for p in self.stack_config_dir.glob("Pulumi.*.yaml")
+            if p.is_file()
+        )
+
+
+@dataclass(frozen=True)
+class ProjectStack:
+    """One stack of a project, its config as the engine would pass it."""
+
+    project: Project
+    name: str
+    file: Path
+    config: dict[str, str]
+    """Namespaced key -> the engine's string value (secrets: :data:`SECRET`)."""
+    secret_keys: tuple[str, ...]
+    region: str
+    region_source: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.project.name}/{self.name}"
+
+
+def _read_yaml(path: Path, what: str) -> Any:
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(source, [f"{what} not found"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(source, [f"cannot read the file: {exc}"]) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(source, [f"not valid YAML{where}: {problem}"]) from None
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _runtime_problem(runtime: Any) -> str | None:
+    name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    if isinstance(runtime, dict):
+        extra = sorted(set(runtime) - {"name", "options"})
+        if extra:
+            return f"runtime.{extra[0]}: unknown key; allowed: name, options"
+        if runtime.get("options") is not None and not isinstance(runtime["options"], dict):
+            return f"runtime.options: must be a mapping (got {_shown(runtime['options'])})"
+    if name != "python":
+        return (
+            f"runtime: gcmod runs Pulumi Python programs only (got {_shown(name)}); "
+            "allowed: python, or {name: python, options: {...}}"
+        )
+    return None
+
+
+def _namespaced(key: Any, project: str) -> str | None:
+    if not isinstance(key, str) or not key or key.startswith(":") or key.endswith(":"):
+        return None
+    return key if ":" in key else f"{project}:{key}"
+
+
+def load_project(directory: Path) -> Project:
+    """Read and check ``DIR/Pulumi.yaml`` (or ``.yml``)."""
+    if not directory.is_dir():
+        raise ConfigError(str(directory), ["--project: not a directory"])
+    directory = directory.resolve()
+    file = next(
+        (directory / n for n in ("Pulumi.yaml", "Pulumi.yml") if (directory / n).is_file()),
+        directory / "Pulumi.yaml",
+    )
+    doc = _read_yaml(file, "project file Pulumi.yaml")
+    source = str(file)
+    if not isinstance(doc, dict):
+        raise ConfigError(source, ["the file must hold a mapping with name: and runtime:"])
+    problems = [
+        f"{k}: unknown key; allowed: {', '.join(PROJECT_KEYS)}"
+        for k in doc
+        if k not in PROJECT_KEYS
+    ]
+    name = doc.get("name")
+    if not isinstance(name, str) or not _NAME_RE.match(name):
+        problems.append(
+            f"name: required, letters, digits, '-', '_' and '.' only (got {_shown(name)})"
+        )
+    runtime_problem = _runtime_problem(doc.get("runtime"))
+    if runtime_problem:
+        problems.append(runtime_problem)
+    main = directory
+    if doc.get("main") is not None:
+        if not isinstance(doc["main"], str):
+            problems.append(f"main: must be a path (got {_shown(doc['main'])})")
+        else:
+            main = directory / doc["main"]
+            if main.is_dir() and not (main / "__main__.py").is_file():
+                problems.append(f"main: {doc['main']!r} has no __main__.py")
+            elif not main.is_dir() and not (main.is_file() and main.suffix == ".py"):
+                problems.append(
+                    f"main: {doc['main']!r} is neither a directory with __main__.py nor a .py file"
+                )
+    elif not (directory / "__main__.py").is_file():
+        problems.append(f"no __main__.py in {directory} (and no main: naming the program)")
+    config_dir = directory
+    if doc.get("stackConfigDir") is not None:
+        if not isinstance(doc["stackConfigDir"], str):
+            problems.append(f"stackConfigDir: must be a path (got {_shown(doc['stackConfigDir'])})")
+        else:
+            config_dir = directory / doc["stackConfigDir"]
+            if not config_dir.is_dir():
+                problems.append(f"stackConfigDir: {doc['stackConfigDir']!r} is not a directory")
+    defaults, secret, config_problems = _project_config(doc.get("config"), str(name))
+    problems += config_problems
+    if problems:
+        raise ConfigError(source, problems)
+    return Project(str(name), directory, file, main, config_dir, defaults, frozenset(secret))
+
+
+def _project_config(raw: Any, project: str) -> tuple[dict[str, Any], set[str], list[str]]:
+    """Project-level config of ``Pulumi.yaml``: defaults per namespaced key."""
+    if raw is None:
+        return {}, set(), []
+    if not isinstance(raw, dict):
+        return {}, set(), [f"config: must be a mapping of keys (got {_shown(raw)})"]
+    defaults: dict[str, Any] = {}
+    secret: set[str] = set()
+    problems: list[str] = []
+    for key, spec in raw.items():
+        full = _namespaced(key, project)
+        if full is None:
+            problems.append(f"config.{key}: not a valid config key")
+            continue
+        if not isinstance(spec, dict):
+            defaults[full] = spec
+            continue
+        extra = sorted(set(spec) - set(PROJECT_CONFIG_KEYS))
+        if extra:
+            problems.append(
+                f"config.{key}.{extra[0]}: unknown key; allowed: {', '.join(PROJECT_CONFIG_KEYS)}"
+            )
+            continue
+        for k in ("value", "default"):
+            if k in spec:
+                defaults[full] = spec[k]
+                break
+        if spec.get("secret") is True:
+            secret.add(full)
+    return defaults, secret, problems
+
+
+def _engine_value(value: Any, where: str, problems: list[str]) -> tuple[str, bool]:
+    """A stack file value -> (the string the engine passes, is it secret)."""
+    secret = False
+
+    def walk(v: Any) -> Any:
+        nonlocal secret
+        if isinstance(v, dict):
+            if set(v) == {"secure"}:
+                if not isinstance(v["secure"], str):
+                    problems.append(f"{where}: secure: must be the encrypted string")
+                secret = True
+                return SECRET  # never decrypted
+            return {str(k): walk(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        return v
+
+    plain = walk(value)
+    if isinstance(plain, str):
+        return plain, secret
+    if isinstance(plain, bool):
+        return ("true" if plain else "false"), secret
+    if plain is None:
+        return "", secret
+    if isinstance(plain, int | float):
+        return str(plain), secret
+    return json.dumps(plain, ensure_ascii=False), secret
+
+
+def load_stack(project: Project, stack: str) -> ProjectStack:
+    """Read ``Pulumi.<stack>.yaml`` from the project's ``stackConfigDir``."""
+    file = project.stack_config_dir / f"Pulumi.{stack}.yaml"
+    if not _NAME_RE.match(stack) or not file.is_file():
+        known = project.stacks()
+        raise ConfigError(
+            str(file),
+            [
+                f"--stack: no stack named {stack!r} in project {project.name} "
+                f"({project.stack_config_dir}); available: " + (", ".join(known) or "none")
+            ],
+        )
+    doc = _read_yaml(file, "stack file")
+    source = str(file)
+    if doc is None:
+        doc = {}
+    if not isinstance(doc, dict):
+        raise ConfigError(source, ["the file must hold a mapping with a config: key"])
+    problems = [
+        f"{k}: unknown top-level key; allowed: {', '.join(STACK_KEYS)}"
+        for k in doc
+        if k not in STACK_KEYS
+    ]
+    if doc.get("environment"):
+        problems.append(
+            "environment: Pulumi ESC environments cannot be opened offline; "
+            "put the values the program needs under config:"
+        )
+    raw = doc.get("config") or {}
+    if not isinstance(raw, dict):
+        problems.append(f"config: must be a mapping of namespaced keys (got {_shown(raw)})")
+        raw = {}
+    merged: dict[str, Any] = dict(project.defaults)
+    for key, value in raw.items():
+        full = _namespaced(key, project.name)
+        if full is None:
+            problems.append(f"config.{key}: not a valid config key (ns:key or key)")
+            continue
+        merged[full] = value
+    config: dict[str, str] = {}
+    secrets: set[str] = set(project.secret_defaults)
+    for key, value in merged.items():
+        text, secret = _engine_value(value, f"config.{key}", problems)
+        config[key] = text
+        if secret:
+            secrets.add(key)
+    region = config.get("aws:region")
+    if "aws:region" in secrets:
+        problems.append("config.aws:region: must not be a secret")
+    if problems:
+        raise ConfigError(source, problems)
+    if region:
+        region_source = f"aws:region in {file.name}"
+    else:
+        region, region_source = DEFAULT_REGION, "default (no aws:region in the stack)"
+    return ProjectStack(project, stack, file, config, tuple(sorted(secrets)), region, region_source)
+
+
+def load_stack_references(path: Path) -> dict[str, dict[str, Any]]:
+    """A ``--stack-reference-outputs`` file: ``{stack name: {output: value}}`` (YAML or JSON)."""
+    doc = _read_yaml(path, "stack reference outputs file")
+    if not isinstance(doc, dict):
+        raise ConfigError(
+            str(path), ["the file must map stack names (org/project/stack) to their outputs"]
+        )
+    problems = [
+        f"{name}: outputs must be a mapping of output names to values (got {_shown(v)})"
+        for name, v in doc.items()
+        if not isinstance(v, dict)
+    ]
+    if problems:
+        raise ConfigError(str(path), problems)
+    return {str(k): dict(v) for k, v in doc.items()}
+
+
+# ---------------------------------------------------------------------------
+# Running the program
+# ---------------------------------------------------------------------------
+def _where(exc: BaseException, directory: Path) -> str | None:
+    """``file:line`` of the innermost frame of ``exc`` inside the program's directory."""
+    root = directory.resolve()
+    found = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        path = Path(frame.filename)
+        if not path.is_absolute() or not path.is_file():
+            continue  # <frozen runpy>, <string>
+        if path.resolve().is_relative_to(root):
+            found = f"{path}:{frame.lineno}"
+    if found is None and isinstance(exc, SyntaxError) and exc.filename:
+        found = f"{exc.filename}:{exc.lineno}"
+    return found
+
+
+def _dependency_error(exc: ImportError, project: Project) -> ProgramDependencyError:
+    where = _where(exc, project.program_dir) or str(project.entry)
+    missing = exc.name or "?"
+    what = (
+        f"the program needs module {missing!r}, which is not installed"
+        if isinstance(exc, ModuleNotFoundError)
+        else f"the program's import failed ({exc})"
+    )
+    req = project.directory / "requirements.txt"
+    how = f"-r {req}" if req.is_file() else "<the project's requirements>"
+    return ProgramDependencyError(
+        f"{where}: {what} in the Python environment gcmod runs in ({sys.executable}). "
+        "Install the project's requirements into the same environment as gcmod: "
+        f"{sys.executable} -m pip install {how}"
+    )
+
+
+def _program_error(exc: BaseException, project: Project) -> Exception:
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, ImportError):
+            return _dependency_error(cause, project)
+        if isinstance(cause, SynthError | ConfigError | ProgramDependencyError):
+            where = _where(exc, project.program_dir)
+            if isinstance(cause, SynthError) and where:
+                return SynthError(f"{cause} (called at {where})")
+            return cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    where = _where(exc, project.program_dir) or str(project.entry)
+    return SynthError(f"the program failed at {where}: {type(exc).__name__}: {exc}")
+
+
+def _run(project: Project) -> None:
+    """Run the program as the Python language host does (``runpy`` on ``main``)."""
+    import runpy
+
+    program_dir = project.program_dir
+    saved_cwd, saved_path, saved_argv = os.getcwd(), list(sys.path), list(sys.argv)
+    saved_modules = set(sys.modules)
+    os.chdir(program_dir)
+    sys.path.insert(0, str(program_dir))
+    sys.argv = [str(project.entry)]
+    try:
+        runpy.run_path(str(project.main), run_name="__main__")
+    except SystemExit as exc:
+        raise SynthError(f"the program called sys.exit({exc.code!r}) ({project.entry})") from None
+    except Exception as exc:
+        raise _program_error(exc, project) from None
+    finally:
+        os.chdir(saved_cwd)
+        sys.path[:] = saved_path
+        sys.argv = saved_argv
+        root = program_dir.resolve()
+        for name in set(sys.modules) - saved_modules:
+            file = getattr(sys.modules[name], "__file__", None)
+            if file and Path(file).resolve().is_relative_to(root):
+                del sys.modules[name]
+
+
+def synth_project(
+    stack: ProjectStack,
+    stack_references: Mapping[str, Mapping[str, Any]] | None = None,
+    references_read: dict[str, bool] | None = None,
+) -> ResourceGraph:
+    """Run the stack's program under the mock runtime and return its resource graph
+    (``references_read`` receives the stack references the program read)."""
+    import pulumi.runtime.config as pconfig
+
+    from gcmod.synth import run_program
+
+    env = {
+        "PULUMI_CONFIG": json.dumps(stack.config),
+        "PULUMI_CONFIG_SECRET_KEYS": json.dumps(list(stack.secret_keys)),
+    }
+    saved_env = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        return run_program(
+            lambda: _run(stack.project),
+            project=stack.project.name,
+            stack=stack.name,
+            region=stack.region,
+            config=stack.config,
+            secret_keys=stack.secret_keys,
+            stack_references=stack_references,
+            references_read=references_read,
+        )
+    except SynthError as exc:
+        cause = exc.__cause__
+        if cause is not None and not isinstance(cause, SynthError):
+            raise _program_error(cause, stack.project) from None
+        raise
+    finally:
+        for k, v in saved_env.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        pconfig.set_all_config({}, [])
+
+
+def open_stack(directory: Path, stack: str) -> ProjectStack:
+    """``--project DIR --stack NAME``: the project and the stack, checked."""
+    return load_stack(load_project(directory), stack)
