@@ -64,6 +64,10 @@ class ProgramDependencyError(Exception):
     """The program imports a module this environment does not have. ``str()`` is the message."""
 
 
+class ProgramError(SynthError):
+    """The program failed; the message names the file and line where."""
+
+
 @dataclass(frozen=True)
 class Project:
     """A Pulumi Python project directory."""
@@ -393,12 +397,12 @@ def _program_error(exc: BaseException, project: Project) -> Exception:
         if isinstance(cause, SynthError | ConfigError | ProgramDependencyError):
             where = _where(exc, project.program_dir)
             if isinstance(cause, SynthError) and where:
-                return SynthError(f"{cause} (called at {where})")
+                return ProgramError(f"{cause} (called at {where})")
             return cause
         seen.add(id(cause))
         cause = cause.__cause__ or cause.__context__
     where = _where(exc, project.program_dir) or str(project.entry)
-    return SynthError(f"the program failed at {where}: {type(exc).__name__}: {exc}")
+    return ProgramError(f"the program failed at {where}: {type(exc).__name__}: {exc}")
 
 
 def _run(project: Project) -> None:
@@ -414,7 +418,7 @@ def _run(project: Project) -> None:
     try:
         runpy.run_path(str(project.main), run_name="__main__")
     except SystemExit as exc:
-        raise SynthError(f"the program called sys.exit({exc.code!r}) ({project.entry})") from None
+        raise ProgramError(f"the program called sys.exit({exc.code!r}) ({project.entry})") from None
     except Exception as exc:
         raise _program_error(exc, project) from None
     finally:
@@ -457,6 +461,18 @@ def synth_project(
             references_read=references_read,
         )
     except SynthError as exc:
+        # The error as the program saw it (located) wins over the same error
+        # re-raised when the runtime drains its pending calls.
+        seen: set[int] = set()
+        todo: list[BaseException | None] = [exc]
+        while todo:
+            ctx = todo.pop()
+            if ctx is None or id(ctx) in seen:
+                continue
+            if isinstance(ctx, ProgramError | ProgramDependencyError):
+                raise ctx from None
+            seen.add(id(ctx))
+            todo += [ctx.__cause__, ctx.__context__]
         cause = exc.__cause__
         if cause is not None and not isinstance(cause, SynthError):
             raise _program_error(cause, stack.project) from None
