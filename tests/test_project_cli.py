@@ -1,0 +1,169 @@
+"""`gcmod synth/check/estimate --project DIR --stack NAME` as an auditor runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from gcmod.cli import main
+from gcmod.pricing import Catalog
+from gcmod.synth import SECRET
+
+PROGRAMS = Path(__file__).parent / "fixtures" / "programs"
+LIFT = ["--project", str(PROGRAMS / "liftshift"), "--stack", "prod"]
+MODERN = ["--project", str(PROGRAMS / "modern"), "--stack", "prod"]
+CONFIGURED = ["--project", str(PROGRAMS / "configured"), "--stack", "staging"]
+CIPHERTEXT = "ZmFrZS1jaXBoZXJ0ZXh0LW5vdC1kZWNyeXB0ZWQ="
+
+
+@pytest.fixture
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.chdir(tmp_path)
+    return CliRunner()
+
+
+def _estimate(runner: CliRunner, args: list[str]) -> dict:
+    res = runner.invoke(main, ["estimate", *args, "--json"])
+    assert res.exit_code == 0, res.output
+    return json.loads(res.output)
+
+
+def test_synth_lists_the_programs_resources_and_its_config(runner: CliRunner) -> None:
+    res = runner.invoke(main, ["synth", *CONFIGURED])
+    assert res.exit_code == 0, res.output
+    assert "jumin-staging-db" in res.output
+    assert "project configured, stack staging: 7 resources" in res.output
+    assert "secrets (not decrypted, passed as secrets): configured:dbPassword" in res.output
+    assert "stack reference acme/network/staging: outputs unknown" in res.output
+    assert CIPHERTEXT not in res.output
+
+
+def test_synth_json_shows_secrets_as_secrets(runner: CliRunner) -> None:
+    res = runner.invoke(main, ["synth", *CONFIGURED, "--json"])
+    assert res.exit_code == 0, res.output
+    graph = json.loads(res.output)
+    (db,) = [r for r in graph["resources"] if r["name"] == "jumin-staging-db"]
+    assert db["inputs"]["password"] == SECRET
+    assert CIPHERTEXT not in res.output
+
+
+def test_stack_reference_outputs_file(runner: CliRunner) -> None:
+    refs = PROGRAMS / "configured" / "stack-references.yaml"
+    res = runner.invoke(main, ["synth", *CONFIGURED, "--stack-reference-outputs", str(refs)])
+    assert res.exit_code == 0, res.output
+    assert "stack reference acme/network/staging: outputs from --stack-reference-outputs" in (
+        res.output
+    )
+
+
+def test_check_liftshift_fails_with_its_findings(runner: CliRunner) -> None:
+    res = runner.invoke(main, ["check", *LIFT, "--json"])
+    assert res.exit_code == 1, res.output
+    data = json.loads(res.output)
+    text = json.dumps(data)
+    for rule in ("GCM-COST-001", "GCM-DR-001", "GCM-LOG-001", "GCM-SEC-010", "GCM-STO-001"):
+        assert rule in text
+    table = runner.invoke(main, ["check", *LIFT])
+    assert table.output.startswith("gcmod check vendor-liftshift/prod")
+    assert "mandatory" in table.output
+
+
+def test_check_modern_passes(runner: CliRunner) -> None:
+    res = runner.invoke(main, ["check", *MODERN])
+    assert res.exit_code == 0, res.output
+    assert "No mandatory violations." in res.output
+
+
+def test_check_sarif_points_at_the_program(runner: CliRunner) -> None:
+    res = runner.invoke(main, ["check", *LIFT, "--sarif"])
+    assert res.exit_code == 1
+    assert "liftshift/__main__.py" in res.output
+
+
+def test_estimate_prices_the_program_without_a_baseline(runner: CliRunner) -> None:
+    lift, modern = _estimate(runner, LIFT), _estimate(runner, MODERN)
+    assert lift["planned"]["monthlyUsd"] > modern["planned"]["monthlyUsd"] > 0
+    assert lift["baseline"]["lines"] == [] and lift["saving"] is None
+    assert lift["ratio"] is None and lift["levers"] == [] and lift["shares"] == []
+    catalog = Catalog.load()
+    (ap1,) = [
+        li
+        for li in lift["planned"]["lines"]
+        if li["resource"] == "ap-1" and li["unit"] == "instance-hour"
+    ]
+    price = catalog.get("ec2.instance-hour.m4.xlarge", "ap-northeast-1").usd
+    assert ap1["monthlyUsd"] == pytest.approx(price * 730)
+    assert ap1["monthlyJpy"] == round(price * 730 * lift["fx"]["jpyPerUsd"])
+    assert lift["assumptions"]["baseline"]["value"] == "none"
+
+
+def test_estimate_table_explains_what_is_not_there(runner: CliRunner) -> None:
+    res = runner.invoke(main, ["estimate", *LIFT])
+    assert res.exit_code == 0, res.output
+    assert "Planned (the program as written)" in res.output
+    assert "No lift-and-shift cost to compare with." in res.output
+    assert "Savings by lever" not in res.output
+    assert "Lift-and-shift" not in res.output.split("Cost by category")[1].split("\n\n")[0]
+
+
+def test_estimate_never_shows_the_secret(runner: CliRunner) -> None:
+    for fmt in ([], ["--json"], ["--markdown"]):
+        res = runner.invoke(main, ["estimate", *CONFIGURED, *fmt])
+        assert res.exit_code == 0, res.output
+        assert CIPHERTEXT not in res.output
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["check", "saas-prod", *MODERN], "not with a STACK argument"),
+        (["check", "--stack", "prod"], "--stack NAME goes with --project DIR"),
+        (["estimate", "--project", str(PROGRAMS / "modern")], "needs --stack NAME; stacks: prod"),
+        (["synth", *MODERN, "--stacks-dir", "."], "not with a STACK argument or --stacks-dir"),
+        (["synth", "--project", str(PROGRAMS / "modern"), "--stack", "dev"], "available: prod"),
+    ],
+)
+def test_usage_errors_exit_2(runner: CliRunner, args: list[str], expected: str) -> None:
+    res = runner.invoke(main, args)
+    assert res.exit_code == 2, res.output
+    assert expected in res.output
+    assert "Traceback" not in res.output
+
+
+def test_bad_project_file_exits_2_naming_the_file(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: x\nruntime: go\n", encoding="utf-8")
+    res = runner.invoke(main, ["check", "--project", str(tmp_path), "--stack", "dev"])
+    assert res.exit_code == 2
+    assert str(tmp_path / "Pulumi.yaml") in res.output and '(got "go")' in res.output
+
+
+def _program(tmp_path: Path, main_py: str) -> list[str]:
+    (tmp_path / "Pulumi.yaml").write_text("name: probe\nruntime: python\n", encoding="utf-8")
+    (tmp_path / "Pulumi.dev.yaml").write_text("config: {}\n", encoding="utf-8")
+    (tmp_path / "__main__.py").write_text(main_py, encoding="utf-8")
+    return ["--project", str(tmp_path), "--stack", "dev"]
+
+
+def test_missing_module_exits_2_naming_it(runner: CliRunner, tmp_path: Path) -> None:
+    args = _program(tmp_path, "import gcmod_absent_vendor_lib\n")
+    res = runner.invoke(main, ["estimate", *args])
+    assert res.exit_code == 2, res.output
+    assert "missing module" in res.output and "'gcmod_absent_vendor_lib'" in res.output
+    assert "Traceback" not in res.output
+
+
+def test_unanswerable_data_source_exits_1(runner: CliRunner, tmp_path: Path) -> None:
+    args = _program(tmp_path, "import pulumi_aws as aws\naws.kms.get_alias(name='alias/x')\n")
+    res = runner.invoke(main, ["synth", *args])
+    assert res.exit_code == 1, res.output
+    assert "aws:kms/getAlias:getAlias cannot be answered offline" in res.output
+    assert "Traceback" not in res.output
+
+
+def test_gcmod_stacks_still_work_as_before(runner: CliRunner) -> None:
+    res = runner.invoke(main, ["synth", "saas-dev"])
+    assert res.exit_code == 0, res.output
+    assert "stack saas-dev (development" in res.output
