@@ -125,6 +125,14 @@ def _project_stack(
     return load_stack(project, project_stack)
 
 
+def _shown_path(path: Path) -> str:
+    """``path`` relative to the current folder when it is under it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def _synth_project(ps: Any, stack_refs_file: Path | None, read: dict[str, bool] | None = None):
     from gcmod.project import load_stack_references, synth_project
 
@@ -202,7 +210,7 @@ def synth(
     if ps is not None:
         click.echo(
             f"\nproject {ps.project.name}, stack {ps.name}: {len(graph)} resources, "
-            f"{custom} cloud resources, regions {', '.join(regions)}  [{ps.file}]"
+            f"{custom} cloud resources, regions {', '.join(regions)}  [{_shown_path(ps.file)}]"
         )
         click.echo(_project_notes(ps, read))
         return
@@ -415,7 +423,7 @@ def check(
     ps = _project_stack(stack, stacks_dir, project_dir, project_stack)
     if ps is not None:
         graph = _synth_project(ps, stack_refs_file)
-        name, path = ps.label, ps.project.entry
+        name, path = ps.label, Path(_shown_path(ps.project.entry))
     else:
         ref = resolve(stack, stacks_dir)
         _cfg, graph = synth_stack(ref)

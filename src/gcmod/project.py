@@ -37,7 +37,7 @@ from typing import Any
 
 import yaml
 
-from gcmod.config import ConfigError
+from gcmod.config import ConfigError, _yaml_error
 from gcmod.graph import ResourceGraph
 from gcmod.synth import SECRET, SynthError
 
@@ -129,10 +129,7 @@ def _read_yaml(path: Path, what: str) -> Any:
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(source, [f"not valid YAML{where}: {problem}"]) from None
+        raise _yaml_error(source, exc) from None
 
 
 def _shown(value: Any) -> str:
