@@ -167,3 +167,13 @@ def test_gcmod_stacks_still_work_as_before(runner: CliRunner) -> None:
     res = runner.invoke(main, ["synth", "saas-dev"])
     assert res.exit_code == 0, res.output
     assert "stack saas-dev (development" in res.output
+
+
+def test_estimate_html_shows_the_program_alone(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "estimate.html"
+    res = runner.invoke(main, ["estimate", *LIFT, "--html", str(out)])
+    assert res.exit_code == 0, res.output
+    page = out.read_text(encoding="utf-8")
+    assert 'class="card planned"' in page and "計画 (プログラムのとおり)" in page
+    assert 'class="card baseline"' not in page
+    assert "比較するリフト&amp;シフトの金額がありません。" in page

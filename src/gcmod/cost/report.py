@@ -1446,9 +1446,15 @@ def _summary_html(result: EstimateResult, lang: str) -> str:
         '<section class="summary" aria-labelledby="sec-summary">',
         f'<h2 id="sec-summary">{_e(t["summary"])}</h2>',
         '<div class="cards">',
-        card("baseline", t["baseline_long"], result.baseline.monthly_usd),
-        card("planned", t["planned"], result.planned.monthly_usd),
-        saving_card,
+        *(
+            [
+                card("baseline", t["baseline_long"], result.baseline.monthly_usd),
+                card("planned", t["planned"], result.planned.monthly_usd),
+                saving_card,
+            ]
+            if result.has_baseline
+            else [card("planned", t["planned_program"], result.planned.monthly_usd)]
+        ),
         "</div>",
     ]
     if p is not None:
