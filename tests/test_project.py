@@ -24,7 +24,7 @@ from gcmod.project import (
     open_stack,
     synth_project,
 )
-from gcmod.synth import AVAILABILITY_ZONES, SECRET, SynthError
+from gcmod.synth import AVAILABILITY_ZONES, SECRET, RunLog, SynthError
 
 PROGRAMS = Path(__file__).parent / "fixtures" / "programs"
 #: The ciphertext in configured/stacks/Pulumi.staging.yaml: it must never be shown.
@@ -202,11 +202,18 @@ def test_policy_documents_render_real_iam_json(graphs) -> None:
 def test_stack_reference_outputs_unknown_unless_given(graphs) -> None:
     app = _node(graphs["configured"], "jumin-staging-app")
     assert app.inputs["tags"]["LogBucket"] == UNKNOWN
-    read: dict[str, bool] = {}
+    log = RunLog()
     refs = load_stack_references(PROGRAMS / "configured" / "stack-references.yaml")
-    g = synth_project(open_stack(PROGRAMS / "configured", "staging"), refs, read)
+    g = synth_project(open_stack(PROGRAMS / "configured", "staging"), refs, log)
     assert _node(g, "jumin-staging-app").inputs["tags"]["LogBucket"] == "acme-logs-staging"
-    assert read == {"acme/network/staging": True}
+    assert log.stack_references == {"acme/network/staging": True}
+    assert log.calls == {
+        "aws:ec2/getAmi:getAmi": 1,
+        "aws:ec2/getSubnets:getSubnets": 1,
+        "aws:ec2/getVpc:getVpc": 1,
+        "aws:iam/getPolicyDocument:getPolicyDocument": 2,
+        "aws:index/getAvailabilityZones:getAvailabilityZones": 1,
+    }
 
 
 def test_arm_ami_lookups_differ_from_x86_and_are_stable(tmp_path: Path) -> None:

@@ -38,6 +38,7 @@ def test_synth_lists_the_programs_resources_and_its_config(runner: CliRunner) ->
     assert "project configured, stack staging: 7 resources" in res.output
     assert "secrets (not decrypted, passed as secrets): configured:dbPassword" in res.output
     assert "stack reference acme/network/staging: outputs unknown" in res.output
+    assert "not the account's: getAmi ×1, getSubnets ×1, getVpc ×1" in res.output
     assert CIPHERTEXT not in res.output
 
 

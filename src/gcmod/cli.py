@@ -133,11 +133,11 @@ def _shown_path(path: Path) -> str:
         return str(path)
 
 
-def _synth_project(ps: Any, stack_refs_file: Path | None, read: dict[str, bool] | None = None):
+def _synth_project(ps: Any, stack_refs_file: Path | None, log: Any = None):
     from gcmod.project import load_stack_references, synth_project
 
     refs = load_stack_references(stack_refs_file) if stack_refs_file else None
-    return synth_project(ps, refs, read)
+    return synth_project(ps, refs, log)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -180,12 +180,13 @@ def synth(
     from gcmod.graph import short_type
     from gcmod.program import synth_stack
     from gcmod.stackfiles import resolve
+    from gcmod.synth import RunLog
     from gcmod.textable import render
 
     ps = _project_stack(stack, stacks_dir, project_dir, project_stack)
-    read: dict[str, bool] = {}
+    log = RunLog()
     if ps is not None:
-        graph = _synth_project(ps, stack_refs_file, read)
+        graph = _synth_project(ps, stack_refs_file, log)
     else:
         ref = resolve(stack, stacks_dir)
         cfg, graph = synth_stack(ref)
@@ -212,7 +213,7 @@ def synth(
             f"\nproject {ps.project.name}, stack {ps.name}: {len(graph)} resources, "
             f"{custom} cloud resources, regions {', '.join(regions)}  [{_shown_path(ps.file)}]"
         )
-        click.echo(_project_notes(ps, read))
+        click.echo(_project_notes(ps, log))
         return
     click.echo(
         f"\nstack {ref.name} ({cfg.environment}, {cfg.business.ja} / {cfg.business.en}, "
@@ -221,14 +222,21 @@ def synth(
     )
 
 
-def _project_notes(ps: Any, read: dict[str, bool]) -> str:
-    """Config keys (secrets named, never shown) and stack references of a project run."""
+def _project_notes(ps: Any, log: Any) -> str:
+    """Config keys (secrets named, never shown), data sources answered and stack
+    references of a project run."""
     secrets = ", ".join(ps.secret_keys) or "none"
     lines = [
         f"config: {len(ps.config)} keys, region {ps.region} ({ps.region_source}); "
         f"secrets (not decrypted, passed as secrets): {secrets}"
     ]
-    for name, given in sorted(read.items()):
+    if log.calls:
+        lines.append(
+            "data sources answered with gcmod's documented offline values (docs/projects.md), "
+            "not the account's: "
+            + ", ".join(f"{t.rsplit(':', 1)[-1]} ×{n}" for t, n in sorted(log.calls.items()))
+        )
+    for name, given in sorted(log.stack_references.items()):
         how = "outputs from --stack-reference-outputs" if given else "outputs unknown"
         lines.append(f"stack reference {name}: {how}")
     return "\n".join(lines)

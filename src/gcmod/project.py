@@ -39,7 +39,7 @@ import yaml
 
 from gcmod.config import ConfigError, _yaml_error
 from gcmod.graph import ResourceGraph
-from gcmod.synth import SECRET, SynthError
+from gcmod.synth import SECRET, RunLog, SynthError
 
 #: Region a program runs in when its stack sets no ``aws:region`` (as
 #: ``AWS_REGION`` would for the real provider): Tokyo, the Government Cloud's
@@ -432,10 +432,10 @@ def _run(project: Project) -> None:
 def synth_project(
     stack: ProjectStack,
     stack_references: Mapping[str, Mapping[str, Any]] | None = None,
-    references_read: dict[str, bool] | None = None,
+    log: RunLog | None = None,
 ) -> ResourceGraph:
     """Run the stack's program under the mock runtime and return its resource graph
-    (``references_read`` receives the stack references the program read)."""
+    (``log`` receives the data sources answered and the stack references read)."""
     import pulumi.runtime.config as pconfig
 
     from gcmod.synth import run_program
@@ -455,7 +455,7 @@ def synth_project(
             config=stack.config,
             secret_keys=stack.secret_keys,
             stack_references=stack_references,
-            references_read=references_read,
+            log=log,
         )
     except SynthError as exc:
         # The error as the program saw it (located) wins over the same error

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from gcmod.graph import UNKNOWN, ResourceGraph, ResourceNode
@@ -82,6 +83,16 @@ def _provider_urn(ref: str) -> str | None:
     return urn if sep else ref
 
 
+@dataclass
+class RunLog:
+    """What a run asked the mock runtime that was not a resource (for reporting)."""
+
+    calls: dict[str, int] = field(default_factory=dict)
+    """Data source token -> how many times it was answered."""
+    stack_references: dict[str, bool] = field(default_factory=dict)
+    """Referenced stack -> whether its outputs were given (else unknown)."""
+
+
 class _Recorder:
     """Holds what the mock monitor saw during one run."""
 
@@ -95,8 +106,7 @@ class _Recorder:
         self.provider_regions: dict[str, str] = {}
         self.stack_urn: str | None = None
         self.stack_reference_outputs = dict(stack_references or {})
-        #: Stack references the program read -> whether their outputs were given.
-        self.stack_references: dict[str, bool] = {}
+        self.log = RunLog()
 
     def region_of(self, provider_ref: str | None, package: str) -> str | None:
         if package != "aws":
@@ -127,6 +137,8 @@ def _make_mocks(recorder: _Recorder):
             if isinstance(call_args.get("region"), str) and call_args["region"]:
                 region = call_args["region"]  # pulumi-aws 7: a per-call region
             answer = _answer_call(args.token, call_args, region)
+            if answer is not None:
+                recorder.log.calls[args.token] = recorder.log.calls.get(args.token, 0) + 1
             if answer is None:
                 raise SynthError(
                     f"data source {args.token} cannot be answered offline; "
@@ -148,7 +160,7 @@ def _stack_reference(recorder: _Recorder, name: Any) -> tuple[str, dict]:
     value derived from them stays unknown, as in a preview)."""
     name = str(name)
     outputs = recorder.stack_reference_outputs.get(name)
-    recorder.stack_references[name] = outputs is not None
+    recorder.log.stack_references[name] = outputs is not None
     return name, {
         "name": name,
         "outputs": dict(outputs) if outputs is not None else _UNKNOWN_WIRE,
@@ -560,15 +572,15 @@ def run_program(
     config: Mapping[str, str] | None = None,
     secret_keys: tuple[str, ...] = (),
     stack_references: Mapping[str, Mapping[str, Any]] | None = None,
-    references_read: dict[str, bool] | None = None,
+    log: RunLog | None = None,
 ) -> ResourceGraph:
     """Run ``program`` under the mock runtime and return what it registered.
 
     ``config`` holds namespaced keys with the engine's string values, and
     ``secret_keys`` those of them the program gets as secrets;
     ``stack_references`` maps a referenced stack's name to its outputs;
-    ``references_read``, if given, receives each stack reference the program
-    read and whether its outputs were given.
+    ``log``, if given, receives the data sources answered and the stack
+    references read.
     Raises :class:`SynthError` when the program fails, a registration errors,
     the mock runtime is not in effect, or nothing was registered.
     """
@@ -578,8 +590,8 @@ def run_program(
     from pulumi.runtime.sync_await import _sync_await
 
     recorder = _Recorder(region, stack_references)
-    if references_read is not None:
-        recorder.stack_references = references_read
+    if log is not None:
+        recorder.log = log
     settings.ROOT.set(None)
     pconfig.set_all_config({"aws:region": region, **(config or {})}, list(secret_keys))
     monitor = _make_monitor(recorder)(_make_mocks(recorder))
