@@ -361,3 +361,11 @@ def test_program_usage_defaults_to_the_city_preset_and_a_usage_file_overrides_it
     )
     with pytest.raises(ConfigError, match="none \\(the program names no tenants\\)"):
         usage_for(program_basis(), tmp_path / "Pulumi.prod.yaml")
+
+
+def test_gcmods_own_project_run_as_any_project_gives_the_same_graph(sample_stacks) -> None:
+    """The repository's Pulumi.yaml (main: stacks/, stackConfigDir: stacks) through
+    --project: config reaches stacks/__main__.py as the engine would pass it."""
+    root = Path(__file__).resolve().parent.parent
+    graph = synth_project(open_stack(root, "saas-dev"))
+    assert graph.dumps() == sample_stacks["saas-dev"][1].dumps()
