@@ -266,6 +266,7 @@ def render(template_id: str, answers: Answers | Mapping[str, Any] | None = None)
                 files[path] = template.render(**ctx, stack=s)
         else:
             files[out] = template.render(**ctx)
+    files = dict(sorted(files.items()))
     project = Project(tpl, a, files, stacks)
     for stack in tpl.stacks(a):
         path = project.stack_file(stack)
