@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from gcmod import __version__
 from gcmod import reference as ref
 from gcmod.config import StackConfig, parse_config
 from gcmod.scaffold import sizing
@@ -215,7 +216,7 @@ def _context(tpl: Template, a: Answers) -> dict[str, Any]:
         "dr_region": other_region(a.region),
         "region_name": ref.JAPAN_REGIONS[a.region],
         "stacks": stacks,
-        "primary_region": ref.PRIMARY_REGION,
+        "version": __version__,
     }
 
 
