@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import json
 import runpy
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gcmod.cli import main
 from gcmod.config import load_stack_file, parse_config
 from gcmod.program import synth_config
+from gcmod.reference import lg_code_check_digit
 from gcmod.scaffold import (
     Answers,
     ScaffoldError,
@@ -292,3 +296,65 @@ def test_project_recognition_needs_gcmod_name_or_marker(tmp_path: Path) -> None:
     assert project_stacks_dir(mine) == mine / "stacks"
     repo = Path(__file__).resolve().parent.parent
     assert project_stacks_dir(repo) == repo / "stacks"  # name: gcmod, as before
+
+
+def test_the_generated_policy_pack_serves_gcmods_rules(tmp_path: Path) -> None:
+    """`pulumi preview --policy-pack policy` runs the folder's __main__.py: it
+    serves the same policies as gcmod's own pack."""
+    from fixtures.packserver import running_pack
+    from google.protobuf import empty_pb2
+
+    dest = tmp_path / "p"
+    scaffold("single-municipality", dest)
+    pack = yaml.safe_load((dest / "policy" / "PulumiPolicy.yaml").read_text(encoding="utf-8"))
+    assert pack["runtime"]["name"] == "python"
+    assert pack["runtime"]["options"]["virtualenv"] == "../.venv"
+
+    def policies(cmd: list[str] | None) -> list[str]:
+        with running_pack(cmd=cmd) as stub:
+            info = stub.GetAnalyzerInfo(empty_pb2.Empty())
+        return sorted(p.name for p in info.policies)
+
+    generated = policies([sys.executable, "-u", str(dest / "policy")])
+    assert len(generated) > 20 and generated == policies(None)
+
+
+@pytest.mark.parametrize("band", ["designated-city", "core-city", "city", "town-village"])
+def test_every_band_passes_the_policy_pack_in_every_environment(band: str) -> None:
+    """The sizing table stays within the rules' caps (GCM-COST-003 and others)."""
+    from gcmod.policies.harness import check_graph
+
+    base = get_template("shared-saas").default_answers.model_dump()
+    project = render("shared-saas", {**base, "size": band})
+    for stack, cfg in project.stacks.items():
+        report = check_graph(synth_config(cfg, stack))
+        assert not report.mandatory, (band, stack, report.mandatory)
+
+
+_codes = (
+    st.integers(1_000, 47_999)
+    .map(lambda n: f"{n:05d}")
+    .map(lambda five: five + str(lg_code_check_digit(five)))
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    codes=st.lists(_codes, min_size=2, max_size=8, unique=True),
+    pops=st.lists(st.integers(1, 4_000_000), min_size=8, max_size=8),
+    envs=st.lists(st.sampled_from(["production", "staging", "development"]), min_size=1,
+                  max_size=3, unique=True),
+)  # fmt: skip
+def test_any_valid_answers_render_valid_stacks(codes, pops, envs) -> None:
+    base = get_template("shared-saas").default_answers.model_dump()
+    tenants = [
+        {"name": f"団体{i}", "code": c, "population": p}
+        for i, (c, p) in enumerate(zip(codes, pops, strict=False))
+    ]
+    project = render("shared-saas", {**base, "tenants": tenants, "environments": envs})
+    assert {c.environment for c in project.stacks.values()} == set(envs)
+    band = project.answers.size_band
+    for cfg in project.stacks.values():
+        assert [t.code for t in cfg.tenants] == codes
+        assert cfg.service.cpu == sz.sizing(cfg.environment, band).cpu
+        assert cfg.database.data_gb > 0

@@ -465,7 +465,7 @@ def new(
         _list_templates(templates(), as_json)
         return
     if interactive is None:
-        interactive = sys.stdin.isatty() and not as_json
+        interactive = sys.stdin.isatty()
     tpl = choose_template(template_id, interactive)
     answers = collect(tpl, given, interactive=interactive, dest=dest)
     dest = dest or Path(answers.project)

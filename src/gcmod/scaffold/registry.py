@@ -32,6 +32,7 @@ from gcmod.scaffold.answers import (
     other_region,
     parse_answers,
 )
+from gcmod.stackfiles import PROJECT_MARKER
 
 COMMON = "_common"
 STACK_PLACEHOLDER = "[stack]"
@@ -217,6 +218,7 @@ def _context(tpl: Template, a: Answers) -> dict[str, Any]:
         "region_name": ref.JAPAN_REGIONS[a.region],
         "stacks": stacks,
         "version": __version__,
+        "project_marker": PROJECT_MARKER,
     }
 
 
@@ -302,7 +304,7 @@ def scaffold(
         if path.is_dir():
             problems.append(f"DEST: {path} exists and is a folder")
         elif path.exists() and not force:
-            problems.append(f"DEST: {path} exists; use --force (force=True) to overwrite it")
+            problems.append(f"DEST: {path} exists (--force overwrites it)")
     if problems:
         raise ScaffoldError(sorted(set(problems)))
     written: list[Path] = []
