@@ -87,12 +87,8 @@ class MotoServer:
 
     def __enter__(self) -> str:
         port = _free_port()
-        exe = Path(sys.executable).with_name("moto_server")
-        cmd = (
-            [str(exe), "-H", LOOPBACK, "-p", str(port)]
-            if exe.exists()
-            else [sys.executable, "-m", "moto.server", "-H", LOOPBACK, "-p", str(port)]
-        )
+        # moto_server with gcmod's additions (AWS Backup region settings).
+        cmd = [sys.executable, "-m", "gcmod.audit.motoext", "-H", LOOPBACK, "-p", str(port)]
         self.proc = subprocess.Popen(
             cmd, env={**os.environ}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )

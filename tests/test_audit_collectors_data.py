@@ -23,7 +23,8 @@ OURS = {
     "rds.clusters", "rds.instances", "ecs.clusters", "ecs.services", "ecs.task-definitions",
     "application-autoscaling.targets", "application-autoscaling.policies", "logs.log-groups",
     "backup.vaults", "backup.plans", "scheduler.schedule-groups", "scheduler.schedules",
-    "s3.buckets",
+    "s3.buckets", "s3.account-public-access-block", "backup.region-settings",
+    "rds.global-clusters",
 }  # fmt: skip
 
 
@@ -264,6 +265,19 @@ def test_rules_flag_the_lift_and_shift_estate(report) -> None:
     assert {"minato-juki-db", "kita-juki-db"} <= _flagged(report, "GCM-DB-001")
     assert {"minato-juki-db", "kita-juki-db"} <= _flagged(report, "GCM-COST-001")
     assert {"minato-juki-db-standby", "kita-juki-db-standby"} <= _flagged(report, "GCM-DR-001")
+    # AWS Backup opted out of RDS in Tokyo only (moto gets region settings from motoext).
+    assert _flagged(report, "GCM-BAK-004") == {f"backup-settings-{HOME}"}
+
+
+def test_backup_region_settings_one_call_per_region(demo: dict[str, Any]) -> None:
+    counter = CallCounter()
+    (tokyo,) = ops.backup_region_settings.collect(_ctx(demo, counter=counter))
+    assert tokyo.type == "aws:backup/regionSettings:RegionSettings"
+    assert tokyo.inputs["resourceTypeOptInPreference"]["RDS"] is False
+    assert tokyo.inputs["resourceTypeOptInPreference"]["Aurora"] is True
+    (osaka,) = _run(demo, ops.backup_region_settings, DR_REGION)
+    assert (osaka.region, osaka.inputs["resourceTypeOptInPreference"]["RDS"]) == (DR_REGION, True)
+    assert counter.calls == {"backup.DescribeRegionSettings": 1}
 
 
 def test_modern_environment_is_clean(graph: ResourceGraph, report) -> None:

@@ -21,6 +21,7 @@ LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 BACKUP_VAULT = "aws:backup/vault:Vault"
 VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
 BACKUP_PLAN = "aws:backup/plan:Plan"
+BACKUP_REGION_SETTINGS = "aws:backup/regionSettings:RegionSettings"
 SCHEDULE_GROUP = "aws:scheduler/scheduleGroup:ScheduleGroup"
 SCHEDULE = "aws:scheduler/schedule:Schedule"
 S3_BUCKET = "aws:s3/bucket:Bucket"
@@ -202,6 +203,20 @@ def backup_plans(ctx: CollectContext) -> Iterator[ResourceNode]:
                   "tags": tags}  # fmt: skip
         name = inputs["name"] or p["BackupPlanId"]
         yield ctx.node(BACKUP_PLAN, name, arn, prune(inputs), sorted(set(deps)))
+
+
+@collector("backup.region-settings", "backup", ["backup:DescribeRegionSettings"])
+def backup_region_settings(ctx: CollectContext) -> Iterator[ResourceNode]:
+    """The region's AWS Backup service opt-in (DescribeRegionSettings, one call per
+    region): an ``aws:backup/regionSettings:RegionSettings`` node. A database type
+    opted out here is silently not backed up by any plan (GCM-BAK-004)."""
+    resp = ctx.client("backup").describe_region_settings()
+    inputs = {
+        "resourceTypeOptInPreference": resp.get("ResourceTypeOptInPreference"),
+        "resourceTypeManagementPreference": resp.get("ResourceTypeManagementPreference"),
+    }
+    arn = f"arn:aws:backup:{ctx.region}:{ctx.account_id}:region-settings"
+    yield ctx.node(BACKUP_REGION_SETTINGS, f"backup-settings-{ctx.region}", arn, prune(inputs))
 
 
 # ---------------------------------------------------------------------------
