@@ -82,45 +82,38 @@ class CollectContext:
         self.region = region
         self.home_region = home_region
         self._factory = client_factory
-        self._clients: dict[tuple[str, str], Any] = {}
+        self._clients: dict[str, Any] = {}
         self.shared = shared if shared is not None else SharedCache()
         """Shared by every collector run in this account and region."""
 
-    def client(self, service: str, region: str | None = None) -> Any:
-        """A read-only, retrying, counted boto3 client for ``service`` here (or in
-        ``region``)."""
-        key = (service, region or self.region)
-        if key not in self._clients:
-            self._clients[key] = self._factory(self.session, service, key[1])
-        return self._clients[key]
+    def client(self, service: str) -> Any:
+        """A read-only, retrying, counted boto3 client for ``service`` here."""
+        if service not in self._clients:
+            self._clients[service] = self._factory(self.session, service, self.region)
+        return self._clients[service]
 
     def once(self, key: str, fetch: Callable[[], Any]) -> Any:
         """``fetch()`` once per account and region, shared across collectors."""
         return self.shared.get(key, fetch)
 
-    def paginate(
-        self, service: str, operation: str, key: str, *, region: str | None = None, **kwargs: Any
-    ) -> Iterator[Any]:
+    def paginate(self, service: str, operation: str, key: str, **kwargs: Any) -> Iterator[Any]:
         """Every item under ``key`` across all pages of ``operation``."""
-        client = self.client(service, region)
+        client = self.client(service)
         if client.can_paginate(operation):
             for page in client.get_paginator(operation).paginate(**kwargs):
                 yield from page.get(key, [])
         else:
             yield from getattr(client, operation)(**kwargs).get(key, [])
 
-    def tags_by_arn(
-        self, resource_type: str, region: str | None = None
-    ) -> dict[str, dict[str, str]]:
+    def tags_by_arn(self, resource_type: str) -> dict[str, dict[str, str]]:
         """Tags of every tagged resource of ``resource_type`` (``logs``, ``s3``,
-        ``backup``, ...) here (or in ``region``), from the Resource Groups Tagging
+        ``backup``, ...) here, from the Resource Groups Tagging
         API: one call per page of 100 resources instead of one tag call per
         resource, made once per account, region and type however many collectors
         ask. GetResources returns every tagged (or once tagged) resource, so an
         absent one is untagged -- unless the endpoint does not index that type
         (moto does not index backup plans or schedule groups): see
         :meth:`tags_of`."""
-        where = region or self.region
 
         def fetch() -> dict[str, dict[str, str]]:
             out: dict[str, dict[str, str]] = {}
@@ -128,14 +121,13 @@ class CollectContext:
                 "resourcegroupstaggingapi",
                 "get_resources",
                 "ResourceTagMappingList",
-                region=where,
                 ResourceTypeFilters=[resource_type],
                 ResourcesPerPage=100,
             ):
                 out[item["ResourceARN"]] = {t["Key"]: t["Value"] for t in item.get("Tags", [])}
             return out
 
-        return self.once(f"tags:{where}:{resource_type}", fetch)
+        return self.once(f"tags:{resource_type}", fetch)
 
     def tags_of(
         self, arn: str, resource_type: str, fallback: Callable[[], dict[str, str]]
