@@ -81,8 +81,11 @@ class MotoServer:
         port = _free_port()
         # moto_server with gcmod's additions (AWS Backup region settings).
         cmd = [sys.executable, "-m", "gcmod.audit.motoext", "-H", LOOPBACK, "-p", str(port)]
+        # The server runs this checkout's gcmod whatever PYTHONPATH says: only the
+        # audit under test may differ (bench_audit_parents.py measures an older one).
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
         self.proc = subprocess.Popen(
-            cmd, env={**os.environ}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -22,80 +22,21 @@ import argparse
 import json
 import os
 import platform
-import socket
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime
 from typing import Any
 
-HOME = "ap-northeast-1"
-LOOPBACK = "127.0.0.1"
-FAKE_ENV = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_DEFAULT_REGION": HOME,
-    "AWS_EC2_METADATA_DISABLED": "true",
-    "NO_PROXY": "127.0.0.1,localhost",
-    "no_proxy": "127.0.0.1,localhost",
-}
-os.environ.update(FAKE_ENV)
-os.environ.pop("AWS_PROFILE", None)
-os.environ.pop("AWS_SESSION_TOKEN", None)
+# Fake credentials, loopback moto server, boto3 session: the same as bench_audit.
+from bench_audit import HOME, MotoServer, _session
 
-import boto3  # noqa: E402  (after the fake credentials are in the environment)
-
-from gcmod.audit.collect import all_collectors  # noqa: E402
-from gcmod.audit.runner import run_audit  # noqa: E402
-from gcmod.audit.scope import single_account_scope  # noqa: E402
+from gcmod.audit.collect import all_collectors
+from gcmod.audit.runner import run_audit
+from gcmod.audit.scope import single_account_scope
 
 #: The collectors measured (present in every gcmod version since the audit).
 KINDS = ("s3.", "backup.", "scheduler.schedule-groups", "ecs.", "elbv2.")
 TAGS = {"gcmod:system": "bench", "gcmod:environment": "production", "gcmod:tenant": "shared"}
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((LOOPBACK, 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """The moto server (run from this checkout's installed gcmod, whatever
-    ``PYTHONPATH`` says: only the audit under test may differ)."""
-
-    def __enter__(self) -> str:
-        port = _free_port()
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-        cmd = [sys.executable, "-m", "gcmod.audit.motoext", "-H", LOOPBACK, "-p", str(port)]
-        self.proc = subprocess.Popen(
-            cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"moto server exited with {self.proc.returncode}")
-            try:
-                with socket.create_connection((LOOPBACK, port), timeout=0.5):
-                    return f"http://{LOOPBACK}:{port}"
-            except OSError:
-                time.sleep(0.1)
-        self.__exit__()
-        raise RuntimeError("moto server did not start")
-
-    def __exit__(self, *_: Any) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
-
-def _session() -> Any:
-    return boto3.Session(
-        region_name=HOME, aws_access_key_id="testing", aws_secret_access_key="testing"
-    )
 
 
 def seed(url: str, m: int) -> None:
@@ -155,7 +96,7 @@ def seed(url: str, m: int) -> None:
 
 def measure(m: int) -> dict[str, Any]:
     cols = [c for c in all_collectors() if c.name.startswith(KINDS)]
-    with Server() as url:
+    with MotoServer() as url:
         t0 = time.perf_counter()
         seed(url, m)
         seed_s = time.perf_counter() - t0

@@ -6,12 +6,10 @@ moto with fake credentials only."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
-import pytest
-from moto import mock_aws
+from test_audit_runner import fake_aws  # noqa: F401  (autouse: fake credentials, mock_aws)
 
 from gcmod.audit.clients import client_factory
 from gcmod.audit.collect import (
@@ -31,18 +29,6 @@ from gcmod.policies.harness import check_graph
 
 HOME, OSAKA = "ap-northeast-1", "ap-northeast-3"
 ACCOUNT = "123456789012"
-
-
-@pytest.fixture(autouse=True)
-def fake_aws(monkeypatch) -> Iterator[None]:
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", HOME)
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
-    with mock_aws():
-        yield
 
 
 def _session() -> Any:
