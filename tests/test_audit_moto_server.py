@@ -15,7 +15,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 import boto3
 import pytest
@@ -59,10 +58,8 @@ def _wait_listening(port: int, proc: subprocess.Popen, timeout: float = 20.0) ->
 
 
 def _moto_server_cmd(port: int) -> list[str]:
-    exe = Path(sys.executable).with_name("moto_server")
-    if exe.exists():
-        return [str(exe), "-H", LOOPBACK, "-p", str(port)]
-    return [sys.executable, "-m", "moto.server", "-H", LOOPBACK, "-p", str(port)]
+    """moto_server with gcmod's additions (AWS Backup region settings)."""
+    return [sys.executable, "-m", "gcmod.audit.motoext", "-H", LOOPBACK, "-p", str(port)]
 
 
 def _session() -> boto3.Session:

@@ -47,6 +47,7 @@ PLANNED: tuple[str, ...] = (
     "GCM-BAK-001",  # AWS Backup retention
     "GCM-BAK-002",  # no snapshot scripts
     "GCM-BAK-003",  # production vault lock + deletion protection
+    "GCM-BAK-004",  # AWS Backup opted in to Aurora and RDS
     "GCM-DR-001",  # backup-only DR
     "GCM-DR-002",  # production backups copied to Osaka
     "GCM-NET-001",  # no NAT gateway per AZ outside production
@@ -99,6 +100,7 @@ EXPECTED: dict[str, set[str]] = {
     "GCM-DB-001": names("dev-db"),  # development needs no standby
     "GCM-TAG-001": names("jp1-job-scheduler"),  # only a Name tag
     "GCM-LOG-001": names("app-logs", "syslog-logs"),
+    "GCM-BAK-004": {"backup-region-settings"},  # RDS opted out in Tokyo
 }
 
 #: rule id -> candidates; the rule fires at least once, on one of them.
@@ -137,6 +139,7 @@ NOT_EXPECTED: dict[str, set[str]] = {
     "GCM-SCHED-001": names("ap-1", "ap-2", "db"),  # production, not opted in
     "GCM-DR-001": names("ap-1", "db", "vpc"),  # Tokyo is not the DR region
     "GCM-COST-004": names("ap-1", "ap-2"),  # application servers
+    "GCM-BAK-004": {"dr-backup-region-settings"},  # Aurora and RDS opted in
 }
 
 

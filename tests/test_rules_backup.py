@@ -13,13 +13,14 @@ from gcmod.policies.model import LEVERS, Rule
 from gcmod.policies.rules import backup
 
 RULES: list[Rule] = [v for v in vars(backup).values() if isinstance(v, Rule)]
-IDS = {"GCM-BAK-001", "GCM-BAK-002", "GCM-BAK-003", "GCM-DR-001", "GCM-DR-002"}
+IDS = {"GCM-BAK-001", "GCM-BAK-002", "GCM-BAK-003", "GCM-BAK-004", "GCM-DR-001", "GCM-DR-002"}
 STACK, PROJECT = "test", "gcmod"
 TOKYO, OSAKA = "ap-northeast-1", "ap-northeast-3"
 
 PLAN = "aws:backup/plan:Plan"
 VAULT = "aws:backup/vault:Vault"
 LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
+REGION_SETTINGS = "aws:backup/regionSettings:RegionSettings"
 CLUSTER = "aws:rds/cluster:Cluster"
 RDS = "aws:rds/instance:Instance"
 GLOBAL = "aws:rds/globalCluster:GlobalCluster"
@@ -391,3 +392,41 @@ def test_sample_without_dr_copy_or_lock_is_caught(samples) -> None:
     assert [v.resource_name for v in report.by_rule("GCM-DR-002")] == ["saas-prod-backup-plan"]
     assert [v.resource_name for v in report.by_rule("GCM-BAK-003")] == ["saas-prod-backup-vault"]
     assert all(v.mandatory for v in report.violations)
+
+
+# ---------------------------------------------------------------------------
+# GCM-BAK-004
+# ---------------------------------------------------------------------------
+OPTED_IN = {"Aurora": True, "RDS": True, "EBS": True, "DynamoDB": True}
+
+
+def test_bak004_databases_opted_in_pass() -> None:
+    report = run(
+        node(REGION_SETTINGS, "tokyo", resourceTypeOptInPreference=OPTED_IN),
+        node(
+            REGION_SETTINGS, "osaka", dr=True, resourceTypeOptInPreference={**OPTED_IN, "S3": False}
+        ),
+        node(REGION_SETTINGS, "no-preference"),
+    )
+    assert hits(report, "GCM-BAK-004") == []
+
+
+@pytest.mark.parametrize(
+    ("off", "named"),
+    [({"RDS": False}, "RDS"), ({"Aurora": False}, "Aurora"),
+     ({"Aurora": False, "RDS": False}, "Aurora and RDS")],
+)  # fmt: skip
+def test_bak004_database_opted_out_flagged(off: dict, named: str) -> None:
+    report = run(node(REGION_SETTINGS, "osaka", dr=True,
+                      resourceTypeOptInPreference={**OPTED_IN, **off}))  # fmt: skip
+    v = only(report, "GCM-BAK-004", "osaka")
+    assert f"opt out of {named}" in v.message.en and OSAKA in v.message.en
+    assert named.replace(" and ", "・") in v.message.ja
+    assert v.rule.severity == "high"
+
+
+def test_bak004_unknown_preference_is_advisory() -> None:
+    report = run(node(REGION_SETTINGS, "tokyo", resourceTypeOptInPreference={
+        **OPTED_IN, "RDS": UNKNOWN}))  # fmt: skip
+    (v,) = report.by_rule("GCM-BAK-004")
+    assert v.unknown and not v.mandatory

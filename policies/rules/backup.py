@@ -34,6 +34,7 @@ from gcmod.policies.rules.storage import (
 
 BACKUP_PLAN = "aws:backup/plan:Plan"
 VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
+REGION_SETTINGS = "aws:backup/regionSettings:RegionSettings"
 EBS_SNAPSHOT = "aws:ebs/snapshot:Snapshot"
 EBS_SNAPSHOT_COPY = "aws:ebs/snapshotCopy:SnapshotCopy"
 RDS_SNAPSHOT = "aws:rds/snapshot:Snapshot"
@@ -366,6 +367,71 @@ def production_protection(resources: Sequence[Res], ctx: Ctx) -> Iterator[Findin
 
     yield from each(
         (r for r in resources if r.type in (BACKUP_VAULT, RDS_CLUSTER, RDS_INSTANCE)), check
+    )
+
+
+# ---------------------------------------------------------------------------
+# GCM-BAK-004 AWS Backup may back up Aurora and RDS in the region
+# ---------------------------------------------------------------------------
+#: AWS Backup's resource type names for the databases (ResourceTypeOptInPreference keys).
+DB_BACKUP_TYPES = ("Aurora", "RDS")
+
+
+@rule(
+    id="GCM-BAK-004",
+    title=Text(
+        en="AWS Backup is opted in to back up Aurora and RDS in the region",
+        ja="リージョンの AWS Backup で Aurora と RDS のバックアップがオプトインされている",
+    ),
+    severity="high",
+    enforcement="mandatory",
+    lever="reliability",
+    resource_types=(REGION_SETTINGS,),
+    rationale=Text(
+        en="Backup as a managed service (the cost-optimisation guide's lever 3, v1.0 "
+        "2025-03-24) and backup-only DR (lever 5, 構成C) rely on AWS Backup actually backing "
+        "the databases up. AWS Backup only protects resource types the region's service opt-in "
+        "enables: a backup plan that selects an Aurora cluster or RDS instance while 'Aurora' "
+        "or 'RDS' is opted out creates no recovery point for it, and nothing fails loudly "
+        "(AWS Backup Developer Guide, 'Service opt-in' and DescribeRegionSettings / "
+        "UpdateRegionSettings in the AWS Backup API Reference; checked 2026-11). Without those "
+        "recovery points the non-functional requirement standard's A.1.4.1 (restart within "
+        "one month) and A.3.2.1 (off-site backup) cannot be met.",
+        ja=f"マネージドサービスとしてのバックアップ ({GUIDE_JA} の施策3) とバックアップのみの DR "
+        "(施策5、構成C) は、AWS Backup が実際にデータベースをバックアップしていることが前提である。"
+        "AWS Backup はリージョンのサービスのオプトインで有効にしたリソースタイプしか保護しない。"
+        "Aurora や RDS をオプトアウトしたままでは、バックアッププランが Aurora クラスターや RDS "
+        "インスタンスを選択していても復旧ポイントは作られず、エラーにもならない (AWS Backup "
+        "開発者ガイド「サービスのオプトイン」、AWS Backup API リファレンスの DescribeRegionSettings・"
+        "UpdateRegionSettings)。復旧ポイントがなければ非機能要求標準の A.1.4.1 (1か月以内の再開) と"
+        " A.3.2.1 (遠隔地へのバックアップ保管) は満たせない。",
+    ),
+    remediation=Text(
+        en="Set resourceTypeOptInPreference Aurora and RDS to true in aws.backup.RegionSettings "
+        "(or in the AWS Backup console: Settings > Service opt-in) in every region that holds "
+        "databases or receives their backup copies.",
+        ja="データベースを置くリージョンとそのバックアップのコピー先のリージョンすべてで、"
+        "aws.backup.RegionSettings の resourceTypeOptInPreference の Aurora と RDS を true に"
+        "する (または AWS Backup コンソールの「設定」>「サービスのオプトイン」で有効にする)。",
+    ),
+)
+def database_opt_in(res: Res, ctx: Ctx) -> Iterator[Finding]:
+    prefs = res.get("resourceTypeOptInPreference")
+    if not isinstance(prefs, Mapping):
+        return
+    off = [t for t in DB_BACKUP_TYPES if prefs.get(t) is False]
+    if not off:
+        return
+    where = res.region or "?"
+    yield Finding(
+        Text(
+            en=f"AWS Backup region settings {res.name} ({where}) opt out of {' and '.join(off)}: "
+            "backup plans silently create no recovery point for those databases; set them to "
+            "true",
+            ja=f"AWS Backup のリージョン設定 {res.name} ({where}) で {'・'.join(off)} がオプトアウト"
+            "されています。バックアッププランがあってもそれらのデータベースの復旧ポイントは作られ"
+            "ません。true にしてください",
+        )
     )
 
 

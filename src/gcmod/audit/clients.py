@@ -19,6 +19,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from botocore.config import Config
 
@@ -52,6 +53,22 @@ def install_counter(client: Any, counter: CallCounter, service: str) -> Any:
     return client
 
 
+def keep_endpoint_host(client: Any, endpoint_url: str) -> None:
+    """Send every request to ``endpoint_url``'s host itself: s3control's endpoint
+    rules prefix the account id (``123456789012.127.0.0.1``), which a local
+    endpoint cannot resolve."""
+    host = urlsplit(endpoint_url).netloc
+
+    def rewrite(request: Any = None, **_: Any) -> None:
+        parts = urlsplit(request.url)
+        if parts.netloc != host:
+            request.url = urlunsplit(parts._replace(netloc=host))
+
+    client.meta.events.register_first(
+        f"before-sign.{client.meta.service_model.service_id.hyphenize()}", rewrite
+    )
+
+
 def make_client(
     session: Any,
     service: str,
@@ -67,6 +84,8 @@ def make_client(
         kwargs["endpoint_url"] = endpoint_url
     with _CREATE_LOCK:
         client = session.client(service, **kwargs)
+    if endpoint_url:
+        keep_endpoint_host(client, endpoint_url)
     install_read_only_guard(client)
     install_counter(client, counter, service)
     return client

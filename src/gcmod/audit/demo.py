@@ -6,7 +6,8 @@ Two things side by side in one fake account:
   on 2,000 GB gp2 volumes with IMDSv1, a Multi-AZ unencrypted PostgreSQL on
   db.m4.large, a self-built backup server and a Zabbix monitor, log groups that
   never expire, an S3 log bucket without lifecycle or public access block, a
-  NAT gateway per AZ, and a warm standby (EC2 + RDS read replica) in Osaka;
+  NAT gateway per AZ, a warm standby (EC2 + RDS read replica) in Osaka, and
+  AWS Backup opted out of RDS in Tokyo (the self-built backup server "does it");
 * **one modern environment**: an ECS Fargate service with autoscaling, an
   encrypted Aurora Serverless v2 cluster with deletion protection, log groups
   with retention, an AWS Backup vault (KMS key, vault lock) and plan copying to
@@ -14,7 +15,9 @@ Two things side by side in one fake account:
   cost-allocation tags everywhere.
 
 :func:`seed_demo` takes a boto3 session (e.g. inside ``moto.mock_aws``) or the
-URL of a moto server on loopback; it refuses any other endpoint.
+URL of a moto server on loopback; it refuses any other endpoint. moto lacks AWS
+Backup's region settings: in-process, :func:`gcmod.audit.motoext.install` adds
+them; a server must be started with ``python -m gcmod.audit.motoext``.
 """
 
 from __future__ import annotations
@@ -392,6 +395,13 @@ def seed_demo(session_or_endpoint: Any, home_region: str = "ap-northeast-1") -> 
     session, endpoint = demo_session(session_or_endpoint, home_region)
     client = _factory(session, endpoint)
     account = client("sts", home_region).get_caller_identity()["Account"]
+    if endpoint is None:
+        from gcmod.audit import motoext
+
+        motoext.install()
+    # The lift-and-shift side backs its databases up with its own server, and
+    # someone opted RDS out of AWS Backup in Tokyo (GCM-BAK-004).
+    client("backup", home_region).update_region_settings(ResourceTypeOptInPreference={"RDS": False})
     return {
         "account": account,
         "home_region": home_region,

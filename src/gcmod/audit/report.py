@@ -22,6 +22,7 @@ LABELS = {
         ),
         "gaps": "INCOMPLETE: {n} part(s) could not be read:",
         "clean": "No mandatory findings.",
+        "calls": "API calls: {page} per page, {parent} per parent resource{detail}",
     },
     "ja": {
         "headers": ["区分", "アカウント", "リージョン", "ルール", "リソース", "無駄/月", "内容"],
@@ -34,6 +35,7 @@ LABELS = {
         ),
         "gaps": "不完全: 読み取れなかった箇所が {n} 件あります:",
         "clean": "必須の指摘はありません。",
+        "calls": "API 呼び出し: ページ単位 {page} 回、親リソース単位 {parent} 回{detail}",
     },
 }
 
@@ -87,6 +89,15 @@ def table(result: AuditResult, lang: str = "en") -> str:
             calls=result.calls.total,
         )
     )
+    split = result.call_split
+    detail = ", ".join(f"{op} {v['calls']}" for op, v in split["parents"].items())
+    out.append(
+        t["calls"].format(
+            page=split["perPage"],
+            parent=split["perParent"],
+            detail=f" ({detail})" if detail else "",
+        )
+    )
     if result.gaps:
         out.append(t["gaps"].format(n=len(result.gaps)))
         out += [
@@ -104,7 +115,15 @@ def to_json(result: AuditResult) -> dict[str, Any]:
         "homeRegion": result.scope.home_region,
         "complete": result.complete,
         "exitCode": result.exit_code,
-        "apiCalls": {"total": result.calls.total, "byOperation": dict(result.calls.calls)},
+        "apiCalls": {
+            "total": result.calls.total,
+            "byOperation": dict(sorted(result.calls.calls.items())),
+            # Calls that grow with pages vs the declared calls made once per parent
+            # resource (no batch form in the AWS API), each with its reason.
+            "perPage": result.call_split["perPage"],
+            "perParent": result.call_split["perParent"],
+            "perParentByOperation": result.call_split["parents"],
+        },
         "wasteMethod": result.waste_method,
         "wasteUsd": round(total_waste(result), 2),
         "accounts": [

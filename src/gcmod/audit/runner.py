@@ -44,7 +44,14 @@ from botocore.exceptions import (
 )
 
 from gcmod.audit.clients import DEFAULT_MAX_ATTEMPTS, client_factory
-from gcmod.audit.collect import CallCounter, CollectContext, Collector, all_collectors, provider_urn
+from gcmod.audit.collect import (
+    CallCounter,
+    CollectContext,
+    Collector,
+    SharedCache,
+    all_collectors,
+    provider_urn,
+)
 from gcmod.audit.guard import ReadOnlyViolation
 from gcmod.audit.scope import AccountTarget, Scope
 from gcmod.audit.waste import METHOD, Waste, WasteEstimator
@@ -140,6 +147,13 @@ class AuditResult:
     gaps: list[Gap] = field(default_factory=list)
     calls: CallCounter = field(default_factory=CallCounter)
     waste_method: str = METHOD
+    collectors: list[Collector] = field(default_factory=list)
+    """The collectors that ran (their per-parent call declarations split ``calls``)."""
+
+    @property
+    def call_split(self) -> dict[str, Any]:
+        """``calls`` split into per-page and declared per-parent calls."""
+        return self.calls.split(self.collectors)
 
     @property
     def reports(self) -> dict[str, AccountReport]:
@@ -204,9 +218,10 @@ def _run_one(
     col: Collector,
     factory: Callable[[Any, str, str], Any],
     counter: CallCounter,
+    shared: SharedCache | None = None,
 ) -> list[ResourceNode]:
     session = target.get_session(counter)
-    ctx = CollectContext(session, target.account_id, region, home, factory)
+    ctx = CollectContext(session, target.account_id, region, home, factory, shared)
     return list(col.collect(ctx))
 
 
@@ -274,7 +289,7 @@ def run_audit(
         catalog = Catalog.load()
     elif catalog is False:
         catalog = None
-    result = AuditResult(scope, calls=counter or CallCounter())
+    result = AuditResult(scope, calls=counter or CallCounter(), collectors=cols)
     factory = client_factory(result.calls, endpoint_url, max_attempts=max_attempts)
     for t in scope.accounts:
         if t.endpoint_url is None:
@@ -285,6 +300,9 @@ def run_audit(
     nodes: dict[str, list[ResourceNode]] = {t.account_id: [] for t in scope.accounts}
     failed_accounts: dict[str, Gap] = {}
     lock = threading.Lock()
+    # One cache per account and region: listings several collectors need
+    # (ECS services, load balancers, Tagging API pages) are fetched once.
+    shared = {(t.account_id, r): SharedCache() for t in scope.accounts for r in scope.regions}
 
     def work(t: AccountTarget, r: str, c: Collector) -> list[ResourceNode]:
         with lock:
@@ -299,7 +317,7 @@ def run_audit(
                     t.account_id, Gap(t.account_id, "*", ASSUME_ROLE, reason, kind)
                 )
             return []
-        return _run_one(t, r, scope.home_region, c, factory, result.calls)
+        return _run_one(t, r, scope.home_region, c, factory, result.calls, shared[t.account_id, r])
 
     done = 0
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:

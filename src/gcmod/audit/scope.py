@@ -14,8 +14,12 @@ regions. Accounts are either
 
 Sessions are made lazily (:meth:`AccountTarget.get_session`), once per
 account, so an account whose role cannot be assumed becomes a gap in the
-audit rather than an error before it starts. Assumed-role credentials last
-the STS default of one hour and are not refreshed.
+audit rather than an error before it starts. Assumed-role credentials are
+botocore :class:`~botocore.credentials.RefreshableCredentials`: every client
+of the session signs with them, and botocore calls ``sts:AssumeRole`` again
+(through the same guarded, counted STS client) when they come within 15
+minutes of expiry (10 minutes: mandatory), so an audit longer than the STS
+default of one hour keeps working.
 """
 
 from __future__ import annotations
@@ -79,24 +83,59 @@ def _sts(session: Any, counter: CallCounter | None, endpoint_url: str | None) ->
     return make_client(session, "sts", region, counter or CallCounter(), endpoint_url)
 
 
+def assume_role_fetcher(
+    base_session: Any,
+    role_arn: str,
+    counter: CallCounter | None = None,
+    endpoint_url: str | None = None,
+) -> Callable[[], dict[str, str]]:
+    """``() -> credential metadata`` for :class:`~botocore.credentials.RefreshableCredentials`:
+    one ``sts:AssumeRole`` into ``role_arn`` per call, through a guarded, counted client."""
+    sts = _sts(base_session, counter, endpoint_url)
+
+    def fetch() -> dict[str, str]:
+        creds = sts.assume_role(RoleArn=role_arn, RoleSessionName=SESSION_NAME)["Credentials"]
+        expiry = creds["Expiration"]
+        return {
+            "access_key": creds["AccessKeyId"],
+            "secret_key": creds["SecretAccessKey"],
+            "token": creds["SessionToken"],
+            "expiry_time": expiry.isoformat() if hasattr(expiry, "isoformat") else str(expiry),
+        }
+
+    return fetch
+
+
 def assume_role_session(
     base_session: Any,
     role_arn: str,
     counter: CallCounter | None = None,
     endpoint_url: str | None = None,
 ) -> Any:
-    """A boto3 session with the credentials of ``role_arn`` (``sts:AssumeRole``)."""
+    """A boto3 session with the credentials of ``role_arn`` (``sts:AssumeRole`` now,
+    and again whenever they near expiry: refreshable credentials)."""
     import boto3
-
-    creds = _sts(base_session, counter, endpoint_url).assume_role(
-        RoleArn=role_arn, RoleSessionName=SESSION_NAME
-    )["Credentials"]
-    return boto3.Session(
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-        region_name=base_session.region_name or HOME_REGION,
+    import botocore.session
+    from botocore.credentials import (
+        CredentialProvider,
+        CredentialResolver,
+        RefreshableCredentials,
     )
+
+    fetch = assume_role_fetcher(base_session, role_arn, counter, endpoint_url)
+    creds = RefreshableCredentials.create_from_metadata(
+        metadata=fetch(), refresh_using=fetch, method="sts-assume-role"
+    )
+
+    class AssumedRole(CredentialProvider):
+        METHOD = "sts-assume-role"
+
+        def load(self) -> RefreshableCredentials:
+            return creds
+
+    core = botocore.session.Session()
+    core.register_component("credential_provider", CredentialResolver([AssumedRole()]))
+    return boto3.Session(botocore_session=core, region_name=base_session.region_name or HOME_REGION)
 
 
 def caller_account(

@@ -847,6 +847,7 @@ FREE_TYPES: dict[str, str] = {
     "aws:kms/alias:Alias": "aliases are free",
     "aws:backup/vault:Vault": "vaults are free (recovery points are priced with the plan)",
     "aws:backup/vaultLockConfiguration:VaultLockConfiguration": "free",
+    "aws:backup/regionSettings:RegionSettings": "free (a setting of the account and region)",
     "aws:backup/selection:Selection": "free (what it selects is priced with the plan)",
     "aws:rds/subnetGroup:SubnetGroup": "free",
     "aws:rds/clusterParameterGroup:ClusterParameterGroup": "free",

@@ -13,11 +13,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from gcmod.audit.collect import CollectContext, collector
-from gcmod.graph import ResourceNode
+from gcmod.graph import UNKNOWN, ResourceNode
 
 RDS_CLUSTER = "aws:rds/cluster:Cluster"
 RDS_INSTANCE = "aws:rds/instance:Instance"
 RDS_CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
+RDS_GLOBAL_CLUSTER = "aws:rds/globalCluster:GlobalCluster"
 ECS_CLUSTER = "aws:ecs/cluster:Cluster"
 ECS_SERVICE = "aws:ecs/service:Service"
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
@@ -95,6 +96,30 @@ def rds_clusters(ctx: CollectContext) -> Iterator[ResourceNode]:
         yield ctx.node(RDS_CLUSTER, c["DBClusterIdentifier"], c["DBClusterArn"], prune(inputs))
 
 
+@collector("rds.global-clusters", "rds", ["rds:DescribeGlobalClusters"])
+def rds_global_clusters(ctx: CollectContext) -> Iterator[ResourceNode]:
+    """Aurora global databases (GCM-DR-001: a live replica in a second region is
+    warm standby). A global cluster belongs to no region and DescribeGlobalClusters
+    lists every one of the account, so it is collected once, in the home region.
+    Tags come with the listing (TagList) where the endpoint returns them; otherwise
+    they are unknown, not empty."""
+    if ctx.region != ctx.home_region:
+        return
+    for g in ctx.paginate("rds", "describe_global_clusters", "GlobalClusters"):
+        ident = g["GlobalClusterIdentifier"]
+        inputs = {
+            "globalClusterIdentifier": ident,
+            "engine": g.get("Engine"),
+            "engineVersion": g.get("EngineVersion"),
+            "databaseName": g.get("DatabaseName"),
+            "storageEncrypted": g.get("StorageEncrypted"),
+            "deletionProtection": g.get("DeletionProtection"),
+            "tags": tag_dict(g["TagList"]) if "TagList" in g else UNKNOWN,
+        }
+        arn = g.get("GlobalClusterArn") or ctx.urn(f"global-cluster/{ident}")
+        yield ctx.node(RDS_GLOBAL_CLUSTER, ident, arn, prune(inputs))
+
+
 def _cluster_arn(instance_arn: str, cluster_id: str) -> str:
     """The ARN of an instance's cluster, in the instance's partition/region/account."""
     head = instance_arn.rsplit(":db:", 1)[0]
@@ -155,26 +180,36 @@ def rds_instances(ctx: CollectContext) -> Iterator[ResourceNode]:
 # ---------------------------------------------------------------------------
 # ECS
 # ---------------------------------------------------------------------------
+#: ECS calls made per cluster: the API has no cross-cluster listing.
+ECS_PER_CLUSTER = {
+    "ecs.ListServices": "ListServices takes one cluster per request (ECS API Reference, "
+    "ListServices: 'cluster' is a single cluster); one paginated call per cluster.",
+}
+
+
 def _cluster_arns(ctx: CollectContext) -> list[str]:
-    return list(ctx.paginate("ecs", "list_clusters", "clusterArns"))
+    """ListClusters, once per account and region (shared by the ECS collectors)."""
+    return ctx.once(
+        "ecs:clusters", lambda: list(ctx.paginate("ecs", "list_clusters", "clusterArns"))
+    )
 
 
 def _services(ctx: CollectContext) -> list[dict[str, Any]]:
     """Every ECS service here: ListServices per cluster (the API is per cluster),
-    DescribeServices in batches of 10. Cached on ``ctx``: ``ecs.services`` and
-    ``ecs.task-definitions`` share one listing."""
-    cache = getattr(ctx, "_gcmod_ecs_services", None)
-    if cache is not None:
-        return cache
-    out: list[dict[str, Any]] = []
-    ecs = ctx.client("ecs")
-    for cluster in _cluster_arns(ctx):
-        arns = list(ctx.paginate("ecs", "list_services", "serviceArns", cluster=cluster))
-        for batch in _batches(arns, _SERVICES_PER_CALL):
-            resp = ecs.describe_services(cluster=cluster, services=batch, include=["TAGS"])
-            out += resp.get("services", [])
-    ctx._gcmod_ecs_services = out  # type: ignore[attr-defined]
-    return out
+    DescribeServices in batches of 10. Fetched once per account and region:
+    ``ecs.services`` and ``ecs.task-definitions`` share one listing."""
+
+    def fetch() -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        ecs = ctx.client("ecs")
+        for cluster in _cluster_arns(ctx):
+            arns = list(ctx.paginate("ecs", "list_services", "serviceArns", cluster=cluster))
+            for batch in _batches(arns, _SERVICES_PER_CALL):
+                resp = ecs.describe_services(cluster=cluster, services=batch, include=["TAGS"])
+                out += resp.get("services", [])
+        return out
+
+    return ctx.once("ecs:services", fetch)
 
 
 @collector("ecs.clusters", "ecs", ["ecs:ListClusters", "ecs:DescribeClusters"])
@@ -211,6 +246,7 @@ def _network(cfg: Mapping[str, Any] | None) -> dict[str, Any] | None:
     "ecs.services",
     "ecs",
     ["ecs:ListClusters", "ecs:ListServices", "ecs:DescribeServices"],
+    per_parent=ECS_PER_CLUSTER,
 )
 def ecs_services(ctx: CollectContext) -> Iterator[ResourceNode]:
     """ECS services: ListServices per cluster (the API is per cluster), then
@@ -248,11 +284,19 @@ def ecs_services(ctx: CollectContext) -> Iterator[ResourceNode]:
     "ecs.task-definitions",
     "ecs",
     ["ecs:ListClusters", "ecs:ListServices", "ecs:DescribeServices", "ecs:DescribeTaskDefinition"],
+    per_parent={
+        **ECS_PER_CLUSTER,
+        "ecs.DescribeTaskDefinition": "DescribeTaskDefinition takes one task definition per "
+        "request and ListTaskDefinitions returns ARNs only (ECS API Reference); one call per "
+        "distinct definition a service runs (services sharing one definition share the call; "
+        "inactive revisions are not read).",
+    },
 )
 def ecs_task_definitions(ctx: CollectContext) -> Iterator[ResourceNode]:
     """Task definitions that a service runs (not every inactive revision).
     DescribeTaskDefinition takes one definition per call, so this is one call per
-    distinct definition in use."""
+    distinct definition in use (deduplicated across services); the service
+    listing is shared with ``ecs.services``."""
     ecs = ctx.client("ecs")
     seen: set[str] = set()
     for s in _services(ctx):
@@ -301,12 +345,19 @@ def _target_urn(ctx: CollectContext, namespace: str, resource_id: str, dim: str)
 @collector(
     "application-autoscaling.targets",
     "application-autoscaling",
-    ["application-autoscaling:DescribeScalableTargets"],
+    ["application-autoscaling:DescribeScalableTargets", "tag:GetResources"],
 )
 def scalable_targets(ctx: CollectContext) -> Iterator[ResourceNode]:
     """Scalable targets of ECS services (namespace ``ecs``), each depending on the
-    ECS service node it scales. Tags are not collected (they would take one
-    ListTagsForResource call per target)."""
+    ECS service node it scales.
+
+    DescribeScalableTargets returns no tags and ListTagsForResource takes one
+    target per call, so tags come from the Resource Groups Tagging API (one call
+    per page). A target it does not return may be untagged or not indexed (moto
+    indexes no scalable targets), so its tags are left *unknown*, not empty: a
+    rule that needs them (GCM-TAG-001) reports that it could not decide instead
+    of a missing tag."""
+    tagged = ctx.tags_by_arn("application-autoscaling")
     for t in ctx.paginate(
         "application-autoscaling", "describe_scalable_targets", "ScalableTargets",
         ServiceNamespace="ecs",
@@ -326,6 +377,7 @@ def scalable_targets(ctx: CollectContext) -> Iterator[ResourceNode]:
                 "dynamicScalingOutSuspended": suspended.get("DynamicScalingOutSuspended"),
                 "scheduledScalingSuspended": suspended.get("ScheduledScalingSuspended"),
             },
+            "tags": tagged.get(t.get("ScalableTargetARN") or "", UNKNOWN),
         }
         urn = _target_urn(ctx, t["ServiceNamespace"], rid, dim)
         deps = [ctx.urn(svc)] if svc else []

@@ -38,7 +38,12 @@ def _tags(ctx: CollectContext, arns: Sequence[str]) -> dict[str, dict[str, str]]
 
 
 def _load_balancers(ctx: CollectContext) -> list[Mapping[str, Any]]:
-    return list(ctx.paginate("elbv2", "describe_load_balancers", "LoadBalancers"))
+    """DescribeLoadBalancers (paged), once per account and region: the load
+    balancer and listener collectors share it."""
+    return ctx.once(
+        "elbv2:load-balancers",
+        lambda: list(ctx.paginate("elbv2", "describe_load_balancers", "LoadBalancers")),
+    )
 
 
 def load_balancer_inputs(lb: Mapping[str, Any], tags: Mapping[str, str]) -> dict[str, Any]:
@@ -154,6 +159,11 @@ def listener_inputs(listener: Mapping[str, Any]) -> dict[str, Any]:
     "elbv2.listeners",
     "elbv2",
     ["elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeListeners"],
+    per_parent={
+        "elbv2.DescribeListeners": "DescribeListeners takes one LoadBalancerArn per request "
+        "(ELBv2 API Reference, DescribeListeners: LoadBalancerArn or ListenerArns, not a list "
+        "of load balancers); one paginated call per load balancer.",
+    },
 )
 def listeners(ctx: CollectContext) -> Iterator[ResourceNode]:
     """``aws.lb.Listener``: protocol, port, sslPolicy, certificateArn,
@@ -161,8 +171,9 @@ def listeners(ctx: CollectContext) -> Iterator[ResourceNode]:
     depends on its load balancer.
 
     DescribeListeners takes one load balancer ARN per request, so this is one
-    paginated call per load balancer (unavoidable: the API has no batch form).
-    The load balancers themselves are listed with DescribeLoadBalancers, paged."""
+    paginated call per load balancer (unavoidable: the API has no batch form;
+    declared as a per-parent call). The load balancers come from the listing
+    ``elbv2.load-balancers`` already made."""
     for lb in _load_balancers(ctx):
         lb_arn = lb["LoadBalancerArn"]
         lb_name = lb.get("LoadBalancerName") or lb_arn

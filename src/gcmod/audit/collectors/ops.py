@@ -8,13 +8,12 @@ is made and the collector's docstring says so.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from gcmod.audit.collect import CollectContext, collector, provider_urn
+from gcmod.audit.collect import CollectContext, collector
 from gcmod.audit.collectors.data import prune, tag_dict
 from gcmod.graph import ResourceNode
 
@@ -22,11 +21,13 @@ LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 BACKUP_VAULT = "aws:backup/vault:Vault"
 VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
 BACKUP_PLAN = "aws:backup/plan:Plan"
+BACKUP_REGION_SETTINGS = "aws:backup/regionSettings:RegionSettings"
 SCHEDULE_GROUP = "aws:scheduler/scheduleGroup:ScheduleGroup"
 SCHEDULE = "aws:scheduler/schedule:Schedule"
 S3_BUCKET = "aws:s3/bucket:Bucket"
 S3_LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
 S3_PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+S3_ACCOUNT_PUBLIC_ACCESS_BLOCK = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"
 
 
 def _error_code(exc: ClientError) -> str:
@@ -63,16 +64,53 @@ def log_groups(ctx: CollectContext) -> Iterator[ResourceNode]:
 # ---------------------------------------------------------------------------
 # AWS Backup
 # ---------------------------------------------------------------------------
-@collector("backup.vaults", "backup", ["backup:ListBackupVaults", "tag:GetResources"])
+#: The alias of the AWS managed key AWS Backup uses when a vault names none.
+AWS_BACKUP_KEY_ALIAS = "alias/aws/backup"
+
+
+def aws_managed_backup_key(ctx: CollectContext) -> str | None:
+    """The key id behind ``alias/aws/backup`` here (kms ListAliases, one call per
+    page, once per account and region), or None when that key does not exist yet."""
+
+    def fetch() -> str | None:
+        for a in ctx.paginate("kms", "list_aliases", "Aliases"):
+            if a.get("AliasName") == AWS_BACKUP_KEY_ALIAS and a.get("TargetKeyId"):
+                return str(a["TargetKeyId"])
+        return None
+
+    return ctx.once("kms:aws-backup-key", fetch)
+
+
+def customer_key(ctx: CollectContext, key_arn: str | None) -> str | None:
+    """``key_arn``, or None when it is the AWS managed ``aws/backup`` key (a vault
+    created without ``kmsKeyArn`` reports that key's ARN; the Pulumi program that
+    made it would not have set one)."""
+    if not key_arn:
+        return None
+    managed = aws_managed_backup_key(ctx)
+    if managed and key_arn.rsplit("/", 1)[-1] == managed:
+        return None
+    return key_arn
+
+
+@collector(
+    "backup.vaults",
+    "backup",
+    ["backup:ListBackupVaults", "tag:GetResources", "kms:ListAliases"],
+)
 def backup_vaults(ctx: CollectContext) -> Iterator[ResourceNode]:
     """Backup vaults, and a VaultLockConfiguration node (depending on its vault)
     for each locked one. ListBackupVaults returns no tags: they come from the
-    Resource Groups Tagging API, one call per page."""
+    Resource Groups Tagging API, one call per page. A vault encrypted with the AWS
+    managed key (told apart by kms ListAliases' ``alias/aws/backup``, one call per
+    page per region, not DescribeKey per key) has no ``kmsKeyArn``, as in the
+    Pulumi program that would have made it."""
     tagged = ctx.tags_by_arn("backup")
     for v in ctx.paginate("backup", "list_backup_vaults", "BackupVaultList"):
         name, arn = v["BackupVaultName"], v["BackupVaultArn"]
         tags = tagged.get(arn, {})
-        inputs = {"name": name, "kmsKeyArn": v.get("EncryptionKeyArn"), "tags": tags}
+        key = customer_key(ctx, v.get("EncryptionKeyArn"))
+        inputs = {"name": name, "kmsKeyArn": key, "tags": tags}
         vault = ctx.node(BACKUP_VAULT, name, arn, prune(inputs))
         yield vault
         if v.get("Locked") or v.get("LockDate") or v.get("MinRetentionDays") is not None:
@@ -100,21 +138,39 @@ def _vault_arn(ctx: CollectContext, plan_arn: str, vault_name: str) -> str:
     return f"{head}:backup-vault:{vault_name}"
 
 
+#: Why a per-resource tag call may remain after the Tagging API pages.
+_TAG_FALLBACK = (
+    "only for a resource the Resource Groups Tagging API pages did not return: in AWS an "
+    "untagged one (GetResources returns every tagged resource), everywhere against an "
+    "endpoint that does not index the type (moto indexes neither backup plans nor "
+    "schedule groups)."
+)
+
+
 @collector(
     "backup.plans",
     "backup",
-    ["backup:ListBackupPlans", "backup:GetBackupPlan", "backup:ListTags"],
+    ["backup:ListBackupPlans", "backup:GetBackupPlan", "tag:GetResources", "backup:ListTags"],
+    per_parent={
+        "backup.GetBackupPlan": "ListBackupPlans returns no rules and GetBackupPlan takes "
+        "one BackupPlanId per request (AWS Backup API Reference); one call per plan.",
+        "backup.ListTags": f"ListTags takes one ResourceArn; {_TAG_FALLBACK}",
+    },
 )
 def backup_plans(ctx: CollectContext) -> Iterator[ResourceNode]:
-    """Backup plans with their rules. ListBackupPlans returns neither rules nor
-    tags, so each plan takes one GetBackupPlan and one ListTags call. A plan
-    depends on its target vaults and its copy destinations (ARNs; a vault in
-    another region is that region's node)."""
+    """Backup plans with their rules. ListBackupPlans returns no rules, so each
+    plan takes one GetBackupPlan call (the API has no batch form). Tags come from
+    the Tagging API pages the vault collector also reads (one call per page),
+    with ListTags only for a plan those pages did not return. A plan depends on
+    its target vaults and its copy destinations (ARNs; a vault in another region
+    is that region's node)."""
     backup = ctx.client("backup")
     for p in ctx.paginate("backup", "list_backup_plans", "BackupPlansList"):
         arn = p["BackupPlanArn"]
         body = backup.get_backup_plan(BackupPlanId=p["BackupPlanId"]).get("BackupPlan") or {}
-        tags = backup.list_tags(ResourceArn=arn).get("Tags") or {}
+        tags = ctx.tags_of(
+            arn, "backup", lambda arn=arn: backup.list_tags(ResourceArn=arn).get("Tags") or {}
+        )
         deps: list[str] = []
         rules = []
         for r in body.get("Rules") or ():
@@ -149,6 +205,20 @@ def backup_plans(ctx: CollectContext) -> Iterator[ResourceNode]:
         yield ctx.node(BACKUP_PLAN, name, arn, prune(inputs), sorted(set(deps)))
 
 
+@collector("backup.region-settings", "backup", ["backup:DescribeRegionSettings"])
+def backup_region_settings(ctx: CollectContext) -> Iterator[ResourceNode]:
+    """The region's AWS Backup service opt-in (DescribeRegionSettings, one call per
+    region): an ``aws:backup/regionSettings:RegionSettings`` node. A database type
+    opted out here is silently not backed up by any plan (GCM-BAK-004)."""
+    resp = ctx.client("backup").describe_region_settings()
+    inputs = {
+        "resourceTypeOptInPreference": resp.get("ResourceTypeOptInPreference"),
+        "resourceTypeManagementPreference": resp.get("ResourceTypeManagementPreference"),
+    }
+    arn = f"arn:aws:backup:{ctx.region}:{ctx.account_id}:region-settings"
+    yield ctx.node(BACKUP_REGION_SETTINGS, f"backup-settings-{ctx.region}", arn, prune(inputs))
+
+
 # ---------------------------------------------------------------------------
 # EventBridge Scheduler
 # ---------------------------------------------------------------------------
@@ -159,19 +229,28 @@ def _group_arn(ctx: CollectContext, name: str) -> str:
 @collector(
     "scheduler.schedule-groups",
     "scheduler",
-    ["scheduler:ListScheduleGroups", "scheduler:ListTagsForResource"],
+    ["scheduler:ListScheduleGroups", "tag:GetResources", "scheduler:ListTagsForResource"],
+    per_parent={
+        "scheduler.ListTagsForResource": f"ListTagsForResource takes one ResourceArn; "
+        f"{_TAG_FALLBACK}",
+    },
 )
 def schedule_groups(ctx: CollectContext) -> Iterator[ResourceNode]:
     """Schedule groups other than the implicit ``default`` one. ListScheduleGroups
-    returns no tags (gcmod:schedule-horizon-end lives there): one
-    ListTagsForResource call per group."""
+    returns no tags (gcmod:schedule-horizon-end lives there): they come from the
+    Tagging API, one call per page, with ListTagsForResource only for a group
+    those pages did not return."""
     scheduler = ctx.client("scheduler")
+
+    def own_tags(arn: str) -> dict[str, str]:
+        return tag_dict(scheduler.list_tags_for_resource(ResourceArn=arn).get("Tags"))
+
     for g in ctx.paginate("scheduler", "list_schedule_groups", "ScheduleGroups"):
         name = g["Name"]
         if name == "default":
             continue
         arn = g.get("Arn") or _group_arn(ctx, name)
-        tags = tag_dict(scheduler.list_tags_for_resource(ResourceArn=arn).get("Tags"))
+        tags = ctx.tags_of(arn, "scheduler", lambda arn=arn: own_tags(arn))
         yield ctx.node(SCHEDULE_GROUP, name, arn, prune({"name": name, "tags": tags}))
 
 
@@ -230,67 +309,96 @@ def _lifecycle_rule(r: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _in_region(node: ResourceNode, ctx: CollectContext, region: str) -> ResourceNode:
-    """A node placed in the bucket's own region (behind that region's provider)."""
-    if region == ctx.region:
-        return node
-    provider = None if region == ctx.home_region else provider_urn(region)
-    return dataclasses.replace(node, region=region, provider=provider)
-
-
 @collector(
     "s3.buckets",
     "s3",
     [
         "s3:ListAllMyBuckets",
-        "s3:GetBucketLocation",
-        "s3:GetBucketTagging",
+        "tag:GetResources",
         "s3:GetLifecycleConfiguration",
         "s3:GetBucketPublicAccessBlock",
     ],
+    per_parent={
+        "s3.GetBucketLifecycleConfiguration": "GetBucketLifecycleConfiguration takes one "
+        "Bucket per request and no listing returns lifecycle rules (S3 API Reference); one "
+        "call per bucket.",
+        "s3.GetPublicAccessBlock": "GetPublicAccessBlock takes one Bucket per request (S3 API "
+        "Reference); one call per bucket (the account-level block is one call per account, "
+        "collector s3.account-public-access-block).",
+    },
 )
 def s3_buckets(ctx: CollectContext) -> Iterator[ResourceNode]:
-    """Buckets, with a BucketLifecycleConfiguration and a BucketPublicAccessBlock
-    node (each depending on its bucket) where the bucket has one. Buckets are
-    global: collected once, in the home region only, each placed in its own
-    region. The API is per bucket for tags, lifecycle and public access block
-    (and for the location when ListBuckets does not return BucketRegion): up to
-    four calls per bucket."""
-    if ctx.region != ctx.home_region:
-        return
+    """Buckets of this region, with a BucketLifecycleConfiguration and a
+    BucketPublicAccessBlock node (each depending on its bucket) where the bucket
+    has one.
+
+    ListBuckets with ``BucketRegion`` set to the audited region (one call per page
+    of buckets, in every audited region) gives each bucket's region without a
+    GetBucketLocation per bucket; buckets in regions outside the audit's scope
+    are not read, as for every other resource. Tags come from the Resource
+    Groups Tagging API (one call per page, no GetBucketTagging per bucket).
+    Lifecycle and public access block have no batch form: one call per bucket
+    each (declared per-parent calls)."""
     s3 = ctx.client("s3")
-    for b in ctx.paginate("s3", "list_buckets", "Buckets"):
+    buckets = list(ctx.paginate("s3", "list_buckets", "Buckets", BucketRegion=ctx.region))
+    if not buckets:
+        return
+    tagged = ctx.tags_by_arn("s3")
+    for b in buckets:
         name = b["Name"]
-        region = b.get("BucketRegion")
-        if not region:
-            loc = s3.get_bucket_location(Bucket=name).get("LocationConstraint")
-            region = {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(loc, loc)
-        arn = f"arn:aws:s3:::{name}"
-        tagging = _optional(s3.get_bucket_tagging, "NoSuchTagSet", Bucket=name) or {}
-        bucket = ctx.node(
-            S3_BUCKET, name, arn, prune({"bucket": name, "tags": tag_dict(tagging.get("TagSet"))})
-        )
-        yield _in_region(bucket, ctx, region)
+        arn = b.get("BucketArn") or f"arn:aws:s3:::{name}"
+        if not arn.startswith("arn:aws:s3:::"):
+            arn = f"arn:aws:s3:::{name}"
+        tags = tagged.get(arn, {})
+        bucket = ctx.node(S3_BUCKET, name, arn, prune({"bucket": name, "tags": tags}))
+        yield bucket
         lc = _optional(
             s3.get_bucket_lifecycle_configuration, "NoSuchLifecycleConfiguration", Bucket=name
         )
         if lc is not None:
             inputs = {"bucket": name, "rules": [_lifecycle_rule(r) for r in lc.get("Rules") or ()]}
-            node = ctx.node(S3_LIFECYCLE, f"{name}-lifecycle", f"{arn}#lifecycle", prune(inputs),
-                            [bucket.urn])  # fmt: skip
-            yield _in_region(node, ctx, region)
+            yield ctx.node(S3_LIFECYCLE, f"{name}-lifecycle", f"{arn}#lifecycle", prune(inputs),
+                           [bucket.urn])  # fmt: skip
         pab = _optional(
             s3.get_public_access_block, "NoSuchPublicAccessBlockConfiguration", Bucket=name
         )
         if pab is not None:
-            cfg = pab.get("PublicAccessBlockConfiguration") or {}
-            inputs = {
-                "bucket": name,
-                "blockPublicAcls": cfg.get("BlockPublicAcls"),
-                "blockPublicPolicy": cfg.get("BlockPublicPolicy"),
-                "ignorePublicAcls": cfg.get("IgnorePublicAcls"),
-                "restrictPublicBuckets": cfg.get("RestrictPublicBuckets"),
-            }
-            node = ctx.node(S3_PUBLIC_ACCESS_BLOCK, f"{name}-public-access-block",
-                            f"{arn}#public-access-block", prune(inputs), [bucket.urn])  # fmt: skip
-            yield _in_region(node, ctx, region)
+            inputs = {"bucket": name, **_pab_flags(pab)}
+            yield ctx.node(S3_PUBLIC_ACCESS_BLOCK, f"{name}-public-access-block",
+                           f"{arn}#public-access-block", prune(inputs), [bucket.urn])  # fmt: skip
+
+
+def _pab_flags(resp: Mapping[str, Any]) -> dict[str, Any]:
+    cfg = resp.get("PublicAccessBlockConfiguration") or {}
+    return {
+        "blockPublicAcls": cfg.get("BlockPublicAcls"),
+        "blockPublicPolicy": cfg.get("BlockPublicPolicy"),
+        "ignorePublicAcls": cfg.get("IgnorePublicAcls"),
+        "restrictPublicBuckets": cfg.get("RestrictPublicBuckets"),
+    }
+
+
+@collector(
+    "s3.account-public-access-block",
+    "s3control",
+    ["s3:GetAccountPublicAccessBlock"],
+)
+def account_public_access_block(ctx: CollectContext) -> Iterator[ResourceNode]:
+    """The account's S3 Block Public Access (s3control GetPublicAccessBlock), one
+    call per account, in the home region: an
+    ``aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock`` node, which
+    GCM-SEC-020 honours for every bucket. None when the account has none."""
+    if ctx.region != ctx.home_region:
+        return
+    s3control = ctx.client("s3control")
+    resp = _optional(
+        s3control.get_public_access_block,
+        "NoSuchPublicAccessBlockConfiguration",
+        AccountId=ctx.account_id,
+    )
+    if resp is None:
+        return
+    inputs = {"accountId": ctx.account_id, **_pab_flags(resp)}
+    urn = f"arn:aws:s3::{ctx.account_id}:account-public-access-block"
+    yield ctx.node(S3_ACCOUNT_PUBLIC_ACCESS_BLOCK, f"{ctx.account_id}-s3-public-access-block",
+                   urn, prune(inputs))  # fmt: skip
