@@ -67,7 +67,10 @@ stacks_dir_option = click.option(
     "project in the current folder, else gcmod's built-in samples.",
 )
 
-STACK_HELP = "STACK is a stack name (default: saas-prod) or a path to a Pulumi.<stack>.yaml file."
+STACK_HELP = (
+    "STACK is a stack name (default: saas-prod; in a project, its only stack or prod) "
+    "or a path to a Pulumi.<stack>.yaml file."
+)
 
 project_option = click.option(
     "--project",
@@ -172,7 +175,8 @@ def synth(
     リソースグラフをオフラインで生成します (Pulumi CLI・認証情報不要).
 
     \b
-    STACK is a stack name (default: saas-prod) or a path to a Pulumi.<stack>.yaml.
+    STACK is a stack name (default: saas-prod; in a project, its only stack or prod)
+    or a path to a Pulumi.<stack>.yaml.
     --project DIR --stack NAME runs any Pulumi Python project instead (docs/projects.md).
     The JSON form is documented in docs/graph.md (schemaVersion 1).
     Exit codes: 0 done, 1 synth failed, 2 bad stack, config or missing module.

@@ -14,6 +14,8 @@ from gcmod.config import ConfigError
 
 #: The sample the README's main command uses.
 DEFAULT_STACK = "saas-prod"
+#: Stack names taken, in this order, when a project's STACK is not given.
+PROJECT_DEFAULT_STACKS = ("prod", "production")
 _PREFIX, _SUFFIX = "Pulumi.", ".yaml"
 
 
@@ -67,6 +69,28 @@ def default_dir(cwd: Path | None = None) -> Path:
     return project_stacks_dir(cwd or Path.cwd()) or samples_dir()
 
 
+def _default_name(directory: Path) -> str:
+    """The stack used when none is named: ``saas-prod`` among the samples or
+    wherever it exists; in a project, its only stack, else ``prod``/``production``."""
+    if (directory / f"{_PREFIX}{DEFAULT_STACK}{_SUFFIX}").is_file():
+        return DEFAULT_STACK
+    known = list_stacks(directory)
+    if len(known) == 1:
+        return known[0]
+    for name in PROJECT_DEFAULT_STACKS:
+        if name in known:
+            return name
+    raise ConfigError(
+        str(directory),
+        [
+            "several stacks and none named "
+            + " or ".join(PROJECT_DEFAULT_STACKS)
+            + "; name one: "
+            + (", ".join(known) if known else "none")
+        ],
+    )
+
+
 def resolve(stack: str | None, directory: Path | None = None) -> StackRef:
     """Resolve a STACK argument: a file path, or a name in ``directory``
     (default: the gcmod project in the current directory, else the samples)."""
@@ -81,7 +105,7 @@ def resolve(stack: str | None, directory: Path | None = None) -> StackRef:
             raise ConfigError(str(path), ["file not found"])
         return StackRef(name, path)
     directory = directory or default_dir()
-    name = stack or DEFAULT_STACK
+    name = stack or _default_name(directory)
     path = directory / f"{_PREFIX}{name}{_SUFFIX}"
     if not path.is_file():
         known = list_stacks(directory)
