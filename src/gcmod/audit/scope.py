@@ -15,7 +15,10 @@ regions. Accounts are either
 Sessions are made lazily (:meth:`AccountTarget.get_session`), once per
 account, so an account whose role cannot be assumed becomes a gap in the
 audit rather than an error before it starts. Assumed-role credentials last
-the STS default of one hour and are not refreshed.
+the STS default of one hour and are not refreshed. The assumed-role sessions
+share one botocore data loader, so each service model is parsed once per
+process rather than once per account (about 40 MiB and a second per account
+otherwise; see docs/performance.md).
 """
 
 from __future__ import annotations
@@ -79,6 +82,30 @@ def _sts(session: Any, counter: CallCounter | None, endpoint_url: str | None) ->
     return make_client(session, "sts", region, counter or CallCounter(), endpoint_url)
 
 
+_LOADER_LOCK = threading.Lock()
+_SHARED_LOADER: Any = None
+
+
+def _shared_loader_session(**kwargs: Any) -> Any:
+    """A boto3 session whose botocore data loader (the parsed service models and
+    endpoints) is shared with every other session made here."""
+    import boto3
+    import botocore.loaders
+    import botocore.session
+
+    global _SHARED_LOADER
+    with _LOADER_LOCK:
+        core = botocore.session.get_session()
+        if _SHARED_LOADER is None:  # as botocore makes its own (honours AWS_DATA_PATH)
+            _SHARED_LOADER = botocore.loaders.create_loader(core.get_config_variable("data_path"))
+        core.register_component("data_loader", _SHARED_LOADER)
+        session = boto3.Session(botocore_session=core, **kwargs)
+        # boto3 appends its own data path to the loader per session: keep one.
+        paths = _SHARED_LOADER.search_paths
+        paths[:] = list(dict.fromkeys(paths))
+    return session
+
+
 def assume_role_session(
     base_session: Any,
     role_arn: str,
@@ -86,12 +113,10 @@ def assume_role_session(
     endpoint_url: str | None = None,
 ) -> Any:
     """A boto3 session with the credentials of ``role_arn`` (``sts:AssumeRole``)."""
-    import boto3
-
     creds = _sts(base_session, counter, endpoint_url).assume_role(
         RoleArn=role_arn, RoleSessionName=SESSION_NAME
     )["Credentials"]
-    return boto3.Session(
+    return _shared_loader_session(
         aws_access_key_id=creds["AccessKeyId"],
         aws_secret_access_key=creds["SecretAccessKey"],
         aws_session_token=creds["SessionToken"],
