@@ -110,8 +110,10 @@ def gcmod_command(args: list[str]) -> list[str]:
     return [exe, *args] if exe else [sys.executable, "-m", "gcmod.cli", *args]
 
 
-def run_once(args: list[str]) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS (MiB) and exit code of one fresh ``gcmod`` process."""
+def run_once(args: list[str]) -> tuple[float, float, int, float]:
+    """Wall seconds, peak RSS (MiB), exit code and CPU seconds (user + system) of
+    one fresh ``gcmod`` process. CPU time hardly depends on the machine's load;
+    wall time does (the cores are shared)."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(gcmod_command(args), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert proc.stderr is not None
@@ -123,7 +125,8 @@ def run_once(args: list[str]) -> tuple[float, float, int]:
     # check exits 1 on mandatory findings; anything else is a failed run.
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"gcmod {' '.join(args)} exited {proc.returncode}: {err.decode()}")
-    return elapsed, usage.ru_maxrss / 1024, proc.returncode  # ru_maxrss is KiB on Linux
+    cpu = usage.ru_utime + usage.ru_stime
+    return elapsed, usage.ru_maxrss / 1024, proc.returncode, cpu  # ru_maxrss is KiB on Linux
 
 
 def machine() -> dict[str, Any]:
@@ -148,10 +151,10 @@ def machine() -> dict[str, Any]:
     }
 
 
-def growth(rows: list[dict[str, Any]]) -> dict[str, float]:
+def growth(rows: list[dict[str, Any]], key: str = "median_s") -> dict[str, float]:
     """time(N) / time(N / 10) per command for the largest N with a tenfold smaller run."""
     out: dict[str, float] = {}
-    by = {(r["command"], r["tenants"]): r["median_s"] for r in rows}
+    by = {(r["command"], r["tenants"]): r[key] for r in rows}
     for cmd in COMMANDS:
         ns = sorted(n for c, n in by if c == cmd)
         for n in reversed(ns):
@@ -190,23 +193,26 @@ def main() -> int:
             path = write_stack(directory, n)
             for cmd in commands:
                 runs = [run_once([cmd, str(path)]) for _ in range(repeat)]
-                times = [t for t, _m, _c in runs]
+                times = [t for t, _m, _c, _u in runs]
                 row = {
                     "command": cmd,
                     "tenants": n,
                     "median_s": round(statistics.median(times), 3),
-                    "max_rss_mib": round(max(m for _t, m, _c in runs), 1),
+                    "cpu_s": round(statistics.median(u for _t, _m, _c, u in runs), 2),
+                    "max_rss_mib": round(max(m for _t, m, _c, _u in runs), 1),
                     "exit": runs[-1][2],
                     "runs": len(runs),
                 }
                 rows.append(row)
                 print(
                     f"gcmod {cmd:<8} {n:>5} tenants  {row['median_s']:>8.3f} s  "
+                    f"(CPU {row['cpu_s']:>7.2f} s)  "
                     f"{row['max_rss_mib']:>7.1f} MiB  (exit {row['exit']})",
                     file=sys.stderr,
                     flush=True,
                 )
     ratios = growth(rows)
+    cpu_ratios = growth(rows, "cpu_s")
     report = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
@@ -215,18 +221,19 @@ def main() -> int:
         "command": " ".join(["benchmarks/bench_tenants.py", *sys.argv[1:]]),
         "results": rows,
         "growth": ratios,
+        "growth_cpu": cpu_ratios,
     }
     out = sys.stderr if opts.json == "-" else sys.stdout
-    print("\n| command | tenants | median wall time | max RSS | exit |", file=out)
-    print("|---|---:|---:|---:|---:|", file=out)
+    print("\n| command | tenants | median wall time | CPU time | max RSS | exit |", file=out)
+    print("|---|---:|---:|---:|---:|---:|", file=out)
     for r in rows:
         print(
             f"| gcmod {r['command']} | {r['tenants']:,} | {r['median_s']:.2f} s "
-            f"| {r['max_rss_mib']:.0f} MiB | {r['exit']} |",
+            f"| {r['cpu_s']:.2f} s | {r['max_rss_mib']:.0f} MiB | {r['exit']} |",
             file=out,
         )
     for k, v in ratios.items():
-        print(f"growth {k}: {v}", file=out)
+        print(f"growth {k}: wall {v}, CPU {cpu_ratios.get(k)}", file=out)
     print(
         f"load average before {report['load_average_before']}, after "
         f"{report['load_average_after']}; {report['machine']}",
