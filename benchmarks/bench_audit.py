@@ -1,6 +1,21 @@
 """API calls, wall time and peak memory of ``run_audit`` against a moto_server.
 
-Usage: python benchmarks/bench_audit.py [--sizes 1000,10000] [--json] [--log-share 0.2]
+Usage: python benchmarks/bench_audit.py [--sizes 1000,10000] [--accounts 1,10,100]
+                                        [--per-account 5] [--json [PATH]] [--log-share 0.2]
+
+Every figure comes from a fresh child process (this script with ``--job``), so
+its max RSS is that run's alone; the moto_server is another process and is not
+counted.
+
+Accounts (``--accounts``): an AWS Organization in the moto_server with N
+accounts in all (the management account and N - 1 members made with
+``CreateAccount``); each member is seeded, as itself (``sts:AssumeRole`` into
+``OrganizationAccountAccessRole``), with ``--per-account`` unattached volumes
+and one tagged log group. The audit then discovers the accounts
+(``organizations:ListAccounts``), assumes the role into each member and runs
+the full collector set over the default regions, as ``gcmod audit --org-role``
+does. Calls should grow with accounts (the same per-account set, plus one
+``AssumeRole`` per member), not faster.
 
 Per size N a fresh ``moto_server`` is started on 127.0.0.1 (a free port) and
 seeded in the home region with N resources: unattached EBS volumes (collected
@@ -54,9 +69,13 @@ os.environ.pop("AWS_SESSION_TOKEN", None)
 
 import boto3  # noqa: E402  (after the fake credentials are in the environment)
 
-from gcmod.audit.collect import all_collectors  # noqa: E402
+from gcmod.audit.collect import CallCounter, all_collectors  # noqa: E402
 from gcmod.audit.runner import run_audit  # noqa: E402
-from gcmod.audit.scope import DEFAULT_REGIONS, single_account_scope  # noqa: E402
+from gcmod.audit.scope import (  # noqa: E402
+    DEFAULT_REGIONS,
+    organization_scope,
+    single_account_scope,
+)
 
 #: Server page size of the bulk operations (None: one page whatever the count).
 PAGE_SIZE: dict[str, int | None] = {"ec2.DescribeVolumes": None, "logs.DescribeLogGroups": 50}
@@ -66,6 +85,8 @@ PER_RESOURCE: dict[str, str] = {}
 #: page returns a continuation token, so N tagged resources add N // 100 calls.
 TAG_PAGE = 100
 SEED_THREADS = 8
+#: The role ``CreateAccount`` makes in each member (AWS Organizations' default).
+ORG_ROLE = "OrganizationAccountAccessRole"
 
 
 def _free_port() -> int:
@@ -77,7 +98,7 @@ def _free_port() -> int:
 class MotoServer:
     """``moto_server -H 127.0.0.1 -p PORT`` as a subprocess; terminated on exit."""
 
-    def __enter__(self) -> str:
+    def __enter__(self) -> MotoServer:
         port = _free_port()
         # moto_server with gcmod's additions (AWS Backup region settings).
         cmd = [sys.executable, "-m", "gcmod.audit.motoext", "-H", LOOPBACK, "-p", str(port)]
@@ -93,11 +114,20 @@ class MotoServer:
                 raise RuntimeError(f"moto_server exited with {self.proc.returncode}")
             try:
                 with socket.create_connection((LOOPBACK, port), timeout=0.5):
-                    return f"http://{LOOPBACK}:{port}"
+                    self.url = f"http://{LOOPBACK}:{port}"
+                    return self
             except OSError:
                 time.sleep(0.1)
         self.__exit__()
         raise RuntimeError("moto_server did not start")
+
+    def cpu_s(self) -> float:
+        """CPU seconds the server has used so far (user + system, Linux /proc)."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def __exit__(self, *_: Any) -> None:
         self.proc.terminate()
@@ -114,9 +144,9 @@ def _session() -> Any:
     )
 
 
-def seed(url: str, volumes: int, log_groups: int) -> float:
+def seed(url: str, volumes: int, log_groups: int, session: Any = None) -> float:
     """Create the bulk resources in the home region; seconds taken."""
-    session = _session()
+    session = session or _session()
     ec2 = session.client("ec2", region_name=HOME, endpoint_url=url)
     logs = session.client("logs", region_name=HOME, endpoint_url=url)
 
@@ -140,17 +170,38 @@ def seed(url: str, volumes: int, log_groups: int) -> float:
     return time.perf_counter() - t0
 
 
-def audit(url: str) -> dict[str, Any]:
-    scope = single_account_scope(_session(), endpoint_url=url)
-    tracemalloc.start()
+def _cpu_self() -> float:
+    u = resource.getrusage(resource.RUSAGE_SELF)
+    return u.ru_utime + u.ru_stime
+
+
+def audit(server: MotoServer, role: str | None = None, trace: bool = True) -> dict[str, Any]:
+    """Run the audit (one account, or the organization through ``role``)."""
+    url = server.url
+    if trace:
+        tracemalloc.start()
+    cpu0, server_cpu0 = _cpu_self(), server.cpu_s()
     t0 = time.perf_counter()
-    result = run_audit(scope, endpoint_url=url)
+    counter = CallCounter()
+    if role:
+        scope = organization_scope(_session(), role, counter=counter, endpoint_url=url)
+    else:
+        # As before: the caller-identity call is set-up, not audit work.
+        scope = single_account_scope(_session(), endpoint_url=url)
+    result = run_audit(scope, endpoint_url=url, counter=counter)
     wall = time.perf_counter() - t0
-    _cur, peak = tracemalloc.get_traced_memory()
+    cpu, server_cpu = _cpu_self() - cpu0, server.cpu_s() - server_cpu0
+    _cur, peak = tracemalloc.get_traced_memory() if trace else (0, float("nan"))
     tracemalloc.stop()
-    counts = result.resource_counts.get(scope.accounts[0].account_id, {})
+    counts: dict[str, int] = {}
+    for per_account in result.resource_counts.values():
+        for k, v in per_account.items():
+            counts[k] = counts.get(k, 0) + v
     return {
+        "accounts_audited": len(result.accounts),
         "wall_s": round(wall, 2),
+        "audit_cpu_s": round(cpu, 1),
+        "moto_server_cpu_s": round(server_cpu, 1),
         "tracemalloc_peak_mib": round(peak / 2**20, 1),
         "max_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "resources_collected": sum(counts.values()),
@@ -162,13 +213,56 @@ def audit(url: str) -> dict[str, Any]:
     }
 
 
-def run_size(n: int, log_share: float) -> dict[str, Any]:
+def run_size(n: int, log_share: float, trace: bool = True) -> dict[str, Any]:
     n_logs = round(n * log_share)
     n_vols = n - n_logs
-    with MotoServer() as url:
-        seed_s = seed(url, n_vols, n_logs)
+    with MotoServer() as server:
+        seed_s = seed(server.url, n_vols, n_logs)
         row = {"n": n, "volumes": n_vols, "log_groups": n_logs, "seed_s": round(seed_s, 1)}
-        row.update(audit(url))
+        row.update(audit(server, trace=trace))
+    return row
+
+
+def _member_session(url: str, account_id: str) -> Any:
+    sts = _session().client("sts", region_name=HOME, endpoint_url=url)
+    creds = sts.assume_role(
+        RoleArn=f"arn:aws:iam::{account_id}:role/{ORG_ROLE}", RoleSessionName="bench-seed"
+    )["Credentials"]
+    return boto3.Session(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        region_name=HOME,
+    )
+
+
+def run_accounts(n: int, per_account: int, trace: bool = True) -> dict[str, Any]:
+    """An organization of ``n`` accounts (management + n - 1 members), each seeded."""
+    with MotoServer() as server:
+        url = server.url
+        t0 = time.perf_counter()
+        org = _session().client("organizations", region_name="us-east-1", endpoint_url=url)
+        org.create_organization(FeatureSet="ALL")
+        members = [
+            org.create_account(
+                AccountName=f"bench-{i:03d}", Email=f"bench-{i:03d}@example.invalid"
+            )["CreateAccountStatus"]["AccountId"]
+            for i in range(1, n)
+        ]
+        seed(url, per_account, 1)  # the management account
+        for aid in members:
+            seed(url, per_account, 1, _member_session(url, aid))
+        row = {
+            "accounts": n,
+            "members": len(members),
+            "volumes_per_account": per_account,
+            "log_groups_per_account": 1,
+            "seed_s": round(time.perf_counter() - t0, 1),
+        }
+        row.update(audit(server, ORG_ROLE, trace))
+    calls = row["calls"]
+    org_calls = calls.get("organizations.ListAccounts", 0) + calls.get("sts.AssumeRole", 0)
+    row["calls_per_account"] = round((row["calls_total"] - org_calls) / n, 1)
     return row
 
 
@@ -213,18 +307,52 @@ def analyse(row: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def run_job(job: str, opts: argparse.Namespace) -> dict[str, Any]:
+    """One figure, in this process: ``resources:N`` or ``accounts:N``."""
+    kind, _, n = job.partition(":")
+    all_collectors()  # import cost outside the timings
+    if kind == "resources":
+        return run_size(int(n), opts.log_share, not opts.no_tracemalloc)
+    if kind == "accounts":
+        return run_accounts(int(n), opts.per_account, not opts.no_tracemalloc)
+    raise SystemExit(f"unknown job {job!r}")
+
+
+def spawn(job: str, opts: argparse.Namespace) -> dict[str, Any]:
+    """Run ``job`` in a fresh child process (its ``max_rss_mib`` is then its own)."""
+    cmd = [sys.executable, __file__, "--job", job, "--log-share", str(opts.log_share),
+           "--per-account", str(opts.per_account)]  # fmt: skip
+    if opts.no_tracemalloc:
+        cmd.append("--no-tracemalloc")
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, check=False)
+    if proc.returncode:
+        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}")
+    return json.loads(proc.stdout)
+
+
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--sizes", default="1000,10000", help="comma-separated resource counts")
+    ap.add_argument("--accounts", default="", help="comma-separated account counts, e.g. 1,10,100")
+    ap.add_argument("--per-account", type=int, default=5, help="volumes seeded per account")
     ap.add_argument("--log-share", type=float, default=0.2, help="share of N as log groups")
     ap.add_argument("--json", metavar="PATH", nargs="?", const="-", help="write JSON (- = stdout)")
+    ap.add_argument(
+        "--no-tracemalloc", action="store_true", help="skip tracemalloc (faster; max RSS only)"
+    )
+    ap.add_argument("--job", help=argparse.SUPPRESS)
     opts = ap.parse_args()
+    if opts.job:
+        print(json.dumps(run_job(opts.job, opts)))
+        return 0
     sizes = [int(s) for s in opts.sizes.split(",") if s.strip()]
-    all_collectors()  # import cost outside the timings
-    base = run_size(0, opts.log_share)
+    account_counts = [int(s) for s in opts.accounts.split(",") if s.strip()]
+    load_before = os.getloadavg()
     rows = []
+    if sizes:
+        base = spawn("resources:0", opts)
     for n in sizes:
-        row = run_size(n, opts.log_share)
+        row = spawn(f"resources:{n}", opts)
         row["analysis"] = analyse(row, base)
         rows.append(row)
         a = row["analysis"]
@@ -243,6 +371,22 @@ def main() -> int:
             f"unexplained growth: {a['unexplained_growth'] or 'none'}",
             file=sys.stderr,
         )
+    account_rows = []
+    for n in account_counts:
+        row = spawn(f"accounts:{n}", opts)
+        account_rows.append(row)
+        print(
+            f"accounts={n:>4}: seed {row['seed_s']}s; audit {row['wall_s']}s, "
+            f"{row['accounts_audited']} accounts, {row['resources_collected']} resources, "
+            f"{row['calls_total']} calls ({row['calls_per_account']} per account, "
+            f"AssumeRole {row['calls'].get('sts.AssumeRole', 0)}, "
+            f"ListAccounts {row['calls'].get('organizations.ListAccounts', 0)}); "
+            f"CPU audit {row['audit_cpu_s']}s, moto_server {row['moto_server_cpu_s']}s; "
+            f"tracemalloc peak {row['tracemalloc_peak_mib']} MiB, "
+            f"max RSS {row['max_rss_mib']} MiB; gaps {len(row['gaps'])}",
+            file=sys.stderr,
+            flush=True,
+        )
     report = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {
@@ -250,14 +394,17 @@ def main() -> int:
             "machine": platform.machine(),
             "cpus": os.cpu_count(),
         },
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
-        "baseline": base,
+        "baseline": base if sizes else None,
         # Calls the collectors declare as made once per parent resource (none of
         # them is in this benchmark's mix; see bench_audit_parents.py).
         "per_parent_calls": {
             c.name: sorted(c.per_parent) for c in all_collectors() if c.per_parent
         },
         "results": rows,
+        "accounts": account_rows,
     }
     if opts.json:
         text = json.dumps(report, indent=2, ensure_ascii=False)

@@ -1,6 +1,6 @@
 """Wall time and peak memory of the CLI's main commands on the sample stacks.
 
-Usage: python benchmarks/bench_cli.py [--repeat N] [--json]
+Usage: python benchmarks/bench_cli.py [--repeat N] [--json] [--only TEXT ...]
 
 Each command runs in a fresh process (start-up included), as a user runs it;
 the figure is the median of N runs. Peak memory is the child's max RSS.
@@ -12,11 +12,12 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
 import time
+
+from bench_tenants import gcmod_command  # benchmarks/ is on sys.path when run as a script
 
 COMMANDS: list[list[str]] = [
     ["--help"],
@@ -29,8 +30,7 @@ COMMANDS: list[list[str]] = [
 
 
 def run(args: list[str]) -> tuple[float, float]:
-    exe = shutil.which("gcmod") or sys.executable
-    cmd = [exe, *args] if exe != sys.executable else [exe, "-m", "gcmod.cli", *args]
+    cmd = gcmod_command(args)  # this interpreter's gcmod script, as a user runs it
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _pid, _status, usage = os.wait4(proc.pid, 0)
@@ -43,9 +43,13 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument(
+        "--only", action="append", default=[], help="only commands containing TEXT (repeatable)"
+    )
     opts = ap.parse_args()
     rows = []
-    for args in COMMANDS:
+    chosen = [a for a in COMMANDS if not opts.only or any(o in " ".join(a) for o in opts.only)]
+    for args in chosen:
         times, peaks = zip(*(run(args) for _ in range(opts.repeat)), strict=True)
         rows.append(
             {

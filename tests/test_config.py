@@ -203,6 +203,29 @@ BAD_CONFIGS: list[tuple[str, dict[str, Any], str]] = [
         "gcmod:tenants: duplicate local government code(s) 012033",
     ),
     (
+        "duplicate tenants, several, listed once each in order",
+        cfg_with(
+            gcmod__tenants=[
+                {"name": "a", "code": "012173", "population": 1},
+                {"name": "b", "code": "012033", "population": 2},
+                {"name": "c", "code": "012173", "population": 3},
+                {"name": "d", "code": "012033", "population": 4},
+                {"name": "e", "code": "012173", "population": 5},
+            ]
+        ),
+        "gcmod:tenants: duplicate local government code(s) 012033, 012173",
+    ),
+    (
+        "duplicate host",
+        cfg_with(
+            gcmod__tenants=[
+                {"name": "a", "code": "012033", "population": 1, "host": "x.example.lg.jp"},
+                {"name": "b", "code": "012173", "population": 2, "host": "x.example.lg.jp"},
+            ]
+        ),
+        "gcmod:tenants: duplicate host name(s) x.example.lg.jp",
+    ),
+    (
         "NAT choice",
         cfg_with(gcmod__network={"natGateway": "always"}),
         "gcmod:network.natGateway: Input should be 'none', 'single' or 'per-az' (got \"always\")",

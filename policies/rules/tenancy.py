@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from pulumi_policy.proxy import UnknownValueError
 
+from gcmod import reference as ref
 from gcmod.awstypes import taggable
 from gcmod.components.tags import TAG_ENVIRONMENT, TAG_SYSTEM, TAG_TENANT
 from gcmod.policies.model import Ctx, Finding, Res, Setting, Text, rule
@@ -25,6 +26,8 @@ RDS_CLUSTER = "aws:rds/cluster:Cluster"
 RDS_CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
 RDS_INSTANCE = "aws:rds/instance:Instance"
 LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
+LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
+LISTENER_RULES = ("aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule")
 
 #: Tag keys that name the tenant (municipality) a resource serves.
 TENANT_TAG_KEYS: tuple[str, ...] = (TAG_TENANT, "Tenant", "tenant", "Municipality")
@@ -156,6 +159,98 @@ def one_shared_environment(resources: Sequence[Res], ctx: Ctx) -> Iterator[Findi
             ja += f"。これらはテナントごとの複製です (テナント: {', '.join(tenants)})"
         yield Finding(Text(en=en, ja=ja), urn=items[limit].urn)
     unknowns.raise_if_any()
+
+
+# ---------------------------------------------------------------------------
+# GCM-TEN-002
+# ---------------------------------------------------------------------------
+def _load_balancer_of(rule_res: Res) -> tuple[str, Res | None] | None:
+    """(grouping key, load balancer) of a listener rule: its listener's load
+    balancer when both are in the stack, else its listener (a lower bound on the
+    load balancer's count), else the literal listener ARN; None when unknown."""
+    for listener in (d for d in rule_res.dependencies if d.type in LISTENERS):
+        for lb in (d for d in listener.dependencies if d.type in LOAD_BALANCERS):
+            return lb.urn, lb
+        return listener.urn, listener
+    arn = known(rule_res, "listenerArn")
+    return (arn, None) if isinstance(arn, str) and arn else None
+
+
+@rule(
+    id="GCM-TEN-002",
+    title=Text(
+        en="The shared load balancer's listener rules stay within the AWS quota",
+        ja="共有ロードバランサーのリスナールール数を AWS のクォータ内に収める",
+    ),
+    severity="high",
+    enforcement="mandatory",
+    lever="multi-tenancy",
+    scope="stack",
+    rationale=Text(
+        en="One shared environment routes each municipality by a host-based listener rule on "
+        "one Application Load Balancer. AWS allows "
+        f"{ref.ALB_RULES_PER_LOAD_BALANCER} rules per Application Load Balancer (default rules "
+        "excluded; adjustable through Service Quotas) and "
+        f"{ref.ALB_CONDITION_VALUES_PER_RULE} condition values per rule (Elastic Load Balancing "
+        "User Guide, 'Quotas for your Application Load Balancers', checked 2026-11-27). Beyond "
+        "the quota the deployment fails part-way with TooManyRules, so a stack that serves "
+        "more tenants than the quota allows is not deployable as declared.",
+        ja="1つの共有環境は、自治体ごとにホストベースのリスナールールで1つの Application Load "
+        "Balancer に振り分ける。AWS のクォータは Application Load Balancer あたり "
+        f"{ref.ALB_RULES_PER_LOAD_BALANCER} ルール (デフォルトルールを除く。Service Quotas で引き上げ"
+        f"可能)、ルールあたりの条件値 {ref.ALB_CONDITION_VALUES_PER_RULE} 個である (Elastic Load "
+        "Balancing ユーザーガイド「Application Load Balancer のクォータ」、2026年11月27日確認)。"
+        "超えるとデプロイが途中で TooManyRules により失敗するため、クォータを超えるテナント数の"
+        "スタックは宣言どおりにはデプロイできない。",
+    ),
+    remediation=Text(
+        en="Request a higher 'Rules per Application Load Balancer' quota in Service Quotas "
+        "before deploying and set maxRulesPerLoadBalancer to the granted value, or serve fewer "
+        "tenants per environment.",
+        ja="デプロイ前に Service Quotas で「Application Load Balancer あたりのルール」の引き上げを"
+        "申請し、認められた値を maxRulesPerLoadBalancer に設定する。または1環境あたりのテナント数を"
+        "減らす。",
+    ),
+    settings=(
+        Setting(
+            "maxRulesPerLoadBalancer",
+            "integer",
+            ref.ALB_RULES_PER_LOAD_BALANCER,
+            "Listener rules the account may have per Application Load Balancer (the AWS "
+            "default quota; set the value Service Quotas granted).",
+        ),
+    ),
+)
+def listener_rules_within_quota(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding]:
+    limit = ctx.setting("maxRulesPerLoadBalancer")
+    if not isinstance(limit, int | float) or limit < 1:
+        limit = ref.ALB_RULES_PER_LOAD_BALANCER
+    limit = int(limit)
+    groups: dict[str, tuple[Res | None, list[Res]]] = {}
+    for r in resources:
+        if r.type not in LISTENER_RULES:
+            continue
+        found = _load_balancer_of(r)
+        if found is not None:
+            key, owner = found
+            groups.setdefault(key, (owner, []))[1].append(r)
+    for key, (owner, rules) in groups.items():
+        if len(rules) <= limit:
+            continue
+        items = sorted(rules, key=lambda r: (r.name, r.urn))
+        where = owner.name if owner is not None else key
+        en = (
+            f"{where}: {len(items)} listener rules ({names(items)}) on one load balancer; the "
+            f"quota allows {limit} (AWS default {ref.ALB_RULES_PER_LOAD_BALANCER}, adjustable): "
+            f"the deployment would fail with TooManyRules at rule {limit + 1}"
+        )
+        ja = (
+            f"{where}: 1つのロードバランサーにリスナールールが {len(items)} 個あります "
+            f"({names(items)})。クォータは {limit} 個 (AWS の既定値 "
+            f"{ref.ALB_RULES_PER_LOAD_BALANCER}、引き上げ可能) で、{limit + 1} 個目のルールで"
+            "デプロイが TooManyRules により失敗します"
+        )
+        yield Finding(Text(en=en, ja=ja), urn=owner.urn if owner is not None else items[limit].urn)
 
 
 # ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import datetime as dt
 import ipaddress
 import json
 import re
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -499,13 +500,13 @@ class StackConfig(_Model):
     def _tenants(cls, v: tuple[Tenant, ...], info: ValidationInfo) -> tuple[Tenant, ...]:
         if not v:
             raise ValueError("at least one tenant (municipality) is needed")
-        codes = [t.code for t in v]
-        dup = sorted({c for c in codes if codes.count(c) > 1})
+        codes = Counter(t.code for t in v)  # linear: stacks may serve 1,000+ tenants
+        dup = sorted(c for c, n in codes.items() if n > 1)
         if dup:
             raise ValueError(f"duplicate local government code(s) {', '.join(dup)}")
         domain = info.data.get("domain", "gcmod.internal")
-        hosts = [t.host or f"{t.code}.{domain}" for t in v]
-        duph = sorted({h for h in hosts if hosts.count(h) > 1})
+        hosts = Counter(t.host or f"{t.code}.{domain}" for t in v)
+        duph = sorted(h for h, n in hosts.items() if n > 1)
         if duph:
             raise ValueError(f"duplicate host name(s) {', '.join(duph)}")
         return v

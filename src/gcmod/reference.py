@@ -165,3 +165,17 @@ def is_valid_lg_code(code: str) -> bool:
         and code[:2] != "00"
         and int(code[:2]) <= 47
     )
+
+
+# ---------------------------------------------------------------------------
+# Application Load Balancer quotas
+# ---------------------------------------------------------------------------
+#: Listener rules per Application Load Balancer, default rules excluded: 100 by
+#: default, adjustable through Service Quotas (Elastic Load Balancing, "Rules
+#: per Application Load Balancer"). Condition values per rule: 5, not
+#: adjustable. Source: Elastic Load Balancing User Guide for Application Load
+#: Balancers, "Quotas for your Application Load Balancers"
+#: (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html),
+#: checked 2026-11-27. Beyond the quota CreateRule fails with TooManyRules.
+ALB_RULES_PER_LOAD_BALANCER = 100
+ALB_CONDITION_VALUES_PER_RULE = 5

@@ -17,6 +17,7 @@ function :class:`~gcmod.audit.collect.CollectContext` takes.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -28,6 +29,8 @@ from gcmod.audit.guard import install_read_only_guard
 
 USER_AGENT_EXTRA = "gcmod-audit"
 DEFAULT_MAX_ATTEMPTS = 10
+#: Clients a factory keeps for reuse: the services of a few account-regions in flight.
+CLIENT_CACHE_SIZE = 48
 
 # boto3 sessions are not thread-safe: client creation is serialised; the
 # clients themselves are thread-safe. CallCounter.add is a read-modify-write.
@@ -97,11 +100,28 @@ def client_factory(
     *,
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
 ) -> Callable[[Any, str, str], Any]:
-    """``(session, service, region) -> client`` for :class:`CollectContext`."""
+    """``(session, service, region) -> client`` for :class:`CollectContext`.
+
+    Clients are shared by the collectors (boto3 clients are thread-safe) and
+    the last :data:`CLIENT_CACHE_SIZE` kept: making a client costs far more than
+    a call, and a client per collector run was most of a multi-account audit's
+    time; keeping every client would cost memory per account instead
+    (docs/performance.md)."""
+    made: OrderedDict[tuple[int, str, str], tuple[Any, Any]] = OrderedDict()
+    lock = threading.Lock()
 
     def factory(session: Any, service: str, region: str) -> Any:
-        return make_client(
-            session, service, region, counter, endpoint_url, max_attempts=max_attempts
-        )
+        key = (id(session), service, region)
+        with lock:
+            if key in made:  # the session is kept with its client, so its id stays its own
+                made.move_to_end(key)
+                return made[key][1]
+            client = make_client(
+                session, service, region, counter, endpoint_url, max_attempts=max_attempts
+            )
+            made[key] = (session, client)
+            while len(made) > CLIENT_CACHE_SIZE:
+                made.popitem(last=False)
+            return client
 
     return factory

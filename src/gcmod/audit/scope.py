@@ -19,7 +19,10 @@ botocore :class:`~botocore.credentials.RefreshableCredentials`: every client
 of the session signs with them, and botocore calls ``sts:AssumeRole`` again
 (through the same guarded, counted STS client) when they come within 15
 minutes of expiry (10 minutes: mandatory), so an audit longer than the STS
-default of one hour keeps working.
+default of one hour keeps working. The assumed-role sessions share one
+botocore data loader, so each service model is parsed once per process rather
+than once per account (about 40 MiB and a second per account otherwise; see
+docs/performance.md).
 """
 
 from __future__ import annotations
@@ -106,6 +109,28 @@ def assume_role_fetcher(
     return fetch
 
 
+_LOADER_LOCK = threading.Lock()
+_SHARED_LOADER: Any = None
+
+
+def _shared_loader_session(core: Any, **kwargs: Any) -> Any:
+    """A boto3 session over botocore session ``core`` whose data loader (the parsed
+    service models and endpoints) is shared with every other session made here."""
+    import boto3
+    import botocore.loaders
+
+    global _SHARED_LOADER
+    with _LOADER_LOCK:
+        if _SHARED_LOADER is None:  # as botocore makes its own (honours AWS_DATA_PATH)
+            _SHARED_LOADER = botocore.loaders.create_loader(core.get_config_variable("data_path"))
+        core.register_component("data_loader", _SHARED_LOADER)
+        session = boto3.Session(botocore_session=core, **kwargs)
+        # boto3 appends its own data path to the loader per session: keep one.
+        paths = _SHARED_LOADER.search_paths
+        paths[:] = list(dict.fromkeys(paths))
+    return session
+
+
 def assume_role_session(
     base_session: Any,
     role_arn: str,
@@ -114,7 +139,6 @@ def assume_role_session(
 ) -> Any:
     """A boto3 session with the credentials of ``role_arn`` (``sts:AssumeRole`` now,
     and again whenever they near expiry: refreshable credentials)."""
-    import boto3
     import botocore.session
     from botocore.credentials import (
         CredentialProvider,
@@ -135,7 +159,7 @@ def assume_role_session(
 
     core = botocore.session.Session()
     core.register_component("credential_provider", CredentialResolver([AssumedRole()]))
-    return boto3.Session(botocore_session=core, region_name=base_session.region_name or HOME_REGION)
+    return _shared_loader_session(core, region_name=base_session.region_name or HOME_REGION)
 
 
 def caller_account(
