@@ -10,6 +10,8 @@ import pytest
 
 pytest.importorskip("moto")
 
+from awsmock import moto_account
+
 from gcmod.audit.clients import client_factory
 from gcmod.audit.collect import CallCounter, CollectContext, all_collectors, provider_urn
 from gcmod.audit.collectors import data, ops
@@ -30,22 +32,13 @@ OURS = {
 @pytest.fixture(scope="module")
 def demo() -> Iterator[dict[str, Any]]:
     """The demo estate seeded into in-process moto, with fake credentials."""
-    from moto import mock_aws
+    import boto3
 
-    with pytest.MonkeyPatch.context() as mp:
-        for k in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
-            mp.delenv(k, raising=False)
-        mp.setenv("AWS_ACCESS_KEY_ID", "testing")
-        mp.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        mp.setenv("AWS_DEFAULT_REGION", HOME)
-        mp.setenv("AWS_EC2_METADATA_DISABLED", "true")
-        with mock_aws():
-            import boto3
-
-            session = boto3.Session(region_name=HOME)
-            info = seed_demo(session, HOME)
-            info["session"] = session
-            yield info
+    with pytest.MonkeyPatch.context() as mp, moto_account(mp, HOME):
+        session = boto3.Session(region_name=HOME)
+        info = seed_demo(session, HOME)
+        info["session"] = session
+        yield info
 
 
 def _ctx(demo: dict[str, Any], region: str = HOME, counter: CallCounter | None = None):

@@ -14,6 +14,7 @@ from typing import Any
 
 import boto3
 import pytest
+from awsmock import moto_account
 
 from gcmod.audit import metrics
 from gcmod.audit.clients import client_factory
@@ -50,18 +51,8 @@ OURS = (
 @pytest.fixture(scope="module")
 def aws() -> Iterator[dict[str, Any]]:
     """Fake credentials, no metadata endpoint, one seeded moto account."""
-    with pytest.MonkeyPatch.context() as mp:
-        for k, v in {
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_SESSION_TOKEN": "testing",
-            "AWS_DEFAULT_REGION": HOME,
-            "AWS_EC2_METADATA_DISABLED": "true",
-        }.items():
-            mp.setenv(k, v)
-        mp.delenv("AWS_PROFILE", raising=False)
-        with moto.mock_aws():
-            yield _seed()
+    with pytest.MonkeyPatch.context() as mp, moto_account(mp, HOME):
+        yield _seed()
 
 
 def _tag(name: str, kind: str = "instance") -> list[dict[str, Any]]:

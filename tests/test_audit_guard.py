@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import boto3
 import pytest
-from moto import mock_aws
+from awsmock import moto_account
 
 from gcmod.audit.clients import make_client
 from gcmod.audit.collect import CallCounter, all_collectors
@@ -21,13 +21,7 @@ REGION = "ap-northeast-1"
 
 @pytest.fixture(autouse=True)
 def fake_aws(monkeypatch):
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
-    with mock_aws():
+    with moto_account(monkeypatch, REGION):
         yield
 
 

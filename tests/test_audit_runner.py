@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import boto3
 import pytest
+from awsmock import moto_account
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError
-from moto import mock_aws
 
 from gcmod.audit.clients import make_client
 from gcmod.audit.collect import CallCounter, Collector, provider_urn
@@ -20,13 +20,7 @@ VOLUME = "aws:ebs/volume:Volume"
 
 @pytest.fixture(autouse=True)
 def fake_aws(monkeypatch):
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", HOME)
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
-    with mock_aws():
+    with moto_account(monkeypatch, HOME):
         yield
 
 

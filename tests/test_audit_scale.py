@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import boto3
 import pytest
-from moto import mock_aws
+from awsmock import moto_account
 
 from gcmod.audit import clients
 from gcmod.audit.clients import client_factory
@@ -24,13 +24,7 @@ OSAKA = "ap-northeast-3"
 
 @pytest.fixture(autouse=True)
 def fake_aws(monkeypatch):
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
-    with mock_aws():
+    with moto_account(monkeypatch, REGION):
         yield
 
 
