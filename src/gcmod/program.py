@@ -1,7 +1,9 @@
 """The gcmod stack program: one shared platform built from a StackConfig.
 
-``stacks/__main__.py`` calls :func:`build` under the Pulumi engine;
-:func:`synth` runs the same function under the mock runtime.
+``stacks/__main__.py`` (and the program of a project made by ``gcmod new``)
+calls :func:`run_engine`, which validates the stack's config and calls
+:func:`build` under the Pulumi engine; :func:`synth_config` runs the same
+function under the mock runtime.
 """
 
 from __future__ import annotations
@@ -24,6 +26,27 @@ def build(cfg: StackConfig, stack: str, horizon_start: dt.date | None = None):
     )
     pulumi.export("platform", platform.summary)
     return platform
+
+
+def run_engine(stack_config_dir: str = "stacks") -> None:
+    """The body of a gcmod Pulumi program: validate the config the engine passes
+    (with the same schema ``gcmod check`` uses) before anything is registered,
+    then :func:`build`. A bad config is logged and the program exits 2."""
+    import sys
+
+    import pulumi
+    from pulumi.runtime.config import CONFIG, get_config_env
+
+    from gcmod.config import ConfigError, from_engine_config
+
+    stack = pulumi.get_stack()
+    source = f"{stack_config_dir}/Pulumi.{stack}.yaml"
+    try:
+        cfg = from_engine_config({**get_config_env(), **CONFIG.get()}, source)
+    except ConfigError as exc:
+        pulumi.log.error(str(exc))
+        sys.exit(2)
+    build(cfg, stack)
 
 
 def synth_config(

@@ -3,6 +3,7 @@ directory, or one of gcmod's built-in samples."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -29,16 +30,27 @@ def samples_dir() -> Path:
     return Path(str(resources.files("gcmod.stacks")))
 
 
+#: The comment line that marks a project made by ``gcmod new`` in its Pulumi.yaml
+#: (a comment, so the Pulumi CLI's project schema is untouched).
+PROJECT_MARKER = "# gcmod-project:"
+_MARKER_RE = re.compile(r"^#\s*gcmod-project:", re.MULTILINE)
+
+
 def project_stacks_dir(cwd: Path) -> Path | None:
-    """``stackConfigDir`` of a gcmod Pulumi project in ``cwd``, if there is one."""
+    """``stackConfigDir`` of a gcmod Pulumi project in ``cwd``, if there is one: the
+    gcmod repository's own (``name: gcmod``) or one whose Pulumi.yaml carries
+    :data:`PROJECT_MARKER` (``gcmod new``)."""
     project = cwd / "Pulumi.yaml"
     if not project.is_file():
         return None
     try:
-        doc = yaml.safe_load(project.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
+        text = project.read_text(encoding="utf-8")
+        doc = yaml.safe_load(text) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
-    if not isinstance(doc, dict) or doc.get("name") != "gcmod":
+    if not isinstance(doc, dict):
+        return None
+    if doc.get("name") != "gcmod" and not _MARKER_RE.search(text):
         return None
     return cwd / str(doc.get("stackConfigDir") or ".")
 

@@ -1,0 +1,179 @@
+"""The choices a vendor makes when scaffolding a project (``gcmod new``).
+
+:class:`Answers` is validated with the stack schema itself: for each chosen
+environment it builds the :class:`gcmod.config.StackConfig` the project will
+hold, so a business, domain, region or tenant list the stacks would refuse is
+refused here first, with the same message.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from gcmod import reference as ref
+from gcmod.config import ConfigError, Environment, StackConfig, Tenant
+
+SizeBand = Literal["designated-city", "core-city", "city", "town-village"]
+"""Municipality size bands (:data:`gcmod.reference.MUNICIPALITY_CLASSES`)."""
+
+ENVIRONMENTS: tuple[str, ...] = ("production", "staging", "development")
+"""The environments a stack can be (:data:`gcmod.config.Environment`), in order."""
+
+#: Command-line flag of each answer, for messages.
+FLAGS: dict[str, str] = {
+    "project": "--name",
+    "business": "--business",
+    "size": "--size",
+    "tenants": "--tenant",
+    "environments": "--env",
+    "domain": "--domain",
+    "region": "--region",
+}
+
+
+class ScaffoldError(ConfigError):
+    """Answers, a template name or a destination that cannot be used (exit 2)."""
+
+    def __init__(self, problems: list[str], source: str = "gcmod new"):
+        super().__init__(source, problems)
+
+
+def other_region(region: str) -> str:
+    """The Japan region that is not ``region`` (where backups are copied)."""
+    return next(r for r in ref.JAPAN_REGIONS if r != region)
+
+
+class Answers(BaseModel):
+    """A vendor's choices for a new project. Unknown keys are errors."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, use_attribute_docstrings=True
+    )
+
+    project: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+    """Pulumi project name / プロジェクト名 (letters, digits, ``-``, ``_``, ``.``;
+    also the ``CostCenter`` tag). Flag ``--name``."""
+    business: str
+    """Standard business system / 標準化対象業務: one of the 20 standardised
+    businesses, e.g. ``jumin-kihon-daicho``. Flag ``--business``."""
+    size: SizeBand | None = None
+    """Size band / 規模 that sizes the service and database: ``designated-city``,
+    ``core-city``, ``city`` or ``town-village``. @default the band of the tenants'
+    total population. Flag ``--size``."""
+    tenants: tuple[Tenant, ...] = Field(min_length=1)
+    """Municipalities served / 利用団体: name, six-digit local government code
+    with its check digit, population. Flag ``--tenant NAME:CODE:POPULATION``."""
+    environments: tuple[Environment, ...] = Field(min_length=1)
+    """Environments / 環境, one stack each: production, staging, development.
+    Flag ``--env``."""
+    domain: str
+    """Domain / ドメイン under which tenants get host names (staging and
+    development use ``stg.`` and ``dev.`` below it). Flag ``--domain``."""
+    region: str = ref.PRIMARY_REGION
+    """AWS region / リージョン the stacks run in; backups are copied to the other
+    Japan region. @default ap-northeast-1 (Tokyo). Flag ``--region``."""
+
+    @field_validator("environments")
+    @classmethod
+    def _unique_envs(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        dup = sorted({e for e in v if v.count(e) > 1})
+        if dup:
+            raise ValueError(f"environment(s) given twice: {', '.join(dup)}")
+        return tuple(sorted(v, key=ENVIRONMENTS.index))
+
+    @model_validator(mode="after")
+    def _as_stacks(self) -> Answers:
+        """Validate business, domain, region and tenants with the stack schema."""
+        problems: list[str] = []
+        for env in self.environments:
+            try:
+                StackConfig.model_validate(self.stack_fields(env))
+            except ValidationError as exc:
+                for e in exc.errors():
+                    field = {"system": "business", "dr": "region"}.get(e["loc"][0], e["loc"][0])
+                    msg = f"{field}: {e['msg'].removeprefix('Value error, ')}"
+                    if msg not in problems:
+                        problems.append(msg)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    # -- derived ----------------------------------------------------------
+    @property
+    def population(self) -> int:
+        """Residents served, all tenants together."""
+        return sum(t.population for t in self.tenants)
+
+    @property
+    def size_band(self) -> str:
+        """The size band: :attr:`size`, else the band of the total population."""
+        from gcmod.cost.usage import band_of
+
+        return self.size or band_of(self.population)
+
+    def env_domain(self, environment: str) -> str:
+        """The domain of one environment's stack."""
+        prefix = {"production": "", "staging": "stg.", "development": "dev."}[environment]
+        return prefix + self.domain
+
+    def stack_fields(self, environment: str) -> dict[str, Any]:
+        """The answered part of one environment's StackConfig (by field name)."""
+        return {
+            "environment": environment,
+            "system": self.business,
+            "region": self.region,
+            "domain": self.env_domain(environment),
+            "tenants": self.tenants,
+            "dr": {"region": other_region(self.region)},
+        }
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def describe_errors(exc: ValidationError) -> list[str]:
+    """One message per problem, naming the answer, its flag and the value."""
+    out: list[str] = []
+    for e in exc.errors():
+        loc = e["loc"]
+        msg = e["msg"].removeprefix("Value error, ")
+        if not loc:
+            out += msg.split("; ")
+            continue
+        field = str(loc[0])
+        where = field + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc[1:])
+        flag = FLAGS.get(field)
+        label = f"{where} ({flag})" if flag else where
+        if e["type"] == "extra_forbidden":
+            msg = "unknown answer; allowed: " + ", ".join(Answers.model_fields)
+        elif e["type"] == "literal_error" and field == "size":
+            msg = "must be one of " + ", ".join(ref.MUNICIPALITY_CLASSES)
+        elif e["type"] == "string_pattern_mismatch" and field == "project":
+            msg = "must be 1-100 letters, digits, '-', '_' or '.', starting with a letter or digit"
+        shown = e["type"] not in ("missing", "extra_forbidden") and not isinstance(
+            e["input"], (dict, BaseModel)
+        )
+        got = f" (got {_show(e['input'])})" if shown else ""
+        out.append(f"{label}: {msg}{got}")
+    return out
+
+
+def parse_answers(data: Mapping[str, Any], source: str = "gcmod new") -> Answers:
+    """Validate a mapping of answers; a :class:`ScaffoldError` lists every problem."""
+    try:
+        return Answers.model_validate(dict(data))
+    except ValidationError as exc:
+        raise ScaffoldError(describe_errors(exc), source) from None
