@@ -94,7 +94,7 @@ def entries_from_templates(workdir: Path) -> list[CatalogEntry]:
     out = []
     for t in templates():
         dest = workdir / t.id
-        scaffold(t.id, dest, dict(t.default_answers))
+        scaffold(t.id, dest, t.default_answers)
         stacks = stack_files(dest)
         if not stacks:
             raise CatalogOutputError(f"template {t.id!r} scaffolded no Pulumi.<stack>.yaml file")

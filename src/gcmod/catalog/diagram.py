@@ -32,6 +32,9 @@ REGION_NAMES: dict[str, tuple[str, str]] = {
     "ap-northeast-3": ("大阪リージョン", "Osaka region"),
 }
 
+#: The region gcmod's backup-only DR copies to (構成C).
+DR_REGION = "ap-northeast-3"
+
 #: Component kinds by type token (Japanese, English).
 COMPONENT_NAMES: dict[str, tuple[str, str]] = {
     "gcmod:network:Network": ("ネットワーク", "Network"),
@@ -108,7 +111,7 @@ TYPE_NAMES: dict[str, tuple[str, str]] = {
 _TYPE_ORDER = {t: i for i, t in enumerate(TYPE_NAMES)}
 
 BOX_W, HEADER_H, ROW_H, PAD_B = 216.0, 44.0, 17.0, 10.0
-COL_GAP, ROW_GAP, REGION_PAD, REGION_GAP, REGION_HEAD = 52.0, 20.0, 16.0, 44.0, 30.0
+COL_GAP, ROW_GAP, REGION_PAD, REGION_GAP, REGION_HEAD = 52.0, 20.0, 16.0, 44.0, 40.0
 MAX_ROWS = 6
 ROOT_KEY = "(root)"
 
@@ -386,15 +389,19 @@ def render_svg(graph: ResourceGraph, lang: str = "ja", *, svg_id: str = "arch") 
     ]
     for f in lay.regions:
         fill, stroke = ("#F5F8FD", "#9DB2D6") if f.primary else ("#FBF7EF", "#D6B98A")
-        label = region_name(f.region, lang)
-        if not f.primary:
-            label += " — DR" if lang == "en" else " — 災害対策 (DR)"
+        ja, en = REGION_NAMES.get(f.region, (f.region, f.region))
+        label = ja if lang == "ja" else en
+        if f.region == DR_REGION:
+            label += " (DR)"
         out.append(
             f'<rect class="region" x="{_num(f.x)}" y="{_num(f.y)}" width="{_num(f.w)}" '
             f'height="{_num(f.h)}" rx="10" fill="{fill}" stroke="{stroke}" '
             'stroke-width="1.5" stroke-dasharray="6 4"/>'
         )
-        out.append(_svg_text(f.x + 14, f.y + 21, _fit(label, 13, f.w - 24), size=13, weight="bold"))
+        out.append(
+            _svg_text(f.x + 14, f.y + 20, _fit(label, 13, f.w - 24), size=13, weight="bold")
+        )
+        out.append(_svg_text(f.x + 14, f.y + 34, f.region, size=10.5, fill="#5B6475"))
     ports = _ports(lay)
     for e in lay.edges:
         s, t = lay.boxes[e.source], lay.boxes[e.target]

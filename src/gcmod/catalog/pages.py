@@ -44,7 +44,7 @@ T: dict[str, dict[str, str]] = {
         "lower": "Lower by",
         "mandatory": "Mandatory violations",
         "index_note": (
-            "Figures of each template's production stack (home region). Cloud usage fees "
+            "Figures of each template's production stack. Cloud usage fees "
             "only, at on-demand prices; not a quote."
         ),
         "back": "← All templates",
@@ -114,7 +114,7 @@ T: dict[str, dict[str, str]] = {
         "lower": "削減率",
         "mandatory": "必須違反",
         "index_note": (
-            "各テンプレートの本番スタック (東京リージョン) の数値。クラウド利用料のみ、"
+            "各テンプレートの本番スタックの数値。クラウド利用料のみ、"
             "オンデマンド価格による概算で、見積書ではありません。"
         ),
         "back": "← テンプレート一覧",
