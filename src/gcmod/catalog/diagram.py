@@ -398,9 +398,7 @@ def render_svg(graph: ResourceGraph, lang: str = "ja", *, svg_id: str = "arch") 
             f'height="{_num(f.h)}" rx="10" fill="{fill}" stroke="{stroke}" '
             'stroke-width="1.5" stroke-dasharray="6 4"/>'
         )
-        out.append(
-            _svg_text(f.x + 14, f.y + 20, _fit(label, 13, f.w - 24), size=13, weight="bold")
-        )
+        out.append(_svg_text(f.x + 14, f.y + 20, _fit(label, 13, f.w - 24), size=13, weight="bold"))
         out.append(_svg_text(f.x + 14, f.y + 34, f.region, size=10.5, fill="#5B6475"))
     ports = _ports(lay)
     for e in lay.edges:

@@ -34,6 +34,8 @@ T: dict[str, dict[str, str]] = {
             "lift-and-shift it replaces. Start a project from one with `gcmod new`."
         ),
         "compare": "Templates compared",
+        "templates": "Templates ({n})",
+        "vs": "Lift-and-shift:",
         "template": "Template",
         "tenants": "Tenants",
         "envs": "Environments",
@@ -104,6 +106,8 @@ T: dict[str, dict[str, str]] = {
             "`gcmod new` でテンプレートからプロジェクトを作成できます。"
         ),
         "compare": "テンプレートの比較",
+        "templates": "テンプレート ({n})",
+        "vs": "リフト&シフト:",
         "template": "テンプレート",
         "tenants": "団体数",
         "envs": "環境",
@@ -307,6 +311,9 @@ def index_html(
             f'<span class="chip {chip_cls}">{_e(chip)}</span></p>'
             f'<div class="minibar" aria-hidden="true"><span style="width:{100 - bar:.1f}%">'
             f"</span></div>"
+            f'<p class="vs">{_e(t["vs"])} '
+            f"{_e(cost._primary(est.baseline.monthly_usd, rate, lang))}"
+            f"{_e(cost._labels(lang)['per_month'])}</p>"
             f'<p class="meta">{_e(t["tenants"])} {len(p.cfg.tenants)} · {_e(t["resources"])} '
             f"{len(p.graph.custom_resources)} · {_e(t['rules_passed'])} "
             f"{_e(t['of'].format(a=passed, b=ran))}</p></a>"
@@ -314,7 +321,8 @@ def index_html(
     headers = [t["template"], t["tenants"], t["envs"], t["resources"], t["rules_passed"],
                t["mandatory"], t["planned"], t["baseline"], t["lower"]]  # fmt: skip
     table = cost._table_html(headers, rows, num=(1, 3, 4, 5, 6, 7, 8), cls="compare")
-    body = f'<div class="tcards">{"".join(cards)}</div>\n' + _section(
+    cards_html = f'<div class="tcards">{"".join(cards)}</div>'
+    body = _section("templates", t["templates"].format(n=len(results)), cards_html) + _section(
         "compare", t["compare"], table + f'\n<p class="note">{_e(t["index_note"])}</p>'
     )
     lead = f'<p class="lead">{_md(t["intro"])}</p>'
