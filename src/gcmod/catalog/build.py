@@ -142,6 +142,21 @@ def render_site(results: Sequence[TemplateResult], langs: Sequence[str]) -> dict
     return files
 
 
+def _remove_previous(out: Path, previous: dict[str, Any]) -> None:
+    """Delete the files a previous build listed (inside ``out`` only), and the
+    folders that leaves empty."""
+    root = out.resolve()
+    folders: set[Path] = set()
+    for name in previous.get("files", []):
+        p = (out / str(name)).resolve()
+        if p.is_file() and root in p.parents:
+            p.unlink()
+            folders.update(q for q in p.parents if root in q.parents)
+    for folder in sorted(folders, key=lambda q: len(q.parts), reverse=True):
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+
+
 def build(
     entries: Sequence[CatalogEntry],
     out: Path,
@@ -172,10 +187,7 @@ def build(
         results.append(analyse(entry, catalog))
     files = render_site(results, langs)
     if previous:
-        for name in previous.get("files", []):
-            p = (out / str(name)).resolve()
-            if p.is_file() and out.resolve() in p.parents:
-                p.unlink()
+        _remove_previous(out, previous)
     names = sorted([*files, MANIFEST])
     data = manifest(results, langs, names)
     for name, text in files.items():

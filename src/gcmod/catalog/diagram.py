@@ -409,7 +409,9 @@ def render_svg(graph: ResourceGraph, lang: str = "ja", *, svg_id: str = "arch") 
         y1, y2 = ports[(e.source, e.target, "s")], ports[(e.source, e.target, "t")]
         dx = max(abs(x2 - x1) / 2, 24.0) * (1 if forward else -1)
         dash = ' stroke-dasharray="5 4"' if e.cross_region else ""
-        tip = f"{lay.groups[e.target].title(lang)} → {lay.groups[e.source].title(lang)}: {e.count}"
+        n = f"{e.count} 件の依存" if lang == "ja" else f"{e.count} dependencies"
+        src, dst = lay.groups[e.source].title(lang), lay.groups[e.target].title(lang)
+        tip = f"{src} → {dst}: {n}"
         out.append(
             f'<path class="edge" d="M{_num(x1)} {_num(y1)} C{_num(x1 + dx)} {_num(y1)} '
             f'{_num(x2 - dx)} {_num(y2)} {_num(x2)} {_num(y2)}" fill="none" stroke="#7A8494" '
