@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from fixtures import liftshift
 
-from gcmod.catalog import CatalogOutputError, entries_from_stacks, entries_from_templates
+from gcmod.catalog import CatalogOutputError, entries_from_stacks
 from gcmod.catalog.analysis import StackResult
 from gcmod.catalog.build import MANIFEST, build, check_output
 from gcmod.catalog.diagram import (
@@ -210,11 +210,8 @@ def _parse(path: Path) -> _Page:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> tuple[Path, dict]:
-    work = tmp_path_factory.mktemp("catalog")
-    entries = entries_from_templates(work / "projects")
-    out = work / "site"
-    return out, build(entries, out)
+def site(catalog_site) -> tuple[Path, dict]:
+    return catalog_site
 
 
 def test_one_page_per_template_and_language(site) -> None:
