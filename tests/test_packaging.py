@@ -35,3 +35,23 @@ def test_catalogue_assets_are_package_data() -> None:
         rel = p.relative_to(base)
         assert any(rel.match(g) for g in globs), f"{rel} is not in package-data"
         assert resources.files("gcmod.catalog").joinpath(rel.as_posix()).is_file()
+
+
+def test_scaffold_templates_are_declared_package_data() -> None:
+    """Every template file ships: setuptools globs package data like glob.glob
+    (recursive, dotfiles not matched), so a file no pattern matches is lost."""
+    import glob
+
+    tool = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
+    assert "gcmod.scaffold" in tool["setuptools"]["packages"]
+    base = ROOT / "src" / "gcmod" / "scaffold"
+    shipped = {
+        Path(p).relative_to(base).as_posix()
+        for pattern in tool["setuptools"]["package-data"]["gcmod.scaffold"]
+        for p in glob.glob(str(base / pattern), recursive=True)
+        if Path(p).is_file()
+    }
+    present = {
+        p.relative_to(base).as_posix() for p in (base / "templates").rglob("*") if p.is_file()
+    }
+    assert present and present == shipped, sorted(present ^ shipped)

@@ -478,6 +478,106 @@ def catalog(
         click.echo(f"catalogue of {len(data['templates'])} templates: open {index}")
 
 
+@main.command("new")
+@click.argument("template_id", required=False, metavar="[TEMPLATE]")
+@click.argument("dest", required=False, type=click.Path(path_type=Path), metavar="[DEST]")
+@click.option("--list", "list_only", is_flag=True, help="List the templates and exit.")
+@click.option("--name", "project", metavar="NAME", help="Pulumi project name. Default: DEST's "
+              "folder name if valid, else the template's.")  # fmt: skip
+@click.option("--business", metavar="ID", help="Standard business system, one of the 20 "
+              "(e.g. jumin-kihon-daicho; `gcmod new --list --json` lists them).")  # fmt: skip
+@click.option("--size", metavar="BAND", help="Size band: designated-city, core-city, city, "
+              "town-village, or auto (from the tenants' total population).")  # fmt: skip
+@click.option("--tenant", "tenants", metavar="NAME:CODE:POPULATION", multiple=True,
+              help="A municipality served (repeat for each), e.g. 小樽市:012033:107000; the "
+              "code is the six-digit local government code with its check digit.")  # fmt: skip
+@click.option("--env", "environments", metavar="ENV", multiple=True,
+              help="An environment, one stack each (repeat): production, staging, "
+              "development.")  # fmt: skip
+@click.option("--domain", metavar="DOMAIN", help="Domain under which tenants get host names.")
+@click.option("--region", metavar="REGION", help="ap-northeast-1 (default) or ap-northeast-3.")
+@click.option("--force", is_flag=True, help="Overwrite files that already exist in DEST.")
+@click.option("--interactive/--no-input", "interactive", default=None,
+              help="Ask for answers no flag gives (default: when stdin is a terminal) / "
+              "never ask: take the template's defaults.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print the result (or --list) as JSON.")
+@handle_errors
+def new(
+    template_id: str | None,
+    dest: Path | None,
+    list_only: bool,
+    force: bool,
+    interactive: bool | None,
+    as_json: bool,
+    **given: Any,
+) -> None:
+    """Start a project from a template / テンプレートからプロジェクトを作成.
+
+    \b
+    Writes a ready Pulumi project into DEST (default: ./<project name>): the
+    program, one stack file per environment (stacks/Pulumi.<stack>.yaml), usage
+    assumptions, the policy pack, requirements.txt and a README with the next
+    steps. Every stack passes `gcmod check` and prices with `gcmod estimate`.
+    Answers come from the flags; missing ones are asked for when stdin is a
+    terminal, else the template's defaults are used. Nothing is written if any
+    answer is wrong, and no file is overwritten without --force.
+    Exit codes: 0 done, 2 bad answer, template or destination.
+    """
+    from gcmod.scaffold import registry, templates
+    from gcmod.scaffold.prompts import choose_template, collect
+
+    if list_only:
+        _list_templates(templates(), as_json)
+        return
+    if interactive is None:
+        interactive = sys.stdin.isatty()
+    tpl = choose_template(template_id, interactive)
+    answers = collect(tpl, given, interactive=interactive, dest=dest)
+    dest = dest or Path(answers.project)
+    written = registry.scaffold(tpl.id, dest, answers, force=force)
+    stacks = tpl.stacks(answers)
+    if as_json:
+        echo_json(
+            {
+                "template": tpl.id,
+                "dest": str(dest),
+                "answers": answers.model_dump(mode="json"),
+                "stacks": stacks,
+                "files": [p.relative_to(dest).as_posix() for p in written],
+            }
+        )
+        return
+    click.echo(f"created {len(written)} files in {dest} from {tpl.id} ({tpl.title_en}):")
+    for p in written:
+        click.echo(f"  {p.relative_to(dest).as_posix()}")
+    first = next(iter(stacks))
+    click.echo(
+        f"\nnext / 次の手順:\n  cd {dest}\n  gcmod check {first}\n  gcmod estimate {first}\n"
+        "  pulumi preview --policy-pack policy   (with the Pulumi CLI; see README.md)"
+    )
+
+
+def _list_templates(tpls: list[Any], as_json: bool) -> None:
+    from gcmod.textable import render
+
+    if as_json:
+        echo_json(
+            [
+                {
+                    "id": t.id, "titleJa": t.title_ja, "titleEn": t.title_en,
+                    "summaryJa": t.summary_ja, "summaryEn": t.summary_en,
+                    "stacks": t.stacks(), "environments": list(t.environments),
+                    "defaults": t.default_answers.model_dump(mode="json"),
+                }
+                for t in tpls
+            ]
+        )  # fmt: skip
+        return
+    rows = [(t.id, t.title_ja, t.title_en, ", ".join(t.stacks())) for t in tpls]
+    click.echo(render(["TEMPLATE", "タイトル", "TITLE", "DEFAULT STACKS"], rows))
+    click.echo("\n`gcmod new TEMPLATE DEST --help`; `--list --json` gives summaries and defaults.")
+
+
 REGIONS = ("ap-northeast-1", "ap-northeast-3")
 
 

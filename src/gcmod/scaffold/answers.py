@@ -30,6 +30,11 @@ SizeBand = Literal["designated-city", "core-city", "city", "town-village"]
 ENVIRONMENTS: tuple[str, ...] = ("production", "staging", "development")
 """The environments a stack can be (:data:`gcmod.config.Environment`), in order."""
 
+#: A Pulumi project name: "alphanumeric characters, hyphens, underscores, and
+#: periods" (Pulumi project file reference, ``name``; checked 2026-11), at most 100.
+PROJECT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"
+PROJECT_RULE = "1-100 letters, digits, '-', '_' or '.', starting with a letter or digit"
+
 #: Command-line flag of each answer, for messages.
 FLAGS: dict[str, str] = {
     "project": "--name",
@@ -61,7 +66,7 @@ class Answers(BaseModel):
         extra="forbid", frozen=True, str_strip_whitespace=True, use_attribute_docstrings=True
     )
 
-    project: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+    project: str = Field(pattern=PROJECT_PATTERN)
     """Pulumi project name / プロジェクト名 (letters, digits, ``-``, ``_``, ``.``;
     also the ``CostCenter`` tag). Flag ``--name``."""
     business: str
@@ -95,18 +100,21 @@ class Answers(BaseModel):
     @model_validator(mode="after")
     def _as_stacks(self) -> Answers:
         """Validate business, domain, region and tenants with the stack schema."""
+        answered = {"system": "business", "dr": "region"}
         problems: list[str] = []
         for env in self.environments:
             try:
                 StackConfig.model_validate(self.stack_fields(env))
             except ValidationError as exc:
                 for e in exc.errors():
-                    field = {"system": "business", "dr": "region"}.get(e["loc"][0], e["loc"][0])
-                    msg = f"{field}: {e['msg'].removeprefix('Value error, ')}"
+                    field = answered.get(str(e["loc"][0]), str(e["loc"][0]))
+                    value = getattr(self, field, None)
+                    got = f" (got {_show(value)})" if isinstance(value, str) else ""
+                    msg = f"{field} ({FLAGS[field]}): {_message(e)}{got}"
                     if msg not in problems:
                         problems.append(msg)
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError(_JOIN.join(problems))
         return self
 
     # -- derived ----------------------------------------------------------
@@ -139,36 +147,73 @@ class Answers(BaseModel):
         }
 
 
+_JOIN = "\n"
+
+
 def _show(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def _message(err: Mapping[str, Any]) -> str:
+    """A pydantic error's message in the words the stack schema uses."""
+    kind, field = err["type"], str(err["loc"][0]) if err["loc"] else ""
+    if kind == "extra_forbidden":
+        return "unknown answer; allowed: " + ", ".join(Answers.model_fields)
+    if kind == "literal_error":
+        return "must be one of " + ", ".join(
+            ref.MUNICIPALITY_CLASSES if field == "size" else ENVIRONMENTS
+        )
+    if kind == "string_pattern_mismatch" and field == "project":
+        return f"must be {PROJECT_RULE}"
+    if kind == "too_short":
+        return "at least one is needed"
+    if kind == "missing":
+        return "required"
+    return str(err["msg"]).removeprefix("Value error, ")
+
+
 def describe_errors(exc: ValidationError) -> list[str]:
     """One message per problem, naming the answer, its flag and the value."""
+    errors = exc.errors()
+    # A list whose items failed is not also "too short".
+    failed_items = {e["loc"][0] for e in errors if len(e["loc"]) > 1}
     out: list[str] = []
-    for e in exc.errors():
+    for e in errors:
         loc = e["loc"]
-        msg = e["msg"].removeprefix("Value error, ")
         if not loc:
-            out += msg.split("; ")
+            out += _message(e).split(_JOIN)
+            continue
+        if e["type"] == "too_short" and loc[0] in failed_items:
             continue
         field = str(loc[0])
         where = field + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc[1:])
         flag = FLAGS.get(field)
         label = f"{where} ({flag})" if flag else where
-        if e["type"] == "extra_forbidden":
-            msg = "unknown answer; allowed: " + ", ".join(Answers.model_fields)
-        elif e["type"] == "literal_error" and field == "size":
-            msg = "must be one of " + ", ".join(ref.MUNICIPALITY_CLASSES)
-        elif e["type"] == "string_pattern_mismatch" and field == "project":
-            msg = "must be 1-100 letters, digits, '-', '_' or '.', starting with a letter or digit"
-        shown = e["type"] not in ("missing", "extra_forbidden") and not isinstance(
+        shown = e["type"] not in ("missing", "extra_forbidden", "too_short") and not isinstance(
             e["input"], (dict, BaseModel)
         )
         got = f" (got {_show(e['input'])})" if shown else ""
-        out.append(f"{label}: {msg}{got}")
+        out.append(f"{label}: {_message(e)}{got}")
     return out
+
+
+TENANT_SPEC = "NAME:CODE:POPULATION"
+TENANT_EXAMPLE = "小樽市:012033:107000"
+
+
+def parse_tenant(spec: str, flag: str = "--tenant") -> dict[str, Any]:
+    """``NAME:CODE:POPULATION`` -> a tenant mapping (validated with the answers)."""
+    parts = spec.rsplit(":", 2)
+    population = parts[-1].replace(",", "").replace("_", "").strip() if len(parts) == 3 else ""
+    if len(parts) != 3 or not parts[0].strip() or not population.isdigit():
+        raise ScaffoldError([f"{flag} {spec!r}: expected {TENANT_SPEC}, e.g. {TENANT_EXAMPLE}"])
+    return {"name": parts[0].strip(), "code": parts[1].strip(), "population": int(population)}
+
+
+def tenant_spec(t: Tenant) -> str:
+    """A tenant as ``NAME:CODE:POPULATION`` (the form :func:`parse_tenant` reads)."""
+    return f"{t.name}:{t.code}:{t.population}"
 
 
 def parse_answers(data: Mapping[str, Any], source: str = "gcmod new") -> Answers:

@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from gcmod import __version__
 from gcmod import reference as ref
 from gcmod.config import StackConfig, parse_config
 from gcmod.scaffold import sizing
@@ -31,6 +32,7 @@ from gcmod.scaffold.answers import (
     other_region,
     parse_answers,
 )
+from gcmod.stackfiles import PROJECT_MARKER
 
 COMMON = "_common"
 STACK_PLACEHOLDER = "[stack]"
@@ -215,7 +217,8 @@ def _context(tpl: Template, a: Answers) -> dict[str, Any]:
         "dr_region": other_region(a.region),
         "region_name": ref.JAPAN_REGIONS[a.region],
         "stacks": stacks,
-        "primary_region": ref.PRIMARY_REGION,
+        "version": __version__,
+        "project_marker": PROJECT_MARKER,
     }
 
 
@@ -266,6 +269,7 @@ def render(template_id: str, answers: Answers | Mapping[str, Any] | None = None)
                 files[path] = template.render(**ctx, stack=s)
         else:
             files[out] = template.render(**ctx)
+    files = dict(sorted(files.items()))
     project = Project(tpl, a, files, stacks)
     for stack in tpl.stacks(a):
         path = project.stack_file(stack)
@@ -300,7 +304,7 @@ def scaffold(
         if path.is_dir():
             problems.append(f"DEST: {path} exists and is a folder")
         elif path.exists() and not force:
-            problems.append(f"DEST: {path} exists; use --force (force=True) to overwrite it")
+            problems.append(f"DEST: {path} exists (--force overwrites it)")
     if problems:
         raise ScaffoldError(sorted(set(problems)))
     written: list[Path] = []
