@@ -55,7 +55,7 @@ COMPONENT_COLOURS: dict[str, str] = {
     "gcmod:backup:ManagedBackup": "#2E7D4F",
     "gcmod:schedule:ScheduledShutdown": "#6B4FA0",
 }
-_ROOT_COLOUR = "#8A94A6"
+_ROOT_COLOUR = "#8C564B"
 _KIND_ORDER = {k: i for i, k in enumerate(COMPONENT_NAMES)}
 
 #: Readable names of resource types (Japanese, English); earlier entries are

@@ -187,6 +187,10 @@ ENFORCEMENT_NAMES = {
 }
 
 
+#: The reference's stock default texts in Japanese (descriptions stay English).
+DEFAULT_WORDS = {"**required**": "**必須**", "see section": "下記参照", "none": "なし"}
+
+
 def _pick(names: tuple[str, str], lang: str) -> str:
     return names[0] if lang == "ja" else names[1]
 
@@ -429,6 +433,8 @@ def _value(v: object) -> str:
     if isinstance(v, list):
         return f"[{len(v)}]"
     if isinstance(v, dict):
+        if all(isinstance(x, str | int | float | bool) for x in v.values()):
+            return ", ".join(f"{k}={x}" for k, x in v.items())
         return "↓"
     return str(v)
 
@@ -449,9 +455,10 @@ def _config_html(r: TemplateResult, lang: str) -> str:
         for o in options(model, prefix):
             v = _value(_lookup(config, o.key))
             cls = ' class="set"' if v else ""
+            default = DEFAULT_WORDS.get(o.default, o.default) if lang == "ja" else o.default
             rows.append(
                 f"<tr><td><code>{_e(o.key)}</code></td><td>{_md(o.type)}</td>"
-                f"<td>{_md(o.default)}</td><td{cls}>{_e(v) if v else '—'}</td>"
+                f"<td>{_md(default)}</td><td{cls}>{_e(v) if v else '—'}</td>"
                 f"<td>{_md(o.description)}</td></tr>"
             )
     parts.append(
