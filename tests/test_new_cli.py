@@ -28,10 +28,15 @@ def test_list_shows_every_template(runner: CliRunner) -> None:
     assert res.exit_code == 0, res.output
     for t in templates():
         assert t.id in res.output and t.title_ja in res.output and t.title_en in res.output
+    assert "jumin-kihon-daicho" in res.output and "子ども・子育て支援" in res.output
+    assert "town-village (町村)" in res.output
     res = runner.invoke(main, ["new", "--list", "--json"])
     data = json.loads(res.stdout)
-    assert [d["id"] for d in data] == [t.id for t in templates()]
-    saas = data[0]
+    assert [d["id"] for d in data["templates"]] == [t.id for t in templates()]
+    assert len(data["businesses"]) == 20 and data["businesses"][0]["id"] == "jumin-kihon-daicho"
+    assert [b["id"] for b in data["sizeBands"]] == [
+        "designated-city", "core-city", "city", "town-village"]  # fmt: skip
+    saas = data["templates"][0]
     assert saas["stacks"] == {"prod": "production", "staging": "staging", "dev": "development"}
     assert saas["defaults"]["business"] == "jumin-kihon-daicho"
     assert saas["summaryJa"] and saas["summaryEn"]

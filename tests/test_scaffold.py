@@ -358,3 +358,18 @@ def test_any_valid_answers_render_valid_stacks(codes, pops, envs) -> None:
         assert [t.code for t in cfg.tenants] == codes
         assert cfg.service.cpu == sz.sizing(cfg.environment, band).cpu
         assert cfg.database.data_gb > 0
+
+
+def test_an_unwritable_destination_is_refused_before_writing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    real = os.access
+    # Root may write anywhere, so the permission is denied through os.access.
+    monkeypatch.setattr(os, "access", lambda p, mode: Path(p) != locked and real(p, mode))
+    with pytest.raises(ScaffoldError, match=r"cannot write in .*locked \(permission denied\)"):
+        scaffold("shared-saas", locked / "p")
+    assert list(locked.iterdir()) == []

@@ -481,11 +481,12 @@ def catalog(
 @main.command("new")
 @click.argument("template_id", required=False, metavar="[TEMPLATE]")
 @click.argument("dest", required=False, type=click.Path(path_type=Path), metavar="[DEST]")
-@click.option("--list", "list_only", is_flag=True, help="List the templates and exit.")
+@click.option("--list", "list_only", is_flag=True,
+              help="List the templates, business systems and size bands, and exit.")  # fmt: skip
 @click.option("--name", "project", metavar="NAME", help="Pulumi project name. Default: DEST's "
               "folder name if valid, else the template's.")  # fmt: skip
 @click.option("--business", metavar="ID", help="Standard business system, one of the 20 "
-              "(e.g. jumin-kihon-daicho; `gcmod new --list --json` lists them).")  # fmt: skip
+              "(e.g. jumin-kihon-daicho; `gcmod new --list` lists them).")  # fmt: skip
 @click.option("--size", metavar="BAND", help="Size band: designated-city, core-city, city, "
               "town-village, or auto (from the tenants' total population).")  # fmt: skip
 @click.option("--tenant", "tenants", metavar="NAME:CODE:POPULATION", multiple=True,
@@ -512,6 +513,9 @@ def new(
     **given: Any,
 ) -> None:
     """Start a project from a template / テンプレートからプロジェクトを作成.
+
+    テンプレートから、そのまま `gcmod check` を通り `gcmod estimate` で概算できる
+    プロジェクトを作成します。回答はフラグで指定するか、端末では対話形式で入力します。
 
     \b
     Writes a ready Pulumi project into DEST (default: ./<project name>): the
@@ -558,24 +562,35 @@ def new(
 
 
 def _list_templates(tpls: list[Any], as_json: bool) -> None:
+    from gcmod import reference as ref
     from gcmod.textable import render
 
     if as_json:
         echo_json(
-            [
-                {
-                    "id": t.id, "titleJa": t.title_ja, "titleEn": t.title_en,
-                    "summaryJa": t.summary_ja, "summaryEn": t.summary_en,
-                    "stacks": t.stacks(), "environments": list(t.environments),
-                    "defaults": t.default_answers.model_dump(mode="json"),
-                }
-                for t in tpls
-            ]
+            {
+                "templates": [
+                    {
+                        "id": t.id, "titleJa": t.title_ja, "titleEn": t.title_en,
+                        "summaryJa": t.summary_ja, "summaryEn": t.summary_en,
+                        "stacks": t.stacks(), "environments": list(t.environments),
+                        "defaults": t.default_answers.model_dump(mode="json"),
+                    }
+                    for t in tpls
+                ],
+                "businesses": [{"id": b.id, "ja": b.ja, "en": b.en} for b in ref.BUSINESSES],
+                "sizeBands": [
+                    {"id": k, "ja": ja, "municipalities": n}
+                    for k, (ja, n) in ref.MUNICIPALITY_CLASSES.items()
+                ],
+            }
         )  # fmt: skip
         return
     rows = [(t.id, t.title_ja, t.title_en, ", ".join(t.stacks())) for t in tpls]
     click.echo(render(["TEMPLATE", "タイトル", "TITLE", "DEFAULT STACKS"], rows))
-    click.echo("\n`gcmod new TEMPLATE DEST --help`; `--list --json` gives summaries and defaults.")
+    click.echo("\nbusiness systems / 標準化対象業務 (--business)")
+    click.echo(render(["ID", "業務", "BUSINESS"], [(b.id, b.ja, b.en) for b in ref.BUSINESSES]))
+    bands = ", ".join(f"{k} ({ja})" for k, (ja, _n) in ref.MUNICIPALITY_CLASSES.items())
+    click.echo(f"\nsize bands / 規模 (--size): {bands}, or auto (from the population)")
 
 
 REGIONS = ("ap-northeast-1", "ap-northeast-3")

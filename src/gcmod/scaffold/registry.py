@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -305,6 +306,9 @@ def scaffold(
             problems.append(f"DEST: {path} exists and is a folder")
         elif path.exists() and not force:
             problems.append(f"DEST: {path} exists (--force overwrites it)")
+    existing = next(p for p in [dest, *dest.absolute().parents] if p.exists())
+    if not os.access(existing, os.W_OK | os.X_OK):
+        problems.append(f"DEST: cannot write in {existing} (permission denied)")
     if problems:
         raise ScaffoldError(sorted(set(problems)))
     written: list[Path] = []
