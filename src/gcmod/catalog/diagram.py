@@ -307,7 +307,6 @@ def layout(graph: ResourceGraph, lang: str = "en") -> Layout:
         centre: dict[int, float] = {}
         for c in sorted(columns):
             col = columns[c]
-
             col.sort(key=lambda n, local=local, centre=centre: _bary(n, local, centre))
             y = REGION_HEAD + REGION_PAD
             x = x0 + REGION_PAD + c * (BOX_W + COL_GAP)

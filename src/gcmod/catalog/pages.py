@@ -3,8 +3,9 @@
 Cost sections reuse the estimate report's HTML pieces and SVG charts
 (:mod:`gcmod.cost.report`), the diagram is :mod:`gcmod.catalog.diagram`, and
 the configuration table comes from :mod:`gcmod.configdoc`. Every link is
-relative (``root`` is the way from the page to the language's folder, ``base``
-to the site's root for the shared assets).
+relative: ``base`` leads from the page to the site's root (shared assets),
+``index`` to its language's index, ``other`` to the same page in the other
+language.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from gcmod.catalog.analysis import StackResult, TemplateResult
 from gcmod.catalog.diagram import region_name, render_svg
 from gcmod.cost import report as cost
 from gcmod.cost.report import _e
+from gcmod.policies.rulekit import ENV_JA
 
-#: Other languages' folders, relative to the site's root (the first is the root).
+#: Each language's name in itself (the language switch).
 LANG_NAMES = {"ja": "日本語", "en": "English"}
 
 T: dict[str, dict[str, str]] = {
@@ -169,11 +171,6 @@ T: dict[str, dict[str, str]] = {
     },
 }
 
-ENV_NAMES = {
-    "production": ("本番", "Production"),
-    "staging": ("検証", "Staging"),
-    "development": ("開発", "Development"),
-}
 SEVERITY_NAMES = {
     "critical": ("重大", "Critical"),
     "high": ("高", "High"),
@@ -196,7 +193,8 @@ def _pick(names: tuple[str, str], lang: str) -> str:
 
 
 def env_name(env: str, lang: str) -> str:
-    return _pick(ENV_NAMES.get(env, (env, env)), lang)
+    """``production`` -> 本番 / Production (the rules' Japanese names)."""
+    return ENV_JA.get(env, env) if lang == "ja" else env.capitalize()
 
 
 def _md(text: str) -> str:
