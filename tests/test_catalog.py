@@ -317,6 +317,8 @@ def test_refuses_a_non_empty_folder_that_is_not_a_catalogue(tmp_path) -> None:
     with pytest.raises(CatalogOutputError, match="not a folder"):
         check_output(tmp_path / "file")
     assert check_output(tmp_path / "new") is None
+    with pytest.raises(CatalogOutputError, match="cannot write"):
+        check_output(tmp_path / "file" / "below")
 
 
 def test_rebuild_replaces_a_previous_catalogue_only(tmp_path) -> None:

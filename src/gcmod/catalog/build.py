@@ -19,6 +19,7 @@ folder is refused unless ``force``.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
@@ -47,6 +48,9 @@ def check_output(out: Path, force: bool = False) -> dict[str, Any] | None:
     previous catalogue (unless ``force``). Returns the previous manifest, if any."""
     if out.exists() and not out.is_dir():
         raise CatalogOutputError(f"{out}: exists and is not a folder")
+    existing = next(p for p in (out.absolute(), *out.absolute().parents) if p.exists())
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        raise CatalogOutputError(f"{out}: cannot write there ({existing} is not a writable folder)")
     if not out.exists() or not any(out.iterdir()):
         return None
     previous = _read_manifest(out)
@@ -190,11 +194,15 @@ def build(
         _remove_previous(out, previous)
     names = sorted([*files, MANIFEST])
     data = manifest(results, langs, names)
-    for name, text in files.items():
-        path = out / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    (out / MANIFEST).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    try:
+        for name, text in files.items():
+            path = out / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        (out / MANIFEST).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CatalogOutputError(f"{out}: cannot write: {exc.strerror or exc}") from None
     if progress:
         progress(f"wrote {len(names)} files to {out}")
     return data
