@@ -282,8 +282,8 @@ def test_template_page_has_diagram_rules_costs_and_options(site) -> None:
                 assert fmt_usd(primary["plannedMonthlyUsd"]) in text
                 assert fmt_usd(primary["baselineMonthlyUsd"]) in text
             # the per-tenant shares section and the before/after chart
-            assert 'id="chart-ba-title"' in text
-            assert text.count("<svg") >= 2
+            assert 'id="chart-ba-title"' in text and 'id="chart-wf-title"' in text
+            assert text.count("<svg") == 3  # diagram, before/after, lever waterfall
 
 
 def test_templates_pass_the_mandatory_rules_in_the_catalogue(site) -> None:

@@ -405,6 +405,10 @@ def _cost_html(r: TemplateResult, lang: str) -> str:
         + f"\n<figure>{cost.svg_before_after(p.estimate, lang)}<figcaption>"
         f"{_e(ct['chart_ba_title'])}</figcaption></figure>\n"
         + cost._category_html(p.estimate, lang)
+        + f'\n<h3 class="sub">{_e(ct["sec_levers"])}</h3>\n'
+        + f"<figure>{cost.svg_waterfall(p.estimate, lang)}<figcaption>"
+        + f"{_e(ct['chart_wf_title'])}</figcaption></figure>\n"
+        + cost._levers_html(p.estimate, lang)
         + f'\n<h3 class="sub">{_e(t["sec_shares"].format(stack=p.stack.name))}</h3>\n'
         + cost._shares_html(p.estimate, lang)
     )
