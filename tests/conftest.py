@@ -27,3 +27,14 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 def sample_stacks() -> dict[str, tuple[Any, ResourceGraph]]:
     """Every built-in sample: name -> (config, graph), as `gcmod synth` builds them."""
     return {name: synth_stack(resolve(name, samples_dir())) for name in SAMPLE_NAMES}
+
+
+@pytest.fixture(scope="session")
+def catalog_site(tmp_path_factory) -> tuple[Any, dict[str, Any]]:
+    """`gcmod catalog`'s site built once from every template: (folder, manifest)."""
+    from gcmod.catalog import entries_from_templates
+    from gcmod.catalog.build import build
+
+    work = tmp_path_factory.mktemp("catalog")
+    out = work / "site"
+    return out, build(entries_from_templates(work / "projects"), out)

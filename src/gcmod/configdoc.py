@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import types
 import typing
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
@@ -56,23 +57,64 @@ def _describe(text: str | None) -> tuple[str, str]:
     return text, ""
 
 
-def _section(model: type[BaseModel], prefix: str) -> list[str]:
-    """One Markdown table of ``model``'s fields (key, type, default, description)."""
-    lines = [f"### {model.__name__}", "", (model.__doc__ or "").strip(), ""]
-    lines += ["| key | type | default | description |", "| --- | --- | --- | --- |"]
+@dataclass(frozen=True)
+class Option:
+    """One configuration key as the reference lists it (Markdown in ``type`` and
+    ``default``)."""
+
+    section: str
+    key: str
+    type: str
+    default: str
+    description: str
+
+
+def options(model: type[BaseModel], prefix: str) -> list[Option]:
+    """``model``'s fields as :class:`Option` rows (key, type, default, description)."""
+    out = []
     for name, f in model.model_fields.items():
         key = f.alias or name
         if model is StackConfig and name == "region":
-            shown = "`aws:region`"
+            shown = "aws:region"
         else:
-            shown = f"`{prefix}{key}`"
+            shown = f"{prefix}{key}"
         desc, default = _describe(f.description)
         if not default and f.default is not PydanticUndefined and f.default is not None:
             default = f"`{f.default}`" if not isinstance(f.default, BaseModel) else "see section"
         if not default and f.default_factory is not None:
             default = "see section"
-        lines.append(f"| {shown} | {_type_name(f.annotation)} | {default} | {desc} |")
+        out.append(Option(model.__name__, shown, _type_name(f.annotation), default, desc))
+    return out
+
+
+def _section(model: type[BaseModel], prefix: str) -> list[str]:
+    """One Markdown table of ``model``'s fields (key, type, default, description)."""
+    lines = [f"### {model.__name__}", "", (model.__doc__ or "").strip(), ""]
+    lines += ["| key | type | default | description |", "| --- | --- | --- | --- |"]
+    for o in options(model, prefix):
+        lines.append(f"| `{o.key}` | {o.type} | {o.default} | {o.description} |")
     return [*lines, ""]
+
+
+def sections() -> list[tuple[type[BaseModel], str]]:
+    """Every model of the stack config with its key prefix, in reference order."""
+    out: list[tuple[type[BaseModel], str]] = []
+    seen: set[type[BaseModel]] = set()
+    queue: list[tuple[type[BaseModel], str]] = [(StackConfig, f"{PROJECT}:")]
+    while queue:
+        model, prefix = queue.pop(0)
+        if model in seen:
+            continue
+        seen.add(model)
+        out.append((model, prefix))
+        for name, f in model.model_fields.items():
+            for sub in _sub_models(f.annotation):
+                key = f.alias or name
+                sep = "[]." if typing.get_origin(f.annotation) in (tuple, list) else "."
+                if typing.get_origin(f.annotation) is dict:
+                    sep = ".<name>."
+                queue.append((sub, f"{prefix}{key}{sep}"))
+    return out
 
 
 def render_markdown() -> str:
@@ -88,21 +130,8 @@ def render_markdown() -> str:
         "that name the file, the key, the value and what is allowed (exit code 2).",
         "",
     ]
-    seen: set[type[BaseModel]] = set()
-    queue: list[tuple[type[BaseModel], str]] = [(StackConfig, f"{PROJECT}:")]
-    while queue:
-        model, prefix = queue.pop(0)
-        if model in seen:
-            continue
-        seen.add(model)
+    for model, prefix in sections():
         out += _section(model, prefix)
-        for name, f in model.model_fields.items():
-            for sub in _sub_models(f.annotation):
-                key = f.alias or name
-                sep = "[]." if typing.get_origin(f.annotation) in (tuple, list) else "."
-                if typing.get_origin(f.annotation) is dict:
-                    sep = ".<name>."
-                queue.append((sub, f"{prefix}{key}{sep}"))
     return "\n".join(out).rstrip() + "\n"
 
 
