@@ -28,8 +28,17 @@ ARGS = (
 
 @contextmanager
 def chromium() -> Iterator[Any]:
-    """A headless Chromium (playwright ``Browser``), closed on exit."""
+    """A headless Chromium (playwright ``Browser``), closed on exit.
+
+    Raises :class:`FileNotFoundError` naming the path and how to install it when
+    there is no browser there."""
     from playwright.sync_api import sync_playwright
+
+    if not os.access(CHROMIUM, os.X_OK):
+        raise FileNotFoundError(
+            f"no Chromium at {CHROMIUM}: install Debian's package "
+            "(sudo apt-get install chromium) or set GCMOD_CHROMIUM to a Chromium binary"
+        )
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=list(ARGS), headless=True)
