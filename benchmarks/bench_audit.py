@@ -68,6 +68,7 @@ os.environ.pop("AWS_PROFILE", None)
 os.environ.pop("AWS_SESSION_TOKEN", None)
 
 import boto3  # noqa: E402  (after the fake credentials are in the environment)
+from benchlib import emit_json  # noqa: E402
 
 from gcmod.audit.collect import CallCounter, all_collectors  # noqa: E402
 from gcmod.audit.runner import run_audit  # noqa: E402
@@ -406,12 +407,7 @@ def main() -> int:
         "results": rows,
         "accounts": account_rows,
     }
-    if opts.json:
-        text = json.dumps(report, indent=2, ensure_ascii=False)
-        if opts.json == "-":
-            print(text)
-        else:
-            Path(opts.json).write_text(text + "\n")
+    emit_json(report, opts.json)
     return 0
 
 

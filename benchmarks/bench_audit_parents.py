@@ -19,7 +19,6 @@ which is how the "before" column of docs/performance.md was measured.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import sys
@@ -29,6 +28,7 @@ from typing import Any
 
 # Fake credentials, loopback moto server, boto3 session: the same as bench_audit.
 from bench_audit import HOME, MotoServer, _session
+from benchlib import emit_json
 
 from gcmod.audit.collect import all_collectors
 from gcmod.audit.runner import run_audit
@@ -149,13 +149,7 @@ def main() -> int:
         },
         "results": rows,
     }
-    if opts.json:
-        text = json.dumps(report, indent=2, ensure_ascii=False)
-        if opts.json == "-":
-            print(text)
-        else:
-            with open(opts.json, "w", encoding="utf-8") as fh:
-                fh.write(text + "\n")
+    emit_json(report, opts.json)
     return 0
 
 

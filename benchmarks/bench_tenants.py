@@ -20,7 +20,6 @@ linear: 10 × the tenants, about 10 × the per-tenant work plus the fixed cost).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import random
@@ -35,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from benchlib import emit_json
 
 from gcmod.reference import lg_code_check_digit
 
@@ -239,12 +239,7 @@ def main() -> int:
         f"{report['load_average_after']}; {report['machine']}",
         file=out,
     )
-    if opts.json:
-        text = json.dumps(report, indent=2, ensure_ascii=False)
-        if opts.json == "-":
-            print(text)
-        else:
-            Path(opts.json).write_text(text + "\n")
+    emit_json(report, opts.json)
     return 0
 
 

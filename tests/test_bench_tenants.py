@@ -20,6 +20,8 @@ BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_tenants.py"
 
 @pytest.fixture(scope="module")
 def bench():
+    # As when run as a script: benchmarks/ is on sys.path for its shared helpers.
+    sys.path.insert(0, str(BENCH.parent))
     spec = importlib.util.spec_from_file_location("bench_tenants", BENCH)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -27,6 +29,7 @@ def bench():
     spec.loader.exec_module(module)
     yield module
     sys.modules.pop("bench_tenants", None)
+    sys.path.remove(str(BENCH.parent))
 
 
 @pytest.mark.parametrize("n", [1, 10, 100, 1000])
