@@ -116,10 +116,10 @@ def manifest(results: Sequence[TemplateResult], langs: Sequence[str], files: lis
 
 def render_site(results: Sequence[TemplateResult], langs: Sequence[str]) -> dict[str, str]:
     """Every file of the site: relative path -> text."""
-    from gcmod.cost.report import _CSS
+    from gcmod.cost.report import REPORT_CSS
 
     files: dict[str, str] = {
-        "assets/estimate.css": _CSS.strip() + "\n",
+        "assets/estimate.css": REPORT_CSS.strip() + "\n",
         "assets/catalog.css": resources.files("gcmod.catalog")
         .joinpath("assets/catalog.css")
         .read_text(encoding="utf-8"),

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from gcmod.cost.report import _e, _fit, _num, _svg_text
+from gcmod.cost.report import coord, esc, fit, svg_text
 from gcmod.graph import ResourceGraph, ResourceNode
 
 #: Region display names (Japanese, English).
@@ -375,16 +375,16 @@ def render_svg(graph: ResourceGraph, lang: str = "ja", *, svg_id: str = "arch") 
         else f"{len(lay.groups)} groups, {n_res} resources, {len(lay.edges)} dependencies"
     )
     out = [
-        f'<svg id="{svg_id}" class="arch" viewBox="0 0 {_num(w)} {_num(h)}" width="{_num(w)}" '
-        f'height="{_num(h)}" role="img" aria-labelledby="{svg_id}-title {svg_id}-desc" '
+        f'<svg id="{svg_id}" class="arch" viewBox="0 0 {coord(w)} {coord(h)}" width="{coord(w)}" '
+        f'height="{coord(h)}" role="img" aria-labelledby="{svg_id}-title {svg_id}-desc" '
         f'xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{svg_id}-title">{_e(title)}</title>',
-        f'<desc id="{svg_id}-desc">{_e(desc)}</desc>',
+        f'<title id="{svg_id}-title">{esc(title)}</title>',
+        f'<desc id="{svg_id}-desc">{esc(desc)}</desc>',
         "<defs>"
         f'<marker id="{svg_id}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto-start-reverse"><path d="M0 0 L10 5 L0 10 z" '
         'fill="#7A8494"/></marker></defs>',
-        f'<g transform="translate({_num(margin)} {_num(margin)})">',
+        f'<g transform="translate({coord(margin)} {coord(margin)})">',
     ]
     for f in lay.regions:
         fill, stroke = ("#F5F8FD", "#9DB2D6") if f.primary else ("#FBF7EF", "#D6B98A")
@@ -393,12 +393,12 @@ def render_svg(graph: ResourceGraph, lang: str = "ja", *, svg_id: str = "arch") 
         if f.region == DR_REGION:
             label += " (DR)"
         out.append(
-            f'<rect class="region" x="{_num(f.x)}" y="{_num(f.y)}" width="{_num(f.w)}" '
-            f'height="{_num(f.h)}" rx="10" fill="{fill}" stroke="{stroke}" '
+            f'<rect class="region" x="{coord(f.x)}" y="{coord(f.y)}" width="{coord(f.w)}" '
+            f'height="{coord(f.h)}" rx="10" fill="{fill}" stroke="{stroke}" '
             'stroke-width="1.5" stroke-dasharray="6 4"/>'
         )
-        out.append(_svg_text(f.x + 14, f.y + 20, _fit(label, 13, f.w - 24), size=13, weight="bold"))
-        out.append(_svg_text(f.x + 14, f.y + 34, f.region, size=10.5, fill="#5B6475"))
+        out.append(svg_text(f.x + 14, f.y + 20, fit(label, 13, f.w - 24), size=13, weight="bold"))
+        out.append(svg_text(f.x + 14, f.y + 34, f.region, size=10.5, fill="#5B6475"))
     ports = _ports(lay)
     for e in lay.edges:
         s, t = lay.boxes[e.source], lay.boxes[e.target]
@@ -412,42 +412,42 @@ def render_svg(graph: ResourceGraph, lang: str = "ja", *, svg_id: str = "arch") 
         src, dst = lay.groups[e.source].title(lang), lay.groups[e.target].title(lang)
         tip = f"{src} → {dst}: {n}"
         out.append(
-            f'<path class="edge" d="M{_num(x1)} {_num(y1)} C{_num(x1 + dx)} {_num(y1)} '
-            f'{_num(x2 - dx)} {_num(y2)} {_num(x2)} {_num(y2)}" fill="none" stroke="#7A8494" '
-            f'stroke-width="1.6"{dash} marker-end="url(#{svg_id}-arrow)"><title>{_e(tip)}</title>'
+            f'<path class="edge" d="M{coord(x1)} {coord(y1)} C{coord(x1 + dx)} {coord(y1)} '
+            f'{coord(x2 - dx)} {coord(y2)} {coord(x2)} {coord(y2)}" fill="none" stroke="#7A8494" '
+            f'stroke-width="1.6"{dash} marker-end="url(#{svg_id}-arrow)"><title>{esc(tip)}</title>'
             "</path>"
         )
     for b in lay.boxes:
         g = lay.groups[b.group]
         out.append(
-            f'<g class="node" data-group="{_e(g.name)}">'
-            f'<rect x="{_num(b.x)}" y="{_num(b.y)}" width="{_num(b.w)}" height="{_num(b.h)}" '
+            f'<g class="node" data-group="{esc(g.name)}">'
+            f'<rect x="{coord(b.x)}" y="{coord(b.y)}" width="{coord(b.w)}" height="{coord(b.h)}" '
             f'rx="7" fill="#FFFFFF" stroke="#C9D0DB" stroke-width="1"/>'
-            f'<rect x="{_num(b.x)}" y="{_num(b.y)}" width="5" height="{_num(b.h)}" rx="2" '
+            f'<rect x="{coord(b.x)}" y="{coord(b.y)}" width="5" height="{coord(b.h)}" rx="2" '
             f'fill="{g.colour}"/>'
         )
         out.append(
-            _svg_text(
+            svg_text(
                 b.x + 14,
                 b.y + 19,
-                _fit(g.title(lang), 13, b.w - 22),
+                fit(g.title(lang), 13, b.w - 22),
                 size=13,
                 weight="bold",
                 fill=g.colour,
             )
         )
         out.append(
-            _svg_text(b.x + 14, b.y + 34, _fit(g.name, 10.5, b.w - 22), size=10.5, fill="#5B6475")
+            svg_text(b.x + 14, b.y + 34, fit(g.name, 10.5, b.w - 22), size=10.5, fill="#5B6475")
         )
         out.append(
-            f'<line x1="{_num(b.x + 12)}" y1="{_num(b.y + HEADER_H - 4)}" '
-            f'x2="{_num(b.x + b.w - 10)}" y2="{_num(b.y + HEADER_H - 4)}" stroke="#E3E7EE"/>'
+            f'<line x1="{coord(b.x + 12)}" y1="{coord(b.y + HEADER_H - 4)}" '
+            f'x2="{coord(b.x + b.w - 10)}" y2="{coord(b.y + HEADER_H - 4)}" stroke="#E3E7EE"/>'
         )
         for k, (label, n) in enumerate(g.rows(lang)):
             y = b.y + HEADER_H + ROW_H * k + 9
-            out.append(_svg_text(b.x + 14, y, _fit(label, 11.5, b.w - 54), size=11.5))
+            out.append(svg_text(b.x + 14, y, fit(label, 11.5, b.w - 54), size=11.5))
             out.append(
-                _svg_text(b.x + b.w - 12, y, f"×{n}", size=11.5, anchor="end", fill="#5B6475")
+                svg_text(b.x + b.w - 12, y, f"×{n}", size=11.5, anchor="end", fill="#5B6475")
             )
         out.append("</g>")
     ly = lay.height + 22
@@ -458,9 +458,9 @@ def render_svg(graph: ResourceGraph, lang: str = "ja", *, svg_id: str = "arch") 
         "(backup copies)"
     )
     out.append(
-        f'<path d="M0 {_num(ly - 4)} L26 {_num(ly - 4)}" stroke="#7A8494" stroke-width="1.6" '
+        f'<path d="M0 {coord(ly - 4)} L26 {coord(ly - 4)}" stroke="#7A8494" stroke-width="1.6" '
         f'marker-end="url(#{svg_id}-arrow)"/>'
     )
-    out.append(_svg_text(34, ly, _fit(legend, 12, max(w - 50, 100)), size=12, fill="#5B6475"))
+    out.append(svg_text(34, ly, fit(legend, 12, max(w - 50, 100)), size=12, fill="#5B6475"))
     out.append("</g></svg>")
     return "\n".join(out)

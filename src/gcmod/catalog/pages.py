@@ -19,7 +19,7 @@ from gcmod import __version__
 from gcmod.catalog.analysis import StackResult, TemplateResult
 from gcmod.catalog.diagram import region_name, render_svg
 from gcmod.cost import report as cost
-from gcmod.cost.report import _e
+from gcmod.cost.report import esc
 from gcmod.policies.rulekit import ENV_JA
 
 #: Each language's name in itself (the language switch).
@@ -200,7 +200,7 @@ def env_name(env: str, lang: str) -> str:
 def _md(text: str) -> str:
     """The few Markdown bits of the configuration reference and the texts above
     (`code`, [label](#anchor), escaped pipes) as HTML."""
-    text = _e(text.replace("\\|", "|"))
+    text = esc(text.replace("\\|", "|"))
     text = re.sub(r"\[([^\]]+)\]\(#[^)]*\)", r"\1", text)
     text = re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", text)
     text = re.sub(r"``([^`]+)``", r"<code>\1</code>", text)
@@ -229,8 +229,8 @@ def _page(
     lead: str = "",
 ) -> str:
     switch = (
-        f'<a class="lang" href="{_e(other)}" hreflang="{other_lang}" lang="{other_lang}">'
-        f"{_e(LANG_NAMES[other_lang])}</a>"
+        f'<a class="lang" href="{esc(other)}" hreflang="{other_lang}" lang="{other_lang}">'
+        f"{esc(LANG_NAMES[other_lang])}</a>"
         if other and other_lang
         else ""
     )
@@ -238,14 +238,14 @@ def _page(
         "<!DOCTYPE html>\n"
         f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<meta name="generator" content="gcmod {_e(__version__)}">\n'
-        f"<title>{_e(title)}</title>\n"
+        f'<meta name="generator" content="gcmod {esc(__version__)}">\n'
+        f"<title>{esc(title)}</title>\n"
         f'<link rel="stylesheet" href="{base}assets/estimate.css">\n'
         f'<link rel="stylesheet" href="{base}assets/catalog.css">\n'
         "</head>\n<body>\n"
-        f'<div class="topbar"><div class="inner"><span class="brand">{_e(T[lang]["site"])}'
+        f'<div class="topbar"><div class="inner"><span class="brand">{esc(T[lang]["site"])}'
         f"</span>{switch}</div></div>\n<main>\n"
-        f'<header class="doc"><p class="kicker">{_e(kicker)}</p><h1>{_e(title)}</h1>'
+        f'<header class="doc"><p class="kicker">{esc(kicker)}</p><h1>{esc(title)}</h1>'
         f"{lead}</header>\n{body}\n"
         f"<footer><p>{_md(T[lang]['footer'].format(version=__version__))}</p></footer>\n"
         "</main>\n</body>\n</html>\n"
@@ -254,7 +254,7 @@ def _page(
 
 def _section(key: str, heading: str, body: str) -> str:
     return (
-        f'<section id="{key}" aria-labelledby="h-{key}">\n<h2 id="h-{key}">{_e(heading)}</h2>\n'
+        f'<section id="{key}" aria-labelledby="h-{key}">\n<h2 id="h-{key}">{esc(heading)}</h2>\n'
         f"{body}\n</section>"
     )
 
@@ -290,42 +290,42 @@ def index_html(
         )
         mand = len(p.report.mandatory)
         rows.append(
-            f'<tr><td><a href="{href}">{_e(r.entry.title(lang))}</a>'
-            f'<span class="type">{_e(r.entry.id)}</span></td>'
-            f'<td class="num">{len(p.cfg.tenants)}</td><td>{_e(envs)}</td>'
+            f'<tr><td><a href="{href}">{esc(r.entry.title(lang))}</a>'
+            f'<span class="type">{esc(r.entry.id)}</span></td>'
+            f'<td class="num">{len(p.cfg.tenants)}</td><td>{esc(envs)}</td>'
             f'<td class="num">{len(p.graph.custom_resources)}</td>'
-            f'<td class="num">{_e(t["of"].format(a=passed, b=ran))}</td>'
+            f'<td class="num">{esc(t["of"].format(a=passed, b=ran))}</td>'
             f'<td class="num{" neg" if mand else ""}">{mand}</td>'
-            f"{cost._money_td(est.planned.monthly_usd, rate, lang)}"
-            f"{cost._money_td(est.baseline.monthly_usd, rate, lang)}"
-            f'<td class="num down">{_e(_pct(p))}</td></tr>'
+            f"{cost.money_td(est.planned.monthly_usd, rate, lang)}"
+            f"{cost.money_td(est.baseline.monthly_usd, rate, lang)}"
+            f'<td class="num down">{esc(_pct(p))}</td></tr>'
         )
         p_lower = cost.percent_lower(est)
         bar = min(max(p_lower or 0.0, 0.0), 100.0)
-        planned = cost._primary(est.planned.monthly_usd, rate, lang)
+        planned = cost.primary(est.planned.monthly_usd, rate, lang)
         chip = "—" if p_lower is None else _pct(p).replace("+", "")
         chip, chip_cls = (f"−{chip}", "ok") if (p_lower or 0) >= 0 else (f"+{chip}", "up")
         cards.append(
-            f'<a class="tcard" href="{href}"><h3>{_e(r.entry.title(lang))}</h3>'
+            f'<a class="tcard" href="{href}"><h3>{esc(r.entry.title(lang))}</h3>'
             f'<p class="sum">{_md(r.entry.summary(lang))}</p>'
-            f'<p class="fig"><span class="big">{_e(planned)}'
-            f"<small>{_e(cost._labels(lang)['per_month'])}</small></span>"
-            f'<span class="chip {chip_cls}">{_e(chip)}</span></p>'
+            f'<p class="fig"><span class="big">{esc(planned)}'
+            f"<small>{esc(cost.labels(lang)['per_month'])}</small></span>"
+            f'<span class="chip {chip_cls}">{esc(chip)}</span></p>'
             f'<div class="minibar" aria-hidden="true"><span style="width:{100 - bar:.1f}%">'
             f"</span></div>"
-            f'<p class="vs">{_e(t["vs"])} '
-            f"{_e(cost._primary(est.baseline.monthly_usd, rate, lang))}"
-            f"{_e(cost._labels(lang)['per_month'])}</p>"
-            f'<p class="meta">{_e(t["tenants"])} {len(p.cfg.tenants)} · {_e(t["resources"])} '
-            f"{len(p.graph.custom_resources)} · {_e(t['rules_passed'])} "
-            f"{_e(t['of'].format(a=passed, b=ran))}</p></a>"
+            f'<p class="vs">{esc(t["vs"])} '
+            f"{esc(cost.primary(est.baseline.monthly_usd, rate, lang))}"
+            f"{esc(cost.labels(lang)['per_month'])}</p>"
+            f'<p class="meta">{esc(t["tenants"])} {len(p.cfg.tenants)} · {esc(t["resources"])} '
+            f"{len(p.graph.custom_resources)} · {esc(t['rules_passed'])} "
+            f"{esc(t['of'].format(a=passed, b=ran))}</p></a>"
         )
     headers = [t["template"], t["tenants"], t["envs"], t["resources"], t["rules_passed"],
                t["mandatory"], t["planned"], t["baseline"], t["lower"]]  # fmt: skip
-    table = cost._table_html(headers, rows, num=(1, 3, 4, 5, 6, 7, 8), cls="compare")
+    table = cost.table_html(headers, rows, num=(1, 3, 4, 5, 6, 7, 8), cls="compare")
     cards_html = f'<div class="tcards">{"".join(cards)}</div>'
     body = _section("templates", t["templates"].format(n=len(results)), cards_html) + _section(
-        "compare", t["compare"], table + f'\n<p class="note">{_e(t["index_note"])}</p>'
+        "compare", t["compare"], table + f'\n<p class="note">{esc(t["index_note"])}</p>'
     )
     lead = f'<p class="lead">{_md(t["intro"])}</p>'
     return _page(lang, t["site"], body, base=base, other=other, other_lang=other_lang,
@@ -338,8 +338,8 @@ def index_html(
 def _policy_html(r: TemplateResult, lang: str) -> str:
     t = T[lang]
     heads = "".join(
-        f'<th scope="col" class="st">{_e(s.stack.name)}<span class="sec">'
-        f"{_e(_stack_label(s, lang))}</span></th>"
+        f'<th scope="col" class="st">{esc(s.stack.name)}<span class="sec">'
+        f"{esc(_stack_label(s, lang))}</span></th>"
         for s in r.stacks
     )
     rows = []
@@ -353,43 +353,43 @@ def _policy_html(r: TemplateResult, lang: str) -> str:
             }.get(status, t.get(status, status))
             icon = {"pass": "✓", "mandatory": "✗", "advisory": "!", "unknown": "?"}.get(status, "")
             cls = status.replace("/", "")
-            cells.append(f'<td class="st {cls}">{icon} {_e(text)}</td>')
+            cells.append(f'<td class="st {cls}">{icon} {esc(text)}</td>')
         sev = rule.severity
         rows.append(
-            f'<tr><td><code>{_e(rule.id)}</code><span class="type">{_e(rule.title(lang))}'
-            f'</span></td><td><span class="sev {sev}">{_e(_pick(SEVERITY_NAMES[sev], lang))}'
-            f"</span></td><td>{_e(_pick(ENFORCEMENT_NAMES[rule.enforcement], lang))}</td>"
+            f'<tr><td><code>{esc(rule.id)}</code><span class="type">{esc(rule.title(lang))}'
+            f'</span></td><td><span class="sev {sev}">{esc(_pick(SEVERITY_NAMES[sev], lang))}'
+            f"</span></td><td>{esc(_pick(ENFORCEMENT_NAMES[rule.enforcement], lang))}</td>"
             f"{''.join(cells)}</tr>"
         )
     summary = "".join(
-        f"<li><strong>{_e(s.stack.name)}</strong> {_e(t['rules_passed'])} "
-        f"{_e(t['of'].format(a=s.rules_passed()[0], b=s.rules_passed()[1]))} · "
-        f"{_e(t['mandatory'])} {len(s.report.mandatory)}</li>"
+        f"<li><strong>{esc(s.stack.name)}</strong> {esc(t['rules_passed'])} "
+        f"{esc(t['of'].format(a=s.rules_passed()[0], b=s.rules_passed()[1]))} · "
+        f"{esc(t['mandatory'])} {len(s.report.mandatory)}</li>"
         for s in r.stacks
     )
     return (
         f'<p class="note">{_md(t["policy_intro"])}</p><ul class="pills">{summary}</ul>'
-        f'<div class="scroll"><table class="rules"><thead><tr><th scope="col">{_e(t["rule"])}'
-        f'</th><th scope="col">{_e(t["severity"])}</th><th scope="col">{_e(t["enforcement"])}'
+        f'<div class="scroll"><table class="rules"><thead><tr><th scope="col">{esc(t["rule"])}'
+        f'</th><th scope="col">{esc(t["severity"])}</th><th scope="col">{esc(t["enforcement"])}'
         f"</th>{heads}</tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table></div>"
     )
 
 
 def _cost_html(r: TemplateResult, lang: str) -> str:
     t = T[lang]
-    ct = cost._labels(lang)
+    ct = cost.labels(lang)
     rows = []
     for s in r.stacks:
         est = s.estimate
         rate = est.jpy_per_usd
         rows.append(
-            f"<tr><td>{_e(s.stack.name)}</td><td>{_e(_stack_label(s, lang))}</td>"
-            f"<td>{_e(region_name(s.cfg.region, lang))}</td>"
-            f"{cost._money_td(est.baseline.monthly_usd, rate, lang)}"
-            f"{cost._money_td(est.planned.monthly_usd, rate, lang)}"
-            f'<td class="num down">{_e(_pct(s))}</td></tr>'
+            f"<tr><td>{esc(s.stack.name)}</td><td>{esc(_stack_label(s, lang))}</td>"
+            f"<td>{esc(region_name(s.cfg.region, lang))}</td>"
+            f"{cost.money_td(est.baseline.monthly_usd, rate, lang)}"
+            f"{cost.money_td(est.planned.monthly_usd, rate, lang)}"
+            f'<td class="num down">{esc(_pct(s))}</td></tr>'
         )
-    table = cost._table_html(
+    table = cost.table_html(
         [t["stack"], t["environment"], t["region"], ct["baseline"], ct["planned"], t["lower"]],
         rows,
         num=(3, 4, 5),
@@ -398,19 +398,19 @@ def _cost_html(r: TemplateResult, lang: str) -> str:
     p = r.primary
     return (
         f'<p class="note">{_md(t["cost_intro"])}</p>\n{table}\n'
-        f'<h3 class="sub">{_e(t["cost_primary"].format(stack=p.stack.name))}</h3>\n'
-        + cost._summary_html(p.estimate, lang).replace(
+        f'<h3 class="sub">{esc(t["cost_primary"].format(stack=p.stack.name))}</h3>\n'
+        + cost.summary_html(p.estimate, lang).replace(
             '<h2 id="sec-summary">', '<h2 id="sec-summary" hidden>'
         )
         + f"\n<figure>{cost.svg_before_after(p.estimate, lang)}<figcaption>"
-        f"{_e(ct['chart_ba_title'])}</figcaption></figure>\n"
-        + cost._category_html(p.estimate, lang)
-        + f'\n<h3 class="sub">{_e(ct["sec_levers"])}</h3>\n'
+        f"{esc(ct['chart_ba_title'])}</figcaption></figure>\n"
+        + cost.category_html(p.estimate, lang)
+        + f'\n<h3 class="sub">{esc(ct["sec_levers"])}</h3>\n'
         + f"<figure>{cost.svg_waterfall(p.estimate, lang)}<figcaption>"
-        + f"{_e(ct['chart_wf_title'])}</figcaption></figure>\n"
-        + cost._levers_html(p.estimate, lang)
-        + f'\n<h3 class="sub">{_e(t["sec_shares"].format(stack=p.stack.name))}</h3>\n'
-        + cost._shares_html(p.estimate, lang)
+        + f"{esc(ct['chart_wf_title'])}</figcaption></figure>\n"
+        + cost.levers_html(p.estimate, lang)
+        + f'\n<h3 class="sub">{esc(t["sec_shares"].format(stack=p.stack.name))}</h3>\n'
+        + cost.shares_html(p.estimate, lang)
     )
 
 
@@ -452,21 +452,21 @@ def _config_html(r: TemplateResult, lang: str) -> str:
     rows = []
     for model, prefix in sections():
         rows.append(
-            f'<tr class="group"><th colspan="5" scope="rowgroup">{_e(model.__name__)}</th></tr>'
+            f'<tr class="group"><th colspan="5" scope="rowgroup">{esc(model.__name__)}</th></tr>'
         )
         for o in options(model, prefix):
             v = _value(_lookup(config, o.key))
             cls = ' class="set"' if v else ""
             default = DEFAULT_WORDS.get(o.default, o.default) if lang == "ja" else o.default
             rows.append(
-                f"<tr><td><code>{_e(o.key)}</code></td><td>{_md(o.type)}</td>"
-                f"<td>{_md(default)}</td><td{cls}>{_e(v) if v else '—'}</td>"
+                f"<tr><td><code>{esc(o.key)}</code></td><td>{_md(o.type)}</td>"
+                f"<td>{_md(default)}</td><td{cls}>{esc(v) if v else '—'}</td>"
                 f"<td>{_md(o.description)}</td></tr>"
             )
     parts.append(
         '<div class="scroll"><table class="config"><thead><tr>'
         + "".join(
-            f'<th scope="col">{_e(t[k])}</th>'
+            f'<th scope="col">{esc(t[k])}</th>'
             for k in ("key", "type", "default", "value", "description")
         )
         + "</tr></thead><tbody>\n"
@@ -478,8 +478,8 @@ def _config_html(r: TemplateResult, lang: str) -> str:
 
 def _files_html(r: TemplateResult) -> str:
     return "\n".join(
-        f"<details><summary><code>{_e(s.stack.path.name)}</code></summary>"
-        f"<pre>{_e(s.stack.path.read_text(encoding='utf-8'))}</pre></details>"
+        f"<details><summary><code>{esc(s.stack.path.name)}</code></summary>"
+        f"<pre>{esc(s.stack.path.read_text(encoding='utf-8'))}</pre></details>"
         for s in r.stacks
     )
 
@@ -496,7 +496,7 @@ def template_html(
     passed, ran = p.rules_passed()
     envs = ", ".join(f"{s.stack.name} ({_stack_label(s, lang)})" for s in r.stacks)
     facts = [
-        (t["planned"], cost._primary(est.planned.monthly_usd, rate, lang)),
+        (t["planned"], cost.primary(est.planned.monthly_usd, rate, lang)),
         (t["lower"], _pct(p)),
         (t["rules_passed"], t["of"].format(a=passed, b=ran)),
         (t["resources"], str(len(p.graph.custom_resources))),
@@ -504,17 +504,17 @@ def template_html(
     ]
     lead = (
         f'<p class="lead">{_md(r.entry.summary(lang))}</p>'
-        f'<p class="meta">{_e(p.cfg.business.ja if lang == "ja" else p.cfg.business.en)} · '
-        f"{_e(t['envs'])}: {_e(envs)}</p>"
+        f'<p class="meta">{esc(p.cfg.business.ja if lang == "ja" else p.cfg.business.en)} · '
+        f"{esc(t['envs'])}: {esc(envs)}</p>"
         '<dl class="facts">'
-        + "".join(f"<div><dt>{_e(k)}</dt><dd>{_e(v)}</dd></div>" for k, v in facts)
+        + "".join(f"<div><dt>{esc(k)}</dt><dd>{esc(v)}</dd></div>" for k, v in facts)
         + "</dl>"
     )
-    nav = f'<nav class="crumbs"><a href="{index}">{_e(t["back"])}</a></nav>'
+    nav = f'<nav class="crumbs"><a href="{index}">{esc(t["back"])}</a></nav>'
     n = len(p.graph.custom_resources)
     arch = (
         f'<figure class="diagram"><div class="scroll">{render_svg(p.graph, lang)}</div>'
-        f"<figcaption>{_e(t['arch_caption'].format(stack=p.stack.name, n=n))}</figcaption>"
+        f"<figcaption>{esc(t['arch_caption'].format(stack=p.stack.name, n=n))}</figcaption>"
         "</figure>"
     )
     body = "\n".join(

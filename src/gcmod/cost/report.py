@@ -341,7 +341,7 @@ LABELS: dict[str, dict[str, str]] = {
 # --------------------------------------------------------------------------- numbers
 
 
-def _labels(lang: str) -> dict[str, str]:
+def labels(lang: str) -> dict[str, str]:
     try:
         return LABELS[lang]
     except KeyError:
@@ -406,7 +406,7 @@ def fmt_pct(p: float) -> str:
 
 
 def _ratio_phrase(result: EstimateResult, lang: str) -> str:
-    t = _labels(lang)
+    t = labels(lang)
     p = percent_lower(result)
     if p is None:
         return t["no_baseline"]
@@ -423,7 +423,7 @@ def meets_target(result: EstimateResult) -> bool | None:
 
 
 def _verdict(result: EstimateResult, lang: str) -> str:
-    t = _labels(lang)
+    t = labels(lang)
     p = percent_lower(result)
     if p is None:
         return ""
@@ -643,7 +643,7 @@ class _Section:
 
 
 def _header(result: EstimateResult, lang: str) -> tuple[str, list[str]]:
-    t = _labels(lang)
+    t = labels(lang)
     title = f"{t['title']}: {result.stack}"
     lines = [
         t["stackline"].format(stack=result.stack, region=result.region),
@@ -655,7 +655,7 @@ def _header(result: EstimateResult, lang: str) -> tuple[str, list[str]]:
 
 
 def _summary_section(result: EstimateResult, lang: str) -> _Section:
-    t = _labels(lang)
+    t = labels(lang)
     rate = result.jpy_per_usd
 
     def row(label: str, usd: float) -> list[str]:
@@ -697,7 +697,7 @@ def _summary_section(result: EstimateResult, lang: str) -> _Section:
 
 
 def _category_section(result: EstimateResult, lang: str) -> _Section:
-    t = _labels(lang)
+    t = labels(lang)
     rate = result.jpy_per_usd
     planned = result.planned.by_category()
     baseline = result.baseline.by_category()
@@ -730,7 +730,7 @@ def _category_section(result: EstimateResult, lang: str) -> _Section:
 
 
 def _lines_section(result: EstimateResult, lang: str, limit: int | None = TOP_LINES) -> _Section:
-    t = _labels(lang)
+    t = labels(lang)
     rate = result.jpy_per_usd
     lines = _sorted_lines(result.planned)
     shown = lines if limit is None else lines[:limit]
@@ -784,12 +784,12 @@ def _lever_rows(result: EstimateResult, lang: str) -> list[tuple[str, float, str
     ]
     rest = unattributed_usd(result)
     if rest:
-        rows.append((_labels(lang)["unattributed"], rest, ""))
+        rows.append((labels(lang)["unattributed"], rest, ""))
     return rows
 
 
 def _levers_section(result: EstimateResult, lang: str) -> _Section:
-    t = _labels(lang)
+    t = labels(lang)
     rate = result.jpy_per_usd
     base = result.baseline.monthly_usd
 
@@ -821,7 +821,7 @@ def _levers_section(result: EstimateResult, lang: str) -> _Section:
 
 
 def _shares_section(result: EstimateResult, lang: str) -> _Section:
-    t = _labels(lang)
+    t = labels(lang)
     rate = result.jpy_per_usd
     if not result.shares:
         return _Section(title=t["sec_shares"], before=[t["no_shares"]])
@@ -863,7 +863,7 @@ def _shares_section(result: EstimateResult, lang: str) -> _Section:
 
 
 def _missing_section(result: EstimateResult, lang: str) -> _Section | None:
-    t = _labels(lang)
+    t = labels(lang)
     missing = _missing(result)
     if not missing:
         return None
@@ -879,7 +879,7 @@ def _missing_section(result: EstimateResult, lang: str) -> _Section | None:
 
 
 def _assumptions_section(result: EstimateResult, lang: str) -> _Section:
-    t = _labels(lang)
+    t = labels(lang)
     rows = [list(r) for r in _assumption_rows(result)]
     if not rows:
         return _Section(title=t["sec_assumptions"], before=[t["no_assumptions"]])
@@ -889,7 +889,7 @@ def _assumptions_section(result: EstimateResult, lang: str) -> _Section:
 
 
 def _sources_lines(result: EstimateResult, lang: str) -> list[tuple[str, str]]:
-    t = _labels(lang)
+    t = labels(lang)
     return [
         (t["fx"], t["fx_value"].format(rate=fmt_rate(result.jpy_per_usd), source=result.fx_source)),
         (t["catalogue"], _catalogue_note(result) or t["catalogue_none"]),
@@ -898,7 +898,7 @@ def _sources_lines(result: EstimateResult, lang: str) -> list[tuple[str, str]]:
 
 
 def _sections(result: EstimateResult, lang: str) -> list[_Section]:
-    t = _labels(lang)
+    t = labels(lang)
     out = [
         _summary_section(result, lang),
         _category_section(result, lang),
@@ -924,7 +924,7 @@ def _sections(result: EstimateResult, lang: str) -> list[_Section]:
 
 def table(result: EstimateResult, lang: str = "en") -> str:
     """Plain-text report for a terminal; Japanese or English labels throughout."""
-    t = _labels(lang)
+    t = labels(lang)
     title, intro = _header(result, lang)
     out = [title, "=" * width(title), *intro]
     for sec in _sections(result, lang):
@@ -959,7 +959,7 @@ def _md_table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: Sequ
 
 def markdown(result: EstimateResult, lang: str = "en") -> str:
     """The text report as Markdown (a proposal, a pull-request comment)."""
-    t = _labels(lang)
+    t = labels(lang)
     title, intro = _header(result, lang)
     out = [f"## {_md_cell(title)}", "", *(_md_cell(x) + "  " for x in intro)]
     out[-1] = out[-1].rstrip()
@@ -1007,7 +1007,7 @@ _FONT = (
     '"Yu Gothic UI", "Yu Gothic", Meiryo, system-ui, -apple-system, "Segoe UI", sans-serif'
 )
 
-_CSS = """
+REPORT_CSS = """
 :root { --ink: #1d2433; --muted: #5b6475; --line: #d8dde6; --bg: #f3f5f9;
   --planned: #1f4e9c; --baseline: #8a94a6; --save: #2e7d4f; --up: #c0392b; --warn: #b45309; }
 * { box-sizing: border-box; }
@@ -1099,16 +1099,16 @@ footer { margin-top: 36px; padding-top: 12px; border-top: 1px solid var(--line);
 """.replace("FONT", _FONT)
 
 
-def _e(value: object) -> str:
+def esc(value: object) -> str:
     return _html.escape(str(value), quote=True)
 
 
-def _num(x: float) -> str:
+def coord(x: float) -> str:
     """SVG coordinate."""
     return f"{x:.1f}".rstrip("0").rstrip(".")
 
 
-def _primary(usd: float, rate: float, lang: str) -> str:
+def primary(usd: float, rate: float, lang: str) -> str:
     return fmt_jpy(to_jpy(usd, rate), lang) if lang == "ja" else fmt_usd(usd)
 
 
@@ -1116,10 +1116,10 @@ def _secondary(usd: float, rate: float, lang: str) -> str:
     return fmt_usd(usd) if lang == "ja" else fmt_jpy(to_jpy(usd, rate), lang)
 
 
-def _money_td(usd: float, rate: float, lang: str, *, change: bool = False) -> str:
+def money_td(usd: float, rate: float, lang: str, *, change: bool = False) -> str:
     """A money cell, the reader's currency first. ``change``: a cost difference, where
     down is good (green) and up is bad (red, with a plus sign)."""
-    first, second = _primary(usd, rate, lang), _secondary(usd, rate, lang)
+    first, second = primary(usd, rate, lang), _secondary(usd, rate, lang)
     cents = round(usd, 2)
     cls = "num"
     if change and cents:
@@ -1128,7 +1128,7 @@ def _money_td(usd: float, rate: float, lang: str, *, change: bool = False) -> st
             first, second = "+" + first, "+" + second
     elif cents < 0:
         cls += " neg"
-    return f'<td class="{cls}">{_e(first)}<span class="sec">{_e(second)}</span></td>'
+    return f'<td class="{cls}">{esc(first)}<span class="sec">{esc(second)}</span></td>'
 
 
 def _colour(category: str, categories: Sequence[str]) -> str:
@@ -1148,7 +1148,7 @@ def _text_px(text: str, size: float) -> float:
     return width(text) * size * 0.56
 
 
-def _fit(text: str, size: float, max_px: float) -> str:
+def fit(text: str, size: float, max_px: float) -> str:
     if _text_px(text, size) <= max_px:
         return text
     while text and _text_px(text + "…", size) > max_px:
@@ -1156,7 +1156,7 @@ def _fit(text: str, size: float, max_px: float) -> str:
     return text.rstrip() + "…"
 
 
-def _svg_text(
+def svg_text(
     x: float,
     y: float,
     text: str,
@@ -1168,14 +1168,14 @@ def _svg_text(
 ) -> str:
     w = ' font-weight="700"' if weight == "bold" else ""
     return (
-        f'<text x="{_num(x)}" y="{_num(y)}" font-size="{_num(size)}" text-anchor="{anchor}" '
-        f'fill="{fill}"{w}>{_e(text)}</text>'
+        f'<text x="{coord(x)}" y="{coord(y)}" font-size="{coord(size)}" text-anchor="{anchor}" '
+        f'fill="{fill}"{w}>{esc(text)}</text>'
     )
 
 
 def svg_before_after(result: EstimateResult, lang: str = "ja") -> str:
     """Two bars, lift-and-shift and planned, stacked by category, values labelled."""
-    t = _labels(lang)
+    t = labels(lang)
     rate = result.jpy_per_usd
     cats = _categories(result)
     est = [(t["baseline"], result.baseline, _BASELINE), (t["planned"], result.planned, _PLANNED)]
@@ -1193,11 +1193,11 @@ def svg_before_after(result: EstimateResult, lang: str = "ja") -> str:
     )
     out = [
         f'<svg viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
-        f'aria-labelledby="chart-ba-title chart-ba-desc" aria-label="{_e(t["chart_ba_title"])}">',
-        f'<title id="chart-ba-title">{_e(t["chart_ba_title"])}</title>',
-        f'<desc id="chart-ba-desc">{_e(desc)}</desc>',
-        f'<line x1="40" y1="{_num(top + ph)}" x2="{_num(xs[1] + bar_w + 30)}" '
-        f'y2="{_num(top + ph)}" stroke="#9AA3B2" stroke-width="1.5"/>',
+        f'aria-labelledby="chart-ba-title chart-ba-desc" aria-label="{esc(t["chart_ba_title"])}">',
+        f'<title id="chart-ba-title">{esc(t["chart_ba_title"])}</title>',
+        f'<desc id="chart-ba-desc">{esc(desc)}</desc>',
+        f'<line x1="40" y1="{coord(top + ph)}" x2="{coord(xs[1] + bar_w + 30)}" '
+        f'y2="{coord(top + ph)}" stroke="#9AA3B2" stroke-width="1.5"/>',
     ]
     for (label, e, accent), x in zip(est, xs, strict=True):
         by_cat = e.by_category()
@@ -1210,15 +1210,15 @@ def svg_before_after(result: EstimateResult, lang: str = "ja") -> str:
             fill = _colour(c, cats)
             name = category_name(c, lang)
             out.append(
-                f'<rect x="{_num(x)}" y="{_num(y1)}" width="{_num(bar_w)}" '
-                f'height="{_num(max(y0 - y1, 0.5))}" fill="{fill}" stroke="#FFFFFF" '
-                f'stroke-width="1"><title>{_e(f"{name}: {fmt_money(v, rate, lang)}")}</title>'
+                f'<rect x="{coord(x)}" y="{coord(y1)}" width="{coord(bar_w)}" '
+                f'height="{coord(max(y0 - y1, 0.5))}" fill="{fill}" stroke="#FFFFFF" '
+                f'stroke-width="1"><title>{esc(f"{name}: {fmt_money(v, rate, lang)}")}</title>'
                 "</rect>"
             )
             if y0 - y1 >= 17:
-                seg = _fit(f"{name} {_primary(v, rate, lang)}", 11, bar_w - 8)
+                seg = fit(f"{name} {primary(v, rate, lang)}", 11, bar_w - 8)
                 out.append(
-                    _svg_text(
+                    svg_text(
                         x + bar_w / 2,
                         (y0 + y1) / 2 + 4,
                         seg,
@@ -1230,17 +1230,17 @@ def svg_before_after(result: EstimateResult, lang: str = "ja") -> str:
             base += v
         total_y = y(e.monthly_usd)
         out.append(
-            _svg_text(
+            svg_text(
                 x + bar_w / 2,
                 total_y - 24,
-                _primary(e.monthly_usd, rate, lang) + t["per_month"],
+                primary(e.monthly_usd, rate, lang) + t["per_month"],
                 size=15,
                 anchor="middle",
                 weight="bold",
             )
         )
         out.append(
-            _svg_text(
+            svg_text(
                 x + bar_w / 2,
                 total_y - 8,
                 _secondary(e.monthly_usd, rate, lang),
@@ -1250,14 +1250,14 @@ def svg_before_after(result: EstimateResult, lang: str = "ja") -> str:
             )
         )
         out.append(
-            f'<rect x="{_num(x)}" y="{_num(top + ph + 8)}" width="{_num(bar_w)}" height="4" '
+            f'<rect x="{coord(x)}" y="{coord(top + ph + 8)}" width="{coord(bar_w)}" height="4" '
             f'fill="{accent}"/>'
         )
         out.append(
-            _svg_text(
+            svg_text(
                 x + bar_w / 2,
                 top + ph + 32,
-                _fit(label, 13, bar_w + 60),
+                fit(label, 13, bar_w + 60),
                 size=13,
                 anchor="middle",
                 weight="bold",
@@ -1270,46 +1270,47 @@ def svg_before_after(result: EstimateResult, lang: str = "ja") -> str:
         mid_x = (xs[0] + bar_w + xs[1]) / 2
         colour = _SAVE if p >= 0 else _UP
         out.append(
-            f'<line x1="{_num(xs[0] + bar_w)}" y1="{_num(yb)}" x2="{_num(mid_x)}" y2="{_num(yb)}" '
-            f'stroke="#9AA3B2" stroke-dasharray="4 3"/>'
+            f'<line x1="{coord(xs[0] + bar_w)}" y1="{coord(yb)}" '
+            f'x2="{coord(mid_x)}" y2="{coord(yb)}" stroke="#9AA3B2" stroke-dasharray="4 3"/>'
         )
         out.append(
-            f'<line x1="{_num(mid_x)}" y1="{_num(yp)}" x2="{_num(xs[1])}" y2="{_num(yp)}" '
+            f'<line x1="{coord(mid_x)}" y1="{coord(yp)}" x2="{coord(xs[1])}" y2="{coord(yp)}" '
             f'stroke="#9AA3B2" stroke-dasharray="4 3"/>'
         )
         if abs(yb - yp) > 12:
             tip = 7 if yp > yb else -7
             out.append(
-                f'<line x1="{_num(mid_x)}" y1="{_num(yb)}" x2="{_num(mid_x)}" '
-                f'y2="{_num(yp - tip)}" stroke="{colour}" stroke-width="2.5"/>'
-                f'<path d="M{_num(mid_x - 6)} {_num(yp - tip)} L{_num(mid_x + 6)} {_num(yp - tip)} '
-                f'L{_num(mid_x)} {_num(yp)} Z" fill="{colour}"/>'
+                f'<line x1="{coord(mid_x)}" y1="{coord(yb)}" x2="{coord(mid_x)}" '
+                f'y2="{coord(yp - tip)}" stroke="{colour}" stroke-width="2.5"/>'
+                f'<path d="M{coord(mid_x - 6)} {coord(yp - tip)} '
+                f'L{coord(mid_x + 6)} {coord(yp - tip)} L{coord(mid_x)} {coord(yp)} Z" '
+                f'fill="{colour}"/>'
             )
         label = f"−{fmt_pct(p)}%" if p >= 0 else f"+{fmt_pct(-p)}%"
         ly = (yb + yp) / 2
         out.append(
-            f'<rect x="{_num(mid_x - 34)}" y="{_num(ly - 15)}" width="68" height="24" rx="12" '
+            f'<rect x="{coord(mid_x - 34)}" y="{coord(ly - 15)}" width="68" height="24" rx="12" '
             f'fill="#FFFFFF" stroke="{colour}" stroke-width="1.5"/>'
         )
         out.append(
-            _svg_text(mid_x, ly + 3, label, size=14, anchor="middle", fill=colour, weight="bold")
+            svg_text(mid_x, ly + 3, label, size=14, anchor="middle", fill=colour, weight="bold")
         )
     # legend, top category first (as stacked)
     lx, ly0 = 580, top
     for i, c in enumerate(reversed(cats)):
         yy = ly0 + i * 22
         out.append(
-            f'<rect x="{lx}" y="{_num(yy)}" width="14" height="14" rx="2" '
+            f'<rect x="{lx}" y="{coord(yy)}" width="14" height="14" rx="2" '
             f'fill="{_colour(c, cats)}"/>'
         )
-        out.append(_svg_text(lx + 22, yy + 12, category_name(c, lang), size=12.5))
+        out.append(svg_text(lx + 22, yy + 12, category_name(c, lang), size=12.5))
     out.append("</svg>")
     return "\n".join(out)
 
 
 def svg_waterfall(result: EstimateResult, lang: str = "ja") -> str:
     """Horizontal waterfall: lift-and-shift, minus each lever's saving, equals planned."""
-    t = _labels(lang)
+    t = labels(lang)
     rate = result.jpy_per_usd
     base = result.baseline.monthly_usd
     planned = result.planned.monthly_usd
@@ -1343,17 +1344,17 @@ def svg_waterfall(result: EstimateResult, lang: str = "ja") -> str:
             delta = start - end  # saving
             fill = _SAVE if delta >= 0 else _UP
             sign = "−" if delta >= 0 else "+"
-            first, second = _primary(abs(delta), rate, lang), _secondary(abs(delta), rate, lang)
+            first, second = primary(abs(delta), rate, lang), _secondary(abs(delta), rate, lang)
             val = f"{sign}{first} ({sign}{second})"
             weight = "normal"
         else:
             fill = _BASELINE if kind == "total-b" else _PLANNED
-            val = f"{_primary(end, rate, lang)} ({_secondary(end, rate, lang)})"
+            val = f"{primary(end, rate, lang)} ({_secondary(end, rate, lang)})"
             weight = "bold"
         desc_parts.append(f"{name}: {val}")
-        shown = _fit(name, size, label_w - 14)
+        shown = fit(name, size, label_w - 14)
         out.append(
-            _svg_text(
+            svg_text(
                 label_w,
                 cy,
                 shown,
@@ -1363,14 +1364,14 @@ def svg_waterfall(result: EstimateResult, lang: str = "ja") -> str:
             )
         )
         out.append(
-            f'<rect x="{_num(a)}" y="{_num(yy)}" width="{_num(max(b - a, 1.5))}" '
-            f'height="{bar_h}" rx="2" fill="{fill}"><title>{_e(f"{name}: {val}")}</title></rect>'
+            f'<rect x="{coord(a)}" y="{coord(yy)}" width="{coord(max(b - a, 1.5))}" '
+            f'height="{bar_h}" rx="2" fill="{fill}"><title>{esc(f"{name}: {val}")}</title></rect>'
         )
         out.append(
-            _svg_text(
+            svg_text(
                 b + 6,
                 cy,
-                _fit(val, 11.5, w - b - 8),
+                fit(val, 11.5, w - b - 8),
                 size=11.5,
                 fill=_INK if kind != "step" else fill,
                 weight=weight,
@@ -1379,30 +1380,32 @@ def svg_waterfall(result: EstimateResult, lang: str = "ja") -> str:
         if i + 1 < len(steps):
             nxt = x(end)
             out.append(
-                f'<line x1="{_num(nxt)}" y1="{_num(yy + bar_h)}" x2="{_num(nxt)}" '
-                f'y2="{_num(yy + row_h)}" stroke="#9AA3B2" stroke-dasharray="3 3"/>'
+                f'<line x1="{coord(nxt)}" y1="{coord(yy + bar_h)}" x2="{coord(nxt)}" '
+                f'y2="{coord(yy + row_h)}" stroke="#9AA3B2" stroke-dasharray="3 3"/>'
             )
     zero = x(0.0)
     out.insert(
         0,
-        f'<line x1="{_num(zero)}" y1="{top - 6}" x2="{_num(zero)}" y2="{_num(h - 8)}" '
+        f'<line x1="{coord(zero)}" y1="{top - 6}" x2="{coord(zero)}" y2="{coord(h - 8)}" '
         f'stroke="#9AA3B2" stroke-width="1"/>',
     )
     head = [
         f'<svg viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
-        f'aria-labelledby="chart-wf-title chart-wf-desc" aria-label="{_e(t["chart_wf_title"])}">',
-        f'<title id="chart-wf-title">{_e(t["chart_wf_title"])}</title>',
-        f'<desc id="chart-wf-desc">{_e("; ".join(desc_parts))}</desc>',
+        f'aria-labelledby="chart-wf-title chart-wf-desc" aria-label="{esc(t["chart_wf_title"])}">',
+        f'<title id="chart-wf-title">{esc(t["chart_wf_title"])}</title>',
+        f'<desc id="chart-wf-desc">{esc("; ".join(desc_parts))}</desc>',
     ]
     return "\n".join([*head, *out, "</svg>"])
 
 
-def _table_html(
+def table_html(
     headers: Sequence[str], rows: Sequence[str], num: Sequence[int] = (), cls: str = ""
 ) -> str:
     """``rows`` are ready-made ``<tr>`` elements; headers are escaped here."""
     ths = "".join(
-        f'<th class="num" scope="col">{_e(h)}</th>' if i in num else f'<th scope="col">{_e(h)}</th>'
+        f'<th class="num" scope="col">{esc(h)}</th>'
+        if i in num
+        else f'<th scope="col">{esc(h)}</th>'
         for i, h in enumerate(headers)
     )
     c = f' class="{cls}"' if cls else ""
@@ -1412,18 +1415,18 @@ def _table_html(
     )
 
 
-def _summary_html(result: EstimateResult, lang: str) -> str:
-    t = _labels(lang)
+def summary_html(result: EstimateResult, lang: str) -> str:
+    t = labels(lang)
     rate = result.jpy_per_usd
     pm = t["per_month"]
 
     def card(cls: str, title: str, usd: float, extra: str = "") -> str:
         return (
-            f'<div class="card {cls}"><h3>{_e(title)}</h3>'
-            f'<p class="big">{_e(_primary(usd, rate, lang))}<small>{_e(pm)}</small></p>'
-            f'<p class="line">{_e(t["per_year"])} {_e(_primary(usd * 12, rate, lang))}</p>'
-            f'<p class="usd">{_e(_secondary(usd, rate, lang))}{_e(pm)} · '
-            f"{_e(_secondary(usd * 12, rate, lang))} ({_e(t['per_year'])})</p>{extra}</div>"
+            f'<div class="card {cls}"><h3>{esc(title)}</h3>'
+            f'<p class="big">{esc(primary(usd, rate, lang))}<small>{esc(pm)}</small></p>'
+            f'<p class="line">{esc(t["per_year"])} {esc(primary(usd * 12, rate, lang))}</p>'
+            f'<p class="usd">{esc(_secondary(usd, rate, lang))}{esc(pm)} · '
+            f"{esc(_secondary(usd * 12, rate, lang))} ({esc(t['per_year'])})</p>{extra}</div>"
         )
 
     p = percent_lower(result)
@@ -1433,18 +1436,18 @@ def _summary_html(result: EstimateResult, lang: str) -> str:
     else:
         word = t["reduction"] if p >= 0 else ""
         shown = f"{fmt_pct(p)}% {word}".strip() if p >= 0 else f"+{fmt_pct(-p)}%"
-        pct_html = f'<p class="big pct">{_e(shown)}</p>'
+        pct_html = f'<p class="big pct">{esc(shown)}</p>'
     saving_card = (
-        f'<div class="card saving{" up" if saving < 0 else ""}"><h3>{_e(t["saving"])}</h3>'
+        f'<div class="card saving{" up" if saving < 0 else ""}"><h3>{esc(t["saving"])}</h3>'
         f"{pct_html}"
-        f'<p class="line">{_e(_primary(saving, rate, lang))}{_e(pm)} · {_e(t["per_year"])} '
-        f"{_e(_primary(saving * 12, rate, lang))}</p>"
-        f'<p class="usd">{_e(_secondary(saving, rate, lang))}{_e(pm)} · '
-        f"{_e(_secondary(saving * 12, rate, lang))} ({_e(t['per_year'])})</p></div>"
+        f'<p class="line">{esc(primary(saving, rate, lang))}{esc(pm)} · {esc(t["per_year"])} '
+        f"{esc(primary(saving * 12, rate, lang))}</p>"
+        f'<p class="usd">{esc(_secondary(saving, rate, lang))}{esc(pm)} · '
+        f"{esc(_secondary(saving * 12, rate, lang))} ({esc(t['per_year'])})</p></div>"
     )
     parts = [
         '<section class="summary" aria-labelledby="sec-summary">',
-        f'<h2 id="sec-summary">{_e(t["summary"])}</h2>',
+        f'<h2 id="sec-summary">{esc(t["summary"])}</h2>',
         '<div class="cards">',
         *(
             [
@@ -1462,30 +1465,29 @@ def _summary_html(result: EstimateResult, lang: str) -> str:
         sentence = (
             _ratio_phrase(result, lang) + ("。" if lang == "ja" else ". ") + _verdict(result, lang)
         )
-        parts.append(f'<p class="verdict {"ok" if ok else "short"}">{_e(sentence)}</p>')
+        parts.append(f'<p class="verdict {"ok" if ok else "short"}">{esc(sentence)}</p>')
         fill = min(max(p, 0.0), 100.0)
         parts.append(
-            f'<div class="gauge" role="img" aria-label="{_e(_ratio_phrase(result, lang))}">'
-            f'<div class="track"><div class="fill" style="width:{_num(fill)}%"></div>'
-            f'<span class="mark" style="left:{_num(TARGET_PERCENT_LOWER)}%">'
-            f"<span>{_e(t['gauge_target'])}</span></span>"
-            f'<span class="mark" style="left:{_num(NATIONAL_INFRA_PERCENT_LOWER)}%">'
-            f"<span>{_e(t['gauge_national'])}</span></span></div></div>"
+            f'<div class="gauge" role="img" aria-label="{esc(_ratio_phrase(result, lang))}">'
+            f'<div class="track"><div class="fill" style="width:{coord(fill)}%"></div>'
+            f'<span class="mark" style="left:{coord(TARGET_PERCENT_LOWER)}%">'
+            f"<span>{esc(t['gauge_target'])}</span></span>"
+            f'<span class="mark" style="left:{coord(NATIONAL_INFRA_PERCENT_LOWER)}%">'
+            f"<span>{esc(t['gauge_national'])}</span></span></div></div>"
         )
-        parts.append(f'<p class="note">{_e(t["target_note"])}</p>')
+        parts.append(f'<p class="note">{esc(t["target_note"])}</p>')
     else:
-        parts.append(f'<p class="verdict short">{_e(t["no_baseline"])}</p>')
+        parts.append(f'<p class="verdict short">{esc(t["no_baseline"])}</p>')
     missing = _missing(result)
     if missing:
-        parts.append(
-            f'<p class="warn"><strong>⚠ {_e(t["missing_warn"].format(n=len(missing)))}</strong></p>'
-        )
+        warn = esc(t["missing_warn"].format(n=len(missing)))
+        parts.append(f'<p class="warn"><strong>⚠ {warn}</strong></p>')
     parts.append("</section>")
     return "\n".join(parts)
 
 
-def _category_html(result: EstimateResult, lang: str) -> str:
-    t = _labels(lang)
+def category_html(result: EstimateResult, lang: str) -> str:
+    t = labels(lang)
     rate = result.jpy_per_usd
     cats = _categories(result)
     planned, baseline = result.planned.by_category(), result.baseline.by_category()
@@ -1494,22 +1496,22 @@ def _category_html(result: EstimateResult, lang: str) -> str:
         b, p = baseline.get(c, 0.0), planned.get(c, 0.0)
         rows.append(
             f'<tr><td><span class="swatch" style="background:{_colour(c, cats)}"></span>'
-            f"{_e(category_name(c, lang))}</td>"
-            f"{_money_td(b, rate, lang)}{_money_td(p, rate, lang)}"
-            f"{_money_td(p - b, rate, lang, change=True)}</tr>"
+            f"{esc(category_name(c, lang))}</td>"
+            f"{money_td(b, rate, lang)}{money_td(p, rate, lang)}"
+            f"{money_td(p - b, rate, lang, change=True)}</tr>"
         )
     b, p = result.baseline.monthly_usd, result.planned.monthly_usd
     rows.append(
-        f'<tr class="total"><td>{_e(t["total"])}</td>'
-        f"{_money_td(b, rate, lang)}{_money_td(p, rate, lang)}"
-        f"{_money_td(p - b, rate, lang, change=True)}</tr>"
+        f'<tr class="total"><td>{esc(t["total"])}</td>'
+        f"{money_td(b, rate, lang)}{money_td(p, rate, lang)}"
+        f"{money_td(p - b, rate, lang, change=True)}</tr>"
     )
     diff = "差額" if lang == "ja" else "Change"
-    return _table_html([t["category"], t["baseline"], t["planned"], diff], rows, num=(1, 2, 3))
+    return table_html([t["category"], t["baseline"], t["planned"], diff], rows, num=(1, 2, 3))
 
 
-def _levers_html(result: EstimateResult, lang: str) -> str:
-    t = _labels(lang)
+def levers_html(result: EstimateResult, lang: str) -> str:
+    t = labels(lang)
     rate = result.jpy_per_usd
     base = result.baseline.monthly_usd
     rows = []
@@ -1517,57 +1519,57 @@ def _levers_html(result: EstimateResult, lang: str) -> str:
     for name, usd, expl in _lever_rows(result, lang):
         sub = ""
         if lang == "en" and name in named:
-            sub = f'<span class="ja" lang="ja">{_e(lever_name(named[name], "ja"))}</span>'
+            sub = f'<span class="ja" lang="ja">{esc(lever_name(named[name], "ja"))}</span>'
         pct = f"{fmt_pct(usd / base * 100)}%" if base else "—"
         rows.append(
-            f"<tr><td>{_e(name)}{sub}</td>{_money_td(usd, rate, lang)}"
-            f'<td class="num">{_e(pct)}</td><td>{_e(expl)}</td></tr>'
+            f"<tr><td>{esc(name)}{sub}</td>{money_td(usd, rate, lang)}"
+            f'<td class="num">{esc(pct)}</td><td>{esc(expl)}</td></tr>'
         )
     if not rows:
-        return f'<p class="note">{_e(t["no_levers"])}</p>'
+        return f'<p class="note">{esc(t["no_levers"])}</p>'
     saving = result.saving_usd
     pct = f"{fmt_pct(saving / base * 100)}%" if base else "—"
     rows.append(
-        f'<tr class="total"><td>{_e(t["levers_total"])}</td>{_money_td(saving, rate, lang)}'
-        f'<td class="num">{_e(pct)}</td><td></td></tr>'
+        f'<tr class="total"><td>{esc(t["levers_total"])}</td>{money_td(saving, rate, lang)}'
+        f'<td class="num">{esc(pct)}</td><td></td></tr>'
     )
-    return _table_html(
+    return table_html(
         [t["lever"], t["saving_month"], t["pct_baseline"], t["explanation"]], rows, num=(1, 2)
     )
 
 
-def _shares_html(result: EstimateResult, lang: str) -> str:
-    t = _labels(lang)
+def shares_html(result: EstimateResult, lang: str) -> str:
+    t = labels(lang)
     rate = result.jpy_per_usd
     if not result.shares:
-        return f'<p class="note">{_e(t["no_shares"])}</p>'
+        return f'<p class="note">{esc(t["no_shares"])}</p>'
     rows = [
-        f"<tr><td>{_e(sh.code)}</td><td>{_e(sh.name)}</td>"
-        f'<td class="num">{_e(fmt_number(sh.population))}</td>'
-        f"{_money_td(sh.equal_usd, rate, lang)}{_money_td(sh.population_usd, rate, lang)}"
-        f"{_money_td(sh.usage_usd, rate, lang)}</tr>"
+        f"<tr><td>{esc(sh.code)}</td><td>{esc(sh.name)}</td>"
+        f'<td class="num">{esc(fmt_number(sh.population))}</td>'
+        f"{money_td(sh.equal_usd, rate, lang)}{money_td(sh.population_usd, rate, lang)}"
+        f"{money_td(sh.usage_usd, rate, lang)}</tr>"
         for sh in result.shares
     ]
     s = result.shares
     rows.append(
-        f'<tr class="total"><td colspan="2">{_e(t["total"])}</td>'
-        f'<td class="num">{_e(fmt_number(sum(x.population for x in s)))}</td>'
-        f"{_money_td(sum(x.equal_usd for x in s), rate, lang)}"
-        f"{_money_td(sum(x.population_usd for x in s), rate, lang)}"
-        f"{_money_td(sum(x.usage_usd for x in s), rate, lang)}</tr>"
+        f'<tr class="total"><td colspan="2">{esc(t["total"])}</td>'
+        f'<td class="num">{esc(fmt_number(sum(x.population for x in s)))}</td>'
+        f"{money_td(sum(x.equal_usd for x in s), rate, lang)}"
+        f"{money_td(sum(x.population_usd for x in s), rate, lang)}"
+        f"{money_td(sum(x.usage_usd for x in s), rate, lang)}</tr>"
     )
     return (
-        _table_html(
+        table_html(
             [t["code"], t["name"], t["population"], t["equal"], t["by_population"], t["by_usage"]],
             rows,
             num=(2, 3, 4, 5),
         )
-        + f'\n<p class="note">{_e(t["shares_note"])}</p>'
+        + f'\n<p class="note">{esc(t["shares_note"])}</p>'
     )
 
 
 def _lines_html(est: Estimate, result: EstimateResult, lang: str) -> str:
-    t = _labels(lang)
+    t = labels(lang)
     rate = result.jpy_per_usd
     lines = _sorted_lines(est)
     if not lines:
@@ -1575,39 +1577,39 @@ def _lines_html(est: Estimate, result: EstimateResult, lang: str) -> str:
     tenants = any(li.tenant != "shared" for li in lines)
     rows = []
     for li in lines:
-        tenant = f"<td>{_e(li.tenant)}</td>" if tenants else ""
+        tenant = f"<td>{esc(li.tenant)}</td>" if tenants else ""
         rows.append(
-            f'<tr><td>{_e(li.resource)}<span class="type">{_e(short_type(li.resource_type))}'
-            f"</span></td><td>{_e(li.description)}</td>{tenant}"
-            f'<td class="num">{_e(fmt_number(li.quantity))} {_e(li.unit)}</td>'
-            f'<td class="num">{_e(fmt_unit_price(li.unit_price_usd))}'
-            f'<span class="sec">/ {_e(li.unit)}</span></td>'
-            f"{_money_td(li.monthly_usd, rate, lang)}</tr>"
+            f'<tr><td>{esc(li.resource)}<span class="type">{esc(short_type(li.resource_type))}'
+            f"</span></td><td>{esc(li.description)}</td>{tenant}"
+            f'<td class="num">{esc(fmt_number(li.quantity))} {esc(li.unit)}</td>'
+            f'<td class="num">{esc(fmt_unit_price(li.unit_price_usd))}'
+            f'<span class="sec">/ {esc(li.unit)}</span></td>'
+            f"{money_td(li.monthly_usd, rate, lang)}</tr>"
         )
     total = est.monthly_usd
     span = 5 if tenants else 4
     rows.append(
-        f'<tr class="total"><td colspan="{span}">{_e(t["total"])}</td>'
-        f"{_money_td(total, rate, lang)}</tr>"
+        f'<tr class="total"><td colspan="{span}">{esc(t["total"])}</td>'
+        f"{money_td(total, rate, lang)}</tr>"
     )
     headers = [t["resource"], t["what"]]
     if tenants:
         headers.append(t["tenant"])
     headers += [t["quantity"], t["unit_price"], t["monthly"]]
     n = len(headers)
-    return _table_html(headers, rows, num=(n - 3, n - 2, n - 1))
+    return table_html(headers, rows, num=(n - 3, n - 2, n - 1))
 
 
 def _missing_html(result: EstimateResult, lang: str) -> str:
-    t = _labels(lang)
+    t = labels(lang)
     which = {"planned": t["planned"], "baseline": t["baseline"]}
     rows = [
-        f"<tr><td>{_e(which[w])}</td><td>{_e(m.resource)}"
-        f'<span class="type">{_e(short_type(m.resource_type))}</span></td>'
-        f"<td><code>{_e(m.price_key)}</code></td><td>{_e(m.region)}</td><td>{_e(m.reason)}</td></tr>"
+        f"<tr><td>{esc(which[w])}</td><td>{esc(m.resource)}"
+        f'<span class="type">{esc(short_type(m.resource_type))}</span></td>'
+        f"<td><code>{esc(m.price_key)}</code></td><td>{esc(m.region)}</td><td>{esc(m.reason)}</td></tr>"
         for w, m in _missing(result)
     ]
-    return _table_html(
+    return table_html(
         [t["estimate"], t["resource"], t["price_key"], t["region"], t["reason"]],
         rows,
         cls="missing",
@@ -1616,67 +1618,67 @@ def _missing_html(result: EstimateResult, lang: str) -> str:
 
 def html(result: EstimateResult, lang: str = "ja") -> str:
     """One self-contained HTML page (inline CSS and SVG; no scripts, fonts or links)."""
-    t = _labels(lang)
+    t = labels(lang)
     title, intro = _header(result, lang)
     sec: list[str] = []
 
     def section(key: str, heading: str, body: str, cls: str = "") -> None:
         c = f' class="{cls}"' if cls else ""
         sec.append(
-            f'<section{c} aria-labelledby="sec-{key}">\n<h2 id="sec-{key}">{_e(heading)}</h2>\n'
+            f'<section{c} aria-labelledby="sec-{key}">\n<h2 id="sec-{key}">{esc(heading)}</h2>\n'
             f"{body}\n</section>"
         )
 
-    sec.append(_summary_html(result, lang))
+    sec.append(summary_html(result, lang))
     section(
         "compare",
         t["sec_category"],
-        f"<figure>{svg_before_after(result, lang)}<figcaption>{_e(t['chart_ba_title'])}"
-        f"</figcaption></figure>\n{_category_html(result, lang)}",
+        f"<figure>{svg_before_after(result, lang)}<figcaption>{esc(t['chart_ba_title'])}"
+        f"</figcaption></figure>\n{category_html(result, lang)}",
     )
     section(
         "levers",
         t["sec_levers"],
-        f"<figure>{svg_waterfall(result, lang)}<figcaption>{_e(t['chart_wf_title'])}"
-        f"</figcaption></figure>\n{_levers_html(result, lang)}",
+        f"<figure>{svg_waterfall(result, lang)}<figcaption>{esc(t['chart_wf_title'])}"
+        f"</figcaption></figure>\n{levers_html(result, lang)}",
     )
-    section("shares", t["sec_shares"], _shares_html(result, lang))
+    section("shares", t["sec_shares"], shares_html(result, lang))
     if _missing(result):
         section(
             "missing",
             "⚠ " + t["sec_missing"],
-            f'<p class="warn">{_e(t["missing_intro"].format(n=len(_missing(result))))}</p>\n'
+            f'<p class="warn">{esc(t["missing_intro"].format(n=len(_missing(result))))}</p>\n'
             + _missing_html(result, lang),
         )
     section("lines", t["sec_lines"], _lines_html(result.planned, result, lang))
     section("baseline-lines", t["sec_baseline_lines"], _lines_html(result.baseline, result, lang))
     rows = [
-        f"<tr><td>{_e(k)}</td><td>{_e(v)}</td><td>{_e(s)}</td></tr>"
+        f"<tr><td>{esc(k)}</td><td>{esc(v)}</td><td>{esc(s)}</td></tr>"
         for k, v, s in _assumption_rows(result)
     ]
     section(
         "assumptions",
         t["sec_assumptions"],
-        _table_html([t["item"], t["value"], t["source"]], rows)
+        table_html([t["item"], t["value"], t["source"]], rows)
         if rows
-        else f'<p class="note">{_e(t["no_assumptions"])}</p>',
+        else f'<p class="note">{esc(t["no_assumptions"])}</p>',
     )
-    dl = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in _sources_lines(result, lang))
+    dl = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in _sources_lines(result, lang))
     section("sources", t["sec_sources"], f'<dl class="sources">{dl}</dl>')
 
     head = (
         "<!DOCTYPE html>\n"
-        f'<html lang="{_e(lang)}">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<meta name="generator" content="gcmod {_e(__version__)}">\n'
-        f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
+        f'<meta name="generator" content="gcmod {esc(__version__)}">\n'
+        f"<title>{esc(title)}</title>\n<style>{REPORT_CSS}</style>\n</head>\n<body>\n<main>\n"
         '<header class="doc">'
-        f'<p class="kicker">{_e("ガバメントクラウド" if lang == "ja" else "Government Cloud")}</p>'
-        f"<h1>{_e(title)}</h1>"
-        + "".join(f'<p class="meta">{_e(line)}</p>' for line in intro)
+        f'<p class="kicker">{esc("ガバメントクラウド" if lang == "ja" else "Government Cloud")}</p>'
+        f"<h1>{esc(title)}</h1>"
+        + "".join(f'<p class="meta">{esc(line)}</p>' for line in intro)
         + "</header>\n"
     )
-    foot = f"<footer><p>{_e(t['footer'].format(version=__version__))}</p></footer>\n"
+    foot = f"<footer><p>{esc(t['footer'].format(version=__version__))}</p></footer>\n"
     return head + "\n".join(sec) + "\n" + foot + "</main>\n</body>\n</html>\n"
 
 
