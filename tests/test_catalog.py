@@ -305,6 +305,19 @@ def test_index_compares_every_template(site) -> None:
             assert (t["titleJa"] if lang == "ja" else t["titleEn"]) in text.replace("&amp;", "&")
 
 
+def test_index_says_a_dr_template_costs_nothing_until_deployed(site) -> None:
+    from gcmod.catalog.pages import T
+
+    out, _data = site
+    for lang, prefix in (("ja", ""), ("en", "en/")):
+        text = (out / prefix / "index.html").read_text(encoding="utf-8")
+        cards = [c.split("</a>")[0] for c in text.split('class="tcard"')[1:]]
+        dr = [c for c in cards if "templates/dr-rebuild.html" in c.split(">")[0]]
+        others = [c for c in cards if c not in dr]
+        assert len(dr) == 1 and T[lang]["dr_cost"] in dr[0]
+        assert len(others) == 2 and not any(T[lang]["dr_cost"] in c for c in others)
+
+
 # --------------------------------------------------------------------------- output folder
 
 

@@ -95,6 +95,7 @@ T: dict[str, dict[str, str]] = {
         "mandatory_n": "{n} mandatory",
         "of": "{a}/{b}",
         "dr": "DR",
+        "dr_cost": "DR stack: paid only once deployed after a disaster; nothing until then",
         "lang": "日本語",
     },
     "ja": {
@@ -167,6 +168,7 @@ T: dict[str, dict[str, str]] = {
         "mandatory_n": "必須 {n} 件",
         "of": "{a}/{b}",
         "dr": "DR",
+        "dr_cost": "DRスタック: 災害後にデプロイした時点からの費用で、それまでは費用なし",
         "lang": "English",
     },
 }
@@ -289,10 +291,11 @@ def index_html(
             else ", ".join(env_name(e, lang) for e in r.environments)
         )
         mand = len(p.report.mandatory)
+        dr_note = f'<span class="type">{esc(t["dr_cost"])}</span>' if p.is_dr else ""
         rows.append(
             f'<tr><td><a href="{href}">{esc(r.entry.title(lang))}</a>'
-            f'<span class="type">{esc(r.entry.id)}</span></td>'
-            f'<td class="num">{len(p.cfg.tenants)}</td><td>{esc(envs)}</td>'
+            f'<span class="type">{esc(r.entry.id)}</span>'
+            f'{dr_note}</td><td class="num">{len(p.cfg.tenants)}</td><td>{esc(envs)}</td>'
             f'<td class="num">{len(p.graph.custom_resources)}</td>'
             f'<td class="num">{esc(t["of"].format(a=passed, b=ran))}</td>'
             f'<td class="num{" neg" if mand else ""}">{mand}</td>'
@@ -316,7 +319,8 @@ def index_html(
             f'<p class="vs">{esc(t["vs"])} '
             f"{esc(cost.primary(est.baseline.monthly_usd, rate, lang))}"
             f"{esc(cost.labels(lang)['per_month'])}</p>"
-            f'<p class="meta">{esc(t["tenants"])} {len(p.cfg.tenants)} · {esc(t["resources"])} '
+            + (f'<p class="meta">{esc(t["dr_cost"])}</p>' if p.is_dr else "")
+            + f'<p class="meta">{esc(t["tenants"])} {len(p.cfg.tenants)} · {esc(t["resources"])} '
             f"{len(p.graph.custom_resources)} · {esc(t['rules_passed'])} "
             f"{esc(t['of'].format(a=passed, b=ran))}</p></a>"
         )
