@@ -14,6 +14,7 @@ running pack.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -279,7 +280,9 @@ def collect(
             urn = d.urn or (node.urn if node else "")
             target = graph.by_urn.get(urn) or node
             unknown = d.message.startswith("can't run policy")
-            en, ja = (d.message, d.message) if unknown else split_message(rule, d.message)
+            en, ja = (
+                (d.message, _unknown_ja(d.message)) if unknown else split_message(rule, d.message)
+            )
             report.violations.append(
                 Violation(
                     rule=rule,
@@ -314,3 +317,17 @@ def check_graph(
     responses.append((servicer.AnalyzeStack(analyze_stack_request(graph), None), None))
     collect(responses, rules, graph, report)
     return report
+
+
+_UNKNOWN_PATH = re.compile(r"value at (\S+) can't be known")
+
+
+def unknown_path(message: str) -> str:
+    """The property path (``.tags``) an engine "can't run policy" message names, or ''."""
+    m = _UNKNOWN_PATH.search(message)
+    return m.group(1) if m else ""
+
+
+def _unknown_ja(message: str) -> str:
+    path = unknown_path(message) or "値"
+    return f"プレビュー時点では {path} が確定しないため、このルールを判定できません"

@@ -21,9 +21,10 @@ from gcmod.audit.collect import (
 )
 from gcmod.audit.collectors import data, ops
 from gcmod.audit.iampolicy import audit_actions
-from gcmod.audit.report import table, to_json
-from gcmod.audit.runner import run_audit
+from gcmod.audit.report import finding_message, table, to_json
+from gcmod.audit.runner import Finding, run_audit
 from gcmod.audit.scope import AccountTarget, Scope, assume_role_session, single_account_scope
+from gcmod.audit.waste import Waste
 from gcmod.graph import ResourceGraph
 from gcmod.policies.harness import check_graph
 
@@ -311,6 +312,11 @@ def test_scalable_target_tags_not_collected_are_unknown_not_missing() -> None:
     report = check_graph(_graph([target]))
     (v,) = report.by_rule("GCM-TAG-001")
     assert v.unknown and not v.mandatory
+    # The audit says what it did not collect, not the engine's "during preview".
+    msg = finding_message(Finding("123456789012", HOME, v, Waste(None, "n/a")))
+    assert msg.en == "could not decide: .tags was not collected by the audit"
+    assert ".tags" in msg.ja and "収集できなかった" in msg.ja
+    assert "preview" in v.message.en and "プレビュー" in v.message.ja
 
 
 # ---------------------------------------------------------------------------

@@ -9,6 +9,8 @@ from typing import Any
 from gcmod import __version__
 from gcmod.audit.runner import AuditResult, Finding
 from gcmod.graph import short_type
+from gcmod.policies.harness import unknown_path
+from gcmod.policies.model import Text
 
 LABELS = {
     "en": {
@@ -38,6 +40,19 @@ LABELS = {
         "calls": "API 呼び出し: ページ単位 {page} 回、親リソース単位 {parent} 回{detail}",
     },
 }
+
+
+def finding_message(f: Finding) -> Text:
+    """The finding's message; for a rule that could not decide, what the audit did
+    not collect (the engine's own wording speaks of a preview)."""
+    v = f.violation
+    if not v.unknown:
+        return v.message
+    path = unknown_path(v.message.en) or "a value"
+    return Text(
+        en=f"could not decide: {path} was not collected by the audit",
+        ja=f"監査で {path} を収集できなかったため、このルールを判定できません",
+    )
 
 
 def _level(f: Finding, lang: str) -> str:
@@ -74,7 +89,7 @@ def table(result: AuditResult, lang: str = "en") -> str:
             f.violation.rule.id,
             f"{short_type(f.violation.resource_type)} {f.violation.resource_name}".strip(),
             _waste(f),
-            f.violation.message(lang),
+            finding_message(f)(lang),
         )
         for f in _ordered(result)
     ]
@@ -150,7 +165,7 @@ def to_json(result: AuditResult) -> dict[str, Any]:
                 "type": f.violation.resource_type,
                 "name": f.violation.resource_name,
                 "wasteUsd": f.waste_usd,
-                "message": {"en": f.violation.message.en, "ja": f.violation.message.ja},
+                "message": {"en": finding_message(f).en, "ja": finding_message(f).ja},
             }
             for f in _ordered(result)
         ],
@@ -184,7 +199,7 @@ def to_sarif(result: AuditResult, lang: str = "en") -> dict[str, Any]:
                     "ruleId": v.rule.id,
                     "ruleIndex": index[v.rule.id],
                     "level": sarif_level(v),
-                    "message": {"text": v.message(lang)},
+                    "message": {"text": finding_message(f)(lang)},
                     "locations": [
                         {
                             "physicalLocation": {"artifactLocation": {"uri": v.urn}},
@@ -247,7 +262,7 @@ def html_report(result: AuditResult, lang: str = "ja") -> str:
     finding_rows = "".join(
         f"<tr><td>{e(_level(f, lang))}</td><td>{e(f.account)}</td><td>{e(f.region or '-')}</td>"
         f"<td>{e(f.violation.rule.id)}</td><td>{e(f.violation.resource_name)}</td>"
-        f"<td class=n>{e(_waste(f))}</td><td>{e(f.violation.message(lang))}</td></tr>"
+        f"<td class=n>{e(_waste(f))}</td><td>{e(finding_message(f)(lang))}</td></tr>"
         for f in _ordered(result)
     )
     gap_rows = "".join(
