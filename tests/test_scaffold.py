@@ -177,6 +177,14 @@ def test_tenant_names_survive_yaml_quoting() -> None:
     assert p.stacks["prod"].tenants[0].name == odd
 
 
+def test_tenant_spec_reads_separators_and_full_width_digits() -> None:
+    from gcmod.scaffold.answers import parse_tenant
+
+    assert parse_tenant(" 小樽市 : 012033 : １０７,０００ ") == {
+        "name": "小樽市", "code": "012033", "population": 107000}  # fmt: skip
+    assert parse_tenant("A:B:012033:1_000")["name"] == "A:B"
+
+
 def test_environments_are_ordered_and_staging_domains_prefixed() -> None:
     base = get_template("shared-saas").default_answers.model_dump()
     a = resolve_answers("shared-saas", {**base, "environments": ["development", "production"]})

@@ -204,11 +204,18 @@ TENANT_EXAMPLE = "小樽市:012033:107000"
 
 def parse_tenant(spec: str, flag: str = "--tenant") -> dict[str, Any]:
     """``NAME:CODE:POPULATION`` -> a tenant mapping (validated with the answers)."""
+    expected = f"expected {TENANT_SPEC}, e.g. {TENANT_EXAMPLE}"
     parts = spec.rsplit(":", 2)
-    population = parts[-1].replace(",", "").replace("_", "").strip() if len(parts) == 3 else ""
-    if len(parts) != 3 or not parts[0].strip() or not population.isdigit():
-        raise ScaffoldError([f"{flag} {spec!r}: expected {TENANT_SPEC}, e.g. {TENANT_EXAMPLE}"])
-    return {"name": parts[0].strip(), "code": parts[1].strip(), "population": int(population)}
+    if len(parts) != 3:
+        raise ScaffoldError([f"{flag} {spec!r}: {expected}"])
+    name, code, raw = (p.strip() for p in parts)
+    population = raw.replace(",", "").replace("_", "")
+    if not name:
+        raise ScaffoldError([f"{flag} {spec!r}: NAME is empty; {expected}"])
+    if not population.isdecimal():  # also full-width digits, which int() reads
+        why = f"POPULATION must be a whole number above 0 (got {raw!r})"
+        raise ScaffoldError([f"{flag} {spec!r}: {why}; {expected}"])
+    return {"name": name, "code": code, "population": int(population)}
 
 
 def tenant_spec(t: Tenant) -> str:
