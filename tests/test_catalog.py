@@ -383,6 +383,17 @@ def test_cli_refuses_a_foreign_folder_with_exit_2(tmp_path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
     result = CliRunner().invoke(main, ["catalog", "--out", str(tmp_path / "a.txt")])
     assert result.exit_code == 2 and "not a folder" in result.output
+    assert "カタログを作成できません / cannot build the catalogue" in result.output
+
+
+def test_cli_refuses_an_empty_out_instead_of_the_current_folder(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # empty: "." would be accepted as the output folder
+    result = CliRunner().invoke(main, ["catalog", "--out", ""])
+    assert result.exit_code == 2
+    assert "--out: 空のパスは使えません / the path is empty" in result.output
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_cli_builds_with_progress_and_json(tmp_path) -> None:

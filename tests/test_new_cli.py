@@ -140,6 +140,15 @@ def test_bad_answers_exit_2_and_create_nothing(
     assert not (tmp_path / "out").exists()
 
 
+def test_an_empty_dest_is_refused_not_taken_as_the_current_folder(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    res = runner.invoke(main, ["new", "single-municipality", "", "--no-input"])
+    assert res.exit_code == 2
+    assert "DEST: 空のパスは使えません / the path is empty" in res.output
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_unknown_template_exits_2(runner: CliRunner, tmp_path: Path) -> None:
     res = runner.invoke(main, ["new", "lift-and-shift", "out", "--no-input"])
     assert res.exit_code == 2

@@ -566,11 +566,12 @@ def estimate(
 @main.command()
 @click.option(
     "--out",
-    "out_dir",
-    type=click.Path(path_type=Path),
-    default=Path("catalog"),
+    "out_arg",
+    type=click.Path(path_type=str),
+    default="catalog",
     show_default=True,
-    help="Folder to write the site to: empty, new, or a previous catalogue (replaced).",
+    help="Folder to write the site to: empty, new, or a previous catalogue (replaced) "
+    "/ 出力先フォルダ.",
 )
 @click.option(
     "--lang",
@@ -587,7 +588,7 @@ def estimate(
 @catalog_option
 @handle_errors
 def catalog(
-    out_dir: Path, langs: tuple[str, ...], as_json: bool, force: bool, catalog_path: Path | None
+    out_arg: str, langs: tuple[str, ...], as_json: bool, force: bool, catalog_path: Path | None
 ) -> None:
     """Build the template catalogue: a static site to publish or open from disk.
 
@@ -612,6 +613,8 @@ def catalog(
     def progress(message: str) -> None:
         click.echo(message, err=True)
 
+    out_dir = _given_path(out_arg, "--out")
+    assert out_dir is not None  # the option has a default
     try:
         check_output(out_dir, force)  # before any work
         price_catalog = _load_catalog(catalog_path)
@@ -620,7 +623,8 @@ def catalog(
             data = build(entries, out_dir, langs=langs or LANGS, force=force,
                          catalog=price_catalog, progress=progress)  # fmt: skip
     except CatalogOutputError as exc:
-        raise UsageProblem(f"gcmod catalog: {exc}") from None
+        why = "カタログを作成できません / cannot build the catalogue"
+        raise UsageProblem(f"gcmod catalog: {why}: {exc}") from None
     if as_json:
         echo_json(data)
     else:
@@ -630,7 +634,7 @@ def catalog(
 
 @main.command("new")
 @click.argument("template_id", required=False, metavar="[TEMPLATE]")
-@click.argument("dest", required=False, type=click.Path(path_type=Path), metavar="[DEST]")
+@click.argument("dest_arg", required=False, type=click.Path(path_type=str), metavar="[DEST]")
 @click.option("--list", "list_only", is_flag=True,
               help="List the templates, business systems and size bands, and exit.")  # fmt: skip
 @click.option("--name", "project", metavar="NAME", help="Pulumi project name. Default: DEST's "
@@ -655,7 +659,7 @@ def catalog(
 @handle_errors
 def new(
     template_id: str | None,
-    dest: Path | None,
+    dest_arg: str | None,
     list_only: bool,
     force: bool,
     interactive: bool | None,
@@ -683,6 +687,7 @@ def new(
     if list_only:
         _list_templates(templates(), as_json)
         return
+    dest = _given_path(dest_arg, "DEST")
     if interactive is None:
         interactive = sys.stdin.isatty()
     tpl = choose_template(template_id, interactive)
@@ -709,6 +714,17 @@ def new(
         f"\nnext / 次の手順:\n  cd {dest}\n  gcmod check {first}\n  gcmod estimate {first}\n"
         "  pulumi preview --policy-pack policy   (with the Pulumi CLI; see README.md)"
     )
+
+
+def _given_path(value: str | None, name: str) -> Path | None:
+    """A path argument; an empty one (an unset shell variable, say) is an error, not
+    the current folder."""
+    if value is not None and not value.strip():
+        raise UsageProblem(
+            f"{name}: 空のパスは使えません / the path is empty; "
+            "give a folder (. for the current one)"
+        )
+    return Path(value) if value is not None else None
 
 
 def _list_templates(tpls: list[Any], as_json: bool) -> None:
