@@ -381,3 +381,25 @@ def test_an_unwritable_destination_is_refused_before_writing(
     with pytest.raises(ScaffoldError, match=r"cannot write in .*locked \(permission denied\)"):
         scaffold("shared-saas", locked / "p")
     assert list(locked.iterdir()) == []
+
+
+def test_a_write_failing_part_way_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "notes.txt").write_text("mine", encoding="utf-8")
+    real = Path.write_text
+    calls = []
+
+    def full_disk(self: Path, *args, **kwargs):
+        calls.append(self)
+        if len(calls) == 6:  # policy/PulumiPolicy.yaml, in a folder it created
+            real(self, "half", encoding="utf-8")
+            raise OSError(28, "No space left on device")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", full_disk)
+    with pytest.raises(ScaffoldError, match="No space left on device"):
+        scaffold("shared-saas", tmp_path / "p")
+    assert calls[-1].parent.name == "policy"
+    assert sorted(p.name for p in (tmp_path / "p").rglob("*")) == ["notes.txt"]

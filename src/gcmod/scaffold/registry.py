@@ -290,7 +290,8 @@ def scaffold(
 
     Everything is rendered and validated first; existing files are refused
     unless ``force``; on any problem a :class:`ScaffoldError` is raised and
-    nothing is written.
+    nothing is written. Should writing fail part-way (a full disk, say), the
+    files and folders it created are removed again.
     """
     project = render(template_id, answers)
     dest = Path(dest)
@@ -311,12 +312,27 @@ def scaffold(
         problems.append(f"DEST: cannot write in {existing} (permission denied)")
     if problems:
         raise ScaffoldError(sorted(set(problems)))
+    new_dirs = {q for path, _ in targets for q in (path.parent, *path.parent.parents)
+                if not q.exists()}  # fmt: skip
     written: list[Path] = []
     try:
         for path, text in targets:
             path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists():
+                written.append(path)  # before writing: a half-written file is removed too
             path.write_text(text, encoding="utf-8")
-            written.append(path)
     except OSError as exc:
+        _undo(written, new_dirs)
         raise ScaffoldError([f"DEST: cannot write {dest}: {exc}"]) from None
-    return written
+    return [path for path, _ in targets]
+
+
+def _undo(files: list[Path], folders: set[Path]) -> None:
+    """Remove the files and (now empty) folders a failed :func:`scaffold` created."""
+    for path in files:
+        path.unlink(missing_ok=True)
+    for folder in sorted(folders, key=lambda q: len(q.parts), reverse=True):
+        try:
+            folder.rmdir()
+        except OSError:
+            pass  # not created by us after all, or not empty
