@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from gcmod import reference as ref
 from gcmod.cost.report import coord, esc, fit, svg_text
 from gcmod.graph import ResourceGraph, ResourceNode
 
@@ -32,8 +33,8 @@ REGION_NAMES: dict[str, tuple[str, str]] = {
     "ap-northeast-3": ("大阪リージョン", "Osaka region"),
 }
 
-#: The region gcmod's backup-only DR copies to (構成C).
-DR_REGION = "ap-northeast-3"
+#: The region gcmod's backup-only DR copies to (構成C): :data:`gcmod.reference.DR_REGION`.
+DR_REGION = ref.DR_REGION
 
 #: Component kinds by type token (Japanese, English).
 COMPONENT_NAMES: dict[str, tuple[str, str]] = {
