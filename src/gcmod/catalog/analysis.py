@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from gcmod import reference as ref
 from gcmod.catalog import CatalogEntry, StackInput
 from gcmod.config import StackConfig
 from gcmod.cost.model import EstimateResult
@@ -37,7 +38,7 @@ class StackResult:
     @property
     def is_dr(self) -> bool:
         """A standby stack in the DR region (Osaka) rather than the home region."""
-        return self.cfg.region != "ap-northeast-1"
+        return self.cfg.region != ref.PRIMARY_REGION
 
     def rule_status(self, rule: Rule) -> tuple[Status, int]:
         """How ``rule`` came out on this stack, and how many findings it made."""
