@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from gcmod.cli import main
 from gcmod.config import load_stack_file
-from gcmod.scaffold import templates
+from gcmod.scaffold import get_template, templates
 
 
 @pytest.fixture
@@ -49,6 +49,13 @@ def test_help_is_bilingual_and_names_every_flag(runner: CliRunner) -> None:
     flags = "--business --size --tenant --env --name --domain --region --force --no-input"
     for flag in [*flags.split(), "--interactive", "--list", "--json"]:
         assert flag in res.output
+    # every answer's default is documented, and no fixed region is claimed as
+    # the default (dr-rebuild's is Osaka)
+    helps = {p.name: getattr(p, "help", None) or "" for p in main.commands["new"].params}
+    for answer in ("project", "business", "size", "tenants", "environments", "domain", "region"):
+        assert "Default: " in helps[answer], answer
+    assert "(default)" not in helps["region"]
+    assert get_template("dr-rebuild").default_answers.region == "ap-northeast-3"
 
 
 def test_defaults_without_input_then_check_in_the_project(runner: CliRunner, tmp_path) -> None:

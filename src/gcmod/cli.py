@@ -637,20 +637,27 @@ def catalog(
 @click.argument("dest_arg", required=False, type=click.Path(path_type=str), metavar="[DEST]")
 @click.option("--list", "list_only", is_flag=True,
               help="List the templates, business systems and size bands, and exit.")  # fmt: skip
-@click.option("--name", "project", metavar="NAME", help="Pulumi project name. Default: DEST's "
-              "folder name if valid, else the template's.")  # fmt: skip
-@click.option("--business", metavar="ID", help="Standard business system, one of the 20 "
-              "(e.g. jumin-kihon-daicho; `gcmod new --list` lists them).")  # fmt: skip
-@click.option("--size", metavar="BAND", help="Size band: designated-city, core-city, city, "
-              "town-village, or auto (from the tenants' total population).")  # fmt: skip
+@click.option("--name", "project", metavar="NAME", help="Pulumi project name / プロジェクト名. "
+              "Default: DEST's folder name if valid, else the template's.")  # fmt: skip
+@click.option("--business", metavar="ID", help="Standard business system / 標準化対象業務, "
+              "one of the 20 (e.g. jumin-kihon-daicho; `gcmod new --list` lists them). "
+              "Default: the template's.")  # fmt: skip
+@click.option("--size", metavar="BAND", help="Size band / 規模: designated-city, core-city, "
+              "city, town-village, or auto (from the tenants' total population). "
+              "Default: the template's.")  # fmt: skip
 @click.option("--tenant", "tenants", metavar="NAME:CODE:POPULATION", multiple=True,
-              help="A municipality served (repeat for each), e.g. 小樽市:012033:107000; the "
-              "code is the six-digit local government code with its check digit.")  # fmt: skip
+              help="A municipality served / 利用団体 (repeat for each), e.g. "
+              "小樽市:012033:107000; the code is the six-digit local government code with its "
+              "check digit. Default: the template's sample municipalities.")  # fmt: skip
 @click.option("--env", "environments", metavar="ENV", multiple=True,
-              help="An environment, one stack each (repeat): production, staging, "
-              "development.")  # fmt: skip
-@click.option("--domain", metavar="DOMAIN", help="Domain under which tenants get host names.")
-@click.option("--region", metavar="REGION", help="ap-northeast-1 (default) or ap-northeast-3.")
+              help="An environment / 環境, one stack each (repeat): production, staging, "
+              "development. Default: the template's.")  # fmt: skip
+@click.option("--domain", metavar="DOMAIN", help="Domain under which tenants get host names "
+              "/ ドメイン. Default: the template's for its own project name, else the "
+              "placeholder <NAME>.example.lg.jp.")  # fmt: skip
+@click.option("--region", metavar="REGION", help="Region / リージョン: ap-northeast-1 or "
+              "ap-northeast-3. Default: the template's (`gcmod new --list --json` shows "
+              "each template's defaults).")  # fmt: skip
 @click.option("--force", is_flag=True, help="Overwrite files that already exist in DEST.")
 @click.option("--interactive/--no-input", "interactive", default=None,
               help="Ask for answers no flag gives (default: when stdin is a terminal) / "
