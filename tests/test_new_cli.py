@@ -228,3 +228,16 @@ def test_prompted_environment_outside_the_template_is_asked_again(
     assert res.exit_code == 0, res.output
     assert "staging: choose from production" in res.output
     assert _files(tmp_path / "juki-saas-dr").count("stacks/Pulumi.dr.yaml") == 1
+
+
+def test_a_prompted_domain_the_stacks_would_refuse_is_asked_again(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    # project, business, tenants, size, envs, then a bad domain, a good one, region
+    answers = ["", "", "", "", "", "BAD DOMAIN", "zei.example.lg.jp", ""]
+    res = runner.invoke(main, ["new", "single-municipality", "p", "--interactive"],
+                        input="\n".join(answers) + "\n")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "must be a lower-case DNS domain such as example.lg.jp" in res.output
+    prod = load_stack_file(tmp_path / "p" / "stacks" / "Pulumi.prod.yaml")
+    assert prod.domain == "zei.example.lg.jp"

@@ -15,7 +15,7 @@ import click
 from pydantic import Field, TypeAdapter, ValidationError
 
 from gcmod import reference as ref
-from gcmod.config import Tenant
+from gcmod.config import StackConfig, Tenant
 from gcmod.scaffold.answers import (
     ENVIRONMENTS,
     PROJECT_PATTERN,
@@ -165,7 +165,11 @@ def _ask(tpl: Template, data: dict[str, Any], dest: Path | None) -> None:
             value_proc=_envs_proc([e for e in ENVIRONMENTS if e in tpl.environments]),
         )
     if "domain" not in data:
-        data["domain"] = p("Domain / ドメイン", default=default_domain(tpl, data["project"]))
+        data["domain"] = p(
+            "Domain / ドメイン",
+            default=default_domain(tpl, data["project"]),
+            value_proc=_domain_proc,
+        )
     if "region" not in data:
         data["region"] = p(
             "Region / リージョン", default=d.region, type=click.Choice(list(ref.JAPAN_REGIONS))
@@ -177,6 +181,14 @@ def _project_proc(value: str) -> str:
         return _PROJECT.validate_python(value.strip())
     except ValidationError:
         raise click.BadParameter(PROJECT_RULE) from None
+
+
+def _domain_proc(value: str) -> str:
+    """A domain, checked by the stack schema's own rule (asked again if refused)."""
+    try:
+        return StackConfig._domain(value.strip())
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def _prompter() -> Callable[..., Any]:
