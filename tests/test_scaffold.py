@@ -289,6 +289,15 @@ def test_a_file_in_the_way_of_a_folder_is_refused(tmp_path: Path) -> None:
     assert sorted(p.name for p in dest.iterdir()) == ["stacks"]
 
 
+def test_a_file_in_the_way_above_the_destination_is_named(tmp_path: Path) -> None:
+    (tmp_path / "notes").write_text("mine", encoding="utf-8")
+    with pytest.raises(ScaffoldError) as err:
+        scaffold("shared-saas", tmp_path / "notes" / "p")
+    assert str(err.value).splitlines()[1:] == [
+        f"  - DEST: {tmp_path / 'notes'} exists and is not a folder"]  # fmt: skip
+    assert (tmp_path / "notes").read_text(encoding="utf-8") == "mine"
+
+
 def test_project_recognition_needs_gcmod_name_or_marker(tmp_path: Path) -> None:
     other = tmp_path / "other"
     other.mkdir()

@@ -308,7 +308,9 @@ def scaffold(
         elif path.exists() and not force:
             problems.append(f"DEST: {path} exists (--force overwrites it)")
     existing = next(p for p in [dest, *dest.absolute().parents] if p.exists())
-    if not os.access(existing, os.W_OK | os.X_OK):
+    if not existing.is_dir():
+        problems.append(f"DEST: {existing} exists and is not a folder")
+    elif not os.access(existing, os.W_OK | os.X_OK):
         problems.append(f"DEST: cannot write in {existing} (permission denied)")
     if problems:
         raise ScaffoldError(sorted(set(problems)))
