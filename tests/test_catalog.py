@@ -354,6 +354,16 @@ def test_rebuild_replaces_a_previous_catalogue_only(tmp_path) -> None:
     assert json.loads((out / MANIFEST).read_text())["files"] == data["files"]
 
 
+@pytest.mark.parametrize("files", [5, "index.html", {"a": 1}, [1, 2], None])
+def test_a_malformed_manifest_is_not_taken_for_a_previous_catalogue(tmp_path, files) -> None:
+    (tmp_path / MANIFEST).write_text(json.dumps({"schema": "gcmod.catalog/1", "files": files}))
+    (tmp_path / "i").write_text("mine")  # one of the letters a string 'files' would name
+    with pytest.raises(CatalogOutputError, match="holds no previous catalogue"):
+        check_output(tmp_path)
+    assert check_output(tmp_path, force=True) is None  # nothing of it would be deleted
+    assert (tmp_path / "i").read_text() == "mine"
+
+
 def test_force_writes_into_a_foreign_folder_beside_its_files(tmp_path) -> None:
     (tmp_path / "README.txt").write_text("publish folder")
     entries = [e for e in entries_from_stacks() if e.id == "town"]

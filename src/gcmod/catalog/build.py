@@ -36,11 +36,18 @@ LANGS = ("ja", "en")
 
 
 def _read_manifest(out: Path) -> dict[str, Any] | None:
+    """The previous build's ``catalog.json`` in ``out``; ``None`` when there is none or
+    it is not one gcmod wrote (wrong schema, or ``files`` not a list of paths)."""
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) and data.get("schema") == SCHEMA else None
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        return None
+    files = data.get("files")
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        return None
+    return data
 
 
 def check_output(out: Path, force: bool = False) -> dict[str, Any] | None:
