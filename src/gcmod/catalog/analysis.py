@@ -8,8 +8,9 @@ estimate``); this module only collects them per template.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from gcmod import reference as ref
 from gcmod.catalog import CatalogEntry, StackInput
@@ -18,6 +19,9 @@ from gcmod.cost.model import EstimateResult
 from gcmod.graph import ResourceGraph
 from gcmod.policies.harness import CheckReport
 from gcmod.policies.model import Rule
+
+if TYPE_CHECKING:
+    from gcmod.pricing import Catalog
 
 Status = Literal["pass", "mandatory", "advisory", "unknown", "n/a", "disabled"]
 ENV_ORDER = ("production", "staging", "development")
@@ -93,7 +97,7 @@ def _order(s: StackResult) -> tuple[int, bool, str]:
     return (ENV_ORDER.index(s.environment), s.is_dr, s.stack.name)
 
 
-def analyse_stack(stack: StackInput, catalog) -> StackResult:
+def analyse_stack(stack: StackInput, catalog: Catalog) -> StackResult:
     """Synthesize, check and estimate one stack file (errors as ``gcmod check``'s)."""
     from gcmod.cost.estimate import estimate_stack
     from gcmod.cost.usage import usage_for
@@ -108,7 +112,9 @@ def analyse_stack(stack: StackInput, catalog) -> StackResult:
     return StackResult(stack, cfg, graph, report, est)
 
 
-def analyse(entry: CatalogEntry, catalog, progress=None) -> TemplateResult:
+def analyse(
+    entry: CatalogEntry, catalog: Catalog, progress: Callable[[str], None] | None = None
+) -> TemplateResult:
     """Every stack of ``entry``; ``progress(stack_name)`` before each."""
     results = []
     for s in entry.stacks:

@@ -23,12 +23,15 @@ import os
 from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gcmod import __version__
 from gcmod.catalog import CatalogEntry, CatalogOutputError
 from gcmod.catalog.analysis import StackResult, TemplateResult, analyse
 from gcmod.catalog.pages import index_html, page_path, template_html
+
+if TYPE_CHECKING:
+    from gcmod.pricing import Catalog
 
 SCHEMA = "gcmod.catalog/1"
 MANIFEST = "catalog.json"
@@ -174,10 +177,13 @@ def build(
     *,
     langs: Sequence[str] = LANGS,
     force: bool = False,
-    catalog=None,
+    catalog: Catalog | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Analyse ``entries`` and write the catalogue to ``out``; returns the manifest.
+
+    ``langs`` default: Japanese at the root, English in ``en/``; ``catalog``
+    default: gcmod's price catalogue (``Catalog.load()``).
 
     Nothing is written until every template has been analysed, so a bad stack
     leaves ``out`` as it was."""

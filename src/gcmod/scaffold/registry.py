@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -34,6 +34,9 @@ from gcmod.scaffold.answers import (
     parse_answers,
 )
 from gcmod.stackfiles import PROJECT_MARKER
+
+if TYPE_CHECKING:
+    import jinja2
 
 COMMON = "_common"
 STACK_PLACEHOLDER = "[stack]"
@@ -66,11 +69,14 @@ class Template:
     environments: tuple[str, ...] = ENVIRONMENTS
     """Environments this template allows."""
     min_tenants: int = 1
+    """Fewest municipalities the template serves (``tenants.min``; default 1)."""
     max_tenants: int | None = None
+    """Most municipalities (``tenants.max``; default ``None``: no limit)."""
     options: Mapping[str, Any] = field(default_factory=dict, hash=False)
     """Template-specific switches the files read (e.g. ``peaks``)."""
 
     def stack_name(self, environment: str) -> str:
+        """The stack name of ``environment`` (e.g. ``production`` -> ``prod``)."""
         return self.stack_names[environment]
 
     def stacks(self, answers: Answers | None = None) -> dict[str, str]:
@@ -162,7 +168,7 @@ def _yaml_scalar(value: Any) -> str:
 
 
 @functools.cache
-def _jinja():
+def _jinja() -> jinja2.Environment:
     import jinja2
 
     env = jinja2.Environment(
@@ -237,6 +243,7 @@ class Project:
     """Where the stack files are (``stackConfigDir``)."""
 
     def stack_file(self, stack: str) -> PurePosixPath:
+        """Relative path of ``stack``'s ``Pulumi.<stack>.yaml``."""
         return self.stack_dir / f"Pulumi.{stack}.yaml"
 
 
