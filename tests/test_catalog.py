@@ -414,12 +414,13 @@ def test_cli_builds_with_progress_and_json(tmp_path) -> None:
     assert data["schema"] == "gcmod.catalog/1"
     assert len(data["templates"]) == len(templates())
     for k, t in enumerate(templates(), 1):
-        assert f"[{k}/{len(templates())}] {t.id}" in result.stderr
+        assert f"[{k}/{len(templates())}] {t.id}: 合成・検査・概算 / synth" in result.stderr
     assert (out / "index.html").is_file() and (out / "en" / "index.html").is_file()
     # a second run over its own catalogue needs no --force, and keeps a file of the user's
     (out / "README.txt").write_text("publish notes")
     again = CliRunner().invoke(main, ["catalog", "--out", str(out), "--lang", "en"])
     assert again.exit_code == 0, again.output
-    assert "open" in again.stdout and _parse(out / "index.html").lang == "en"
+    assert f"カタログ / catalogue of {len(templates())} templates: open" in again.stdout
+    assert _parse(out / "index.html").lang == "en"
     assert (out / "README.txt").read_text() == "publish notes"
     assert not (out / "en").exists()  # the previous build's folder, now empty, is gone

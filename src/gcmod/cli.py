@@ -629,7 +629,8 @@ def catalog(
         echo_json(data)
     else:
         index = out_dir / data["index"][data["languages"][0]]
-        click.echo(f"catalogue of {len(data['templates'])} templates: open {index}")
+        n = len(data["templates"])
+        click.echo(f"{n} テンプレートのカタログ / catalogue of {n} templates: open {index}")
 
 
 @main.command("new")

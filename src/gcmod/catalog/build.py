@@ -200,7 +200,7 @@ def build(
     results = []
     for k, entry in enumerate(entries, 1):
         if progress:
-            progress(f"[{k}/{len(entries)}] {entry.id}: synth, check, estimate")
+            progress(f"[{k}/{len(entries)}] {entry.id}: 合成・検査・概算 / synth, check, estimate")
         results.append(analyse(entry, catalog))
     files = render_site(results, langs)
     if previous:
@@ -217,5 +217,5 @@ def build(
     except OSError as exc:
         raise CatalogOutputError(f"{out}: cannot write: {exc.strerror or exc}") from None
     if progress:
-        progress(f"wrote {len(names)} files to {out}")
+        progress(f"{len(names)} ファイルを出力 / wrote {len(names)} files to {out}")
     return data
