@@ -714,7 +714,10 @@ def new(
             }
         )
         return
-    click.echo(f"created {len(written)} files in {dest} from {tpl.id} ({tpl.title_en}):")
+    click.echo(
+        f"{tpl.title_ja} から {len(written)} ファイルを作成 / "
+        f"created {len(written)} files in {dest} from {tpl.id} ({tpl.title_en}):"
+    )
     for p in written:
         click.echo(f"  {p.relative_to(dest).as_posix()}")
     first = next(iter(stacks))
