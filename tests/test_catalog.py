@@ -396,6 +396,23 @@ def test_cli_refuses_a_foreign_folder_with_exit_2(tmp_path) -> None:
     assert "カタログを作成できません / cannot build the catalogue" in result.output
 
 
+def test_cli_refuses_an_unwritable_folder_before_any_work(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    real = os.access
+    # Root may write anywhere, so the permission is denied through os.access.
+    monkeypatch.setattr(os, "access", lambda p, mode: Path(p) != locked and real(p, mode))
+    result = CliRunner().invoke(main, ["catalog", "--out", str(locked / "site")])
+    assert result.exit_code == 2, result.output
+    assert f"({locked} is not a writable folder)" in result.output
+    assert "[1/" not in result.output  # refused before scaffolding anything
+    assert list(locked.iterdir()) == []
+
+
 def test_cli_refuses_an_empty_out_instead_of_the_current_folder(
     tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
