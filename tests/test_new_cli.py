@@ -242,3 +242,17 @@ def test_a_prompted_domain_the_stacks_would_refuse_is_asked_again(
     assert "must be a lower-case DNS domain such as example.lg.jp" in res.output
     prod = load_stack_file(tmp_path / "p" / "stacks" / "Pulumi.prod.yaml")
     assert prod.domain == "zei.example.lg.jp"
+
+
+def test_full_width_tenant_input_becomes_ascii_codes_and_hosts(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    res = runner.invoke(main, ["new", "shared-saas", "p", "--no-input",
+                               "--tenant", "小樽市：０１２０３３：１０７０００",
+                               "--tenant", "江別市:012173:118000"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    prod = load_stack_file(tmp_path / "p" / "stacks" / "Pulumi.prod.yaml")
+    otaru = prod.tenants[0]
+    assert (otaru.name, otaru.code, otaru.population) == ("小樽市", "012033", 107000)
+    text = (tmp_path / "p" / "stacks" / "Pulumi.prod.yaml").read_text(encoding="utf-8")
+    assert 'code: "012033"' in text and "０" not in text

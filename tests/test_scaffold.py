@@ -183,6 +183,8 @@ def test_tenant_spec_reads_separators_and_full_width_digits() -> None:
     assert parse_tenant(" 小樽市 : 012033 : １０７,０００ ") == {
         "name": "小樽市", "code": "012033", "population": 107000}  # fmt: skip
     assert parse_tenant("A:B:012033:1_000")["name"] == "A:B"
+    assert parse_tenant("小樽市：０１２０３３：１０７０００") == {
+        "name": "小樽市", "code": "012033", "population": 107000}  # fmt: skip
 
 
 def test_environments_are_ordered_and_staging_domains_prefixed() -> None:

@@ -9,6 +9,7 @@ refused here first, with the same message.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -203,9 +204,10 @@ TENANT_EXAMPLE = "小樽市:012033:107000"
 
 
 def parse_tenant(spec: str, flag: str = "--tenant") -> dict[str, Any]:
-    """``NAME:CODE:POPULATION`` -> a tenant mapping (validated with the answers)."""
+    """``NAME:CODE:POPULATION`` -> a tenant mapping (validated with the answers).
+    Full-width colons and digits, as a Japanese input method types them, are read too."""
     expected = f"expected {TENANT_SPEC}, e.g. {TENANT_EXAMPLE}"
-    parts = spec.rsplit(":", 2)
+    parts = spec.replace("：", ":").rsplit(":", 2)
     if len(parts) != 3:
         raise ScaffoldError([f"{flag} {spec!r}: {expected}"])
     name, code, raw = (p.strip() for p in parts)
@@ -215,6 +217,8 @@ def parse_tenant(spec: str, flag: str = "--tenant") -> dict[str, Any]:
     if not population.isdecimal():  # also full-width digits, which int() reads
         why = f"POPULATION must be a whole number above 0 (got {raw!r})"
         raise ScaffoldError([f"{flag} {spec!r}: {why}; {expected}"])
+    # the code as ASCII digits: it becomes the tenant's DNS host name
+    code = unicodedata.normalize("NFKC", code)
     return {"name": name, "code": code, "population": int(population)}
 
 
