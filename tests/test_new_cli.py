@@ -133,6 +133,7 @@ def test_project_name_and_domain_default_from_dest(runner: CliRunner, tmp_path) 
         (["--tenant", "A:012033:0"], "tenants[0].population (--tenant): Input should be greater"),
         (["--env", "prod"], "environments[0] (--env): must be one of production, staging"),
         (["--size", "huge"], "size (--size): must be one of designated-city, core-city"),
+        (["--size", "Auto"], "town-village, or auto (the band of the total population)"),
         (["--name", "a b"], "project (--name): must be 1-100 letters"),
         (["--region", "us-east-1"], "region (--region): must be a region in Japan"),
         (["--domain", "EXAMPLE"], "domain (--domain): must be a lower-case DNS domain"),

@@ -177,6 +177,15 @@ def test_tenant_names_survive_yaml_quoting() -> None:
     assert p.stacks["prod"].tenants[0].name == odd
 
 
+def test_size_auto_is_the_band_of_the_population_through_the_api_too() -> None:
+    base = get_template("shared-saas").default_answers.model_dump()
+    p = render("shared-saas", {**base, "size": "auto"})
+    assert p.answers.size is None
+    assert p.answers.size_band == "core-city"  # three cities, 282,000 residents together
+    assert render("shared-saas", {**base, "size": "town-village"}).answers.size_band == (
+        "town-village")  # fmt: skip
+
+
 def test_tenant_spec_reads_separators_and_full_width_digits() -> None:
     from gcmod.scaffold.answers import parse_tenant
 

@@ -28,6 +28,9 @@ from gcmod.config import ConfigError, Environment, StackConfig, Tenant
 SizeBand = Literal["designated-city", "core-city", "city", "town-village"]
 """Municipality size bands (:data:`gcmod.reference.MUNICIPALITY_CLASSES`)."""
 
+#: ``--size auto``: the band of the tenants' total population (``size`` left unset).
+AUTO_SIZE = "auto"
+
 ENVIRONMENTS: tuple[str, ...] = ("production", "staging", "development")
 """The environments a stack can be (:data:`gcmod.config.Environment`), in order."""
 
@@ -76,7 +79,7 @@ class Answers(BaseModel):
     size: SizeBand | None = None
     """Size band / 規模 that sizes the service and database: ``designated-city``,
     ``core-city``, ``city`` or ``town-village``. @default the band of the tenants'
-    total population. Flag ``--size``."""
+    total population (``auto``). Flag ``--size``."""
     tenants: tuple[Tenant, ...] = Field(min_length=1)
     """Municipalities served / 利用団体: name, six-digit local government code
     with its check digit, population. Flag ``--tenant NAME:CODE:POPULATION``."""
@@ -89,6 +92,11 @@ class Answers(BaseModel):
     region: str = ref.PRIMARY_REGION
     """AWS region / リージョン the stacks run in; backups are copied to the other
     Japan region. @default ap-northeast-1 (Tokyo). Flag ``--region``."""
+
+    @field_validator("size", mode="before")
+    @classmethod
+    def _auto_size(cls, v: Any) -> Any:
+        return None if v == AUTO_SIZE else v
 
     @field_validator("environments")
     @classmethod
@@ -161,10 +169,11 @@ def _message(err: Mapping[str, Any]) -> str:
     kind, field = err["type"], str(err["loc"][0]) if err["loc"] else ""
     if kind == "extra_forbidden":
         return "unknown answer; allowed: " + ", ".join(Answers.model_fields)
+    if kind == "literal_error" and field == "size":
+        bands = ", ".join(ref.MUNICIPALITY_CLASSES)
+        return f"must be one of {bands}, or {AUTO_SIZE} (the band of the total population)"
     if kind == "literal_error":
-        return "must be one of " + ", ".join(
-            ref.MUNICIPALITY_CLASSES if field == "size" else ENVIRONMENTS
-        )
+        return "must be one of " + ", ".join(ENVIRONMENTS)
     if kind == "string_pattern_mismatch" and field == "project":
         return f"must be {PROJECT_RULE}"
     if kind == "too_short":

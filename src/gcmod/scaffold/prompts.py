@@ -17,6 +17,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 from gcmod import reference as ref
 from gcmod.config import StackConfig, Tenant
 from gcmod.scaffold.answers import (
+    AUTO_SIZE,
     ENVIRONMENTS,
     PROJECT_PATTERN,
     PROJECT_RULE,
@@ -30,7 +31,6 @@ from gcmod.scaffold.answers import (
 )
 from gcmod.scaffold.registry import Template, get_template, resolve_answers, templates
 
-AUTO_SIZE = "auto"
 #: Parent of a derived placeholder domain (the one the templates use).
 PLACEHOLDER_DOMAIN = "example.lg.jp"
 _PROJECT = TypeAdapter(Annotated[str, Field(pattern=PROJECT_PATTERN)])
@@ -107,8 +107,6 @@ def collect(
     data: dict[str, Any] = {k: v for k, v in given.items() if v not in (None, (), [])}
     if "tenants" in data:
         data["tenants"] = [parse_tenant(s) for s in data["tenants"]]
-    if data.get("size") == AUTO_SIZE:
-        data["size"] = None
     if "project" not in data and not interactive and (from_dest := project_from_dest(dest)):
         data["project"] = from_dest
     if interactive:
