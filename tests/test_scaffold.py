@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import runpy
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 import yaml
@@ -194,6 +194,15 @@ def test_tenant_spec_reads_separators_and_full_width_digits() -> None:
     assert parse_tenant("A:B:012033:1_000")["name"] == "A:B"
     assert parse_tenant("小樽市：０１２０３３：１０７０００") == {
         "name": "小樽市", "code": "012033", "population": 107000}  # fmt: skip
+
+
+def test_a_pipe_in_a_tenant_name_keeps_the_readme_table_whole() -> None:
+    base = get_template("single-municipality").default_answers.model_dump()
+    p = render("single-municipality", {**base, "tenants": [
+        {"name": "A|B", "code": "013951", "population": 5000}]})  # fmt: skip
+    row = next(x for x in p.files[PurePosixPath("README.md")].splitlines() if "013951" in x)
+    assert row == "| municipalities / 利用団体 | A\\|B (013951, 5,000) |"
+    assert p.stacks["prod"].tenants[0].name == "A|B"
 
 
 def test_environments_are_ordered_and_staging_domains_prefixed() -> None:

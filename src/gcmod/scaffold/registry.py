@@ -181,6 +181,7 @@ def _jinja() -> jinja2.Environment:
     )
     env.filters["yq"] = _yaml_scalar
     env.filters["num"] = lambda v: f"{v:g}"
+    env.filters["cell"] = lambda v: str(v).replace("|", "\\|")  # a Markdown table cell
     return env
 
 
