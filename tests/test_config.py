@@ -338,6 +338,7 @@ def test_check_digit_known_codes() -> None:
     assert ref.is_valid_lg_code("011002")  # Sapporo
     assert ref.is_valid_lg_code("131016")  # Chiyoda-ku
     assert not ref.is_valid_lg_code("481001")  # no 48th prefecture
+    assert not ref.is_valid_lg_code("０１１００２")  # full-width digits: not a DNS label
 
 
 @given(st.sampled_from(sorted(ref.FARGATE_SIZES)), st.integers(256, 130000))

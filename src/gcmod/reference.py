@@ -157,9 +157,11 @@ def lg_code_check_digit(first5: str) -> int:
 
 
 def is_valid_lg_code(code: str) -> bool:
-    """True when ``code`` is six digits whose last is the check digit."""
+    """True when ``code`` is six ASCII digits whose last is the check digit
+    (full-width digits are refused: the code becomes part of a DNS host name)."""
     return (
         len(code) == 6
+        and code.isascii()
         and code.isdigit()
         and lg_code_check_digit(code[:5]) == int(code[5])
         and code[:2] != "00"
