@@ -104,6 +104,13 @@ BAD_CONFIGS: list[tuple[str, dict[str, Any], str]] = [
         "azure:location: unknown key; allowed: gcmod:<key>, aws:region, aws:profile",
     ),
     (
+        "tenant name on two lines",
+        cfg_with(
+            gcmod__tenants=[{"name": "小樽市\ninjected: 1", "code": "012033", "population": 107000}]
+        ),
+        "gcmod:tenants[0].name: must be one line of printable text (no control characters)",
+    ),
+    (
         "bad environment",
         cfg_with(gcmod__environment="prod"),
         "gcmod:environment: Input should be 'production', 'staging' or 'development' "

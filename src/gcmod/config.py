@@ -17,6 +17,7 @@ import datetime as dt
 import ipaddress
 import json
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -91,6 +92,13 @@ class Tenant(_Model):
     host: str | None = None
     """Host name routed to this tenant on the shared load balancer.
     @default ``<code>.<domain>``"""
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if any(unicodedata.category(c).startswith("C") for c in v):
+            raise ValueError("must be one line of printable text (no control characters)")
+        return v
 
     @field_validator("code", mode="before")
     @classmethod
