@@ -178,3 +178,20 @@ def test_estimate_html_shows_the_program_alone(runner: CliRunner, tmp_path: Path
     assert 'class="card planned"' in page and "計画 (プログラムのとおり)" in page
     assert 'class="card baseline"' not in page
     assert "比較するリフト&amp;シフトの金額がありません。" in page
+
+
+def test_what_the_program_prints_never_corrupts_json_on_stdout(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    args = _program(
+        tmp_path,
+        "import pulumi_aws as aws\nprint('hello from the vendor program')\n"
+        "b = aws.s3.Bucket('b', bucket='x')\n"
+        "aws.s3.Bucket('c', bucket=b.bucket.apply(lambda v: print('in apply') or v + '-c'))\n",
+    )
+    for command in (["synth"], ["check"], ["estimate"]):
+        res = runner.invoke(main, [*command, *args, "--json"])
+        assert res.exit_code in (0, 1), res.output
+        json.loads(res.stdout)  # stdout is the JSON alone
+        assert "hello from the vendor program" in res.stderr
+        assert "in apply" in res.stderr

@@ -15,7 +15,8 @@ What the engine would do, without the Pulumi CLI:
   :data:`gcmod.synth.SECRET` as a Pulumi secret, so it is shown as a secret.
 * The program runs with its directory as the working directory and first on
   ``sys.path``; both, ``sys.argv`` and the modules it imported from its
-  directory are restored afterwards. Its own dependencies must be installed in
+  directory are restored afterwards. What it prints goes to stderr (stdout
+  carries gcmod's own output, e.g. ``--json``). Its own dependencies must be installed in
   the environment gcmod runs in; a missing module is a
   :class:`ProgramDependencyError` naming it.
 
@@ -25,6 +26,7 @@ key and the value.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -447,16 +449,19 @@ def synth_project(
     saved_env = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
-        return run_program(
-            lambda: _run(stack.project),
-            project=stack.project.name,
-            stack=stack.name,
-            region=stack.region,
-            config=stack.config,
-            secret_keys=stack.secret_keys,
-            stack_references=stack_references,
-            log=log,
-        )
+        # What the program prints (also inside applies, run as the runtime
+        # drains) goes to stderr: stdout carries gcmod's own output (--json).
+        with contextlib.redirect_stdout(sys.stderr):
+            return run_program(
+                lambda: _run(stack.project),
+                project=stack.project.name,
+                stack=stack.name,
+                region=stack.region,
+                config=stack.config,
+                secret_keys=stack.secret_keys,
+                stack_references=stack_references,
+                log=log,
+            )
     except SynthError as exc:
         # The error as the program saw it (located) wins over the same error
         # re-raised when the runtime drains its pending calls.
