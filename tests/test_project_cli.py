@@ -195,3 +195,22 @@ def test_what_the_program_prints_never_corrupts_json_on_stdout(
         json.loads(res.stdout)  # stdout is the JSON alone
         assert "hello from the vendor program" in res.stderr
         assert "in apply" in res.stderr
+
+
+def test_unanswerable_data_source_in_output_form_exits_1_without_noise(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    args = _program(
+        tmp_path,
+        "import pulumi_aws as aws\naws.s3.Bucket('b')\n"
+        "i = aws.ec2.get_instance_output(instance_id='i-1')\naws.s3.Bucket('c', bucket=i.id)\n",
+    )
+    # A real process: the event loops are torn down at interpreter exit.
+    res = subprocess.run(
+        [sys.executable, "-m", "gcmod.cli", "synth", *args],
+        capture_output=True, text=True, cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert res.returncode == 1, res.stderr
+    assert "aws:ec2/getInstance:getInstance cannot be answered offline" in res.stderr
+    assert "Traceback" not in res.stderr and "Exception ignored" not in res.stderr

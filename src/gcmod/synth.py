@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,6 +107,21 @@ class _Recorder:
         self.stack_urn: str | None = None
         self.stack_reference_outputs = dict(stack_references or {})
         self.log = RunLog()
+        self.thread_loops: set[Any] = set()
+        """Event loops the SDK opened on the monitor's worker threads (closed after the run)."""
+
+    def track_thread_loop(self) -> None:
+        """Remember this worker thread's event loop, so it is closed after the run
+        (left open, it is torn down noisily at exit when the program failed)."""
+        import asyncio
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            return
+        try:
+            self.thread_loops.add(asyncio.get_event_loop_policy().get_event_loop())
+        except RuntimeError:
+            pass
 
     def region_of(self, provider_ref: str | None, package: str) -> str | None:
         if package != "aws":
@@ -509,8 +524,23 @@ def _make_monitor(recorder: _Recorder):
     class RecordingMonitor(MockMonitor):
         """The SDK's mock monitor, keeping the whole registration request."""
 
+        def Invoke(self, request):
+            try:
+                return super().Invoke(request)
+            finally:
+                recorder.track_thread_loop()
+
+        def ReadResource(self, request):
+            try:
+                return super().ReadResource(request)
+            finally:
+                recorder.track_thread_loop()
+
         def RegisterResource(self, request):
-            resp = super().RegisterResource(request)
+            try:
+                resp = super().RegisterResource(request)
+            finally:
+                recorder.track_thread_loop()
             if request.type == "pulumi:pulumi:Stack":
                 recorder.stack_urn = resp.urn
                 return resp
@@ -547,9 +577,9 @@ def _make_monitor(recorder: _Recorder):
     return RecordingMonitor
 
 
-def _close_event_loop() -> None:
+def _close_event_loop(thread_loops: Iterable[Any] = ()) -> None:
     """Join the mock monitor's worker threads (each holds an event loop of its
-    own) and close the loop, so nothing is torn down noisily at exit."""
+    own), close their loops and this one, so nothing is torn down noisily at exit."""
     import asyncio
 
     try:
@@ -560,6 +590,9 @@ def _close_event_loop() -> None:
         return
     loop.run_until_complete(loop.shutdown_default_executor())
     loop.close()
+    for other in thread_loops:
+        if other is not loop and not other.is_running() and not other.is_closed():
+            other.close()
     asyncio.set_event_loop(asyncio.new_event_loop())
 
 
@@ -619,7 +652,7 @@ def run_program(
         raise SynthError(f"the program failed: {type(exc).__name__}: {exc}") from exc
     finally:
         settings.ROOT.set(None)
-        _close_event_loop()
+        _close_event_loop(recorder.thread_loops)
     if not recorder.nodes:
         raise SynthError(
             "the program registered no resources: is the mock runtime in effect, "
