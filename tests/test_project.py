@@ -89,6 +89,27 @@ def test_region_defaults_to_tokyo_when_the_stack_sets_none(tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize(
+    ("pulumi_yaml", "stack", "source"),
+    [
+        ("name: probe\nruntime: python\n", "config:\n  aws:region: ap-northeast-3\n", "Pulumi.dev"),
+        (
+            "name: probe\nruntime: python\nconfig:\n  aws:region: ap-northeast-3\n",
+            "config: {}\n",
+            "Pulumi.yaml",
+        ),
+    ],
+)
+def test_aws_region_from_stack_or_project_sets_the_programs_region(
+    tmp_path: Path, pulumi_yaml: str, stack: str, source: str
+) -> None:
+    main = "import pulumi, pulumi_aws as aws\naws.s3.Bucket('b', bucket=aws.get_region().region)\n"
+    ps = open_stack(_project(tmp_path, main, pulumi_yaml, stack), "dev")
+    assert ps.region == "ap-northeast-3" and source in ps.region_source
+    node = _node(synth_project(ps), "b")
+    assert (node.region, node.inputs["bucket"]) == ("ap-northeast-3", "ap-northeast-3")
+
+
+@pytest.mark.parametrize(
     ("pulumi_yaml", "expected"),
     [
         (
@@ -122,6 +143,9 @@ def test_bad_project_file_names_file_key_and_value(
         ("colour: red\n", "colour: unknown top-level key"),
         ("environment: [prod-env]\n", "environment: Pulumi ESC environments cannot be opened"),
         ("config:\n  ':x': 1\n", "config.:x: not a valid config key"),
+        ("config:\n  aws:region: mars-1\n", 'aws:region: not an AWS region name (got "mars-1")'),
+        ("config:\n  aws:region: 5\n", 'aws:region: not an AWS region name (got "5")'),
+        ("config:\n  aws:region: {a: 1}\n", "aws:region: not an AWS region name"),
     ],
 )
 def test_bad_stack_file_names_key(tmp_path: Path, stack: str, expected: str) -> None:

@@ -60,6 +60,8 @@ STACK_KEYS = ("config", "secretsprovider", "encryptedkey", "encryptionsalt", "en
 #: Keys of a project-level config entry in ``Pulumi.yaml``.
 PROJECT_CONFIG_KEYS = ("type", "description", "default", "value", "secret", "items")
 _NAME_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
+#: An AWS region name (``ap-northeast-1``, ``us-gov-west-1``).
+_REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 
 
 class ProgramDependencyError(Exception):
@@ -326,10 +328,16 @@ def load_stack(project: Project, stack: str) -> ProjectStack:
     region = config.get("aws:region")
     if "aws:region" in secrets:
         problems.append("config.aws:region: must not be a secret")
+    elif region and not _REGION_RE.match(region):
+        problems.append(
+            f"config.aws:region: not an AWS region name (got {_shown(region)}); "
+            "e.g. ap-northeast-1 (Tokyo) or ap-northeast-3 (Osaka)"
+        )
     if problems:
         raise ConfigError(source, problems)
     if region:
-        region_source = f"aws:region in {file.name}"
+        where = file.name if "aws:region" in raw else project.file.name
+        region_source = f"aws:region in {where}"
     else:
         region, region_source = DEFAULT_REGION, "default (no aws:region in the stack)"
     return ProjectStack(project, stack, file, config, tuple(sorted(secrets)), region, region_source)
