@@ -118,7 +118,10 @@ def test_aws_region_from_stack_or_project_sets_the_programs_region(
         ),
         ("name: p\nruntime: {name: python, flavour: x}\n", "runtime.flavour: unknown key"),
         ("runtime: python\n", "name: required"),
-        ("name: p\nruntime: python\nmain: nowhere\n", "main: 'nowhere' is neither"),
+        ("name: p\nruntime: python\nmain: nowhere\n", "main: 'nowhere' does not exist in"),
+        ("name: p\nruntime: python\nmain: notes.txt\n", "main: 'notes.txt' is neither"),
+        ("name: p\nruntime: python\nmain: ..\n", "main: '..' is outside the project directory"),
+        ("name: p\nruntime: python\nmain: /etc\n", "main: '/etc' is outside the project"),
         ("name: p\nruntime: python\nstackConfigDir: nowhere\n", "stackConfigDir: 'nowhere'"),
         ("name: p\nruntime: python\nbogus: 1\n", "bogus: unknown key"),
         ("name: p\nruntime: python\nconfig: {k: {default: 1, colour: red}}\n", "config.k.colour"),
@@ -129,6 +132,7 @@ def test_bad_project_file_names_file_key_and_value(
     tmp_path: Path, pulumi_yaml: str, expected: str
 ) -> None:
     _project(tmp_path, "", pulumi_yaml)
+    (tmp_path / "notes.txt").write_text("not a program\n", encoding="utf-8")
     with pytest.raises(ConfigError) as err:
         load_project(tmp_path)
     assert str(tmp_path / "Pulumi.yaml") in str(err.value)

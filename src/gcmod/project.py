@@ -6,7 +6,8 @@ What the engine would do, without the Pulumi CLI:
 * ``Pulumi.yaml``: ``name``; ``runtime`` must be ``python`` (``runtime: python``
   or ``runtime: {name: python, options: {...}}``; the options are not needed:
   the program runs in gcmod's own Python environment); ``main`` (a directory
-  holding ``__main__.py``, or a ``.py`` file; default the project directory);
+  holding ``__main__.py``, or a ``.py`` file, inside the project; default the
+  project directory);
   ``stackConfigDir``; project-level ``config`` defaults.
 * ``Pulumi.<stack>.yaml`` in ``stackConfigDir``: ``config`` keys are
   namespaced (``ns:key``), a bare key takes the project name as its namespace;
@@ -195,7 +196,14 @@ def load_project(directory: Path) -> Project:
             problems.append(f"main: must be a path (got {_shown(doc['main'])})")
         else:
             main = directory / doc["main"]
-            if main.is_dir() and not (main / "__main__.py").is_file():
+            if not main.resolve().is_relative_to(directory):
+                problems.append(
+                    f"main: {doc['main']!r} is outside the project directory {directory}; "
+                    "allowed: a directory or .py file inside it"
+                )
+            elif not main.exists():
+                problems.append(f"main: {doc['main']!r} does not exist in {directory}")
+            elif main.is_dir() and not (main / "__main__.py").is_file():
                 problems.append(f"main: {doc['main']!r} has no __main__.py")
             elif not main.is_dir() and not (main.is_file() and main.suffix == ".py"):
                 problems.append(
