@@ -165,6 +165,14 @@ def test_unknown_stack_lists_the_stacks_there_are() -> None:
     assert "no stack named 'prod'" in str(err.value) and "available: staging" in str(err.value)
 
 
+@pytest.mark.parametrize("stack", ["../staging", "a/b", ""])
+def test_stack_name_that_is_not_a_name_says_what_is_allowed(stack: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_stack(load_project(PROGRAMS / "configured"), stack)
+    assert f"--stack: {json.dumps(stack)} is not a stack name" in str(err.value)
+    assert "stacks: staging" in str(err.value) and "Pulumi." not in str(err.value)
+
+
 def test_stack_reference_file_must_map_names_to_mappings(tmp_path: Path) -> None:
     bad = tmp_path / "refs.yaml"
     bad.write_text("acme/net/prod: [1, 2]\n", encoding="utf-8")

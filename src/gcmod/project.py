@@ -289,8 +289,16 @@ def _engine_value(value: Any, where: str, problems: list[str]) -> tuple[str, boo
 
 def load_stack(project: Project, stack: str) -> ProjectStack:
     """Read ``Pulumi.<stack>.yaml`` from the project's ``stackConfigDir``."""
+    if not _NAME_RE.match(stack):
+        raise ConfigError(
+            str(project.stack_config_dir),
+            [
+                f"--stack: {_shown(stack)} is not a stack name; allowed: letters, digits, "
+                f"'-', '_' and '.'; stacks: " + (", ".join(project.stacks()) or "none")
+            ],
+        )
     file = project.stack_config_dir / f"Pulumi.{stack}.yaml"
-    if not _NAME_RE.match(stack) or not file.is_file():
+    if not file.is_file():
         known = project.stacks()
         raise ConfigError(
             str(file),
