@@ -441,7 +441,11 @@ def _run(project: Project) -> None:
     try:
         runpy.run_path(str(project.main), run_name="__main__")
     except SystemExit as exc:
-        raise ProgramError(f"the program called sys.exit({exc.code!r}) ({project.entry})") from None
+        where = _where(exc, project.program_dir) or str(project.entry)
+        raise ProgramError(
+            f"the program called sys.exit({exc.code!r}) at {where}: a Pulumi program "
+            "declares its resources and returns; nothing after the exit was registered"
+        ) from None
     except Exception as exc:
         raise _program_error(exc, project) from None
     finally:
