@@ -292,20 +292,24 @@ def test_program_error_gives_file_and_line_not_a_traceback(tmp_path: Path) -> No
 
 @pytest.mark.parametrize("code", ["0", "3", "'stop'"])
 def test_sys_exit_is_a_program_error_with_its_line_and_state_is_restored(
-    tmp_path: Path, code: str
+    tmp_path: Path, code: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cwd, path, argv = os.getcwd(), list(sys.path), list(sys.argv)
     (tmp_path / "helper_for_exit.py").write_text("NAME = 'b'\n", encoding="utf-8")
     main = (
         "import sys\nimport pulumi_aws as aws\nfrom helper_for_exit import NAME\n"
+        "import os\nos.environ['GCMOD_PROBE_SET'] = '1'\nos.environ.pop('GCMOD_PROBE_KEPT')\n"
         f"aws.s3.Bucket(NAME)\nsys.exit({code})\n"
     )
+    monkeypatch.setenv("GCMOD_PROBE_KEPT", "yes")
     with pytest.raises(SynthError) as err:
         synth_project(open_stack(_project(tmp_path, main), "dev"))
-    assert f"sys.exit({code}) at {tmp_path.resolve() / '__main__.py'}:5" in str(err.value)
+    assert f"sys.exit({code}) at {tmp_path.resolve() / '__main__.py'}:8" in str(err.value)
     assert (os.getcwd(), sys.path, sys.argv) == (cwd, path, argv)
     assert "helper_for_exit" not in sys.modules
     assert os.environ.get("PULUMI_CONFIG") is None
+    assert "GCMOD_PROBE_SET" not in os.environ
+    assert os.environ.get("GCMOD_PROBE_KEPT") == "yes"
 
 
 def test_unanswerable_data_source_names_its_token(tmp_path: Path) -> None:

@@ -15,11 +15,11 @@ What the engine would do, without the Pulumi CLI:
   lists as JSON). ``secure:`` values are never decrypted: the program gets
   :data:`gcmod.synth.SECRET` as a Pulumi secret, so it is shown as a secret.
 * The program runs with its directory as the working directory and first on
-  ``sys.path``; both, ``sys.argv`` and the modules it imported from its
-  directory are restored afterwards. What it prints goes to stderr (stdout
-  carries gcmod's own output, e.g. ``--json``). Its own dependencies must be installed in
-  the environment gcmod runs in; a missing module is a
-  :class:`ProgramDependencyError` naming it.
+  ``sys.path``; both, ``sys.argv``, the environment and the modules it
+  imported from its directory are restored afterwards. What it prints goes to
+  stderr (stdout carries gcmod's own output, e.g. ``--json``). Its own
+  dependencies must be installed in the environment gcmod runs in; a missing
+  module is a :class:`ProgramDependencyError` naming it.
 
 Anything malformed is a :class:`~gcmod.config.ConfigError` naming the file, the
 key and the value.
@@ -474,7 +474,7 @@ def synth_project(
         "PULUMI_CONFIG": json.dumps(stack.config),
         "PULUMI_CONFIG_SECRET_KEYS": json.dumps(list(stack.secret_keys)),
     }
-    saved_env = {k: os.environ.get(k) for k in env}
+    saved_env = dict(os.environ)  # the program may change the environment too
     os.environ.update(env)
     try:
         # What the program prints (also inside applies, run as the runtime
@@ -508,10 +508,10 @@ def synth_project(
             raise _program_error(cause, stack.project) from None
         raise
     finally:
+        for k in set(os.environ) - set(saved_env):
+            del os.environ[k]
         for k, v in saved_env.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
+            if os.environ.get(k) != v:
                 os.environ[k] = v
         pconfig.set_all_config({}, [])
 
