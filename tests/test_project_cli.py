@@ -214,3 +214,20 @@ def test_unanswerable_data_source_in_output_form_exits_1_without_noise(tmp_path:
     assert res.returncode == 1, res.stderr
     assert "aws:ec2/getInstance:getInstance cannot be answered offline" in res.stderr
     assert "Traceback" not in res.stderr and "Exception ignored" not in res.stderr
+
+
+def test_estimate_warns_on_stderr_of_a_type_it_cannot_price(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    args = _program(
+        tmp_path,
+        "import pulumi_aws as aws\n"
+        "aws.sagemaker.Domain('d', domain_name='x', auth_mode='IAM', vpc_id='vpc-1',\n"
+        "    subnet_ids=['s'], default_user_settings={'execution_role': 'r'})\n",
+    )
+    res = runner.invoke(main, ["estimate", *args, "--json"])
+    assert res.exit_code == 0, res.output
+    unpriced = json.loads(res.stdout)["assumptions"]["unpriced"]["value"]
+    assert unpriced == [{"type": "aws:sagemaker/domain:Domain", "resources": ["d"]}]
+    assert "cannot price are not counted" in res.stderr
+    assert "aws:sagemaker/domain:Domain (1)" in res.stderr

@@ -561,6 +561,14 @@ def estimate(
             "(価格がないため計上していない項目があります)",
             err=True,
         )
+    unpriced = (result.assumptions.get("unpriced") or {}).get("value") or []
+    if unpriced:
+        click.echo(
+            "warning: resource types gcmod cannot price are not counted "
+            "(料金を算定できないリソース種別は計上していません): "
+            + ", ".join(f"{u['type']} ({len(u['resources'])})" for u in unpriced),
+            err=True,
+        )
 
 
 @main.command()
