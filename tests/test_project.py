@@ -82,6 +82,18 @@ def test_config_is_namespaced_typed_as_the_engine_passes_it_and_secrets_stay_sec
     assert (ps.region, ps.label) == ("ap-northeast-1", "configured/staging")
 
 
+def test_dates_reach_the_program_as_written_and_binary_is_refused(tmp_path: Path) -> None:
+    stack = "config:\n  when: 2026-01-01\n  obj: {d: 2026-01-02, n: 1.5}\n"
+    ps = open_stack(_project(tmp_path, "", stack=stack), "dev")
+    assert ps.config["probe:when"] == "2026-01-01"
+    assert json.loads(ps.config["probe:obj"]) == {"d": "2026-01-02", "n": 1.5}
+    (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  blob: !!binary aGk=\n")
+    with pytest.raises(ConfigError) as err:
+        open_stack(tmp_path, "dev")
+    assert "config.probe:blob: unsupported value" in str(err.value)
+    assert "allowed: strings, numbers, booleans, null, lists and mappings" in str(err.value)
+
+
 def test_region_defaults_to_tokyo_when_the_stack_sets_none(tmp_path: Path) -> None:
     ps = open_stack(_project(tmp_path, "", stack="config:\n  flag: true\n  n: 3\n"), "dev")
     assert ps.region == DEFAULT_REGION and "default" in ps.region_source

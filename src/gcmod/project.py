@@ -28,6 +28,7 @@ key and the value.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import json
 import os
 import re
@@ -273,6 +274,14 @@ def _engine_value(value: Any, where: str, problems: list[str]) -> tuple[str, boo
             return {str(k): walk(x) for k, x in v.items()}
         if isinstance(v, list):
             return [walk(x) for x in v]
+        if isinstance(v, datetime.date):
+            return v.isoformat()  # the engine's YAML keeps a date as written: a string
+        if v is not None and not isinstance(v, str | int | float):
+            problems.append(
+                f"{where}: unsupported value {_shown(v)}; allowed: strings, numbers, "
+                "booleans, null, lists and mappings"
+            )
+            return None
         return v
 
     plain = walk(value)
