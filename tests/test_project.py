@@ -204,6 +204,27 @@ def test_the_program_runs_in_its_directory_and_leaves_nothing_behind(graphs) -> 
     assert "jumin-staging-app" in {r.name for r in graph}  # named by infra/naming.py
 
 
+def test_packages_installed_in_a_venv_inside_the_project_stay_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / ".venv" / "lib" / "python3" / "site-packages"
+    (site / "gcmod_probe_vendor_lib").mkdir(parents=True)
+    (site / "gcmod_probe_vendor_lib" / "__init__.py").write_text("NAME = 'b'\n")
+    (tmp_path / "gcmod_probe_own.py").write_text("SUFFIX = '-own'\n")
+    monkeypatch.syspath_prepend(str(site))
+    main = (
+        "import pulumi_aws as aws\nfrom gcmod_probe_vendor_lib import NAME\n"
+        "from gcmod_probe_own import SUFFIX\naws.s3.Bucket(NAME + SUFFIX)\n"
+    )
+    try:
+        graph = synth_project(open_stack(_project(tmp_path, main), "dev"))
+        assert "b-own" in {r.name for r in graph}
+        assert "gcmod_probe_vendor_lib" in sys.modules  # installed: kept, as gcmod's own are
+        assert "gcmod_probe_own" not in sys.modules  # the program's own module: unloaded
+    finally:
+        sys.modules.pop("gcmod_probe_vendor_lib", None)
+
+
 def test_explicit_provider_puts_the_warm_standby_in_osaka(graphs) -> None:
     g = graphs["liftshift"]
     assert _node(g, "dr-ap-1").region == "ap-northeast-3"

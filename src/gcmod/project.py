@@ -464,8 +464,16 @@ def _run(project: Project) -> None:
         root = program_dir.resolve()
         for name in set(sys.modules) - saved_modules:
             file = getattr(sys.modules[name], "__file__", None)
-            if file and Path(file).resolve().is_relative_to(root):
+            if file and _own_module(Path(file).resolve(), root):
                 del sys.modules[name]
+
+
+def _own_module(file: Path, root: Path) -> bool:
+    """Whether ``file`` is the program's own code under ``root``, not an installed
+    package (a virtual environment kept inside the project, as ``.venv``)."""
+    if not file.is_relative_to(root):
+        return False
+    return not {"site-packages", "dist-packages"} & set(file.relative_to(root).parts)
 
 
 def synth_project(
