@@ -82,6 +82,21 @@ def test_config_is_namespaced_typed_as_the_engine_passes_it_and_secrets_stay_sec
     assert (ps.region, ps.label) == ("ap-northeast-1", "configured/staging")
 
 
+def test_secure_inside_an_object_makes_the_whole_key_secret(tmp_path: Path) -> None:
+    stack = "config:\n  db:\n    host: h\n    passwords: [{secure: CIPHERONE}]\n"
+    main = (
+        "import pulumi, pulumi_aws as aws\n"
+        "db = pulumi.Config().require_secret_object('db')\n"
+        "aws.ssm.Parameter('p', type='SecureString', value=db.apply(lambda d: d['host']))\n"
+    )
+    ps = open_stack(_project(tmp_path, main, stack=stack), "dev")
+    assert ps.secret_keys == ("probe:db",)
+    assert json.loads(ps.config["probe:db"]) == {"host": "h", "passwords": [SECRET]}
+    graph = synth_project(ps)
+    assert _node(graph, "p").inputs["value"] == SECRET
+    assert "CIPHERONE" not in graph.dumps() and "CIPHERONE" not in json.dumps(ps.config)
+
+
 def test_dates_reach_the_program_as_written_and_binary_is_refused(tmp_path: Path) -> None:
     stack = "config:\n  when: 2026-01-01\n  obj: {d: 2026-01-02, n: 1.5}\n"
     ps = open_stack(_project(tmp_path, "", stack=stack), "dev")
@@ -138,6 +153,8 @@ def test_aws_region_from_stack_or_project_sets_the_programs_region(
         ("name: p\nruntime: python\nbogus: 1\n", "bogus: unknown key"),
         ("name: p\nruntime: python\nconfig: {k: {default: 1, colour: red}}\n", "config.k.colour"),
         ("name: [p\n", "not valid YAML at line"),
+        ("# nothing here\n", "the file is empty; it needs name: and runtime: python"),
+        ("- name: p\n", "the file must hold a mapping with name: and runtime:"),
     ],
 )
 def test_bad_project_file_names_file_key_and_value(

@@ -176,6 +176,8 @@ def load_project(directory: Path) -> Project:
     )
     doc = _read_yaml(file, "project file Pulumi.yaml")
     source = str(file)
+    if doc is None:
+        raise ConfigError(source, ["the file is empty; it needs name: and runtime: python"])
     if not isinstance(doc, dict):
         raise ConfigError(source, ["the file must hold a mapping with name: and runtime:"])
     problems = [
