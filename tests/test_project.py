@@ -371,6 +371,34 @@ def test_unanswerable_data_source_names_its_token(tmp_path: Path) -> None:
     assert "__main__.py:3" in str(err.value)
 
 
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        (
+            "aws.get_availability_zone(name='ap-northeast-1b')",
+            "getAvailabilityZone: no availability zone name='ap-northeast-1b' in ap-northeast-1",
+        ),
+        (
+            "aws.ec2.get_subnet(availability_zone='ap-northeast-1b')",
+            "getSubnet: no default subnet in availability zone 'ap-northeast-1b'",
+        ),
+        (
+            "aws.ec2.get_subnet(filters=[{'name': 'availability-zone', "
+            "'values': ['ap-northeast-1b']}])",
+            "getSubnet: no default subnet in availability zone 'ap-northeast-1b'",
+        ),
+    ],
+)
+def test_a_zone_the_offline_answer_lacks_is_named_not_swapped(
+    tmp_path: Path, call: str, expected: str
+) -> None:
+    _project(tmp_path, f"import pulumi_aws as aws\nx = {call}\n")
+    with pytest.raises(SynthError) as err:
+        synth_project(open_stack(tmp_path, "dev"))
+    assert expected in str(err.value) and "ap-northeast-1a" in str(err.value)
+    assert f"{tmp_path.resolve() / '__main__.py'}:2" in str(err.value)
+
+
 def test_missing_config_key_is_the_programs_error_with_its_line(tmp_path: Path) -> None:
     _project(tmp_path, "import pulumi\n\npulumi.Config().require('tenantCount')\n")
     with pytest.raises(SynthError, match=r"__main__\.py:3.*tenantCount"):

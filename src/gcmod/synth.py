@@ -216,8 +216,14 @@ def _az(args: dict, region: str) -> dict:
             for z in zones
             if args.get("name") in (None, z[0]) and args.get("zoneId") in (None, z[1])
         ),
-        zones[0],
+        None,
     )
+    if pick is None:
+        raise SynthError(
+            "aws:index/getAvailabilityZone: no availability zone "
+            f"{_shown_ask(args, 'name', 'zoneId')} in {region}; the offline answer has "
+            + ", ".join(f"{n} ({z})" for n, z in zones)
+        )
     return {
         "id": pick[0],
         "name": pick[0],
@@ -291,10 +297,21 @@ def _subnets(args: dict, region: str) -> dict:
     }
 
 
+def _shown_ask(args: dict, *keys: str) -> str:
+    return ", ".join(f"{k}={args[k]!r}" for k in keys if args.get(k) is not None)
+
+
 def _subnet(args: dict, region: str) -> dict:
     subnets = _subnet_list(args, region)
     zone = args.get("availabilityZone") or (_filters(args).get("availability-zone") or [None])[0]
-    sid, az, az_id, cidr = next((s for s in subnets if s[1] == zone), subnets[0])
+    found = next((s for s in subnets if zone in (None, s[1])), None)
+    if found is None:
+        zones = AVAILABILITY_ZONES.get(region, [(f"{region}a", f"{region}-az1")])
+        raise SynthError(
+            f"aws:ec2/getSubnet: no default subnet in availability zone {zone!r} of {region}; "
+            "the offline answer has one in each of " + ", ".join(n for n, _ in zones)
+        )
+    sid, az, az_id, cidr = found
     sid = str(args.get("id") or sid)
     return {
         "id": sid,
