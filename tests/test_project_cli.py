@@ -231,3 +231,18 @@ def test_estimate_warns_on_stderr_of_a_type_it_cannot_price(
     assert unpriced == [{"type": "aws:sagemaker/domain:Domain", "resources": ["d"]}]
     assert "cannot price are not counted" in res.stderr
     assert "aws:sagemaker/domain:Domain (1)" in res.stderr
+
+
+@pytest.mark.parametrize("command", ["synth", "check", "estimate"])
+def test_project_options_are_explained_in_english_and_japanese(
+    runner: CliRunner, command: str
+) -> None:
+    res = runner.invoke(main, [command, "--help"])
+    assert res.exit_code == 0
+    text = " ".join(res.output.split())
+    for en, ja in (
+        ("A Pulumi Python project", "任意の Pulumi Python プロジェクト"),
+        ("The stack of --project", "--project のスタック名"),
+        ("mapping referenced stacks", "参照先スタックの出力値"),
+    ):
+        assert en in text and ja in text

@@ -86,7 +86,8 @@ project_stack_option = click.option(
     "project_stack",
     metavar="NAME",
     default=None,
-    help="The stack of --project: its Pulumi.<NAME>.yaml in the project's stackConfigDir.",
+    help="The stack of --project: its Pulumi.<NAME>.yaml in the project's stackConfigDir. "
+    "--project のスタック名.",
 )
 stack_refs_option = click.option(
     "--stack-reference-outputs",
@@ -94,7 +95,8 @@ stack_refs_option = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="With --project: YAML/JSON file mapping referenced stacks (org/project/stack) to "
-    "their outputs. Default: a stack reference's outputs are unknown, as in a preview.",
+    "their outputs. Default: a stack reference's outputs are unknown, as in a preview. "
+    "参照先スタックの出力値 (省略時は不明値).",
 )
 
 
