@@ -246,3 +246,20 @@ def test_project_options_are_explained_in_english_and_japanese(
         ("mapping referenced stacks", "参照先スタックの出力値"),
     ):
         assert en in text and ja in text
+
+
+def test_required_stack_reference_output_missing_from_the_file_is_named(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    args = _program(
+        tmp_path,
+        "import pulumi, pulumi_aws as aws\nnet = pulumi.StackReference('acme/net/dev')\n"
+        "aws.s3.Bucket('b', bucket=net.require_output('logBucket'))\n",
+    )
+    refs = tmp_path / "refs.yaml"
+    refs.write_text("acme/net/dev:\n  vpcId: vpc-1\n", encoding="utf-8")
+    res = runner.invoke(main, ["synth", *args, "--stack-reference-outputs", str(refs)])
+    assert res.exit_code == 1, res.output
+    assert "requires stack reference output 'logBucket' (require_output)" in res.stderr
+    assert "--stack-reference-outputs do not have" in res.stderr
+    assert "Traceback" not in res.output

@@ -436,6 +436,15 @@ def _program_error(exc: BaseException, project: Project) -> Exception:
         seen.add(id(cause))
         cause = cause.__cause__ or cause.__context__
     where = _where(exc, project.program_dir) or str(project.entry)
+    if isinstance(exc, KeyError) and any(
+        Path(f.filename).name == "stack_reference.py" and Path(f.filename).parent.name == "pulumi"
+        for f in traceback.extract_tb(exc.__traceback__)
+    ):
+        return ProgramError(
+            f"the program ({where}) requires stack reference output {exc.args[0]!r} "
+            "(require_output), which the outputs given for that stack with "
+            "--stack-reference-outputs do not have; add it to the file"
+        )
     return ProgramError(f"the program failed at {where}: {type(exc).__name__}: {exc}")
 
 
