@@ -97,6 +97,51 @@ def test_secure_inside_an_object_makes_the_whole_key_secret(tmp_path: Path) -> N
     assert "CIPHERONE" not in graph.dumps() and "CIPHERONE" not in json.dumps(ps.config)
 
 
+TYPED = (
+    "name: probe\nruntime: python\nconfig:\n  count: {type: integer, default: 2}\n"
+    "  debug: {type: boolean}\n  zones: {type: array}\n  label: {type: string}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("stack", "expected"),
+    [
+        (
+            "config:\n  count: many\n",
+            'config.probe:count: Pulumi.yaml declares type integer (got "many")',
+        ),
+        (
+            "config:\n  count: true\n",
+            "config.probe:count: Pulumi.yaml declares type integer (got true)",
+        ),
+        ("config:\n  debug: 1\n", "config.probe:debug: Pulumi.yaml declares type boolean (got 1)"),
+        ("config:\n  zones: a\n", 'config.probe:zones: Pulumi.yaml declares type array (got "a")'),
+        (
+            "config:\n  label: [x]\n",
+            'config.probe:label: Pulumi.yaml declares type string (got ["x"])',
+        ),
+    ],
+)
+def test_stack_values_must_have_the_type_pulumi_yaml_declares(
+    tmp_path: Path, stack: str, expected: str
+) -> None:
+    _project(tmp_path, "", TYPED, stack)
+    with pytest.raises(ConfigError) as err:
+        open_stack(tmp_path, "dev")
+    assert "Pulumi.dev.yaml" in str(err.value) and expected in str(err.value)
+
+
+def test_values_of_the_declared_type_pass_and_a_bad_type_name_is_refused(tmp_path: Path) -> None:
+    stack = "config:\n  count: '3'\n  debug: 'true'\n  zones: [a, c]\n  label:\n    secure: x\n"
+    ps = open_stack(_project(tmp_path, "", TYPED, stack), "dev")
+    assert ps.config["probe:count"] == "3" and ps.config["probe:zones"] == '["a", "c"]'
+    assert ps.config["probe:label"] == SECRET
+    _project(tmp_path, "", "name: probe\nruntime: python\nconfig:\n  n: {type: int}\n")
+    with pytest.raises(ConfigError) as err:
+        load_project(tmp_path)
+    assert 'config.n.type: unknown type "int"; allowed: string, integer' in str(err.value)
+
+
 def test_dates_reach_the_program_as_written_and_binary_is_refused(tmp_path: Path) -> None:
     stack = "config:\n  when: 2026-01-01\n  obj: {d: 2026-01-02, n: 1.5}\n"
     ps = open_stack(_project(tmp_path, "", stack=stack), "dev")

@@ -61,6 +61,8 @@ PROJECT_KEYS = (
 STACK_KEYS = ("config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment")
 #: Keys of a project-level config entry in ``Pulumi.yaml``.
 PROJECT_CONFIG_KEYS = ("type", "description", "default", "value", "secret", "items")
+#: Types a project-level config key may declare (Pulumi project file reference).
+CONFIG_TYPES = ("string", "integer", "boolean", "array")
 _NAME_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
 #: An AWS region name (``ap-northeast-1``, ``us-gov-west-1``).
 _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
@@ -88,6 +90,8 @@ class Project:
     defaults: dict[str, Any] = field(default_factory=dict)
     """Project-level config defaults (namespaced key -> raw value)."""
     secret_defaults: frozenset[str] = frozenset()
+    types: dict[str, str] = field(default_factory=dict)
+    """Declared ``type:`` of project-level config keys (namespaced key -> type)."""
 
     @property
     def program_dir(self) -> Path:
@@ -222,21 +226,25 @@ def load_project(directory: Path) -> Project:
             config_dir = directory / doc["stackConfigDir"]
             if not config_dir.is_dir():
                 problems.append(f"stackConfigDir: {doc['stackConfigDir']!r} is not a directory")
-    defaults, secret, config_problems = _project_config(doc.get("config"), str(name))
+    defaults, secret, types, config_problems = _project_config(doc.get("config"), str(name))
     problems += config_problems
     if problems:
         raise ConfigError(source, problems)
-    return Project(str(name), directory, file, main, config_dir, defaults, frozenset(secret))
+    return Project(str(name), directory, file, main, config_dir, defaults, frozenset(secret), types)
 
 
-def _project_config(raw: Any, project: str) -> tuple[dict[str, Any], set[str], list[str]]:
-    """Project-level config of ``Pulumi.yaml``: defaults per namespaced key."""
+def _project_config(
+    raw: Any, project: str
+) -> tuple[dict[str, Any], set[str], dict[str, str], list[str]]:
+    """Project-level config of ``Pulumi.yaml``: defaults, secret keys and declared
+    types per namespaced key."""
     if raw is None:
-        return {}, set(), []
+        return {}, set(), {}, []
     if not isinstance(raw, dict):
-        return {}, set(), [f"config: must be a mapping of keys (got {_shown(raw)})"]
+        return {}, set(), {}, [f"config: must be a mapping of keys (got {_shown(raw)})"]
     defaults: dict[str, Any] = {}
     secret: set[str] = set()
+    types: dict[str, str] = {}
     problems: list[str] = []
     for key, spec in raw.items():
         full = _namespaced(key, project)
@@ -258,7 +266,33 @@ def _project_config(raw: Any, project: str) -> tuple[dict[str, Any], set[str], l
                 break
         if spec.get("secret") is True:
             secret.add(full)
-    return defaults, secret, problems
+        if spec.get("type") is not None:
+            if spec["type"] in CONFIG_TYPES:
+                types[full] = spec["type"]
+            else:
+                problems.append(
+                    f"config.{key}.type: unknown type {_shown(spec['type'])}; "
+                    f"allowed: {', '.join(CONFIG_TYPES)}"
+                )
+    return defaults, secret, types, problems
+
+
+def _type_problem(key: str, value: Any, declared: str) -> str | None:
+    """``value`` against the ``type:`` Pulumi.yaml declares for ``key`` (a string
+    spelling the value, as the CLI's ``pulumi config set`` writes it, is accepted)."""
+    if isinstance(value, dict) and set(value) == {"secure"}:
+        return None  # a secret: never decrypted, so never checked
+    text = value if isinstance(value, str) else None
+    ok = {
+        "string": isinstance(value, str),
+        "integer": (isinstance(value, int) and not isinstance(value, bool))
+        or (text is not None and re.fullmatch(r"[+-]?\d+", text) is not None),
+        "boolean": isinstance(value, bool) or text in ("true", "false"),
+        "array": isinstance(value, list),
+    }[declared]
+    if ok:
+        return None
+    return f"config.{key}: Pulumi.yaml declares type {declared} (got {_shown(value)})"
 
 
 def _engine_value(value: Any, where: str, problems: list[str]) -> tuple[str, bool]:
@@ -348,6 +382,10 @@ def load_stack(project: Project, stack: str) -> ProjectStack:
     config: dict[str, str] = {}
     secrets: set[str] = set(project.secret_defaults)
     for key, value in merged.items():
+        declared = project.types.get(key)
+        type_problem = _type_problem(key, value, declared) if declared else None
+        if type_problem:
+            problems.append(type_problem)
         text, secret = _engine_value(value, f"config.{key}", problems)
         config[key] = text
         if secret:
