@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,8 +107,9 @@ class _Recorder:
         self.stack_urn: str | None = None
         self.stack_reference_outputs = dict(stack_references or {})
         self.log = RunLog()
-        self.thread_loops: set[Any] = set()
-        """Event loops the SDK opened on the monitor's worker threads (closed after the run)."""
+        self.thread_loops: dict[Any, Any] = {}
+        """Event loops the SDK opened on the monitor's worker threads, by thread
+        (closed after the run once their thread has ended)."""
 
     def track_thread_loop(self) -> None:
         """Remember this worker thread's event loop, so it is closed after the run
@@ -119,9 +120,10 @@ class _Recorder:
         if threading.current_thread() is threading.main_thread():
             return
         try:
-            self.thread_loops.add(asyncio.get_event_loop_policy().get_event_loop())
+            loop = asyncio.get_event_loop_policy().get_event_loop()
         except RuntimeError:
-            pass
+            return
+        self.thread_loops[threading.current_thread()] = loop
 
     def region_of(self, provider_ref: str | None, package: str) -> str | None:
         if package != "aws":
@@ -594,9 +596,10 @@ def _make_monitor(recorder: _Recorder):
     return RecordingMonitor
 
 
-def _close_event_loop(thread_loops: Iterable[Any] = ()) -> None:
+def _close_event_loop(thread_loops: Mapping[Any, Any] | None = None) -> None:
     """Join the mock monitor's worker threads (each holds an event loop of its
-    own), close their loops and this one, so nothing is torn down noisily at exit."""
+    own), close the loops of those that ended and this one, so nothing is torn
+    down noisily at exit (a thread still alive keeps its loop for later runs)."""
     import asyncio
 
     try:
@@ -607,9 +610,10 @@ def _close_event_loop(thread_loops: Iterable[Any] = ()) -> None:
         return
     loop.run_until_complete(loop.shutdown_default_executor())
     loop.close()
-    for other in thread_loops:
-        if other is not loop and not other.is_running() and not other.is_closed():
-            other.close()
+    for thread, other in (thread_loops or {}).items():
+        if thread.is_alive() or other is loop or other.is_running() or other.is_closed():
+            continue
+        other.close()
     asyncio.set_event_loop(asyncio.new_event_loop())
 
 
@@ -648,6 +652,10 @@ def run_program(
     set_mocks(_make_mocks(recorder), project=project, stack=stack, preview=True, monitor=monitor)
     if settings.SETTINGS.monitor is not monitor:
         raise SynthError("the Pulumi mock runtime is not in effect; refusing to synthesize")
+    # As pulumi.runtime.test does: nothing a previous (failed) run left pending
+    # is awaited in this one, on a loop that is closed by now.
+    settings.SETTINGS.rpc_manager.clear()
+    settings.SETTINGS.outputs.clear()
     # The program runs outside the event loop, as in Pulumi's own unit-test
     # pattern, so synchronous invokes complete; then the registrations it
     # queued are awaited and their errors surface here.
