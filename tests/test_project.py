@@ -287,6 +287,30 @@ def test_packages_installed_in_a_venv_inside_the_project_stay_loaded(
         sys.modules.pop("gcmod_probe_vendor_lib", None)
 
 
+def test_aws_default_tags_in_the_stack_reach_the_rules_through_the_default_provider(
+    tmp_path: Path,
+) -> None:
+    stack = (
+        "config:\n  aws:defaultTags:\n    tags:\n      gcmod:system: jumin\n"
+        "      gcmod:environment: production\n      gcmod:tenant: '012033'\n"
+        "  aws:secretKey:\n    secure: CIPHERKEY\n"
+    )
+    main = "import pulumi_aws as aws\naws.s3.Bucket('b')\n"
+    graph = synth_project(open_stack(_project(tmp_path, main, stack=stack), "dev"))
+    provider = _node(graph, "default")
+    assert provider.type == "pulumi:providers:aws"
+    assert provider.inputs["defaultTags"]["tags"]["gcmod:tenant"] == "012033"
+    assert provider.inputs["secretKey"] == SECRET and "CIPHERKEY" not in graph.dumps()
+    assert _node(graph, "b").provider == provider.urn
+    rules = {v.rule.id for v in check_graph(graph).violations}
+    assert "GCM-TAG-001" not in rules and "GCM-SEC-020" in rules
+    # without aws:* keys besides the region, no provider node is added
+    (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  aws:region: ap-northeast-1\n")
+    plain = synth_project(open_stack(tmp_path, "dev"))
+    assert [r.name for r in plain] == ["b"] and _node(plain, "b").provider is None
+    assert "GCM-TAG-001" in {v.rule.id for v in check_graph(plain).violations}
+
+
 def test_explicit_provider_puts_the_warm_standby_in_osaka(graphs) -> None:
     g = graphs["liftshift"]
     assert _node(g, "dr-ap-1").region == "ap-northeast-3"

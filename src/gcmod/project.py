@@ -35,14 +35,14 @@ import re
 import sys
 import traceback
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from gcmod.config import ConfigError, _yaml_error
-from gcmod.graph import ResourceGraph
+from gcmod.graph import ResourceGraph, ResourceNode
 from gcmod.synth import SECRET, RunLog, SynthError
 
 #: Region a program runs in when its stack sets no ``aws:region`` (as
@@ -546,7 +546,7 @@ def synth_project(
         # What the program prints (also inside applies, run as the runtime
         # drains) goes to stderr: stdout carries gcmod's own output (--json).
         with contextlib.redirect_stdout(sys.stderr):
-            return run_program(
+            graph = run_program(
                 lambda: _run(stack.project),
                 project=stack.project.name,
                 stack=stack.name,
@@ -556,6 +556,7 @@ def synth_project(
                 stack_references=stack_references,
                 log=log,
             )
+        return _with_default_provider(graph, stack)
     except SynthError as exc:
         # The error as the program saw it (located) wins over the same error
         # re-raised when the runtime drains its pending calls.
@@ -580,6 +581,33 @@ def synth_project(
             if os.environ.get(k) != v:
                 os.environ[k] = v
         pconfig.set_all_config({}, [])
+
+
+def _with_default_provider(graph: ResourceGraph, stack: ProjectStack) -> ResourceGraph:
+    """The engine's default ``aws`` provider, configured from the stack's ``aws:*``
+    keys (``aws:defaultTags``, ...), as the provider of every ``aws`` resource that
+    names none: the rules then see its default tags. Only when the stack sets
+    ``aws:*`` keys besides ``aws:region`` (the graph is otherwise unchanged)."""
+    props: dict[str, Any] = {"region": stack.region}
+    for key, value in sorted(stack.config.items()):
+        ns, _, name = key.partition(":")
+        if ns == "aws" and name != "region":
+            try:
+                props[name] = json.loads(value) if value[:1] in "[{" and value else value
+            except json.JSONDecodeError:
+                props[name] = value
+    if len(props) == 1:
+        return graph
+    urn = f"urn:pulumi:{graph.stack}::{graph.project}::pulumi:providers:aws::default"
+    provider = ResourceNode(
+        urn=urn, type="pulumi:providers:aws", name="default", custom=True,
+        inputs=props, region=stack.region,
+    )  # fmt: skip
+    nodes = [
+        replace(n, provider=urn) if n.custom and n.package == "aws" and not n.provider else n
+        for n in graph
+    ]
+    return replace(graph, resources=tuple(sorted([provider, *nodes], key=lambda n: n.urn)))
 
 
 def open_stack(directory: Path, stack: str) -> ProjectStack:
