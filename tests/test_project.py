@@ -431,6 +431,19 @@ def test_sys_exit_is_a_program_error_with_its_line_and_state_is_restored(
     assert os.environ.get("GCMOD_PROBE_KEPT") == "yes"
 
 
+def test_error_inside_an_apply_says_so_with_the_programs_message(tmp_path: Path) -> None:
+    main = (
+        "import pulumi_aws as aws\nb = aws.s3.Bucket('b', bucket='x')\n"
+        "def boom(v):\n    raise ValueError('no tenant for ' + v)\n"
+        "aws.s3.Bucket('c', bucket=b.bucket.apply(boom))\n"
+    )
+    with pytest.raises(SynthError) as err:
+        synth_project(open_stack(_project(tmp_path, main), "dev"))
+    message = str(err.value)
+    assert "in an apply or an output it resolves (line not known)" in message
+    assert str(tmp_path.resolve() / "__main__.py") in message and "no tenant for x" in message
+
+
 def test_unanswerable_data_source_names_its_token(tmp_path: Path) -> None:
     _project(tmp_path, "import pulumi_aws as aws\n\naws.route53.get_zone(name='example.lg.jp')\n")
     with pytest.raises(SynthError) as err:

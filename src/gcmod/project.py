@@ -483,6 +483,10 @@ def _program_error(exc: BaseException, project: Project) -> Exception:
             "(require_output), which the outputs given for that stack with "
             "--stack-reference-outputs do not have; add it to the file"
         )
+    if _where(exc, project.program_dir) is None:
+        # Raised while the runtime resolved outputs (an apply): Pulumi keeps no
+        # frame of the program, only the message.
+        where = f"{project.entry}, in an apply or an output it resolves (line not known)"
     return ProgramError(f"the program failed at {where}: {type(exc).__name__}: {exc}")
 
 
