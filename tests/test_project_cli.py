@@ -125,6 +125,10 @@ def test_estimate_never_shows_the_secret(runner: CliRunner) -> None:
         (["estimate", "--project", str(PROGRAMS / "modern")], "needs --stack NAME; stacks: prod"),
         (["synth", *MODERN, "--stacks-dir", "."], "not with a STACK argument or --stacks-dir"),
         (["synth", "--project", str(PROGRAMS / "modern"), "--stack", "dev"], "available: prod"),
+        (
+            ["synth", "saas-dev", "--stack-reference-outputs", "refs.yaml"],
+            "--stack-reference-outputs goes with --project DIR --stack NAME",
+        ),
     ],
 )
 def test_usage_errors_exit_2(runner: CliRunner, args: list[str], expected: str) -> None:

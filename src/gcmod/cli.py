@@ -105,9 +105,15 @@ def _project_stack(
     stacks_dir: Path | None,
     project_dir: Path | None,
     project_stack: str | None,
+    stack_refs_file: Path | None = None,
 ):
     """The ProjectStack of ``--project DIR --stack NAME``, or None for a gcmod stack."""
     if project_dir is None:
+        if stack_refs_file is not None:
+            raise UsageProblem(
+                "--stack-reference-outputs goes with --project DIR --stack NAME "
+                "(gcmod's own stacks reference no other stack)"
+            )
         if project_stack is not None:
             raise UsageProblem(
                 "--stack NAME goes with --project DIR; for gcmod's own stacks give STACK "
@@ -189,7 +195,7 @@ def synth(
     from gcmod.synth import RunLog
     from gcmod.textable import render
 
-    ps = _project_stack(stack, stacks_dir, project_dir, project_stack)
+    ps = _project_stack(stack, stacks_dir, project_dir, project_stack, stack_refs_file)
     log = RunLog()
     if ps is not None:
         graph = _synth_project(ps, stack_refs_file, log)
@@ -434,7 +440,7 @@ def check(
     if as_json and as_sarif:
         raise UsageProblem("choose one of --json and --sarif")
     pack_config = load_pack_config(config_file) if config_file else None
-    ps = _project_stack(stack, stacks_dir, project_dir, project_stack)
+    ps = _project_stack(stack, stacks_dir, project_dir, project_stack, stack_refs_file)
     if ps is not None:
         graph = _synth_project(ps, stack_refs_file)
         name, path = ps.label, Path(_shown_path(ps.project.entry))
@@ -537,7 +543,7 @@ def estimate(
     if as_json and as_markdown:
         raise UsageProblem("choose one of --json and --markdown")
     catalog = _load_catalog(catalog_path)
-    ps = _project_stack(stack, stacks_dir, project_dir, project_stack)
+    ps = _project_stack(stack, stacks_dir, project_dir, project_stack, stack_refs_file)
     if ps is not None:
         usage = usage_for(program_basis(), ps.file)
         graph = _synth_project(ps, stack_refs_file)
