@@ -221,6 +221,10 @@ def test_bad_project_file_names_file_key_and_value(
         ("colour: red\n", "colour: unknown top-level key"),
         ("environment: [prod-env]\n", "environment: Pulumi ESC environments cannot be opened"),
         ("config:\n  ':x': 1\n", "config.:x: not a valid config key"),
+        (
+            "config:\n  pw:\n    secure: CIPHER\n    note: x\n",
+            "config.probe:pw: secure: must be the only key of its mapping (got note, secure)",
+        ),
         ("config:\n  aws:region: mars-1\n", 'aws:region: not an AWS region name (got "mars-1")'),
         ("config:\n  aws:region: 5\n", 'aws:region: not an AWS region name (got "5")'),
         ("config:\n  aws:region: {a: 1}\n", "aws:region: not an AWS region name"),
@@ -231,6 +235,7 @@ def test_bad_stack_file_names_key(tmp_path: Path, stack: str, expected: str) -> 
     with pytest.raises(ConfigError) as err:
         open_stack(tmp_path, "dev")
     assert "Pulumi.dev.yaml" in str(err.value) and expected in str(err.value)
+    assert "CIPHER" not in str(err.value)
 
 
 def test_unknown_stack_lists_the_stacks_there_are() -> None:

@@ -307,6 +307,13 @@ def _engine_value(value: Any, where: str, problems: list[str]) -> tuple[str, boo
                     problems.append(f"{where}: secure: must be the encrypted string")
                 secret = True
                 return SECRET  # never decrypted
+            if "secure" in v:
+                problems.append(
+                    f"{where}: secure: must be the only key of its mapping (got "
+                    f"{', '.join(sorted(map(str, v)))}); otherwise the engine reads the "
+                    "mapping as plain values and passes the ciphertext as text"
+                )
+                return None
             return {str(k): walk(x) for k, x in v.items()}
         if isinstance(v, list):
             return [walk(x) for x in v]
