@@ -82,10 +82,103 @@ def test_config_is_namespaced_typed_as_the_engine_passes_it_and_secrets_stay_sec
     assert (ps.region, ps.label) == ("ap-northeast-1", "configured/staging")
 
 
+def test_secure_inside_an_object_makes_the_whole_key_secret(tmp_path: Path) -> None:
+    stack = "config:\n  db:\n    host: h\n    passwords: [{secure: CIPHERONE}]\n"
+    main = (
+        "import pulumi, pulumi_aws as aws\n"
+        "db = pulumi.Config().require_secret_object('db')\n"
+        "aws.ssm.Parameter('p', type='SecureString', value=db.apply(lambda d: d['host']))\n"
+    )
+    ps = open_stack(_project(tmp_path, main, stack=stack), "dev")
+    assert ps.secret_keys == ("probe:db",)
+    assert json.loads(ps.config["probe:db"]) == {"host": "h", "passwords": [SECRET]}
+    graph = synth_project(ps)
+    assert _node(graph, "p").inputs["value"] == SECRET
+    assert "CIPHERONE" not in graph.dumps() and "CIPHERONE" not in json.dumps(ps.config)
+
+
+TYPED = (
+    "name: probe\nruntime: python\nconfig:\n  count: {type: integer, default: 2}\n"
+    "  debug: {type: boolean}\n  zones: {type: array}\n  label: {type: string}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("stack", "expected"),
+    [
+        (
+            "config:\n  count: many\n",
+            'config.probe:count: Pulumi.yaml declares type integer (got "many")',
+        ),
+        (
+            "config:\n  count: true\n",
+            "config.probe:count: Pulumi.yaml declares type integer (got true)",
+        ),
+        ("config:\n  debug: 1\n", "config.probe:debug: Pulumi.yaml declares type boolean (got 1)"),
+        ("config:\n  zones: a\n", 'config.probe:zones: Pulumi.yaml declares type array (got "a")'),
+        (
+            "config:\n  label: [x]\n",
+            'config.probe:label: Pulumi.yaml declares type string (got ["x"])',
+        ),
+    ],
+)
+def test_stack_values_must_have_the_type_pulumi_yaml_declares(
+    tmp_path: Path, stack: str, expected: str
+) -> None:
+    _project(tmp_path, "", TYPED, stack)
+    with pytest.raises(ConfigError) as err:
+        open_stack(tmp_path, "dev")
+    assert "Pulumi.dev.yaml" in str(err.value) and expected in str(err.value)
+
+
+def test_values_of_the_declared_type_pass_and_a_bad_type_name_is_refused(tmp_path: Path) -> None:
+    stack = "config:\n  count: '3'\n  debug: 'true'\n  zones: [a, c]\n  label:\n    secure: x\n"
+    ps = open_stack(_project(tmp_path, "", TYPED, stack), "dev")
+    assert ps.config["probe:count"] == "3" and ps.config["probe:zones"] == '["a", "c"]'
+    assert ps.config["probe:label"] == SECRET
+    _project(tmp_path, "", "name: probe\nruntime: python\nconfig:\n  n: {type: int}\n")
+    with pytest.raises(ConfigError) as err:
+        load_project(tmp_path)
+    assert 'config.n.type: unknown type "int"; allowed: string, integer' in str(err.value)
+
+
+def test_dates_reach_the_program_as_written_and_binary_is_refused(tmp_path: Path) -> None:
+    stack = "config:\n  when: 2026-01-01\n  obj: {d: 2026-01-02, n: 1.5}\n"
+    ps = open_stack(_project(tmp_path, "", stack=stack), "dev")
+    assert ps.config["probe:when"] == "2026-01-01"
+    assert json.loads(ps.config["probe:obj"]) == {"d": "2026-01-02", "n": 1.5}
+    (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  blob: !!binary aGk=\n")
+    with pytest.raises(ConfigError) as err:
+        open_stack(tmp_path, "dev")
+    assert "config.probe:blob: unsupported value" in str(err.value)
+    assert "allowed: strings, numbers, booleans, null, lists and mappings" in str(err.value)
+
+
 def test_region_defaults_to_tokyo_when_the_stack_sets_none(tmp_path: Path) -> None:
     ps = open_stack(_project(tmp_path, "", stack="config:\n  flag: true\n  n: 3\n"), "dev")
     assert ps.region == DEFAULT_REGION and "default" in ps.region_source
     assert ps.config == {"probe:flag": "true", "probe:n": "3"}
+
+
+@pytest.mark.parametrize(
+    ("pulumi_yaml", "stack", "source"),
+    [
+        ("name: probe\nruntime: python\n", "config:\n  aws:region: ap-northeast-3\n", "Pulumi.dev"),
+        (
+            "name: probe\nruntime: python\nconfig:\n  aws:region: ap-northeast-3\n",
+            "config: {}\n",
+            "Pulumi.yaml",
+        ),
+    ],
+)
+def test_aws_region_from_stack_or_project_sets_the_programs_region(
+    tmp_path: Path, pulumi_yaml: str, stack: str, source: str
+) -> None:
+    main = "import pulumi, pulumi_aws as aws\naws.s3.Bucket('b', bucket=aws.get_region().region)\n"
+    ps = open_stack(_project(tmp_path, main, pulumi_yaml, stack), "dev")
+    assert ps.region == "ap-northeast-3" and source in ps.region_source
+    node = _node(synth_project(ps), "b")
+    assert (node.region, node.inputs["bucket"]) == ("ap-northeast-3", "ap-northeast-3")
 
 
 @pytest.mark.parametrize(
@@ -97,17 +190,23 @@ def test_region_defaults_to_tokyo_when_the_stack_sets_none(tmp_path: Path) -> No
         ),
         ("name: p\nruntime: {name: python, flavour: x}\n", "runtime.flavour: unknown key"),
         ("runtime: python\n", "name: required"),
-        ("name: p\nruntime: python\nmain: nowhere\n", "main: 'nowhere' is neither"),
+        ("name: p\nruntime: python\nmain: nowhere\n", "main: 'nowhere' does not exist in"),
+        ("name: p\nruntime: python\nmain: notes.txt\n", "main: 'notes.txt' is neither"),
+        ("name: p\nruntime: python\nmain: ..\n", "main: '..' is outside the project directory"),
+        ("name: p\nruntime: python\nmain: /etc\n", "main: '/etc' is outside the project"),
         ("name: p\nruntime: python\nstackConfigDir: nowhere\n", "stackConfigDir: 'nowhere'"),
         ("name: p\nruntime: python\nbogus: 1\n", "bogus: unknown key"),
         ("name: p\nruntime: python\nconfig: {k: {default: 1, colour: red}}\n", "config.k.colour"),
         ("name: [p\n", "not valid YAML at line"),
+        ("# nothing here\n", "the file is empty; it needs name: and runtime: python"),
+        ("- name: p\n", "the file must hold a mapping with name: and runtime:"),
     ],
 )
 def test_bad_project_file_names_file_key_and_value(
     tmp_path: Path, pulumi_yaml: str, expected: str
 ) -> None:
     _project(tmp_path, "", pulumi_yaml)
+    (tmp_path / "notes.txt").write_text("not a program\n", encoding="utf-8")
     with pytest.raises(ConfigError) as err:
         load_project(tmp_path)
     assert str(tmp_path / "Pulumi.yaml") in str(err.value)
@@ -122,6 +221,13 @@ def test_bad_project_file_names_file_key_and_value(
         ("colour: red\n", "colour: unknown top-level key"),
         ("environment: [prod-env]\n", "environment: Pulumi ESC environments cannot be opened"),
         ("config:\n  ':x': 1\n", "config.:x: not a valid config key"),
+        (
+            "config:\n  pw:\n    secure: CIPHER\n    note: x\n",
+            "config.probe:pw: secure: must be the only key of its mapping (got note, secure)",
+        ),
+        ("config:\n  aws:region: mars-1\n", 'aws:region: not an AWS region name (got "mars-1")'),
+        ("config:\n  aws:region: 5\n", 'aws:region: not an AWS region name (got "5")'),
+        ("config:\n  aws:region: {a: 1}\n", "aws:region: not an AWS region name"),
     ],
 )
 def test_bad_stack_file_names_key(tmp_path: Path, stack: str, expected: str) -> None:
@@ -129,12 +235,21 @@ def test_bad_stack_file_names_key(tmp_path: Path, stack: str, expected: str) -> 
     with pytest.raises(ConfigError) as err:
         open_stack(tmp_path, "dev")
     assert "Pulumi.dev.yaml" in str(err.value) and expected in str(err.value)
+    assert "CIPHER" not in str(err.value)
 
 
 def test_unknown_stack_lists_the_stacks_there_are() -> None:
     with pytest.raises(ConfigError) as err:
         load_stack(load_project(PROGRAMS / "configured"), "prod")
     assert "no stack named 'prod'" in str(err.value) and "available: staging" in str(err.value)
+
+
+@pytest.mark.parametrize("stack", ["../staging", "a/b", ""])
+def test_stack_name_that_is_not_a_name_says_what_is_allowed(stack: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_stack(load_project(PROGRAMS / "configured"), stack)
+    assert f"--stack: {json.dumps(stack)} is not a stack name" in str(err.value)
+    assert "stacks: staging" in str(err.value) and "Pulumi." not in str(err.value)
 
 
 def test_stack_reference_file_must_map_names_to_mappings(tmp_path: Path) -> None:
@@ -154,6 +269,51 @@ def test_the_program_runs_in_its_directory_and_leaves_nothing_behind(graphs) -> 
     graph = graphs["configured"]
     assert (graph.project, graph.stack) == ("configured", "staging")
     assert "jumin-staging-app" in {r.name for r in graph}  # named by infra/naming.py
+
+
+def test_packages_installed_in_a_venv_inside_the_project_stay_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / ".venv" / "lib" / "python3" / "site-packages"
+    (site / "gcmod_probe_vendor_lib").mkdir(parents=True)
+    (site / "gcmod_probe_vendor_lib" / "__init__.py").write_text("NAME = 'b'\n")
+    (tmp_path / "gcmod_probe_own.py").write_text("SUFFIX = '-own'\n")
+    monkeypatch.syspath_prepend(str(site))
+    main = (
+        "import pulumi_aws as aws\nfrom gcmod_probe_vendor_lib import NAME\n"
+        "from gcmod_probe_own import SUFFIX\naws.s3.Bucket(NAME + SUFFIX)\n"
+    )
+    try:
+        graph = synth_project(open_stack(_project(tmp_path, main), "dev"))
+        assert "b-own" in {r.name for r in graph}
+        assert "gcmod_probe_vendor_lib" in sys.modules  # installed: kept, as gcmod's own are
+        assert "gcmod_probe_own" not in sys.modules  # the program's own module: unloaded
+    finally:
+        sys.modules.pop("gcmod_probe_vendor_lib", None)
+
+
+def test_aws_default_tags_in_the_stack_reach_the_rules_through_the_default_provider(
+    tmp_path: Path,
+) -> None:
+    stack = (
+        "config:\n  aws:defaultTags:\n    tags:\n      gcmod:system: jumin\n"
+        "      gcmod:environment: production\n      gcmod:tenant: '012033'\n"
+        "  aws:secretKey:\n    secure: CIPHERKEY\n"
+    )
+    main = "import pulumi_aws as aws\naws.s3.Bucket('b')\n"
+    graph = synth_project(open_stack(_project(tmp_path, main, stack=stack), "dev"))
+    provider = _node(graph, "default")
+    assert provider.type == "pulumi:providers:aws"
+    assert provider.inputs["defaultTags"]["tags"]["gcmod:tenant"] == "012033"
+    assert provider.inputs["secretKey"] == SECRET and "CIPHERKEY" not in graph.dumps()
+    assert _node(graph, "b").provider == provider.urn
+    rules = {v.rule.id for v in check_graph(graph).violations}
+    assert "GCM-TAG-001" not in rules and "GCM-SEC-020" in rules
+    # without aws:* keys besides the region, no provider node is added
+    (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  aws:region: ap-northeast-1\n")
+    plain = synth_project(open_stack(tmp_path, "dev"))
+    assert [r.name for r in plain] == ["b"] and _node(plain, "b").provider is None
+    assert "GCM-TAG-001" in {v.rule.id for v in check_graph(plain).violations}
 
 
 def test_explicit_provider_puts_the_warm_standby_in_osaka(graphs) -> None:
@@ -254,6 +414,41 @@ def test_program_error_gives_file_and_line_not_a_traceback(tmp_path: Path) -> No
     assert "Traceback" not in str(err.value)
 
 
+@pytest.mark.parametrize("code", ["0", "3", "'stop'"])
+def test_sys_exit_is_a_program_error_with_its_line_and_state_is_restored(
+    tmp_path: Path, code: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cwd, path, argv = os.getcwd(), list(sys.path), list(sys.argv)
+    (tmp_path / "helper_for_exit.py").write_text("NAME = 'b'\n", encoding="utf-8")
+    main = (
+        "import sys\nimport pulumi_aws as aws\nfrom helper_for_exit import NAME\n"
+        "import os\nos.environ['GCMOD_PROBE_SET'] = '1'\nos.environ.pop('GCMOD_PROBE_KEPT')\n"
+        f"aws.s3.Bucket(NAME)\nsys.exit({code})\n"
+    )
+    monkeypatch.setenv("GCMOD_PROBE_KEPT", "yes")
+    with pytest.raises(SynthError) as err:
+        synth_project(open_stack(_project(tmp_path, main), "dev"))
+    assert f"sys.exit({code}) at {tmp_path.resolve() / '__main__.py'}:8" in str(err.value)
+    assert (os.getcwd(), sys.path, sys.argv) == (cwd, path, argv)
+    assert "helper_for_exit" not in sys.modules
+    assert os.environ.get("PULUMI_CONFIG") is None
+    assert "GCMOD_PROBE_SET" not in os.environ
+    assert os.environ.get("GCMOD_PROBE_KEPT") == "yes"
+
+
+def test_error_inside_an_apply_says_so_with_the_programs_message(tmp_path: Path) -> None:
+    main = (
+        "import pulumi_aws as aws\nb = aws.s3.Bucket('b', bucket='x')\n"
+        "def boom(v):\n    raise ValueError('no tenant for ' + v)\n"
+        "aws.s3.Bucket('c', bucket=b.bucket.apply(boom))\n"
+    )
+    with pytest.raises(SynthError) as err:
+        synth_project(open_stack(_project(tmp_path, main), "dev"))
+    message = str(err.value)
+    assert "in an apply or an output it resolves (line not known)" in message
+    assert str(tmp_path.resolve() / "__main__.py") in message and "no tenant for x" in message
+
+
 def test_unanswerable_data_source_names_its_token(tmp_path: Path) -> None:
     _project(tmp_path, "import pulumi_aws as aws\n\naws.route53.get_zone(name='example.lg.jp')\n")
     with pytest.raises(SynthError) as err:
@@ -261,6 +456,34 @@ def test_unanswerable_data_source_names_its_token(tmp_path: Path) -> None:
     assert "aws:route53/getZone:getZone cannot be answered offline" in str(err.value)
     assert "aws:ec2/getAmi:getAmi" in str(err.value)  # lists what is answered
     assert "__main__.py:3" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        (
+            "aws.get_availability_zone(name='ap-northeast-1b')",
+            "getAvailabilityZone: no availability zone name='ap-northeast-1b' in ap-northeast-1",
+        ),
+        (
+            "aws.ec2.get_subnet(availability_zone='ap-northeast-1b')",
+            "getSubnet: no default subnet in availability zone 'ap-northeast-1b'",
+        ),
+        (
+            "aws.ec2.get_subnet(filters=[{'name': 'availability-zone', "
+            "'values': ['ap-northeast-1b']}])",
+            "getSubnet: no default subnet in availability zone 'ap-northeast-1b'",
+        ),
+    ],
+)
+def test_a_zone_the_offline_answer_lacks_is_named_not_swapped(
+    tmp_path: Path, call: str, expected: str
+) -> None:
+    _project(tmp_path, f"import pulumi_aws as aws\nx = {call}\n")
+    with pytest.raises(SynthError) as err:
+        synth_project(open_stack(tmp_path, "dev"))
+    assert expected in str(err.value) and "ap-northeast-1a" in str(err.value)
+    assert f"{tmp_path.resolve() / '__main__.py'}:2" in str(err.value)
 
 
 def test_missing_config_key_is_the_programs_error_with_its_line(tmp_path: Path) -> None:

@@ -125,6 +125,10 @@ def test_estimate_never_shows_the_secret(runner: CliRunner) -> None:
         (["estimate", "--project", str(PROGRAMS / "modern")], "needs --stack NAME; stacks: prod"),
         (["synth", *MODERN, "--stacks-dir", "."], "not with a STACK argument or --stacks-dir"),
         (["synth", "--project", str(PROGRAMS / "modern"), "--stack", "dev"], "available: prod"),
+        (
+            ["synth", "saas-dev", "--stack-reference-outputs", "refs.yaml"],
+            "--stack-reference-outputs goes with --project DIR --stack NAME",
+        ),
     ],
 )
 def test_usage_errors_exit_2(runner: CliRunner, args: list[str], expected: str) -> None:
@@ -178,3 +182,88 @@ def test_estimate_html_shows_the_program_alone(runner: CliRunner, tmp_path: Path
     assert 'class="card planned"' in page and "計画 (プログラムのとおり)" in page
     assert 'class="card baseline"' not in page
     assert "比較するリフト&amp;シフトの金額がありません。" in page
+
+
+def test_what_the_program_prints_never_corrupts_json_on_stdout(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    args = _program(
+        tmp_path,
+        "import pulumi_aws as aws\nprint('hello from the vendor program')\n"
+        "b = aws.s3.Bucket('b', bucket='x')\n"
+        "aws.s3.Bucket('c', bucket=b.bucket.apply(lambda v: print('in apply') or v + '-c'))\n",
+    )
+    for command in (["synth"], ["check"], ["estimate"]):
+        res = runner.invoke(main, [*command, *args, "--json"])
+        assert res.exit_code in (0, 1), res.output
+        json.loads(res.stdout)  # stdout is the JSON alone
+        assert "hello from the vendor program" in res.stderr
+        assert "in apply" in res.stderr
+
+
+def test_unanswerable_data_source_in_output_form_exits_1_without_noise(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    args = _program(
+        tmp_path,
+        "import pulumi_aws as aws\naws.s3.Bucket('b')\n"
+        "i = aws.ec2.get_instance_output(instance_id='i-1')\naws.s3.Bucket('c', bucket=i.id)\n",
+    )
+    # A real process: the event loops are torn down at interpreter exit.
+    res = subprocess.run(
+        [sys.executable, "-m", "gcmod.cli", "synth", *args],
+        capture_output=True, text=True, cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert res.returncode == 1, res.stderr
+    assert "aws:ec2/getInstance:getInstance cannot be answered offline" in res.stderr
+    assert "Traceback" not in res.stderr and "Exception ignored" not in res.stderr
+
+
+def test_estimate_warns_on_stderr_of_a_type_it_cannot_price(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    args = _program(
+        tmp_path,
+        "import pulumi_aws as aws\n"
+        "aws.sagemaker.Domain('d', domain_name='x', auth_mode='IAM', vpc_id='vpc-1',\n"
+        "    subnet_ids=['s'], default_user_settings={'execution_role': 'r'})\n",
+    )
+    res = runner.invoke(main, ["estimate", *args, "--json"])
+    assert res.exit_code == 0, res.output
+    unpriced = json.loads(res.stdout)["assumptions"]["unpriced"]["value"]
+    assert unpriced == [{"type": "aws:sagemaker/domain:Domain", "resources": ["d"]}]
+    assert "cannot price are not counted" in res.stderr
+    assert "aws:sagemaker/domain:Domain (1)" in res.stderr
+
+
+@pytest.mark.parametrize("command", ["synth", "check", "estimate"])
+def test_project_options_are_explained_in_english_and_japanese(
+    runner: CliRunner, command: str
+) -> None:
+    res = runner.invoke(main, [command, "--help"])
+    assert res.exit_code == 0
+    text = " ".join(res.output.split())
+    for en, ja in (
+        ("A Pulumi Python project", "任意の Pulumi Python プロジェクト"),
+        ("The stack of --project", "--project のスタック名"),
+        ("mapping referenced stacks", "参照先スタックの出力値"),
+    ):
+        assert en in text and ja in text
+
+
+def test_required_stack_reference_output_missing_from_the_file_is_named(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    args = _program(
+        tmp_path,
+        "import pulumi, pulumi_aws as aws\nnet = pulumi.StackReference('acme/net/dev')\n"
+        "aws.s3.Bucket('b', bucket=net.require_output('logBucket'))\n",
+    )
+    refs = tmp_path / "refs.yaml"
+    refs.write_text("acme/net/dev:\n  vpcId: vpc-1\n", encoding="utf-8")
+    res = runner.invoke(main, ["synth", *args, "--stack-reference-outputs", str(refs)])
+    assert res.exit_code == 1, res.output
+    assert "requires stack reference output 'logBucket' (require_output)" in res.stderr
+    assert "--stack-reference-outputs do not have" in res.stderr
+    assert "Traceback" not in res.output

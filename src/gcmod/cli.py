@@ -86,7 +86,8 @@ project_stack_option = click.option(
     "project_stack",
     metavar="NAME",
     default=None,
-    help="The stack of --project: its Pulumi.<NAME>.yaml in the project's stackConfigDir.",
+    help="The stack of --project: its Pulumi.<NAME>.yaml in the project's stackConfigDir. "
+    "--project のスタック名.",
 )
 stack_refs_option = click.option(
     "--stack-reference-outputs",
@@ -94,7 +95,8 @@ stack_refs_option = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="With --project: YAML/JSON file mapping referenced stacks (org/project/stack) to "
-    "their outputs. Default: a stack reference's outputs are unknown, as in a preview.",
+    "their outputs. Default: a stack reference's outputs are unknown, as in a preview. "
+    "参照先スタックの出力値 (省略時は不明値).",
 )
 
 
@@ -103,9 +105,15 @@ def _project_stack(
     stacks_dir: Path | None,
     project_dir: Path | None,
     project_stack: str | None,
+    stack_refs_file: Path | None = None,
 ):
     """The ProjectStack of ``--project DIR --stack NAME``, or None for a gcmod stack."""
     if project_dir is None:
+        if stack_refs_file is not None:
+            raise UsageProblem(
+                "--stack-reference-outputs goes with --project DIR --stack NAME "
+                "(gcmod's own stacks reference no other stack)"
+            )
         if project_stack is not None:
             raise UsageProblem(
                 "--stack NAME goes with --project DIR; for gcmod's own stacks give STACK "
@@ -187,7 +195,7 @@ def synth(
     from gcmod.synth import RunLog
     from gcmod.textable import render
 
-    ps = _project_stack(stack, stacks_dir, project_dir, project_stack)
+    ps = _project_stack(stack, stacks_dir, project_dir, project_stack, stack_refs_file)
     log = RunLog()
     if ps is not None:
         graph = _synth_project(ps, stack_refs_file, log)
@@ -432,7 +440,7 @@ def check(
     if as_json and as_sarif:
         raise UsageProblem("choose one of --json and --sarif")
     pack_config = load_pack_config(config_file) if config_file else None
-    ps = _project_stack(stack, stacks_dir, project_dir, project_stack)
+    ps = _project_stack(stack, stacks_dir, project_dir, project_stack, stack_refs_file)
     if ps is not None:
         graph = _synth_project(ps, stack_refs_file)
         name, path = ps.label, Path(_shown_path(ps.project.entry))
@@ -535,7 +543,7 @@ def estimate(
     if as_json and as_markdown:
         raise UsageProblem("choose one of --json and --markdown")
     catalog = _load_catalog(catalog_path)
-    ps = _project_stack(stack, stacks_dir, project_dir, project_stack)
+    ps = _project_stack(stack, stacks_dir, project_dir, project_stack, stack_refs_file)
     if ps is not None:
         usage = usage_for(program_basis(), ps.file)
         graph = _synth_project(ps, stack_refs_file)
@@ -559,6 +567,14 @@ def estimate(
         click.echo(
             f"warning: {len(missing)} quantities have no price and are not counted "
             "(価格がないため計上していない項目があります)",
+            err=True,
+        )
+    unpriced = (result.assumptions.get("unpriced") or {}).get("value") or []
+    if unpriced:
+        click.echo(
+            "warning: resource types gcmod cannot price are not counted "
+            "(料金を算定できないリソース種別は計上していません): "
+            + ", ".join(f"{u['type']} ({len(u['resources'])})" for u in unpriced),
             err=True,
         )
 

@@ -6,7 +6,8 @@ What the engine would do, without the Pulumi CLI:
 * ``Pulumi.yaml``: ``name``; ``runtime`` must be ``python`` (``runtime: python``
   or ``runtime: {name: python, options: {...}}``; the options are not needed:
   the program runs in gcmod's own Python environment); ``main`` (a directory
-  holding ``__main__.py``, or a ``.py`` file; default the project directory);
+  holding ``__main__.py``, or a ``.py`` file, inside the project; default the
+  project directory);
   ``stackConfigDir``; project-level ``config`` defaults.
 * ``Pulumi.<stack>.yaml`` in ``stackConfigDir``: ``config`` keys are
   namespaced (``ns:key``), a bare key takes the project name as its namespace;
@@ -14,10 +15,11 @@ What the engine would do, without the Pulumi CLI:
   lists as JSON). ``secure:`` values are never decrypted: the program gets
   :data:`gcmod.synth.SECRET` as a Pulumi secret, so it is shown as a secret.
 * The program runs with its directory as the working directory and first on
-  ``sys.path``; both, ``sys.argv`` and the modules it imported from its
-  directory are restored afterwards. Its own dependencies must be installed in
-  the environment gcmod runs in; a missing module is a
-  :class:`ProgramDependencyError` naming it.
+  ``sys.path``; both, ``sys.argv``, the environment and the modules it
+  imported from its directory are restored afterwards. What it prints goes to
+  stderr (stdout carries gcmod's own output, e.g. ``--json``). Its own
+  dependencies must be installed in the environment gcmod runs in; a missing
+  module is a :class:`ProgramDependencyError` naming it.
 
 Anything malformed is a :class:`~gcmod.config.ConfigError` naming the file, the
 key and the value.
@@ -25,20 +27,22 @@ key and the value.
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import json
 import os
 import re
 import sys
 import traceback
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from gcmod.config import ConfigError, _yaml_error
-from gcmod.graph import ResourceGraph
+from gcmod.graph import ResourceGraph, ResourceNode
 from gcmod.synth import SECRET, RunLog, SynthError
 
 #: Region a program runs in when its stack sets no ``aws:region`` (as
@@ -57,7 +61,11 @@ PROJECT_KEYS = (
 STACK_KEYS = ("config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment")
 #: Keys of a project-level config entry in ``Pulumi.yaml``.
 PROJECT_CONFIG_KEYS = ("type", "description", "default", "value", "secret", "items")
+#: Types a project-level config key may declare (Pulumi project file reference).
+CONFIG_TYPES = ("string", "integer", "boolean", "array")
 _NAME_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
+#: An AWS region name (``ap-northeast-1``, ``us-gov-west-1``).
+_REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 
 
 class ProgramDependencyError(Exception):
@@ -82,6 +90,8 @@ class Project:
     defaults: dict[str, Any] = field(default_factory=dict)
     """Project-level config defaults (namespaced key -> raw value)."""
     secret_defaults: frozenset[str] = frozenset()
+    types: dict[str, str] = field(default_factory=dict)
+    """Declared ``type:`` of project-level config keys (namespaced key -> type)."""
 
     @property
     def program_dir(self) -> Path:
@@ -170,6 +180,8 @@ def load_project(directory: Path) -> Project:
     )
     doc = _read_yaml(file, "project file Pulumi.yaml")
     source = str(file)
+    if doc is None:
+        raise ConfigError(source, ["the file is empty; it needs name: and runtime: python"])
     if not isinstance(doc, dict):
         raise ConfigError(source, ["the file must hold a mapping with name: and runtime:"])
     problems = [
@@ -191,7 +203,14 @@ def load_project(directory: Path) -> Project:
             problems.append(f"main: must be a path (got {_shown(doc['main'])})")
         else:
             main = directory / doc["main"]
-            if main.is_dir() and not (main / "__main__.py").is_file():
+            if not main.resolve().is_relative_to(directory):
+                problems.append(
+                    f"main: {doc['main']!r} is outside the project directory {directory}; "
+                    "allowed: a directory or .py file inside it"
+                )
+            elif not main.exists():
+                problems.append(f"main: {doc['main']!r} does not exist in {directory}")
+            elif main.is_dir() and not (main / "__main__.py").is_file():
                 problems.append(f"main: {doc['main']!r} has no __main__.py")
             elif not main.is_dir() and not (main.is_file() and main.suffix == ".py"):
                 problems.append(
@@ -207,21 +226,25 @@ def load_project(directory: Path) -> Project:
             config_dir = directory / doc["stackConfigDir"]
             if not config_dir.is_dir():
                 problems.append(f"stackConfigDir: {doc['stackConfigDir']!r} is not a directory")
-    defaults, secret, config_problems = _project_config(doc.get("config"), str(name))
+    defaults, secret, types, config_problems = _project_config(doc.get("config"), str(name))
     problems += config_problems
     if problems:
         raise ConfigError(source, problems)
-    return Project(str(name), directory, file, main, config_dir, defaults, frozenset(secret))
+    return Project(str(name), directory, file, main, config_dir, defaults, frozenset(secret), types)
 
 
-def _project_config(raw: Any, project: str) -> tuple[dict[str, Any], set[str], list[str]]:
-    """Project-level config of ``Pulumi.yaml``: defaults per namespaced key."""
+def _project_config(
+    raw: Any, project: str
+) -> tuple[dict[str, Any], set[str], dict[str, str], list[str]]:
+    """Project-level config of ``Pulumi.yaml``: defaults, secret keys and declared
+    types per namespaced key."""
     if raw is None:
-        return {}, set(), []
+        return {}, set(), {}, []
     if not isinstance(raw, dict):
-        return {}, set(), [f"config: must be a mapping of keys (got {_shown(raw)})"]
+        return {}, set(), {}, [f"config: must be a mapping of keys (got {_shown(raw)})"]
     defaults: dict[str, Any] = {}
     secret: set[str] = set()
+    types: dict[str, str] = {}
     problems: list[str] = []
     for key, spec in raw.items():
         full = _namespaced(key, project)
@@ -243,7 +266,33 @@ def _project_config(raw: Any, project: str) -> tuple[dict[str, Any], set[str], l
                 break
         if spec.get("secret") is True:
             secret.add(full)
-    return defaults, secret, problems
+        if spec.get("type") is not None:
+            if spec["type"] in CONFIG_TYPES:
+                types[full] = spec["type"]
+            else:
+                problems.append(
+                    f"config.{key}.type: unknown type {_shown(spec['type'])}; "
+                    f"allowed: {', '.join(CONFIG_TYPES)}"
+                )
+    return defaults, secret, types, problems
+
+
+def _type_problem(key: str, value: Any, declared: str) -> str | None:
+    """``value`` against the ``type:`` Pulumi.yaml declares for ``key`` (a string
+    spelling the value, as the CLI's ``pulumi config set`` writes it, is accepted)."""
+    if isinstance(value, dict) and set(value) == {"secure"}:
+        return None  # a secret: never decrypted, so never checked
+    text = value if isinstance(value, str) else None
+    ok = {
+        "string": isinstance(value, str),
+        "integer": (isinstance(value, int) and not isinstance(value, bool))
+        or (text is not None and re.fullmatch(r"[+-]?\d+", text) is not None),
+        "boolean": isinstance(value, bool) or text in ("true", "false"),
+        "array": isinstance(value, list),
+    }[declared]
+    if ok:
+        return None
+    return f"config.{key}: Pulumi.yaml declares type {declared} (got {_shown(value)})"
 
 
 def _engine_value(value: Any, where: str, problems: list[str]) -> tuple[str, bool]:
@@ -258,9 +307,24 @@ def _engine_value(value: Any, where: str, problems: list[str]) -> tuple[str, boo
                     problems.append(f"{where}: secure: must be the encrypted string")
                 secret = True
                 return SECRET  # never decrypted
+            if "secure" in v:
+                problems.append(
+                    f"{where}: secure: must be the only key of its mapping (got "
+                    f"{', '.join(sorted(map(str, v)))}); otherwise the engine reads the "
+                    "mapping as plain values and passes the ciphertext as text"
+                )
+                return None
             return {str(k): walk(x) for k, x in v.items()}
         if isinstance(v, list):
             return [walk(x) for x in v]
+        if isinstance(v, datetime.date):
+            return v.isoformat()  # the engine's YAML keeps a date as written: a string
+        if v is not None and not isinstance(v, str | int | float):
+            problems.append(
+                f"{where}: unsupported value {_shown(v)}; allowed: strings, numbers, "
+                "booleans, null, lists and mappings"
+            )
+            return None
         return v
 
     plain = walk(value)
@@ -277,8 +341,16 @@ def _engine_value(value: Any, where: str, problems: list[str]) -> tuple[str, boo
 
 def load_stack(project: Project, stack: str) -> ProjectStack:
     """Read ``Pulumi.<stack>.yaml`` from the project's ``stackConfigDir``."""
+    if not _NAME_RE.match(stack):
+        raise ConfigError(
+            str(project.stack_config_dir),
+            [
+                f"--stack: {_shown(stack)} is not a stack name; allowed: letters, digits, "
+                f"'-', '_' and '.'; stacks: " + (", ".join(project.stacks()) or "none")
+            ],
+        )
     file = project.stack_config_dir / f"Pulumi.{stack}.yaml"
-    if not _NAME_RE.match(stack) or not file.is_file():
+    if not file.is_file():
         known = project.stacks()
         raise ConfigError(
             str(file),
@@ -317,6 +389,10 @@ def load_stack(project: Project, stack: str) -> ProjectStack:
     config: dict[str, str] = {}
     secrets: set[str] = set(project.secret_defaults)
     for key, value in merged.items():
+        declared = project.types.get(key)
+        type_problem = _type_problem(key, value, declared) if declared else None
+        if type_problem:
+            problems.append(type_problem)
         text, secret = _engine_value(value, f"config.{key}", problems)
         config[key] = text
         if secret:
@@ -324,10 +400,16 @@ def load_stack(project: Project, stack: str) -> ProjectStack:
     region = config.get("aws:region")
     if "aws:region" in secrets:
         problems.append("config.aws:region: must not be a secret")
+    elif region and not _REGION_RE.match(region):
+        problems.append(
+            f"config.aws:region: not an AWS region name (got {_shown(region)}); "
+            "e.g. ap-northeast-1 (Tokyo) or ap-northeast-3 (Osaka)"
+        )
     if problems:
         raise ConfigError(source, problems)
     if region:
-        region_source = f"aws:region in {file.name}"
+        where = file.name if "aws:region" in raw else project.file.name
+        region_source = f"aws:region in {where}"
     else:
         region, region_source = DEFAULT_REGION, "default (no aws:region in the stack)"
     return ProjectStack(project, stack, file, config, tuple(sorted(secrets)), region, region_source)
@@ -399,6 +481,19 @@ def _program_error(exc: BaseException, project: Project) -> Exception:
         seen.add(id(cause))
         cause = cause.__cause__ or cause.__context__
     where = _where(exc, project.program_dir) or str(project.entry)
+    if isinstance(exc, KeyError) and any(
+        Path(f.filename).name == "stack_reference.py" and Path(f.filename).parent.name == "pulumi"
+        for f in traceback.extract_tb(exc.__traceback__)
+    ):
+        return ProgramError(
+            f"the program ({where}) requires stack reference output {exc.args[0]!r} "
+            "(require_output), which the outputs given for that stack with "
+            "--stack-reference-outputs do not have; add it to the file"
+        )
+    if _where(exc, project.program_dir) is None:
+        # Raised while the runtime resolved outputs (an apply): Pulumi keeps no
+        # frame of the program, only the message.
+        where = f"{project.entry}, in an apply or an output it resolves (line not known)"
     return ProgramError(f"the program failed at {where}: {type(exc).__name__}: {exc}")
 
 
@@ -415,7 +510,11 @@ def _run(project: Project) -> None:
     try:
         runpy.run_path(str(project.main), run_name="__main__")
     except SystemExit as exc:
-        raise ProgramError(f"the program called sys.exit({exc.code!r}) ({project.entry})") from None
+        where = _where(exc, project.program_dir) or str(project.entry)
+        raise ProgramError(
+            f"the program called sys.exit({exc.code!r}) at {where}: a Pulumi program "
+            "declares its resources and returns; nothing after the exit was registered"
+        ) from None
     except Exception as exc:
         raise _program_error(exc, project) from None
     finally:
@@ -425,8 +524,16 @@ def _run(project: Project) -> None:
         root = program_dir.resolve()
         for name in set(sys.modules) - saved_modules:
             file = getattr(sys.modules[name], "__file__", None)
-            if file and Path(file).resolve().is_relative_to(root):
+            if file and _own_module(Path(file).resolve(), root):
                 del sys.modules[name]
+
+
+def _own_module(file: Path, root: Path) -> bool:
+    """Whether ``file`` is the program's own code under ``root``, not an installed
+    package (a virtual environment kept inside the project, as ``.venv``)."""
+    if not file.is_relative_to(root):
+        return False
+    return not {"site-packages", "dist-packages"} & set(file.relative_to(root).parts)
 
 
 def synth_project(
@@ -444,19 +551,23 @@ def synth_project(
         "PULUMI_CONFIG": json.dumps(stack.config),
         "PULUMI_CONFIG_SECRET_KEYS": json.dumps(list(stack.secret_keys)),
     }
-    saved_env = {k: os.environ.get(k) for k in env}
+    saved_env = dict(os.environ)  # the program may change the environment too
     os.environ.update(env)
     try:
-        return run_program(
-            lambda: _run(stack.project),
-            project=stack.project.name,
-            stack=stack.name,
-            region=stack.region,
-            config=stack.config,
-            secret_keys=stack.secret_keys,
-            stack_references=stack_references,
-            log=log,
-        )
+        # What the program prints (also inside applies, run as the runtime
+        # drains) goes to stderr: stdout carries gcmod's own output (--json).
+        with contextlib.redirect_stdout(sys.stderr):
+            graph = run_program(
+                lambda: _run(stack.project),
+                project=stack.project.name,
+                stack=stack.name,
+                region=stack.region,
+                config=stack.config,
+                secret_keys=stack.secret_keys,
+                stack_references=stack_references,
+                log=log,
+            )
+        return _with_default_provider(graph, stack)
     except SynthError as exc:
         # The error as the program saw it (located) wins over the same error
         # re-raised when the runtime drains its pending calls.
@@ -475,12 +586,39 @@ def synth_project(
             raise _program_error(cause, stack.project) from None
         raise
     finally:
+        for k in set(os.environ) - set(saved_env):
+            del os.environ[k]
         for k, v in saved_env.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
+            if os.environ.get(k) != v:
                 os.environ[k] = v
         pconfig.set_all_config({}, [])
+
+
+def _with_default_provider(graph: ResourceGraph, stack: ProjectStack) -> ResourceGraph:
+    """The engine's default ``aws`` provider, configured from the stack's ``aws:*``
+    keys (``aws:defaultTags``, ...), as the provider of every ``aws`` resource that
+    names none: the rules then see its default tags. Only when the stack sets
+    ``aws:*`` keys besides ``aws:region`` (the graph is otherwise unchanged)."""
+    props: dict[str, Any] = {"region": stack.region}
+    for key, value in sorted(stack.config.items()):
+        ns, _, name = key.partition(":")
+        if ns == "aws" and name != "region":
+            try:
+                props[name] = json.loads(value) if value[:1] in "[{" and value else value
+            except json.JSONDecodeError:
+                props[name] = value
+    if len(props) == 1:
+        return graph
+    urn = f"urn:pulumi:{graph.stack}::{graph.project}::pulumi:providers:aws::default"
+    provider = ResourceNode(
+        urn=urn, type="pulumi:providers:aws", name="default", custom=True,
+        inputs=props, region=stack.region,
+    )  # fmt: skip
+    nodes = [
+        replace(n, provider=urn) if n.custom and n.package == "aws" and not n.provider else n
+        for n in graph
+    ]
+    return replace(graph, resources=tuple(sorted([provider, *nodes], key=lambda n: n.urn)))
 
 
 def open_stack(directory: Path, stack: str) -> ProjectStack:

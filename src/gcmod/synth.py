@@ -107,6 +107,23 @@ class _Recorder:
         self.stack_urn: str | None = None
         self.stack_reference_outputs = dict(stack_references or {})
         self.log = RunLog()
+        self.thread_loops: dict[Any, Any] = {}
+        """Event loops the SDK opened on the monitor's worker threads, by thread
+        (closed after the run once their thread has ended)."""
+
+    def track_thread_loop(self) -> None:
+        """Remember this worker thread's event loop, so it is closed after the run
+        (left open, it is torn down noisily at exit when the program failed)."""
+        import asyncio
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            return
+        try:
+            loop = asyncio.get_event_loop_policy().get_event_loop()
+        except RuntimeError:
+            return
+        self.thread_loops[threading.current_thread()] = loop
 
     def region_of(self, provider_ref: str | None, package: str) -> str | None:
         if package != "aws":
@@ -201,8 +218,14 @@ def _az(args: dict, region: str) -> dict:
             for z in zones
             if args.get("name") in (None, z[0]) and args.get("zoneId") in (None, z[1])
         ),
-        zones[0],
+        None,
     )
+    if pick is None:
+        raise SynthError(
+            "aws:index/getAvailabilityZone: no availability zone "
+            f"{_shown_ask(args, 'name', 'zoneId')} in {region}; the offline answer has "
+            + ", ".join(f"{n} ({z})" for n, z in zones)
+        )
     return {
         "id": pick[0],
         "name": pick[0],
@@ -276,10 +299,21 @@ def _subnets(args: dict, region: str) -> dict:
     }
 
 
+def _shown_ask(args: dict, *keys: str) -> str:
+    return ", ".join(f"{k}={args[k]!r}" for k in keys if args.get(k) is not None)
+
+
 def _subnet(args: dict, region: str) -> dict:
     subnets = _subnet_list(args, region)
     zone = args.get("availabilityZone") or (_filters(args).get("availability-zone") or [None])[0]
-    sid, az, az_id, cidr = next((s for s in subnets if s[1] == zone), subnets[0])
+    found = next((s for s in subnets if zone in (None, s[1])), None)
+    if found is None:
+        zones = AVAILABILITY_ZONES.get(region, [(f"{region}a", f"{region}-az1")])
+        raise SynthError(
+            f"aws:ec2/getSubnet: no default subnet in availability zone {zone!r} of {region}; "
+            "the offline answer has one in each of " + ", ".join(n for n, _ in zones)
+        )
+    sid, az, az_id, cidr = found
     sid = str(args.get("id") or sid)
     return {
         "id": sid,
@@ -509,8 +543,23 @@ def _make_monitor(recorder: _Recorder):
     class RecordingMonitor(MockMonitor):
         """The SDK's mock monitor, keeping the whole registration request."""
 
+        def Invoke(self, request):
+            try:
+                return super().Invoke(request)
+            finally:
+                recorder.track_thread_loop()
+
+        def ReadResource(self, request):
+            try:
+                return super().ReadResource(request)
+            finally:
+                recorder.track_thread_loop()
+
         def RegisterResource(self, request):
-            resp = super().RegisterResource(request)
+            try:
+                resp = super().RegisterResource(request)
+            finally:
+                recorder.track_thread_loop()
             if request.type == "pulumi:pulumi:Stack":
                 recorder.stack_urn = resp.urn
                 return resp
@@ -547,9 +596,10 @@ def _make_monitor(recorder: _Recorder):
     return RecordingMonitor
 
 
-def _close_event_loop() -> None:
+def _close_event_loop(thread_loops: Mapping[Any, Any] | None = None) -> None:
     """Join the mock monitor's worker threads (each holds an event loop of its
-    own) and close the loop, so nothing is torn down noisily at exit."""
+    own), close the loops of those that ended and this one, so nothing is torn
+    down noisily at exit (a thread still alive keeps its loop for later runs)."""
     import asyncio
 
     try:
@@ -560,6 +610,10 @@ def _close_event_loop() -> None:
         return
     loop.run_until_complete(loop.shutdown_default_executor())
     loop.close()
+    for thread, other in (thread_loops or {}).items():
+        if thread.is_alive() or other is loop or other.is_running() or other.is_closed():
+            continue
+        other.close()
     asyncio.set_event_loop(asyncio.new_event_loop())
 
 
@@ -598,6 +652,10 @@ def run_program(
     set_mocks(_make_mocks(recorder), project=project, stack=stack, preview=True, monitor=monitor)
     if settings.SETTINGS.monitor is not monitor:
         raise SynthError("the Pulumi mock runtime is not in effect; refusing to synthesize")
+    # As pulumi.runtime.test does: nothing a previous (failed) run left pending
+    # is awaited in this one, on a loop that is closed by now.
+    settings.SETTINGS.rpc_manager.clear()
+    settings.SETTINGS.outputs.clear()
     # The program runs outside the event loop, as in Pulumi's own unit-test
     # pattern, so synchronous invokes complete; then the registrations it
     # queued are awaited and their errors surface here.
@@ -619,7 +677,7 @@ def run_program(
         raise SynthError(f"the program failed: {type(exc).__name__}: {exc}") from exc
     finally:
         settings.ROOT.set(None)
-        _close_event_loop()
+        _close_event_loop(recorder.thread_loops)
     if not recorder.nodes:
         raise SynthError(
             "the program registered no resources: is the mock runtime in effect, "
