@@ -98,16 +98,6 @@ class Answers(BaseModel):
     def _auto_size(cls, v: Any) -> Any:
         return None if v == AUTO_SIZE else v
 
-    @field_validator("tenants")
-    @classmethod
-    def _one_line_names(cls, v: tuple[Tenant, ...]) -> tuple[Tenant, ...]:
-        """Names go into comments and tables of the project's files: one line each."""
-        bad = [t.name for t in v if any(unicodedata.category(c)[0] == "C" for c in t.name)]
-        if bad:
-            shown = ", ".join(_show(n) for n in bad)
-            raise ValueError(f"name(s) {shown}: line breaks and control characters not allowed")
-        return v
-
     @field_validator("environments")
     @classmethod
     def _unique_envs(cls, v: tuple[str, ...]) -> tuple[str, ...]:
