@@ -21,7 +21,7 @@ from gcmod.audit.collect import (
 )
 from gcmod.audit.collectors import data, ops
 from gcmod.audit.iampolicy import audit_actions
-from gcmod.audit.report import finding_message, table, to_json
+from gcmod.audit.report import finding_message, html_report, table, to_json
 from gcmod.audit.runner import Finding, run_audit
 from gcmod.audit.scope import AccountTarget, Scope, assume_role_session, single_account_scope
 from gcmod.audit.waste import Waste
@@ -337,6 +337,10 @@ def test_run_reports_per_page_and_per_parent_calls() -> None:
         in line for line in footer
     )  # fmt: skip
     assert any("親リソース単位 4 回" in line for line in table(result, "ja").splitlines())
+    page = html_report(result, "en")
+    assert f"{calls['perPage']} per page, 4 per parent resource" in page
+    assert "s3.GetPublicAccessBlock 2" in page
+    assert "親リソース単位 4 回" in html_report(result, "ja")
 
 
 def test_every_declared_call_is_read_only_and_in_the_policy() -> None:

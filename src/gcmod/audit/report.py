@@ -42,6 +42,17 @@ LABELS = {
 }
 
 
+def calls_line(result: AuditResult, lang: str = "en") -> str:
+    """API calls made, split into per-page calls and the declared per-parent ones."""
+    split = result.call_split
+    detail = ", ".join(f"{op} {v['calls']}" for op, v in split["parents"].items())
+    return LABELS[lang]["calls"].format(
+        page=split["perPage"],
+        parent=split["perParent"],
+        detail=f" ({detail})" if detail else "",
+    )
+
+
 def finding_message(f: Finding) -> Text:
     """The finding's message; for a rule that could not decide, what the audit did
     not collect (the engine's own wording speaks of a preview)."""
@@ -104,15 +115,7 @@ def table(result: AuditResult, lang: str = "en") -> str:
             calls=result.calls.total,
         )
     )
-    split = result.call_split
-    detail = ", ".join(f"{op} {v['calls']}" for op, v in split["parents"].items())
-    out.append(
-        t["calls"].format(
-            page=split["perPage"],
-            parent=split["perParent"],
-            detail=f" ({detail})" if detail else "",
-        )
-    )
+    out.append(calls_line(result, lang))
     if result.gaps:
         out.append(t["gaps"].format(n=len(result.gaps)))
         out += [
@@ -299,6 +302,7 @@ th{{background:#f3f6f9}} .n{{text-align:right;white-space:nowrap}}
 <p>{e(status)} · {len(result.accounts)} accounts · {len(result.findings)} findings
 ({len(result.mandatory)} mandatory) · {e(money(total_waste(result)))}/month
 · {result.calls.total} API calls</p>
+<p>{e(calls_line(result, lang))}</p>
 <p>{e(result.waste_method)}</p></div>
 <h2>{h["rule"][i]}</h2><table><tr><th>ID</th><th></th><th class=n>#</th><th class=n>$/mo</th></tr>
 {rule_rows}</table>
