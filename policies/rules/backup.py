@@ -31,6 +31,7 @@ from gcmod.policies.rules.storage import (
     depends_on,
     env_setting,
 )
+from gcmod.reference import DR_REGION
 
 BACKUP_PLAN = "aws:backup/plan:Plan"
 VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
@@ -72,7 +73,7 @@ _DR_SETTINGS = (
     Setting(
         "drRegion",
         "string",
-        "ap-northeast-3",
+        DR_REGION,
         "The remote region that holds backup copies (Osaka for the Government Cloud).",
     ),
 )

@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from gcmod import __version__
+from gcmod.reference import GOV_REGIONS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -786,7 +787,7 @@ def _list_templates(tpls: list[Any], as_json: bool) -> None:
     click.echo(f"\nsize bands / 規模 (--size): {bands}, or auto (from the population)")
 
 
-REGIONS = ("ap-northeast-1", "ap-northeast-3")
+REGIONS = GOV_REGIONS
 
 
 @main.group(invoke_without_command=True)
@@ -1027,7 +1028,7 @@ def prices_list(catalog_path: Path | None, region: str | None, as_json: bool) ->
     "--region",
     "regions",
     multiple=True,
-    type=click.Choice(["ap-northeast-1", "ap-northeast-3"]),
+    type=click.Choice(GOV_REGIONS),
     help="Regions to refresh (default: both).",
 )
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")

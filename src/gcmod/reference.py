@@ -22,6 +22,8 @@ JAPAN_REGIONS: dict[str, str] = {
 PRIMARY_REGION = "ap-northeast-1"
 #: Remote site for backup-only DR (構成C) (source deck, 2025-10).
 DR_REGION = "ap-northeast-3"
+#: The regions gcmod works in by default (audit, price refresh): home, then DR.
+GOV_REGIONS: tuple[str, ...] = (PRIMARY_REGION, DR_REGION)
 
 
 # ---------------------------------------------------------------------------

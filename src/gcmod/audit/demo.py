@@ -27,7 +27,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlparse
 
-DR_REGION = "ap-northeast-3"
+from gcmod.reference import DR_REGION
+
 MUNICIPALITIES = ("minato", "kita")
 MODERN = "saas"
 #: gcmod's cost-allocation tags on the modern environment.

@@ -34,9 +34,10 @@ from typing import Any
 
 from gcmod.audit.clients import make_client
 from gcmod.audit.collect import CallCounter
+from gcmod.reference import GOV_REGIONS, PRIMARY_REGION
 
-DEFAULT_REGIONS = ("ap-northeast-1", "ap-northeast-3")
-HOME_REGION = "ap-northeast-1"
+DEFAULT_REGIONS = GOV_REGIONS
+HOME_REGION = PRIMARY_REGION
 SESSION_NAME = "gcmod-audit"
 
 

@@ -31,8 +31,9 @@ from typing import Any
 import yaml
 
 from gcmod.pricing.catalog import Catalog, CatalogError
+from gcmod.reference import DR_REGION, GOV_REGIONS, PRIMARY_REGION
 
-DEFAULT_REGIONS = ("ap-northeast-1", "ap-northeast-3")
+DEFAULT_REGIONS = GOV_REGIONS
 
 #: Billing prefixes of usage types (``APN1-BoxUsage:...``) per region.
 USAGE_PREFIX = {
@@ -43,7 +44,7 @@ USAGE_PREFIX = {
 }
 
 #: The region a backup copy goes to from each Japanese region (DR pair).
-DR_PARTNER = {"ap-northeast-1": "ap-northeast-3", "ap-northeast-3": "ap-northeast-1"}
+DR_PARTNER = {PRIMARY_REGION: DR_REGION, DR_REGION: PRIMARY_REGION}
 
 
 @dataclass(frozen=True)
