@@ -30,6 +30,26 @@ def sample_stacks() -> dict[str, tuple[Any, ResourceGraph]]:
 
 
 @pytest.fixture(scope="session")
+def catalog():
+    """The packaged price catalogue, loaded once."""
+    from gcmod.pricing import Catalog
+
+    return Catalog.load()
+
+
+@pytest.fixture(scope="session")
+def sample_estimates(sample_stacks, catalog) -> dict[str, Any]:
+    """Every built-in sample estimated with the default usage: name -> EstimateResult."""
+    from gcmod.cost.estimate import estimate_stack
+    from gcmod.cost.usage import Usage
+
+    return {
+        name: estimate_stack(cfg, graph, catalog, Usage(), stack=name)
+        for name, (cfg, graph) in sample_stacks.items()
+    }
+
+
+@pytest.fixture(scope="session")
 def catalog_site(tmp_path_factory) -> tuple[Any, dict[str, Any]]:
     """`gcmod catalog`'s site built once from every template: (folder, manifest)."""
     from gcmod.catalog import entries_from_templates

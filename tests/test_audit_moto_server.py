@@ -18,6 +18,7 @@ from collections import Counter
 
 import boto3
 import pytest
+from awsmock import FAKE_AWS_ENV
 from moto import mock_aws
 
 from gcmod.audit.demo import seed_demo
@@ -27,10 +28,8 @@ from gcmod.audit.scope import single_account_scope
 HOME = "ap-northeast-1"
 LOOPBACK = "127.0.0.1"
 FAKE_ENV = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
+    **FAKE_AWS_ENV,
     "AWS_DEFAULT_REGION": HOME,
-    "AWS_EC2_METADATA_DISABLED": "true",
     "NO_PROXY": "127.0.0.1,localhost",
     "no_proxy": "127.0.0.1,localhost",
 }

@@ -12,7 +12,6 @@ from gcmod.audit.clients import make_client
 from gcmod.audit.collect import CallCounter, Collector, provider_urn
 from gcmod.audit.runner import Gap, run_audit
 from gcmod.audit.scope import Scope, discover_accounts, single_account_scope
-from gcmod.pricing.catalog import Catalog
 
 HOME, OSAKA = "ap-northeast-1", "ap-northeast-3"
 VOLUME = "aws:ebs/volume:Volume"
@@ -22,11 +21,6 @@ VOLUME = "aws:ebs/volume:Volume"
 def fake_aws(monkeypatch):
     with moto_account(monkeypatch, HOME):
         yield
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return Catalog.load()
 
 
 def _volumes(ctx):

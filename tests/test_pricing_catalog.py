@@ -77,11 +77,6 @@ REQUIRED_KEYS = (
 )
 
 
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return Catalog.load()
-
-
 # ---------------------------------------------------------------------------
 # the packaged catalogue
 # ---------------------------------------------------------------------------

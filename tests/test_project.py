@@ -14,7 +14,6 @@ from gcmod.cost.estimate import estimate_program
 from gcmod.cost.usage import PRESETS, PROGRAM_BAND, Usage, program_basis, usage_for
 from gcmod.graph import UNKNOWN, ResourceGraph
 from gcmod.policies.harness import check_graph
-from gcmod.pricing import Catalog
 from gcmod.project import (
     DEFAULT_REGION,
     ProgramDependencyError,
@@ -38,11 +37,6 @@ def graphs() -> dict[str, ResourceGraph]:
         "modern": synth_project(open_stack(PROGRAMS / "modern", "prod")),
         "configured": synth_project(open_stack(PROGRAMS / "configured", "staging")),
     }
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return Catalog.load()
 
 
 def _project(tmp_path: Path, main: str, pulumi_yaml: str | None = None, stack: str = "") -> Path:
