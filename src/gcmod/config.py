@@ -79,6 +79,13 @@ _LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
 _HOST_RE = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*$")
 
 
+def _japan_region(v: str) -> str:
+    """Validator: one of :data:`gcmod.reference.JAPAN_REGIONS`."""
+    if v not in ref.JAPAN_REGIONS:
+        raise ValueError("must be a region in Japan: " + ", ".join(ref.JAPAN_REGIONS))
+    return v
+
+
 class Tenant(_Model):
     """A municipality served by the shared environment."""
 
@@ -432,12 +439,7 @@ class DrConfig(_Model):
     retention_days: Annotated[int, Field(ge=1, le=36500)] = 35
     """Days copies are kept in the DR vault. @default 35"""
 
-    @field_validator("region")
-    @classmethod
-    def _region(cls, v: str) -> str:
-        if v not in ref.JAPAN_REGIONS:
-            raise ValueError("must be a region in Japan: " + ", ".join(ref.JAPAN_REGIONS))
-        return v
+    _region = field_validator("region")(_japan_region)
 
 
 # ---------------------------------------------------------------------------
@@ -553,12 +555,7 @@ class StackConfig(_Model):
             )
         return v
 
-    @field_validator("region")
-    @classmethod
-    def _region(cls, v: str) -> str:
-        if v not in ref.JAPAN_REGIONS:
-            raise ValueError("must be a region in Japan: " + ", ".join(ref.JAPAN_REGIONS))
-        return v
+    _region = field_validator("region")(_japan_region)
 
     @field_validator("domain")
     @classmethod

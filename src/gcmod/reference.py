@@ -26,6 +26,14 @@ DR_REGION = "ap-northeast-3"
 GOV_REGIONS: tuple[str, ...] = (PRIMARY_REGION, DR_REGION)
 
 
+def dr_partner(region: str) -> str | None:
+    """The other Japanese region, where ``region``'s backups are copied (None
+    outside Japan)."""
+    if region not in JAPAN_REGIONS:
+        return None
+    return next(r for r in JAPAN_REGIONS if r != region)
+
+
 # ---------------------------------------------------------------------------
 # The 20 standardised businesses (標準化対象20業務)
 # ---------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from typing import Any
 import yaml
 
 from gcmod.pricing.catalog import Catalog, CatalogError
-from gcmod.reference import DR_REGION, GOV_REGIONS, PRIMARY_REGION
+from gcmod.reference import GOV_REGIONS, dr_partner
 
 DEFAULT_REGIONS = GOV_REGIONS
 
@@ -42,9 +42,6 @@ USAGE_PREFIX = {
     "ap-northeast-3": "APN3",
     "us-east-1": "USE1",
 }
-
-#: The region a backup copy goes to from each Japanese region (DR pair).
-DR_PARTNER = {PRIMARY_REGION: DR_REGION, DR_REGION: PRIMARY_REGION}
 
 
 @dataclass(frozen=True)
@@ -63,7 +60,7 @@ class Query:
 
     def resolve(self, region: str) -> list[dict[str, str]]:
         prefix = USAGE_PREFIX.get(region, region)
-        partner = USAGE_PREFIX.get(DR_PARTNER.get(region, ""), "")
+        partner = USAGE_PREFIX.get(dr_partner(region) or "", "")
         filters = [{"Type": "TERM_MATCH", "Field": "regionCode", "Value": region}]
         for name, value in self.filters:
             value = value.replace("{P}", prefix).replace("{Q}", partner)

@@ -58,11 +58,6 @@ class ScaffoldError(ConfigError):
         super().__init__(source, problems)
 
 
-def other_region(region: str) -> str:
-    """The Japan region that is not ``region`` (where backups are copied)."""
-    return next(r for r in ref.JAPAN_REGIONS if r != region)
-
-
 class Answers(BaseModel):
     """A vendor's choices for a new project. Unknown keys are errors."""
 
@@ -152,7 +147,7 @@ class Answers(BaseModel):
             "region": self.region,
             "domain": self.env_domain(environment),
             "tenants": self.tenants,
-            "dr": {"region": other_region(self.region)},
+            "dr": {"region": ref.dr_partner(self.region)},
         }
 
 

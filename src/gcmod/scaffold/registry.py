@@ -30,7 +30,6 @@ from gcmod.scaffold.answers import (
     ENVIRONMENTS,
     Answers,
     ScaffoldError,
-    other_region,
     parse_answers,
 )
 from gcmod.stackfiles import PROJECT_MARKER
@@ -222,7 +221,7 @@ def _context(tpl: Template, a: Answers) -> dict[str, Any]:
         "business": ref.BUSINESS_BY_ID[a.business],
         "band": band,
         "band_ja": ref.MUNICIPALITY_CLASSES[band][0],
-        "dr_region": other_region(a.region),
+        "dr_region": ref.dr_partner(a.region),
         "region_name": ref.JAPAN_REGIONS[a.region],
         "stacks": stacks,
         "version": __version__,
