@@ -224,6 +224,8 @@ class Violation:
     resource_name: str
     unknown: bool = False
     """True when the rule could not run because a value is unknown before deployment."""
+    unknown_at: str = ""
+    """With ``unknown``: the property path the engine named (``.tags``), if any."""
 
     @property
     def mandatory(self) -> bool:
@@ -280,9 +282,8 @@ def collect(
             urn = d.urn or (node.urn if node else "")
             target = graph.by_urn.get(urn) or node
             unknown = d.message.startswith("can't run policy")
-            en, ja = (
-                (d.message, _unknown_ja(d.message)) if unknown else split_message(rule, d.message)
-            )
+            at = _unknown_path(d.message) if unknown else ""
+            en, ja = (d.message, _unknown_ja(at)) if unknown else split_message(rule, d.message)
             report.violations.append(
                 Violation(
                     rule=rule,
@@ -292,6 +293,7 @@ def collect(
                     resource_type=target.type if target else "",
                     resource_name=target.name if target else "",
                     unknown=unknown,
+                    unknown_at=at,
                 )
             )
 
@@ -322,12 +324,12 @@ def check_graph(
 _UNKNOWN_PATH = re.compile(r"value at (\S+) can't be known")
 
 
-def unknown_path(message: str) -> str:
+def _unknown_path(message: str) -> str:
     """The property path (``.tags``) an engine "can't run policy" message names, or ''."""
     m = _UNKNOWN_PATH.search(message)
     return m.group(1) if m else ""
 
 
-def _unknown_ja(message: str) -> str:
-    path = unknown_path(message) or "値"
+def _unknown_ja(path: str) -> str:
+    path = path or "値"
     return f"プレビュー時点では {path} が確定しないため、このルールを判定できません"

@@ -312,6 +312,7 @@ def test_scalable_target_tags_not_collected_are_unknown_not_missing() -> None:
     report = check_graph(_graph([target]))
     (v,) = report.by_rule("GCM-TAG-001")
     assert v.unknown and not v.mandatory
+    assert v.unknown_at == ".tags"
     # The audit says what it did not collect, not the engine's "during preview".
     msg = finding_message(Finding("123456789012", HOME, v, Waste(None, "n/a")))
     assert msg.en == "could not decide: .tags was not collected by the audit"

@@ -9,7 +9,6 @@ from typing import Any
 from gcmod import __version__
 from gcmod.audit.runner import AuditResult, Finding
 from gcmod.graph import short_type
-from gcmod.policies.harness import unknown_path
 from gcmod.policies.model import Text
 
 LABELS = {
@@ -59,7 +58,7 @@ def finding_message(f: Finding) -> Text:
     v = f.violation
     if not v.unknown:
         return v.message
-    path = unknown_path(v.message.en) or "a value"
+    path = v.unknown_at or "a value"
     return Text(
         en=f"could not decide: {path} was not collected by the audit",
         ja=f"監査で {path} を収集できなかったため、このルールを判定できません",
