@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from gcmod.graph import ResourceNode
@@ -24,6 +25,21 @@ def node(
         dependencies=tuple(d.urn for d in deps),
         region=region,
     )
+
+
+def assert_documented(rules: Any) -> None:
+    """Every rule of a module is mandatory, has a known lever, distinct English and
+    Japanese title, rationale (citing the 2025 guidance) and remediation, and
+    JSON-serialisable setting schemas."""
+    from gcmod.policies.model import LEVERS
+
+    for r in rules:
+        assert r.lever in LEVERS
+        assert r.enforcement == "mandatory"
+        for text in (r.title, r.rationale, r.remediation):
+            assert text.en and text.ja and text.en != text.ja
+        assert "2025" in r.rationale.en and "2025" in r.rationale.ja
+        json.dumps([s.schema() for s in r.all_settings()])
 
 
 def hits(report: Any, rule_id: str, name: str | None = None) -> list:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from ruletest import hits, only
+from ruletest import assert_documented, hits, only
 
 from gcmod.graph import UNKNOWN, ResourceGraph, ResourceNode
 from gcmod.policies.harness import CheckReport, check_graph
-from gcmod.policies.model import LEVERS, Rule
+from gcmod.policies.model import Rule
 from gcmod.policies.rules import backup
 
 RULES: list[Rule] = [v for v in vars(backup).values() if isinstance(v, Rule)]
@@ -109,13 +107,7 @@ def prod_backup(name: str = "bk", copy_to_dr: bool = True) -> list[ResourceNode]
 # ---------------------------------------------------------------------------
 def test_rules_metadata() -> None:
     assert {r.id for r in RULES} == IDS
-    for r in RULES:
-        assert r.lever in LEVERS
-        assert r.enforcement == "mandatory"
-        for text in (r.title, r.rationale, r.remediation):
-            assert text.en and text.ja and text.en != text.ja
-        assert "2025" in r.rationale.en and "2025" in r.rationale.ja
-        json.dumps([s.schema() for s in r.all_settings()])
+    assert_documented(RULES)
     for rid in ("GCM-DR-001", "GCM-DR-002"):
         rationale = next(r for r in RULES if r.id == rid).rationale
         assert "A.3.2.1" in rationale.en and "A.3.2.1" in rationale.ja

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from ruletest import hits, only
+from ruletest import assert_documented, hits, only
 
 from gcmod.graph import UNKNOWN, ResourceGraph, ResourceNode
 from gcmod.policies.harness import CheckReport, check_graph
-from gcmod.policies.model import LEVERS, Rule
+from gcmod.policies.model import Rule
 from gcmod.policies.rules import storage
 
 RULES: list[Rule] = [v for v in vars(storage).values() if isinstance(v, Rule)]
@@ -75,13 +75,8 @@ TRANSITION = {
 # ---------------------------------------------------------------------------
 def test_rules_metadata() -> None:
     assert {r.id for r in RULES} == IDS
+    assert_documented(RULES)
     for r in RULES:
-        assert r.lever in LEVERS
-        assert r.enforcement == "mandatory"
-        for text in (r.title, r.rationale, r.remediation):
-            assert text.en and text.ja and text.en != text.ja
-        assert "2025" in r.rationale.en and "2025" in r.rationale.ja
-        json.dumps([s.schema() for s in r.all_settings()])
         assert (r.scope == "stack") == (not r.resource_types)
 
 
