@@ -12,18 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gcmod.pricing import Catalog, CatalogError, MissingPriceError, Price, Tier, packaged_path
+from gcmod.pricing.refresh import EC2_TYPES, RDS_CLASSES  # the types the refresh keeps priced
+from gcmod.reference import GOV_REGIONS
 
-REGIONS = ("ap-northeast-1", "ap-northeast-3")
-EC2_TYPES = (
-    "t3.medium", "t3.large", "m4.large", "m4.xlarge", "m4.2xlarge", "m5.large", "m5.xlarge",
-    "m5.2xlarge", "m5.4xlarge", "m6i.xlarge", "m6i.2xlarge", "m7g.large", "m7g.xlarge",
-    "m7g.2xlarge", "c4.xlarge", "c4.2xlarge", "c5.xlarge", "c5.2xlarge", "r4.xlarge",
-    "r5.xlarge", "r5.2xlarge", "r5.4xlarge", "r6i.2xlarge", "r6i.4xlarge", "t4g.medium",
-)  # fmt: skip
-RDS_CLASSES = (
-    "db.t3.medium", "db.m4.large", "db.m5.large", "db.m5.xlarge", "db.m5.2xlarge",
-    "db.r5.large", "db.r5.xlarge", "db.r5.2xlarge", "db.m7g.large", "db.r7g.large",
-)  # fmt: skip
+REGIONS = GOV_REGIONS
 #: Every key the cost model may ask for (the issue's list), in both regions.
 REQUIRED_KEYS = (
     "fargate.vcpu-hour.arm64",
