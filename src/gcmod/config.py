@@ -53,15 +53,20 @@ class ConfigError(Exception):
         super().__init__("\n".join(lines))
 
 
+#: Settings of every model read from a user's YAML (stack and usage files):
+#: unknown keys are errors, camelCase keys, frozen, field docstrings kept.
+MODEL_CONFIG = ConfigDict(
+    extra="forbid",
+    frozen=True,
+    alias_generator=to_camel,
+    populate_by_name=True,
+    str_strip_whitespace=True,
+    use_attribute_docstrings=True,
+)
+
+
 class _Model(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        frozen=True,
-        alias_generator=to_camel,
-        populate_by_name=True,
-        str_strip_whitespace=True,
-        use_attribute_docstrings=True,
-    )
+    model_config = MODEL_CONFIG
 
 
 def _not_below(v: Any, info: ValidationInfo, lower_field: str) -> Any:

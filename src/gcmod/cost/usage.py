@@ -40,11 +40,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, Field, PrivateAttr, ValidationError
 from pydantic.alias_generators import to_camel
 
 from gcmod import reference as ref
-from gcmod.config import ConfigError, StackConfig
+from gcmod.config import MODEL_CONFIG, ConfigError, StackConfig
 from gcmod.cost.arithmetic import HOURS_PER_MONTH
 
 # ---------------------------------------------------------------------------
@@ -198,13 +198,7 @@ class Usage(BaseModel):
     """Per-stack usage inputs. ``None`` and empty maps mean "derive it"
     (see each field's ``@default``); :meth:`resolve` fills them in."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        frozen=True,
-        alias_generator=to_camel,
-        populate_by_name=True,
-        use_attribute_docstrings=True,
-    )
+    model_config = MODEL_CONFIG
 
     data_gb: NonNegative | None = None
     """Data the database holds today (GB): Aurora storage, the size of each
