@@ -14,10 +14,12 @@ from dataclasses import dataclass
 #: AWS regions in Japan. Source: AWS General Reference, "AWS service endpoints"
 #: (Asia Pacific (Tokyo) ap-northeast-1, Asia Pacific (Osaka) ap-northeast-3),
 #: checked 2026-11. Government Cloud data stays in Japan (source deck, 2025-10).
-JAPAN_REGIONS: dict[str, str] = {
-    "ap-northeast-1": "Tokyo / 東京",
-    "ap-northeast-3": "Osaka / 大阪",
+#: Region -> (Japanese, English) name of its city.
+REGION_CITIES: dict[str, tuple[str, str]] = {
+    "ap-northeast-1": ("東京", "Tokyo"),
+    "ap-northeast-3": ("大阪", "Osaka"),
 }
+JAPAN_REGIONS: dict[str, str] = {r: f"{en} / {ja}" for r, (ja, en) in REGION_CITIES.items()}
 #: Primary region of the Government Cloud estate (source deck, 2025-10).
 PRIMARY_REGION = "ap-northeast-1"
 #: Remote site for backup-only DR (構成C) (source deck, 2025-10).

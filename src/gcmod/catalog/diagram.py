@@ -29,8 +29,7 @@ from gcmod.graph import ResourceGraph, ResourceNode
 
 #: Region display names (Japanese, English).
 REGION_NAMES: dict[str, tuple[str, str]] = {
-    "ap-northeast-1": ("東京リージョン", "Tokyo region"),
-    "ap-northeast-3": ("大阪リージョン", "Osaka region"),
+    r: (f"{ja}リージョン", f"{en} region") for r, (ja, en) in ref.REGION_CITIES.items()
 }
 
 #: The region gcmod's backup-only DR copies to (構成C): :data:`gcmod.reference.DR_REGION`.
