@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gcmod.graph import UNKNOWN, ResourceGraph, ResourceNode
+from gcmod.graph import UNKNOWN, ResourceGraph, ResourceNode, SourceLocation
 from gcmod.policies.model import Rule, Text, all_rules
+from gcmod.policies.waivers import Waiver
 
 _ENGINE_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 _LEVELS = ("advisory", "mandatory", "disabled")
@@ -97,6 +98,20 @@ def normalize_pack_config(
     if problems:
         raise PolicyConfigError(f"{source}:\n" + "\n".join(f"  - {p}" for p in problems))
     return out
+
+
+def add_waivers(
+    normalized: dict[str, tuple[str, dict[str, Any]]], waivers: Iterable[Waiver]
+) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The normalized config with ``waivers`` (a waiver file's) added to every
+    rule's ``waivers`` setting, as a ``{"all": {"waivers": [...]}}`` config would."""
+    entries = [w.to_config() for w in waivers]
+    if not entries:
+        return normalized
+    return {
+        name: (level, {**props, "waivers": [*(props.get("waivers") or []), *entries]})
+        for name, (level, props) in normalized.items()
+    }
 
 
 def configure_request(normalized: Mapping[str, tuple[str, dict[str, Any]]]):
@@ -226,10 +241,18 @@ class Violation:
     """True when the rule could not run because a value is unknown before deployment."""
     unknown_at: str = ""
     """With ``unknown``: the property path the engine named (``.tags``), if any."""
+    source: SourceLocation | None = None
+    """Where the program declared the resource (None: not known, or the stack)."""
+    waiver: Waiver | None = None
+    """The waiver in date that accepted this finding (it then fails nothing)."""
 
     @property
     def mandatory(self) -> bool:
-        return self.enforcement == "mandatory" and not self.unknown
+        return self.enforcement == "mandatory" and not self.unknown and self.waiver is None
+
+    @property
+    def waived(self) -> bool:
+        return self.waiver is not None
 
 
 @dataclass
@@ -249,7 +272,12 @@ class CheckReport:
 
     @property
     def advisory(self) -> list[Violation]:
-        return [v for v in self.violations if not v.mandatory]
+        """Findings that fail nothing and are not waived (advisory, or undecided)."""
+        return [v for v in self.violations if not v.mandatory and not v.waived]
+
+    @property
+    def waived(self) -> list[Violation]:
+        return [v for v in self.violations if v.waived]
 
     def by_rule(self, rule_id: str) -> list[Violation]:
         return [v for v in self.violations if v.rule.id == rule_id]
@@ -270,17 +298,34 @@ def collect(
     report: CheckReport,
 ) -> None:
     """Turn AnalyzeResponses (from the servicer or over gRPC) into violations."""
-    from gcmod.policies.pack import split_message
+    from gcmod.policies.pack import WAIVED_POLICY, WAIVED_STACK_POLICY, WaivedFinding, split_message
 
     by_name = {r.policy_name: r for r in rules}
+    by_id = {r.id: r for r in rules}
     for resp, node in responses:
         report.not_applicable += len(resp.not_applicable)
         for d in resp.diagnostics:
+            urn = d.urn or (node.urn if node else "")
+            target = graph.by_urn.get(urn) or node
+            if d.policyName in (WAIVED_POLICY, WAIVED_STACK_POLICY):
+                waived = WaivedFinding.from_message(d.message, urn)
+                if waived is not None and waived.rule in by_id:
+                    report.violations.append(
+                        Violation(
+                            rule=by_id[waived.rule],
+                            enforcement=waived.enforcement,
+                            message=waived.message,
+                            urn=urn,
+                            resource_type=target.type if target else "",
+                            resource_name=target.name if target else "",
+                            source=target.source if target else None,
+                            waiver=waived.waiver,
+                        )
+                    )
+                continue
             rule = by_name.get(d.policyName)
             if rule is None:
                 continue
-            urn = d.urn or (node.urn if node else "")
-            target = graph.by_urn.get(urn) or node
             unknown = d.message.startswith("can't run policy")
             at = _unknown_path(d.message) if unknown else ""
             en, ja = (d.message, _unknown_ja(at)) if unknown else split_message(rule, d.message)
@@ -294,6 +339,7 @@ def collect(
                     resource_name=target.name if target else "",
                     unknown=unknown,
                     unknown_at=at,
+                    source=target.source if target else None,
                 )
             )
 
@@ -303,13 +349,16 @@ def check_graph(
     config: Mapping[str, Any] | None = None,
     rules: list[Rule] | None = None,
     source: str = "policy config",
+    waivers: Iterable[Waiver] = (),
 ) -> CheckReport:
-    """Run the pack over ``graph`` in-process, exactly as the engine would."""
+    """Run the pack over ``graph`` in-process, exactly as the engine would
+    (``waivers``: those of a waiver file, added to every rule's config)."""
     rules = rules if rules is not None else all_rules()
     from gcmod.policies.pack import make_servicer
 
     servicer = make_servicer(rules)
-    servicer.Configure(configure_request(normalize_pack_config(config, rules, source)), None)
+    normalized = add_waivers(normalize_pack_config(config, rules, source), waivers)
+    servicer.Configure(configure_request(normalized), None)
     report = CheckReport(graph.stack, graph.region, rules, len(analyzed_nodes(graph)))
     nodes = analyzed_nodes(graph)
     responses = [

@@ -34,6 +34,7 @@ LEVERS: dict[str, tuple[str, str]] = {
     "tagging": ("コスト配分タグ", "Cost allocation"),
     "security": ("セキュリティ", "Security baseline"),
     "reliability": ("信頼性", "Reliability"),
+    "governance": ("免除の管理", "Waivers (accepted findings)"),
 }
 
 ENV_TAG = "gcmod:environment"
@@ -186,6 +187,14 @@ COMMON_SETTINGS: tuple[Setting, ...] = (
         "production",
         "Environment assumed for resources without an environment tag "
         "(production, staging or development).",
+    ),
+    Setting(
+        "waivers",
+        "array",
+        [],
+        "Accepted findings: objects with rule, resource (logical name or URN glob), "
+        "reason, expires (YYYY-MM-DD) and approvedBy; gcmod check fills it from "
+        "gcmod-waivers.yaml (docs/waivers.md).",
     ),
 )
 

@@ -10,7 +10,10 @@ violation.
 
 from __future__ import annotations
 
+import json
+import threading
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pulumi_policy import (
@@ -24,7 +27,8 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from gcmod.policies.model import LEVERS, Ctx, Finding, Res, Rule, all_rules
+from gcmod.policies.model import LEVERS, Ctx, Finding, Res, Rule, Text, all_rules
+from gcmod.policies.waivers import Waiver, config_waivers, find, tag_waivers
 
 PACK_NAME = "gcmod"
 PACK_DESCRIPTION = (
@@ -77,9 +81,114 @@ def _res(type_: str, name: str, urn: str, props: Any, provider: Any) -> Res:
     )
 
 
-def _report(findings: Iterable[Finding], report_violation: ReportViolation) -> None:
+#: The policies that report waived findings (advisory, so a waived finding
+#: never fails), one per kind of analysis; they run after every rule.
+WAIVED_POLICY = "gcmod-waived"
+WAIVED_STACK_POLICY = "gcmod-waived-stack"
+#: Prefix of the last line of a waived finding's message: the finding as JSON.
+WAIVED_MARK = "gcmod-waiver: "
+#: Rules whose findings cannot be waived (they are about waivers).
+UNWAIVABLE_LEVER = "governance"
+
+
+@dataclass(frozen=True)
+class WaivedFinding:
+    """A finding a waiver accepted, as the ``gcmod-waived`` policies report it."""
+
+    rule: str
+    enforcement: str
+    """The level the finding had before it was waived."""
+    message: Text
+    urn: str
+    waiver: Waiver
+
+    def to_message(self) -> str:
+        data = {
+            "rule": self.rule,
+            "enforcement": self.enforcement,
+            "en": self.message.en,
+            "ja": self.message.ja,
+            "waiver": self.waiver.to_config(),
+        }
+        return "\n".join(
+            [
+                self.waiver.describe("en"),
+                self.waiver.describe("ja"),
+                self.message.en,
+                self.message.ja,
+                WAIVED_MARK + json.dumps(data, ensure_ascii=False, sort_keys=True),
+            ]
+        )
+
+    @classmethod
+    def from_message(cls, engine_message: str, urn: str) -> WaivedFinding | None:
+        last = engine_message.rsplit("\n", 1)[-1]
+        if not last.startswith(WAIVED_MARK):
+            return None
+        try:
+            data = json.loads(last[len(WAIVED_MARK) :])
+            waiver = Waiver.from_config(data["waiver"])
+            if waiver is None:
+                return None
+            return cls(
+                rule=str(data["rule"]),
+                enforcement=str(data["enforcement"]),
+                message=Text(en=str(data["en"]), ja=str(data["ja"])),
+                urn=urn,
+                waiver=waiver,
+            )
+        except (ValueError, KeyError, TypeError):
+            return None
+
+
+_waived = threading.local()
+
+
+def _waived_buffer() -> list[WaivedFinding]:
+    """Waived findings of the analysis running on this thread, waiting for the
+    ``gcmod-waived`` policy (the servicer runs every policy of one request on
+    one thread, in order)."""
+    if not hasattr(_waived, "items"):
+        _waived.items = []
+    return _waived.items
+
+
+def _own_tags(res: Res | None) -> Mapping[str, Any]:
+    if res is None:
+        return {}
+    try:
+        tags = res.props.get("tags")
+        return dict(tags) if isinstance(tags, Mapping) else {}
+    except Exception:  # unknown tags: no waiver can be read from them
+        return {}
+
+
+def _report(
+    rule: Rule,
+    findings: Iterable[Finding],
+    report_violation: ReportViolation,
+    config: Mapping[str, Any],
+    by_urn: Mapping[str, Res],
+    subject: Res | None = None,
+) -> None:
+    """Report each finding, unless a waiver in date accepts it: then it waits for
+    the ``gcmod-waived`` policy, which reports it as waived."""
+    if rule.lever == UNWAIVABLE_LEVER:
+        for f in findings:
+            report_violation(format_message(f), f.urn)
+        return
+    file_waivers = config_waivers(config)
     for f in findings:
-        report_violation(format_message(f), f.urn)
+        res = by_urn.get(f.urn) if f.urn else subject
+        name, urn = (res.name, res.urn) if res is not None else ("", f.urn or "")
+        waivers = tag_waivers(_own_tags(res))[0] + file_waivers
+        active, _expired = find(waivers, rule.id, name, urn)
+        if active is None:
+            report_violation(format_message(f), f.urn)
+        else:
+            _waived_buffer().append(
+                WaivedFinding(rule.id, rule.enforcement, f.message, urn, active)
+            )
 
 
 def _resource_validate(rule: Rule):
@@ -87,9 +196,44 @@ def _resource_validate(rule: Rule):
         if not rule.applies_to(args.resource_type):
             return
         res = _res(args.resource_type, args.name, args.urn, args.props, args.provider)
-        _report(rule.check(res, Ctx(rule, args.get_config() or {})), report_violation)
+        config = args.get_config() or {}
+        findings = rule.check(res, Ctx(rule, config))
+        _report(rule, findings, report_violation, config, {args.urn: res}, res)
 
     return validate
+
+
+def _report_waived(only_urn: str | None, report_violation: ReportViolation) -> None:
+    buffer = _waived_buffer()
+    items, buffer[:] = list(buffer), []
+    for w in items:
+        if only_urn is None or w.urn == only_urn:
+            report_violation(w.to_message(), w.urn or None)
+
+
+def waived_policies() -> list:
+    """The two policies that report waived findings (advisory)."""
+    common: dict[str, Any] = {
+        "description": "Waived finding (accepted until its expiry) / "
+        "免除された指摘 (期限まで受け入れ)",
+        "enforcement_level": EnforcementLevel.ADVISORY,
+        "severity": Severity.LOW,
+        "tags": ["governance", "gcmod"],
+    }
+    return [
+        ResourceValidationPolicy(
+            name=WAIVED_POLICY,
+            validate=lambda args, report: _report_waived(args.urn, report),
+            display_name="gcmod waived finding",
+            **common,
+        ),
+        StackValidationPolicy(
+            name=WAIVED_STACK_POLICY,
+            validate=lambda _args, report: _report_waived(None, report),
+            display_name="gcmod waived finding (stack)",
+            **common,
+        ),
+    ]
 
 
 def _stack_validate(rule: Rule):
@@ -103,7 +247,8 @@ def _stack_validate(rule: Rule):
                 res.parent = by_urn.get(r.parent.urn)
             res.dependencies = [by_urn[d.urn] for d in r.dependencies if d.urn in by_urn]
         resources = list(by_urn.values())
-        _report(rule.check(resources, Ctx(rule, args.get_config() or {})), report_violation)
+        config = args.get_config() or {}
+        _report(rule, rule.check(resources, Ctx(rule, config)), report_violation, config, by_urn)
 
     return validate
 
@@ -128,7 +273,10 @@ def to_policy(rule: Rule) -> ResourceValidationPolicy | StackValidationPolicy:
 
 
 def build_policies(rules: Iterable[Rule] | None = None) -> list:
-    return [to_policy(r) for r in (rules if rules is not None else all_rules())]
+    """A policy per rule, then the ``gcmod-waived`` policies (they must run last)."""
+    return [to_policy(r) for r in (rules if rules is not None else all_rules())] + (
+        waived_policies()
+    )
 
 
 def make_servicer(rules: Iterable[Rule] | None = None):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+from pathlib import Path
 from typing import Any
 
 from gcmod import __version__
@@ -11,6 +14,15 @@ from gcmod.policies.model import LEVERS, Rule
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _SARIF_LEVEL = {"mandatory": "error", "advisory": "warning", "disabled": "none"}
+#: Where gcmod's docs are published (the SARIF ``helpUri`` of each rule points at
+#: its section of rules.md there); ``GCMOD_DOCS_URL`` overrides it.
+DOCS_URL = "https://github.com/gcmod/gcmod/blob/main/docs/"
+#: GitHub code scanning's ``security-severity`` (a CVSS-like score, as a string)
+#: per rule severity, for the security rules (GitHub docs, "SARIF support for
+#: code scanning", reportingDescriptor properties, checked 2026-12).
+SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
+#: Key of gcmod's own entry in ``partialFingerprints``.
+FINGERPRINT_KEY = "gcmodFinding/v1"
 
 
 def sarif_level(v: Violation) -> str:
@@ -18,23 +30,41 @@ def sarif_level(v: Violation) -> str:
     return "note" if v.unknown else _SARIF_LEVEL[v.enforcement]
 
 
+def fingerprint(rule_id: str, subject: str) -> str:
+    """A finding's identity across runs: the rule and the resource (URN in a
+    program, ARN or id in an account); the baseline files use it too."""
+    return hashlib.sha256(f"{rule_id}|{subject}".encode()).hexdigest()[:32]
+
+
+def violation_fingerprint(v: Violation, stack: str = "") -> str:
+    """:func:`fingerprint` of a check finding (a stack-level one: the stack and its message)."""
+    return fingerprint(v.rule.id, v.urn or f"{stack}|{v.message.en}")
+
+
 LABELS = {
     "en": {
         "clean": "No mandatory violations.",
-        "summary": "{m} mandatory, {a} advisory finding(s) over {n} resources, {r} rules",
-        "headers": ["LEVEL", "RULE", "RESOURCE", "MESSAGE"],
+        "summary": "{m} mandatory, {a} advisory, {w} waived finding(s) over {n} resources, "
+        "{r} rules",
+        "headers": ["LEVEL", "RULE", "RESOURCE", "DECLARED AT", "MESSAGE"],
         "mandatory": "MANDATORY",
         "advisory": "advisory",
         "unknown": "unknown",
+        "waived": "waived",
+        "waiver": "waived until {date} ({source}{by}): {reason}",
+        "by": ", approved by {who}",
         "rules_headers": ["ID", "SEVERITY", "DEFAULT", "LEVER", "TITLE"],
     },
     "ja": {
         "clean": "必須違反はありません。",
-        "summary": "必須 {m} 件・推奨 {a} 件 (リソース {n} 件、ルール {r} 件)",
-        "headers": ["区分", "ルール", "リソース", "内容"],
+        "summary": "必須 {m} 件・推奨 {a} 件・免除 {w} 件 (リソース {n} 件、ルール {r} 件)",
+        "headers": ["区分", "ルール", "リソース", "宣言箇所", "内容"],
         "mandatory": "必須",
         "advisory": "推奨",
         "unknown": "不明",
+        "waived": "免除",
+        "waiver": "{date} まで免除 ({source}{by}): {reason}",
+        "by": "、承認者 {who}",
         "rules_headers": ["ID", "重要度", "既定", "レバー", "タイトル"],
     },
 }
@@ -42,22 +72,37 @@ LABELS = {
 
 def _level(v: Violation, lang: str) -> str:
     t = LABELS[lang]
+    if v.waived:
+        return t["waived"]
     if v.unknown:
         return t["unknown"]
     return t["mandatory"] if v.mandatory else t["advisory"]
+
+
+def waiver_text(v: Violation, lang: str) -> str:
+    """The waiver of a waived finding, in one line."""
+    w = v.waiver
+    if w is None:
+        return ""
+    t = LABELS[lang]
+    by = t["by"].format(who=w.approved_by) if w.approved_by else ""
+    return t["waiver"].format(date=w.expires, source=w.source, by=by, reason=w.reason)
 
 
 def table(report: CheckReport, lang: str = "en") -> str:
     from gcmod.textable import render
 
     t = LABELS[lang]
-    ordered = sorted(report.violations, key=lambda v: (not v.mandatory, v.rule.id, v.urn))
+    ordered = sorted(
+        report.violations, key=lambda v: (v.waived, not v.mandatory, v.rule.id, v.urn)
+    )
     rows = [
         (
             _level(v, lang),
             v.rule.id,
             f"{short_type(v.resource_type)} {v.resource_name}".strip() or "(stack)",
-            v.message(lang),
+            str(v.source) if v.source else "-",
+            v.message(lang) + (f" [{waiver_text(v, lang)}]" if v.waived else ""),
         )
         for v in ordered
     ]
@@ -66,6 +111,7 @@ def table(report: CheckReport, lang: str = "en") -> str:
         t["summary"].format(
             m=len(report.mandatory),
             a=len(report.advisory),
+            w=len(report.waived),
             n=report.resources,
             r=len(report.rules),
         )
@@ -83,6 +129,7 @@ def to_json(report: CheckReport) -> dict[str, Any]:
         "rules": len(report.rules),
         "mandatory": len(report.mandatory),
         "advisory": len(report.advisory),
+        "waived": len(report.waived),
         "notApplicable": report.not_applicable,
         "violations": [
             {
@@ -96,13 +143,33 @@ def to_json(report: CheckReport) -> dict[str, Any]:
                 "type": v.resource_type,
                 "name": v.resource_name,
                 "message": {"en": v.message.en, "ja": v.message.ja},
+                "source": v.source.to_json() if v.source else None,
+                "fingerprint": violation_fingerprint(v, report.stack),
+                "waived": v.waived,
+                "waiver": v.waiver.to_config() if v.waiver else None,
             }
             for v in report.violations
         ],
     }
 
 
+def docs_url() -> str:
+    return (os.environ.get("GCMOD_DOCS_URL") or DOCS_URL).rstrip("/") + "/"
+
+
+def rule_help_uri(r: Rule) -> str:
+    return f"{docs_url()}rules.md#{r.id.lower()}"
+
+
 def sarif_rule(r: Rule) -> dict[str, Any]:
+    tags = ["gcmod", r.lever]
+    properties: dict[str, Any] = {"severity": r.severity}
+    if r.lever == "security":
+        tags.append("security")
+        properties["security-severity"] = SECURITY_SEVERITY[r.severity]
+    else:
+        tags.append("cost" if r.lever not in ("governance", "reliability") else r.lever)
+    properties["tags"] = list(dict.fromkeys(tags))
     return {
         "id": r.id,
         "name": r.policy_name,
@@ -112,41 +179,81 @@ def sarif_rule(r: Rule) -> dict[str, Any]:
             "text": f"{r.remediation.en}\n{r.remediation.ja}",
             "markdown": f"{r.remediation.en}\n\n{r.remediation.ja}",
         },
+        "helpUri": rule_help_uri(r),
         "defaultConfiguration": {"level": _SARIF_LEVEL[r.enforcement]},
-        "properties": {"tags": ["gcmod", r.lever], "severity": r.severity},
+        "properties": properties,
     }
 
 
-def to_sarif(report: CheckReport, artifact: str, lang: str = "en") -> dict[str, Any]:
+def sarif_suppression(v: Violation, lang: str = "en") -> dict[str, Any]:
+    """A waived finding's SARIF suppression: in source for a tag, external for a file."""
+    w = v.waiver
+    assert w is not None
+    from gcmod.policies.waivers import TAG_SOURCE
+
+    return {
+        "kind": "inSource" if w.source == TAG_SOURCE else "external",
+        "status": "accepted",
+        "justification": waiver_text(v, lang),
+        "properties": w.to_config(),
+    }
+
+
+def _uri(path: Path) -> str:
+    """A path relative to the current folder (the repository root in CI), else a file URI."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.resolve().as_uri()
+
+
+def to_sarif(
+    report: CheckReport,
+    artifact: str,
+    lang: str = "en",
+    source_root: Path | None = None,
+    category: str | None = None,
+) -> dict[str, Any]:
     """SARIF 2.1.0: one run, the rule catalogue in the driver, a result per finding
-    located at the stack file with the resource as a logical location."""
+    located at the line of the program that declared the resource (``source_root``:
+    the project directory source locations are relative to), else at line 1 of
+    ``artifact`` (the stack file); the resource is the logical location."""
     index = {r.id: i for i, r in enumerate(report.rules)}
     results = []
     for v in report.violations:
-        results.append(
-            {
-                "ruleId": v.rule.id,
-                "ruleIndex": index[v.rule.id],
-                "level": sarif_level(v),
-                "message": {"text": v.message(lang)},
-                "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": artifact},
-                            "region": {"startLine": 1},
-                        },
-                        "logicalLocations": [
-                            {
-                                "name": v.resource_name or report.stack,
-                                "fullyQualifiedName": v.urn or report.stack,
-                                "kind": "resource",
-                            }
-                        ],
-                    }
-                ],
-                "properties": {"resourceType": v.resource_type, "unknown": v.unknown},
-            }
-        )
+        uri, line = artifact, 1
+        if v.source is not None:
+            src = Path(v.source.file)
+            if not src.is_absolute() and source_root is not None:
+                src = source_root / src
+            if src.is_absolute():
+                uri, line = _uri(src), v.source.line
+        result: dict[str, Any] = {
+            "ruleId": v.rule.id,
+            "ruleIndex": index[v.rule.id],
+            "level": sarif_level(v),
+            "message": {"text": v.message(lang)},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": uri},
+                        "region": {"startLine": line},
+                    },
+                    "logicalLocations": [
+                        {
+                            "name": v.resource_name or report.stack,
+                            "fullyQualifiedName": v.urn or report.stack,
+                            "kind": "resource",
+                        }
+                    ],
+                }
+            ],
+            "partialFingerprints": {FINGERPRINT_KEY: violation_fingerprint(v, report.stack)},
+            "properties": {"resourceType": v.resource_type, "unknown": v.unknown},
+        }
+        if v.waived:
+            result["suppressions"] = [sarif_suppression(v, lang)]
+        results.append(result)
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -156,9 +263,11 @@ def to_sarif(report: CheckReport, artifact: str, lang: str = "en") -> dict[str, 
                     "driver": {
                         "name": "gcmod",
                         "version": __version__,
+                        "informationUri": docs_url(),
                         "rules": [sarif_rule(r) for r in report.rules],
                     }
                 },
+                "automationDetails": {"id": f"{category or 'gcmod-check/' + report.stack}/"},
                 "results": results,
                 "properties": {"stack": report.stack, "region": report.region},
             }

@@ -25,7 +25,7 @@ from pulumi.runtime.proto import analyzer_pb2 as pb
 from gcmod.graph import ResourceGraph
 from gcmod.policies import harness
 from gcmod.policies.model import Rule, all_rules
-from gcmod.policies.pack import PACK_NAME, description
+from gcmod.policies.pack import PACK_NAME, WAIVED_POLICY, WAIVED_STACK_POLICY, description
 from gcmod.synth import run_program
 
 LEVELS = {"advisory": pb.ADVISORY, "mandatory": pb.MANDATORY, "disabled": pb.DISABLED}
@@ -180,7 +180,11 @@ def test_analyzer_info_lists_exactly_the_registered_rules(stub, rules: list[Rule
     assert info.supportsConfig
     served = {p.name: p for p in info.policies}
     assert len(served) == len(info.policies), "policy names served twice"
-    assert sorted(served) == sorted(r.policy_name for r in rules)
+    # Besides the rules: the two policies that report waived findings, advisory.
+    waived = {WAIVED_POLICY: pb.POLICY_TYPE_RESOURCE, WAIVED_STACK_POLICY: pb.POLICY_TYPE_STACK}
+    assert sorted(served) == sorted([*(r.policy_name for r in rules), *waived])
+    for name, kind in waived.items():
+        assert served[name].enforcementLevel == pb.ADVISORY and served[name].policy_type == kind
     for r in rules:
         p = served[r.policy_name]
         assert p.enforcementLevel == LEVELS[r.enforcement], r.id

@@ -8,4 +8,5 @@ from gcmod.policies.rules import (  # noqa: F401
     schedule,
     storage,
     tenancy,
+    waivers,
 )

@@ -100,6 +100,16 @@ stack_refs_option = click.option(
     "参照先スタックの出力値 (省略時は不明値).",
 )
 
+esc_values_option = click.option(
+    "--esc-values",
+    "esc_values_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="With --project: YAML/JSON file of the values the stack's Pulumi ESC environments "
+    "would supply (pulumiConfig: {key: value}); default: those values are unknown. "
+    "ESC 環境の値 (省略時は不明値).",
+)
+
 
 def _project_stack(
     stack: str | None,
@@ -107,9 +117,15 @@ def _project_stack(
     project_dir: Path | None,
     project_stack: str | None,
     stack_refs_file: Path | None = None,
+    esc_values_file: Path | None = None,
 ):
     """The ProjectStack of ``--project DIR --stack NAME``, or None for a gcmod stack."""
     if project_dir is None:
+        if esc_values_file is not None:
+            raise UsageProblem(
+                "--esc-values goes with --project DIR --stack NAME (the stack file of a "
+                "Pulumi project names the ESC environments)"
+            )
         if stack_refs_file is not None:
             raise UsageProblem(
                 "--stack-reference-outputs goes with --project DIR --stack NAME "
@@ -134,7 +150,12 @@ def _project_stack(
         raise UsageProblem(
             f"--project {project_dir} needs --stack NAME; stacks: " + (", ".join(known) or "none")
         )
-    return load_stack(project, project_stack)
+    esc_values = None
+    if esc_values_file is not None:
+        from gcmod.project import load_esc_values
+
+        esc_values = load_esc_values(esc_values_file)
+    return load_stack(project, project_stack, esc_values)
 
 
 def _shown_path(path: Path) -> str:
@@ -169,6 +190,7 @@ def main() -> None:
 @project_option
 @project_stack_option
 @stack_refs_option
+@esc_values_option
 @click.option("--json", "as_json", is_flag=True, help="Print the resource graph as JSON.")
 @handle_errors
 def synth(
@@ -177,6 +199,7 @@ def synth(
     project_dir: Path | None,
     project_stack: str | None,
     stack_refs_file: Path | None,
+    esc_values_file: Path | None,
     as_json: bool,
 ) -> None:
     """Synthesize a stack offline and print its resource graph.
@@ -196,7 +219,9 @@ def synth(
     from gcmod.synth import RunLog
     from gcmod.textable import render
 
-    ps = _project_stack(stack, stacks_dir, project_dir, project_stack, stack_refs_file)
+    ps = _project_stack(
+        stack, stacks_dir, project_dir, project_stack, stack_refs_file, esc_values_file
+    )
     log = RunLog()
     if ps is not None:
         graph = _synth_project(ps, stack_refs_file, log)
@@ -252,6 +277,8 @@ def _project_notes(ps: Any, log: Any) -> str:
     for name, given in sorted(log.stack_references.items()):
         how = "outputs from --stack-reference-outputs" if given else "outputs unknown"
         lines.append(f"stack reference {name}: {how}")
+    if ps.esc is not None:
+        lines.append(ps.esc.describe())
     return "\n".join(lines)
 
 
@@ -400,16 +427,93 @@ lang_option = click.option(
 )
 
 
+waivers_option = click.option(
+    "--waivers",
+    "waivers_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Waiver file (rule, resource, reason, expires, approved-by; docs/waivers.md). "
+    "Default: gcmod-waivers.yaml next to the stack file, if there is one. 免除ファイル.",
+)
+
+
+def baseline_options(what: str):
+    """``--baseline FILE`` and ``--write-baseline FILE``."""
+
+    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+        fn = click.option(
+            "--write-baseline",
+            "write_baseline_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help=f"Write the findings ({what}) to FILE as a baseline and exit 0. "
+            "現在の指摘をベースラインとして保存.",
+        )(fn)
+        return click.option(
+            "--baseline",
+            "baseline_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help="Report and fail only on findings not in this baseline file. "
+            "ベースラインにない新しい指摘だけを報告.",
+        )(fn)
+
+    return wrap
+
+
+def _waivers(waivers_file: Path | None, stack_file: Path) -> tuple[list[Any], Path | None]:
+    """The waivers of ``--waivers``, else of gcmod-waivers.yaml beside the stack file."""
+    from gcmod.policies.waivers import WAIVER_FILE, load_waiver_file
+
+    path = waivers_file or stack_file.parent / WAIVER_FILE
+    if waivers_file is None and not path.is_file():
+        return [], None
+    return load_waiver_file(path), path
+
+
+def _baseline(
+    kind: str,
+    items: list[Any],
+    fingerprint_of: Callable[[Any], str],
+    baseline_file: Path | None,
+) -> tuple[list[Any], int]:
+    """``items`` not in the baseline file, and how many were left out."""
+    from gcmod.policies.baseline import BaselineError, read_baseline
+
+    if baseline_file is None:
+        return items, 0
+    try:
+        known = read_baseline(baseline_file, kind)  # type: ignore[arg-type]
+    except BaselineError as exc:
+        raise UsageProblem(str(exc)) from None
+    kept = [i for i in items if fingerprint_of(i) not in known]
+    return kept, len(items) - len(kept)
+
+
+def _write_baseline(path: Path, kind: str, subject: str, entries: list[Any]) -> None:
+    from gcmod.policies.baseline import BaselineError, write_baseline
+
+    try:
+        n = write_baseline(path, kind, subject, entries)  # type: ignore[arg-type]
+    except BaselineError as exc:
+        raise UsageProblem(str(exc)) from None
+    click.echo(f"wrote a baseline of {n} finding(s) to {path} / ベースラインを書き出しました",
+               err=True)  # fmt: skip
+
+
 @main.command()
 @stack_argument
 @stacks_dir_option
 @project_option
 @project_stack_option
 @stack_refs_option
+@esc_values_option
 @lang_option
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option("--sarif", "as_sarif", is_flag=True, help="Print SARIF 2.1.0 (code scanning).")
 @policy_config_option
+@waivers_option
+@baseline_options("rule + resource URN")
 @handle_errors
 def check(
     stack: str | None,
@@ -417,10 +521,14 @@ def check(
     project_dir: Path | None,
     project_stack: str | None,
     stack_refs_file: Path | None,
+    esc_values_file: Path | None,
     lang: str,
     as_json: bool,
     as_sarif: bool,
     config_file: Path | None,
+    waivers_file: Path | None,
+    baseline_file: Path | None,
+    write_baseline_file: Path | None,
 ) -> None:
     """Check a stack offline against the policy pack.
 
@@ -430,32 +538,74 @@ def check(
     Synthesizes the stack under the mock runtime and runs every rule through the
     same analyzer the Pulumi engine drives, with the same semantics.
     --project DIR --stack NAME checks any Pulumi Python project (e.g. a vendor's).
+    Waived findings (gcmod:waive tag, gcmod-waivers.yaml) are shown as waived
+    and fail nothing; an expired waiver is a finding of its own (GCM-GOV-001).
     Exit codes: 0 no mandatory violation, 1 mandatory violations (or synth
-    failed), 2 bad stack, config, policy config or missing module.
+    failed), 2 bad stack, config, policy config, waiver or baseline file, or
+    missing module.
     """
+    from gcmod.policies.baseline import Entry
     from gcmod.policies.harness import check_graph, load_pack_config
-    from gcmod.policies.report import table, to_json, to_sarif
+    from gcmod.policies.report import table, to_json, to_sarif, violation_fingerprint
     from gcmod.program import synth_stack
     from gcmod.stackfiles import resolve
 
     if as_json and as_sarif:
         raise UsageProblem("choose one of --json and --sarif")
     pack_config = load_pack_config(config_file) if config_file else None
-    ps = _project_stack(stack, stacks_dir, project_dir, project_stack, stack_refs_file)
+    ps = _project_stack(
+        stack, stacks_dir, project_dir, project_stack, stack_refs_file, esc_values_file
+    )
+    source_root: Path | None = None
     if ps is not None:
         graph = _synth_project(ps, stack_refs_file)
         name, path = ps.label, Path(_shown_path(ps.project.entry))
+        stack_file, source_root = ps.file, ps.project.directory
     else:
         ref = resolve(stack, stacks_dir)
         _cfg, graph = synth_stack(ref)
-        name, path = ref.name, ref.path
-    report = check_graph(graph, pack_config, source=str(config_file or "policy config"))
+        name, path, stack_file = ref.name, ref.path, ref.path
+    waivers, waiver_path = _waivers(waivers_file, stack_file)
+    report = check_graph(
+        graph, pack_config, source=str(config_file or "policy config"), waivers=waivers
+    )
+    if write_baseline_file is not None:
+        entries = [
+            Entry(violation_fingerprint(v, report.stack), v.rule.id, v.urn, v.message.en)
+            for v in report.violations
+            if not v.waived
+        ]
+        _write_baseline(write_baseline_file, "check", name, entries)
+        sys.exit(EXIT_OK)
+    report.violations, baselined = _baseline(
+        "check", report.violations, lambda v: violation_fingerprint(v, report.stack), baseline_file
+    )
     if as_json:
-        echo_json(to_json(report))
+        data = to_json(report)
+        data["baselined"] = baselined
+        data["waiverFile"] = str(waiver_path) if waiver_path else None
+        if ps is not None and ps.esc is not None:
+            data["esc"] = ps.esc.to_json()
+        echo_json(data)
     elif as_sarif:
-        echo_json(to_sarif(report, artifact=_artifact(path), lang=lang))
+        category = f"gcmod-check/{name}"
+        echo_json(
+            to_sarif(
+                report, artifact=_artifact(path), lang=lang, source_root=source_root,
+                category=category,
+            )
+        )  # fmt: skip
     else:
         click.echo(f"gcmod check {name}  [{path}]")
+        if waiver_path is not None:
+            click.echo(f"waivers / 免除: {_shown_path(waiver_path)} ({len(waivers)})")
+        if ps is not None and ps.esc is not None:
+            click.echo(ps.esc.describe(lang))
+        if baseline_file is not None:
+            click.echo(
+                f"baseline / ベースライン: {baseline_file}: {baselined} known finding(s) "
+                "not shown / 既知の指摘は表示しません"
+            )
         click.echo(table(report, lang))
     sys.exit(EXIT_FINDINGS if report.mandatory else EXIT_OK)
 

@@ -17,7 +17,8 @@ consume. JSON form (``gcmod synth --json``)::
           "dependencies": ["urn:..."],        # resources this one waits for
           "propertyDependencies": {"vpcId": ["urn:..."]},
           "provider": "urn:...",              # explicit provider resource, or null (default)
-          "region": "ap-northeast-1"          # region the resource lives in (AWS), or null
+          "region": "ap-northeast-1",         # region the resource lives in (AWS), or null
+          "source": {"file": "__main__.py", "line": 18}   # where the program declared it, or null
         }
       ]
     }
@@ -43,6 +44,31 @@ UNKNOWN = "<unknown>"
 
 
 @dataclass(frozen=True)
+class SourceLocation:
+    """The line of the user's program that declared a resource.
+
+    The innermost frame of the registration's stack that is the user's code, not
+    gcmod's components, the Pulumi SDK, an installed package or the standard
+    library: for a resource created inside a gcmod component, the line that
+    calls the component. ``file`` is relative to the program's project directory
+    (POSIX separators) when it lies inside it, else absolute.
+    """
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> SourceLocation:
+        return cls(file=str(d["file"]), line=int(d["line"]))
+
+
+@dataclass(frozen=True)
 class ResourceNode:
     """One registered resource (or component)."""
 
@@ -56,6 +82,8 @@ class ResourceNode:
     property_dependencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
     provider: str | None = None
     region: str | None = None
+    source: SourceLocation | None = None
+    """Where the user's program declared it (see :class:`SourceLocation`)."""
 
     @property
     def package(self) -> str:
@@ -90,6 +118,7 @@ class ResourceNode:
             "propertyDependencies": {k: list(v) for k, v in self.property_dependencies.items()},
             "provider": self.provider,
             "region": self.region,
+            "source": self.source.to_json() if self.source else None,
         }
 
     @classmethod
@@ -107,6 +136,7 @@ class ResourceNode:
             },
             provider=d.get("provider"),
             region=d.get("region"),
+            source=SourceLocation.from_json(d["source"]) if d.get("source") else None,
         )
 
 

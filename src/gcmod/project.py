@@ -122,10 +122,54 @@ class ProjectStack:
     secret_keys: tuple[str, ...]
     region: str
     region_source: str
+    esc: EscInfo | None = None
+    """The Pulumi ESC environments the stack file imports, if any."""
 
     @property
     def label(self) -> str:
         return f"{self.project.name}/{self.name}"
+
+
+@dataclass(frozen=True)
+class EscInfo:
+    """What offline synth made of a stack's ``environment:`` (Pulumi ESC).
+
+    ESC environments are opened by the Pulumi CLI (Pulumi Cloud); offline, the
+    ``pulumiConfig`` values of an environment come from ``--esc-values FILE``
+    (environment name -> what ``esc open <env>`` prints), else they are
+    unknown: the program does not get them.
+    """
+
+    environments: tuple[str, ...]
+    answered: tuple[str, ...]
+    """Environments whose values came from the ``--esc-values`` file."""
+    keys: tuple[str, ...]
+    """Config keys set from ESC values (the stack file's own ``config:`` wins)."""
+
+    @property
+    def unknown(self) -> tuple[str, ...]:
+        return tuple(e for e in self.environments if e not in self.answered)
+
+    def describe(self, lang: str = "en") -> str:
+        answered = ", ".join(self.answered) or "-"
+        unknown = ", ".join(self.unknown) or "-"
+        if lang == "ja":
+            return (
+                f"Pulumi ESC: 値あり (--esc-values) {answered} / 値は不明 {unknown}"
+                + (f" / ESC から設定したキー {', '.join(self.keys)}" if self.keys else "")
+            )
+        return (
+            f"Pulumi ESC: values given (--esc-values) {answered}; unknown offline {unknown}"
+            + (f"; config keys from ESC: {', '.join(self.keys)}" if self.keys else "")
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "environments": list(self.environments),
+            "answered": list(self.answered),
+            "unknown": list(self.unknown),
+            "keys": list(self.keys),
+        }
 
 
 def _read_yaml(path: Path, what: str) -> Any:
@@ -339,8 +383,59 @@ def _engine_value(value: Any, where: str, problems: list[str]) -> tuple[str, boo
     return json.dumps(plain, ensure_ascii=False), secret
 
 
-def load_stack(project: Project, stack: str) -> ProjectStack:
-    """Read ``Pulumi.<stack>.yaml`` from the project's ``stackConfigDir``."""
+def _esc_environments(raw: Any, problems: list[str]) -> tuple[str, ...]:
+    """``environment:`` of a stack file: a list of ESC environment names, or the
+    older ``{imports: [...]}`` form."""
+    if raw is None:
+        return ()
+    if isinstance(raw, dict):
+        extra = sorted(set(raw) - {"imports"})
+        if extra:
+            problems.append(f"environment.{extra[0]}: unknown key; allowed: imports")
+        raw = raw.get("imports") or []
+    if not isinstance(raw, list) or not all(isinstance(e, str) and e.strip() for e in raw):
+        problems.append(
+            f"environment: must be a list of Pulumi ESC environment names (got {_shown(raw)}), "
+            "e.g. [myproject/dev]"
+        )
+        return ()
+    return tuple(e.strip() for e in raw)
+
+
+def load_esc_values(path: Path) -> dict[str, dict[str, Any]]:
+    """An ``--esc-values`` file: ESC environment name -> its opened values (what
+    ``esc open <env>`` prints; only ``pulumiConfig`` is used), YAML or JSON."""
+    doc = _read_yaml(path, "ESC values file")
+    source = str(path)
+    if not isinstance(doc, dict):
+        raise ConfigError(source, ["the file must map ESC environment names to their values"])
+    out: dict[str, dict[str, Any]] = {}
+    problems: list[str] = []
+    for env, values in doc.items():
+        if not isinstance(values, dict):
+            problems.append(f"{env}: must be the environment's values (a mapping)")
+            continue
+        extra = sorted(set(values) - {"pulumiConfig", "environmentVariables", "files"})
+        if extra:
+            problems.append(
+                f"{env}.{extra[0]}: unknown key; allowed: pulumiConfig (used), "
+                "environmentVariables, files (ignored offline)"
+            )
+        config = values.get("pulumiConfig") or {}
+        if not isinstance(config, dict):
+            problems.append(f"{env}.pulumiConfig: must be a mapping of config keys to values")
+            continue
+        out[str(env)] = dict(config)
+    if problems:
+        raise ConfigError(source, problems)
+    return out
+
+
+def load_stack(
+    project: Project, stack: str, esc_values: Mapping[str, Mapping[str, Any]] | None = None
+) -> ProjectStack:
+    """Read ``Pulumi.<stack>.yaml`` from the project's ``stackConfigDir``; the
+    values of its ESC environments come from ``esc_values`` (else unknown)."""
     if not _NAME_RE.match(stack):
         raise ConfigError(
             str(project.stack_config_dir),
@@ -370,16 +465,28 @@ def load_stack(project: Project, stack: str) -> ProjectStack:
         for k in doc
         if k not in STACK_KEYS
     ]
-    if doc.get("environment"):
+    environments = _esc_environments(doc.get("environment"), problems)
+    esc_config: dict[str, Any] = {}
+    answered: list[str] = []
+    for name in sorted(set(esc_values or {}) - set(environments)):
         problems.append(
-            "environment: Pulumi ESC environments cannot be opened offline; "
-            "put the values the program needs under config:"
+            f"--esc-values: {name}: the stack imports no such ESC environment; "
+            "it imports: " + (", ".join(environments) or "none")
         )
+    for env in environments:  # later environments override earlier ones, as in ESC
+        if esc_values is not None and env in esc_values:
+            answered.append(env)
+            for key, value in esc_values[env].items():
+                full = _namespaced(key, project.name)
+                if full is None:
+                    problems.append(f"--esc-values: {env}.pulumiConfig.{key}: not a config key")
+                else:
+                    esc_config[full] = value
     raw = doc.get("config") or {}
     if not isinstance(raw, dict):
         problems.append(f"config: must be a mapping of namespaced keys (got {_shown(raw)})")
         raw = {}
-    merged: dict[str, Any] = dict(project.defaults)
+    merged: dict[str, Any] = {**project.defaults, **esc_config}
     for key, value in raw.items():
         full = _namespaced(key, project.name)
         if full is None:
@@ -412,7 +519,15 @@ def load_stack(project: Project, stack: str) -> ProjectStack:
         region_source = f"aws:region in {where}"
     else:
         region, region_source = DEFAULT_REGION, "default (no aws:region in the stack)"
-    return ProjectStack(project, stack, file, config, tuple(sorted(secrets)), region, region_source)
+    esc = None
+    if environments:
+        keys = tuple(sorted(k for k in esc_config if k not in {
+            _namespaced(k2, project.name) for k2 in raw
+        }))  # fmt: skip
+        esc = EscInfo(environments, tuple(answered), keys)
+    return ProjectStack(
+        project, stack, file, config, tuple(sorted(secrets)), region, region_source, esc
+    )
 
 
 def load_stack_references(path: Path) -> dict[str, dict[str, Any]]:
@@ -566,6 +681,7 @@ def synth_project(
                 secret_keys=stack.secret_keys,
                 stack_references=stack_references,
                 log=log,
+                source_root=stack.project.directory,
             )
         return _with_default_provider(graph, stack)
     except SynthError as exc:

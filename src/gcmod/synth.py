@@ -15,13 +15,16 @@ as in a preview of a stack whose reference is not readable.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from gcmod.graph import UNKNOWN, ResourceGraph, ResourceNode
+from gcmod.graph import UNKNOWN, ResourceGraph, ResourceNode, SourceLocation
 
 #: The account id the mock runtime reports (AWS documentation's example id).
 ACCOUNT_ID = "123456789012"
@@ -93,6 +96,86 @@ class RunLog:
     """Referenced stack -> whether its outputs were given (else unknown)."""
 
 
+@functools.cache
+def _library_dirs() -> tuple[str, ...]:
+    """Folders whose code is never "the user's program": gcmod itself (its
+    components, policies and stacks), the Pulumi SDK and providers, installed
+    packages and the standard library."""
+    import sysconfig
+
+    import pulumi
+
+    import gcmod
+    import gcmod.components
+    import gcmod.policies
+    import gcmod.stacks
+
+    dirs = {
+        os.path.dirname(os.path.realpath(m.__file__ or ""))
+        for m in (gcmod, gcmod.components, gcmod.policies, gcmod.stacks, pulumi)
+    }
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        path = sysconfig.get_paths().get(key)
+        if path:
+            dirs.add(os.path.realpath(path))
+    return tuple(sorted(d + os.sep for d in dirs if d))
+
+
+def _frame_path(uri: str) -> str | None:
+    """A file path from a source position's ``file://`` URI (None for others)."""
+    from urllib.parse import unquote, urlparse
+    from urllib.request import url2pathname
+
+    parsed = urlparse(uri)
+    if parsed.scheme != "file" or not parsed.path:
+        return None
+    return url2pathname(unquote(parsed.path))
+
+
+def _is_program_file(path: str) -> bool:
+    real = os.path.realpath(path)
+    if not os.path.isfile(real):
+        return False  # <frozen ...>, <string>
+    parts = set(real.split(os.sep))
+    if {"site-packages", "dist-packages"} & parts:
+        return False
+    return not real.startswith(_library_dirs())
+
+
+def source_location(request: Any, root: Path | None) -> SourceLocation | None:
+    """Where the user's program declared the resource of a ``RegisterResource``
+    request: the innermost frame of the stack trace the SDK sends with it that is
+    the program's own code (see :class:`~gcmod.graph.SourceLocation`); frames
+    under ``root`` win over other non-library frames. The SDK's own
+    ``sourcePosition`` is used when no stack trace came (it is the innermost
+    frame outside the resource's constructors, which is inside a component for
+    a component's children)."""
+    frames: list[tuple[str, int]] = []
+    here = os.path.realpath(__file__)
+    for frame in request.stackTrace.frames if request.HasField("stackTrace") else ():
+        path = _frame_path(frame.pc.uri) if frame.HasField("pc") else None
+        if path and os.path.realpath(path) == here:
+            break  # run_program and its callers (gcmod's CLI, a test) are not the program
+        if path and frame.pc.line > 0:
+            frames.append((path, frame.pc.line))
+    if not frames and request.HasField("sourcePosition") and request.sourcePosition.line > 0:
+        path = _frame_path(request.sourcePosition.uri)
+        if path:
+            frames.append((path, request.sourcePosition.line))
+    own = [(p, n) for p, n in frames if _is_program_file(p)]
+    if root is not None:
+        real_root = Path(os.path.realpath(root))
+        inside = [(p, n) for p, n in own if Path(os.path.realpath(p)).is_relative_to(real_root)]
+        if inside:
+            path, line = inside[0]
+            rel = Path(os.path.realpath(path)).relative_to(real_root)
+            return SourceLocation(rel.as_posix(), line)
+    if not own:
+        return None
+    path, line = own[0]
+    return SourceLocation(Path(os.path.realpath(path)).as_posix(), line)
+
+
 class _Recorder:
     """Holds what the mock monitor saw during one run."""
 
@@ -100,8 +183,10 @@ class _Recorder:
         self,
         default_region: str,
         stack_references: Mapping[str, Mapping[str, Any]] | None = None,
+        source_root: Path | None = None,
     ):
         self.default_region = default_region
+        self.source_root = source_root
         self.nodes: list[ResourceNode] = []
         self.provider_regions: dict[str, str] = {}
         self.stack_urn: str | None = None
@@ -589,6 +674,7 @@ def _make_monitor(recorder: _Recorder):
                     },
                     provider=_provider_urn(request.provider),
                     region=node_region if request.custom else None,
+                    source=source_location(request, recorder.source_root),
                 )
             )
             return resp
@@ -627,6 +713,7 @@ def run_program(
     secret_keys: tuple[str, ...] = (),
     stack_references: Mapping[str, Mapping[str, Any]] | None = None,
     log: RunLog | None = None,
+    source_root: Path | None = None,
 ) -> ResourceGraph:
     """Run ``program`` under the mock runtime and return what it registered.
 
@@ -634,7 +721,8 @@ def run_program(
     ``secret_keys`` those of them the program gets as secrets;
     ``stack_references`` maps a referenced stack's name to its outputs;
     ``log``, if given, receives the data sources answered and the stack
-    references read.
+    references read; ``source_root`` is the project directory source
+    locations are given relative to.
     Raises :class:`SynthError` when the program fails, a registration errors,
     the mock runtime is not in effect, or nothing was registered.
     """
@@ -643,7 +731,7 @@ def run_program(
     from pulumi.runtime.stack import run_pulumi_func
     from pulumi.runtime.sync_await import _sync_await
 
-    recorder = _Recorder(region, stack_references)
+    recorder = _Recorder(region, stack_references, source_root)
     if log is not None:
         recorder.log = log
     settings.ROOT.set(None)
