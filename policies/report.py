@@ -41,6 +41,22 @@ def violation_fingerprint(v: Violation, stack: str = "") -> str:
     return fingerprint(v.rule.id, v.urn or f"{stack}|{v.message.en}")
 
 
+def fingerprints(violations: list[Violation], stack: str = "") -> list[str]:
+    """The fingerprint of each violation, in order. A rule that reports a resource
+    more than once (two open ports) gives its second and later findings, in the
+    order of their English messages, the suffix ``#2``, ``#3``...: distinct, and
+    stable while the findings are."""
+    base = [violation_fingerprint(v, stack) for v in violations]
+    groups: dict[str, list[int]] = {}
+    for i, fp in enumerate(base):
+        groups.setdefault(fp, []).append(i)
+    out = list(base)
+    for fp, idx in groups.items():
+        for n, i in enumerate(sorted(idx, key=lambda i: violations[i].message.en)[1:], start=2):
+            out[i] = fingerprint(fp, f"#{n}")
+    return out
+
+
 LABELS = {
     "en": {
         "clean": "No mandatory violations.",
@@ -122,6 +138,7 @@ def table(report: CheckReport, lang: str = "en") -> str:
 
 
 def to_json(report: CheckReport) -> dict[str, Any]:
+    prints = fingerprints(report.violations, report.stack)
     return {
         "stack": report.stack,
         "region": report.region,
@@ -144,11 +161,11 @@ def to_json(report: CheckReport) -> dict[str, Any]:
                 "name": v.resource_name,
                 "message": {"en": v.message.en, "ja": v.message.ja},
                 "source": v.source.to_json() if v.source else None,
-                "fingerprint": violation_fingerprint(v, report.stack),
+                "fingerprint": fp,
                 "waived": v.waived,
                 "waiver": v.waiver.to_config() if v.waiver else None,
             }
-            for v in report.violations
+            for v, fp in zip(report.violations, prints, strict=True)
         ],
     }
 
@@ -220,7 +237,8 @@ def to_sarif(
     ``artifact`` (the stack file); the resource is the logical location."""
     index = {r.id: i for i, r in enumerate(report.rules)}
     results = []
-    for v in report.violations:
+    prints = fingerprints(report.violations, report.stack)
+    for v, fp in zip(report.violations, prints, strict=True):
         uri, line = artifact, 1
         if v.source is not None:
             src = Path(v.source.file)
@@ -248,7 +266,7 @@ def to_sarif(
                     ],
                 }
             ],
-            "partialFingerprints": {FINGERPRINT_KEY: violation_fingerprint(v, report.stack)},
+            "partialFingerprints": {FINGERPRINT_KEY: fp},
             "properties": {"resourceType": v.resource_type, "unknown": v.unknown},
         }
         if v.waived:

@@ -217,9 +217,16 @@ def load_waiver_file(path: Path) -> list[Waiver]:
 
     from gcmod.config import ConfigError, _yaml_error
 
+    class _Loader(yaml.SafeLoader):
+        """Dates stay text (pydantic reads them, and names a bad one)."""
+
+    _Loader.yaml_implicit_resolvers = {
+        k: [r for r in v if r[0] != "tag:yaml.org,2002:timestamp"]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
     source = str(path)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except FileNotFoundError:
         raise ConfigError(source, ["waiver file not found"]) from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -234,9 +241,9 @@ def load_waiver_file(path: Path) -> list[Waiver]:
         problems = []
         for e in exc.errors():
             where = ".".join(str(p) for p in e["loc"]) or "(top)"
-            shown = e.get("input")
+            got = "" if e["type"] == "missing" else f" (got {e.get('input')!r})"
             problems.append(
-                f"{where}: {e['msg']} (got {shown!r}); keys of a waiver: "
+                f"{where}: {e['msg']}{got}; keys of a waiver: "
                 "rule, resource, reason, expires, approved-by"
             )
         raise ConfigError(source, problems) from None

@@ -546,7 +546,7 @@ def check(
     """
     from gcmod.policies.baseline import Entry
     from gcmod.policies.harness import check_graph, load_pack_config
-    from gcmod.policies.report import table, to_json, to_sarif, violation_fingerprint
+    from gcmod.policies.report import fingerprints, table, to_json, to_sarif
     from gcmod.program import synth_stack
     from gcmod.stackfiles import resolve
 
@@ -569,16 +569,18 @@ def check(
     report = check_graph(
         graph, pack_config, source=str(config_file or "policy config"), waivers=waivers
     )
+    prints = dict(zip(map(id, report.violations), fingerprints(report.violations, report.stack),
+                      strict=True))  # fmt: skip
     if write_baseline_file is not None:
         entries = [
-            Entry(violation_fingerprint(v, report.stack), v.rule.id, v.urn, v.message.en)
+            Entry(prints[id(v)], v.rule.id, v.urn, v.message.en)
             for v in report.violations
             if not v.waived
         ]
         _write_baseline(write_baseline_file, "check", name, entries)
         sys.exit(EXIT_OK)
     report.violations, baselined = _baseline(
-        "check", report.violations, lambda v: violation_fingerprint(v, report.stack), baseline_file
+        "check", report.violations, lambda v: prints[id(v)], baseline_file
     )
     if as_json:
         data = to_json(report)
