@@ -970,6 +970,7 @@ REGIONS = GOV_REGIONS
 @click.option("--sarif", "as_sarif", is_flag=True, help="Print SARIF 2.1.0.")
 @html_option("Also write an HTML report to this file.")
 @policy_config_option
+@baseline_options("rule + resource ARN or id")
 @click.option(
     "--lang",
     type=click.Choice(["en", "ja"]),
@@ -990,6 +991,8 @@ def audit(
     as_sarif: bool,
     html_path: Path | None,
     config_file: Path | None,
+    baseline_file: Path | None,
+    write_baseline_file: Path | None,
     lang: str,
 ) -> None:
     """Audit deployed AWS accounts with the same rules (read-only).
@@ -1017,6 +1020,8 @@ def audit(
     result = (_audit_demo if demo else _audit_live)(
         regions, profile, org_role, concurrency, pack_config, quiet
     )
+    if write_baseline_file is not None or baseline_file is not None:
+        _audit_baseline(result, baseline_file, write_baseline_file)
     if html_path is not None:
         html_path.write_text(render.html_report(result, lang), encoding="utf-8")
         click.echo(f"wrote {html_path}", err=True)
@@ -1027,6 +1032,32 @@ def audit(
     else:
         click.echo(render.table(result, lang))
     sys.exit(result.exit_code)
+
+
+def _audit_baseline(result: Any, baseline_file: Path | None, write_to: Path | None) -> None:
+    """``--write-baseline`` (write, exit 0) or ``--baseline`` (drop known findings).
+    Waived findings (``gcmod:waive`` tags on the deployed resources) are not
+    written: their waivers keep them."""
+    from gcmod.audit.report import finding_fingerprints
+    from gcmod.policies.baseline import Entry
+
+    prints = finding_fingerprints(result)
+    if write_to is not None:
+        entries = [
+            Entry(prints[id(f)], f.violation.rule.id, f.violation.urn, f.violation.message.en)
+            for f in result.findings
+            if not f.violation.waived
+        ]
+        subject = ",".join(a.account_id for a in result.accounts)
+        _write_baseline(write_to, "audit", subject, entries)
+        sys.exit(EXIT_OK)
+    dropped = 0
+    for acct in result.accounts:
+        acct.findings, n = _baseline("audit", acct.findings, lambda f: prints[id(f)],
+                                     baseline_file)  # fmt: skip
+        dropped += n
+    click.echo(f"baseline / ベースライン: {baseline_file}: {dropped} known finding(s) not "
+               "shown / 既知の指摘は表示しません", err=True)  # fmt: skip
 
 
 def _progress(quiet: bool):

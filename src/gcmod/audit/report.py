@@ -17,6 +17,7 @@ LABELS = {
         "mandatory": "MANDATORY",
         "advisory": "advisory",
         "unknown": "unknown",
+        "waived": "waived",
         "summary": (
             "{accounts} account(s), {resources} resources; {m} mandatory and {a} advisory "
             "finding(s); estimated waste up to ${waste:,.2f}/month; {calls} API calls"
@@ -30,6 +31,7 @@ LABELS = {
         "mandatory": "必須",
         "advisory": "推奨",
         "unknown": "不明",
+        "waived": "免除",
         "summary": (
             "アカウント {accounts} 件・リソース {resources} 件、必須 {m} 件・推奨 {a} 件。"
             "推定の無駄は最大 月 ${waste:,.2f}。API 呼び出し {calls} 回"
@@ -65,8 +67,23 @@ def finding_message(f: Finding) -> Text:
     )
 
 
+def finding_fingerprints(result: AuditResult) -> dict[int, str]:
+    """``id(finding)`` -> its fingerprint: rule + the resource's ARN (or account,
+    region and id), distinct per finding (:func:`gcmod.policies.report.fingerprints`);
+    the audit's SARIF fingerprint and baseline key."""
+    from gcmod.policies.report import fingerprints
+
+    out: dict[int, str] = {}
+    for acct in result.accounts:
+        prints = fingerprints([f.violation for f in acct.findings])
+        out.update(zip(map(id, acct.findings), prints, strict=True))
+    return out
+
+
 def _level(f: Finding, lang: str) -> str:
     t = LABELS[lang]
+    if f.violation.waived:
+        return t["waived"]
     if f.violation.unknown:
         return t["unknown"]
     return t["mandatory"] if f.mandatory else t["advisory"]
@@ -126,6 +143,7 @@ def table(result: AuditResult, lang: str = "en") -> str:
 
 
 def to_json(result: AuditResult) -> dict[str, Any]:
+    prints = finding_fingerprints(result)
     return {
         "tool": {"name": "gcmod", "version": __version__},
         "regions": list(result.scope.regions),
@@ -168,6 +186,8 @@ def to_json(result: AuditResult) -> dict[str, Any]:
                 "name": f.violation.resource_name,
                 "wasteUsd": f.waste_usd,
                 "message": {"en": finding_message(f).en, "ja": finding_message(f).ja},
+                "fingerprint": prints[id(f)],
+                "waiver": f.violation.waiver.to_config() if f.violation.waiver else None,
             }
             for f in _ordered(result)
         ],
@@ -187,10 +207,17 @@ def to_json(result: AuditResult) -> dict[str, Any]:
 def to_sarif(result: AuditResult, lang: str = "en") -> dict[str, Any]:
     """SARIF 2.1.0, one run per account; results located at the resource's ARN."""
     from gcmod.policies.model import all_rules
-    from gcmod.policies.report import SARIF_SCHEMA, sarif_level, sarif_rule
+    from gcmod.policies.report import (
+        FINGERPRINT_KEY,
+        SARIF_SCHEMA,
+        sarif_level,
+        sarif_rule,
+        sarif_suppression,
+    )
 
     rules = all_rules()
     index = {r.id: i for i, r in enumerate(rules)}
+    prints = finding_fingerprints(result)
     runs = []
     for acct in result.accounts:
         results = []
@@ -214,6 +241,7 @@ def to_sarif(result: AuditResult, lang: str = "en") -> dict[str, Any]:
                             ],
                         }
                     ],
+                    "partialFingerprints": {FINGERPRINT_KEY: prints[id(f)]},
                     "properties": {
                         "account": f.account,
                         "region": f.region,
@@ -221,6 +249,8 @@ def to_sarif(result: AuditResult, lang: str = "en") -> dict[str, Any]:
                     },
                 }
             )
+            if v.waived:
+                results[-1]["suppressions"] = [sarif_suppression(v, lang)]
         runs.append(
             {
                 "tool": {
