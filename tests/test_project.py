@@ -213,7 +213,8 @@ def test_bad_project_file_names_file_key_and_value(
         ("config:\n  aws:region:\n    secure: abc\n", "aws:region: must not be a secret"),
         ("config: [1]\n", "config: must be a mapping"),
         ("colour: red\n", "colour: unknown top-level key"),
-        ("environment: [prod-env]\n", "environment: Pulumi ESC environments cannot be opened"),
+        # ESC environments are accepted now (tests/test_esc.py); a malformed list is not.
+        ("environment: prod-env\n", "environment: must be a list of Pulumi ESC environment"),
         ("config:\n  ':x': 1\n", "config.:x: not a valid config key"),
         (
             "config:\n  pw:\n    secure: CIPHER\n    note: x\n",
