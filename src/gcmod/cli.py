@@ -829,6 +829,11 @@ def catalog(
               "ap-northeast-3. Default: the template's (`gcmod new --list --json` shows "
               "each template's defaults).")  # fmt: skip
 @click.option("--force", is_flag=True, help="Overwrite files that already exist in DEST.")
+@click.option("--gcmod-source", "gcmod_source", metavar="SOURCE", default=None,
+              help="Where the project's requirements.txt installs gcmod from / gcmod の"
+              "インストール元: gcmod's source folder or a wheel, a URL (git+https://host/org/"
+              "gcmod@v0.1.0), or a requirement (gcmod==0.1.0). Default: where this gcmod was "
+              "installed from (docs/projects.md).")  # fmt: skip
 @click.option("--interactive/--no-input", "interactive", default=None,
               help="Ask for answers no flag gives (default: when stdin is a terminal) / "
               "never ask: take the template's defaults.")  # fmt: skip
@@ -839,6 +844,7 @@ def new(
     dest_arg: str | None,
     list_only: bool,
     force: bool,
+    gcmod_source: str | None,
     interactive: bool | None,
     as_json: bool,
     **given: Any,
@@ -865,12 +871,18 @@ def new(
         _list_templates(templates(), as_json)
         return
     dest = _given_path(dest_arg, "DEST")
+    from gcmod.scaffold.source import resolve_source
+
+    try:
+        source = resolve_source(gcmod_source)
+    except ValueError as exc:
+        raise UsageProblem(str(exc)) from None
     if interactive is None:
         interactive = sys.stdin.isatty()
     tpl = choose_template(template_id, interactive)
     answers = collect(tpl, given, interactive=interactive, dest=dest)
     dest = dest or Path(answers.project)
-    written = registry.scaffold(tpl.id, dest, answers, force=force)
+    written = registry.scaffold(tpl.id, dest, answers, force=force, gcmod_source=source)
     stacks = tpl.stacks(answers)
     if as_json:
         echo_json(
@@ -880,6 +892,7 @@ def new(
                 "answers": answers.model_dump(mode="json"),
                 "stacks": stacks,
                 "files": [p.relative_to(dest).as_posix() for p in written],
+                "gcmodRequirement": source.requirement,
             }
         )
         return

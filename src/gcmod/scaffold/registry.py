@@ -32,6 +32,7 @@ from gcmod.scaffold.answers import (
     ScaffoldError,
     parse_answers,
 )
+from gcmod.scaffold.source import GcmodSource, resolve_source
 from gcmod.stackfiles import PROJECT_MARKER
 
 if TYPE_CHECKING:
@@ -191,14 +192,16 @@ def _sources(tpl: Template) -> dict[PurePosixPath, str]:
     for folder in (root / COMMON, root / tpl.id):
         for p in sorted(folder.rglob("*.j2")):
             rel = PurePosixPath(p.relative_to(folder).as_posix())
-            name = rel.with_suffix("")
-            if name.name.startswith(DOT_PREFIX):  # packaged without a leading dot
-                name = name.with_name("." + name.name[len(DOT_PREFIX) :])
+            # Packaged without leading dots (.gitignore, .github/): dot-gitignore, dot-github.
+            name = PurePosixPath(
+                *("." + part[len(DOT_PREFIX) :] if part.startswith(DOT_PREFIX) else part
+                  for part in rel.with_suffix("").parts)
+            )  # fmt: skip
             out[name] = PurePosixPath(folder.name, rel).as_posix()
     return out
 
 
-def _context(tpl: Template, a: Answers) -> dict[str, Any]:
+def _context(tpl: Template, a: Answers, source: GcmodSource | None = None) -> dict[str, Any]:
     band = a.size_band
     from gcmod.cost.usage import band_of
 
@@ -226,6 +229,8 @@ def _context(tpl: Template, a: Answers) -> dict[str, Any]:
         "stacks": stacks,
         "version": __version__,
         "project_marker": PROJECT_MARKER,
+        "gcmod": source or resolve_source(None),
+        "stack_dir": STACK_DIR.as_posix(),
     }
 
 
@@ -262,11 +267,17 @@ def resolve_answers(template_id: str, answers: Answers | Mapping[str, Any] | Non
     return a
 
 
-def render(template_id: str, answers: Answers | Mapping[str, Any] | None = None) -> Project:
-    """Render a template in memory and validate each stack file it produces."""
+def render(
+    template_id: str,
+    answers: Answers | Mapping[str, Any] | None = None,
+    gcmod_source: GcmodSource | None = None,
+) -> Project:
+    """Render a template in memory and validate each stack file it produces
+    (``gcmod_source``: where requirements.txt installs gcmod from; default
+    :func:`~gcmod.scaffold.source.resolve_source`)."""
     tpl = get_template(template_id)
     a = resolve_answers(template_id, answers)
-    ctx = _context(tpl, a)
+    ctx = _context(tpl, a, gcmod_source)
     files: dict[PurePosixPath, str] = {}
     stacks: dict[str, StackConfig] = {}
     for out, name in _sources(tpl).items():
@@ -292,6 +303,7 @@ def scaffold(
     answers: Answers | Mapping[str, Any] | None = None,
     *,
     force: bool = False,
+    gcmod_source: GcmodSource | None = None,
 ) -> list[Path]:
     """Write a new project from ``template_id`` into ``dest``; returns the files written.
 
@@ -300,7 +312,7 @@ def scaffold(
     nothing is written. Should writing fail part-way (a full disk, say), the
     files and folders it created are removed again.
     """
-    project = render(template_id, answers)
+    project = render(template_id, answers, gcmod_source)
     dest = Path(dest)
     if dest.exists() and not dest.is_dir():
         raise ScaffoldError([f"DEST: {dest} exists and is not a folder"])
