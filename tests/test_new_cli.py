@@ -62,8 +62,9 @@ def test_defaults_without_input_then_check_in_the_project(runner: CliRunner, tmp
     res = runner.invoke(main, ["new", "shared-saas", "juki", "--no-input"])
     assert res.exit_code == 0, res.output
     dest = tmp_path / "juki"
-    assert "created 13 files in juki" in res.output and "gcmod check prod" in res.output
-    assert "13 ファイルを作成 / created" in res.output
+    # 14 files: the CI workflow (.github/workflows/gcmod.yml) is one more since issue 17.
+    assert "created 14 files in juki" in res.output and "gcmod check prod" in res.output
+    assert "14 ファイルを作成 / created" in res.output
     assert "stacks/Pulumi.staging.yaml" in _files(dest)
     cfg = load_stack_file(dest / "stacks" / "Pulumi.prod.yaml")
     assert [t.code for t in cfg.tenants] == ["012033", "012173", "012343"]

@@ -69,7 +69,8 @@ def test_every_template_scaffolds_a_project_that_checks_and_estimates(
     for name in stacks:
         assert f"stacks/Pulumi.{name}.yaml" in rel and f"stacks/usage.{name}.yaml" in rel
     for f in ("Pulumi.yaml", "__main__.py", "requirements.txt", "README.md", ".gitignore",
-              "policy/PulumiPolicy.yaml", "policy/__main__.py"):  # fmt: skip
+              "policy/PulumiPolicy.yaml", "policy/__main__.py",
+              ".github/workflows/gcmod.yml"):  # fmt: skip
         assert f in rel
     project = yaml.safe_load((dest / "Pulumi.yaml").read_text(encoding="utf-8"))
     assert project["name"] == tpl.default_answers.project
