@@ -339,7 +339,9 @@ def rules_markdown(rules: list[Rule]) -> str:
         "thresholds with a policy config file (`--config FILE` for `gcmod check`, "
         "`--policy-pack-config FILE` for `pulumi preview`): "
         '`{"gcm-cost-003": {"enforcementLevel": "advisory", "maxVcpu": {...}}}`; '
-        '`"all"` applies to every rule.',
+        '`"all"` applies to every rule. Accept one finding for a reason until a date with '
+        "a waiver (the `gcmod:waive` tag or `gcmod-waivers.yaml`; every rule's `waivers` "
+        "setting carries the file to the pack): see [waivers.md](waivers.md).",
         "",
         "| id | title | severity | default | lever |",
         "| --- | --- | --- | --- | --- |",

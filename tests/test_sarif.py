@@ -186,3 +186,25 @@ def test_a_gcmod_stack_has_no_program_lines_and_points_at_its_stack_file() -> No
             for r in doc["runs"][0]["results"]}  # fmt: skip
     assert all(u.endswith("Pulumi.saas-dev.yaml") for u in uris), uris
     validate_sarif(doc)
+
+
+def test_without_a_position_from_the_sdk_the_registration_stack_is_used(monkeypatch) -> None:
+    """An SDK that sends no stack trace or source position with RegisterResource:
+    the location comes from the Python stack when the program registered it."""
+    import pulumi_aws as aws
+    from pulumi.runtime import resource as rt
+    from pulumi.runtime.proto import source_pb2
+
+    from gcmod.synth import run_program
+
+    monkeypatch.setattr(rt, "_get_stack_trace", lambda: source_pb2.StackTrace())
+    monkeypatch.setattr(rt, "_get_source_position", lambda _trace: None)
+
+    def program() -> None:
+        aws.cloudwatch.LogGroup("no-position", name="/x")  # the declaring line
+
+    graph = run_program(program, project="p", stack="s", region="ap-northeast-1")
+    node = graph.named("no-position")
+    assert node.source is not None and node.source.file == Path(__file__).resolve().as_posix()
+    text = Path(__file__).read_text(encoding="utf-8").splitlines()[node.source.line - 1]
+    assert "# the declaring line" in text

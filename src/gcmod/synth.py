@@ -15,11 +15,12 @@ as in a preview of a stack whose reference is not readable.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -142,26 +143,36 @@ def _is_program_file(path: str) -> bool:
     return not real.startswith(_library_dirs())
 
 
-def source_location(request: Any, root: Path | None) -> SourceLocation | None:
-    """Where the user's program declared the resource of a ``RegisterResource``
-    request: the innermost frame of the stack trace the SDK sends with it that is
-    the program's own code (see :class:`~gcmod.graph.SourceLocation`); frames
-    under ``root`` win over other non-library frames. The SDK's own
-    ``sourcePosition`` is used when no stack trace came (it is the innermost
-    frame outside the resource's constructors, which is inside a component for
-    a component's children)."""
+def request_frames(request: Any) -> list[tuple[str, int]]:
+    """(file, line) of the frames of a ``RegisterResource`` request, innermost
+    first: its stack trace, else its ``sourcePosition``; frames of run_program
+    and its callers (gcmod's CLI, a test) are cut off."""
     frames: list[tuple[str, int]] = []
-    here = os.path.realpath(__file__)
     for frame in request.stackTrace.frames if request.HasField("stackTrace") else ():
         path = _frame_path(frame.pc.uri) if frame.HasField("pc") else None
-        if path and os.path.realpath(path) == here:
-            break  # run_program and its callers (gcmod's CLI, a test) are not the program
+        if path and path_is_synth(path):
+            break
         if path and frame.pc.line > 0:
             frames.append((path, frame.pc.line))
     if not frames and request.HasField("sourcePosition") and request.sourcePosition.line > 0:
         path = _frame_path(request.sourcePosition.uri)
         if path:
             frames.append((path, request.sourcePosition.line))
+    return frames
+
+
+def path_is_synth(path: str) -> bool:
+    return os.path.realpath(path) == os.path.realpath(__file__)
+
+
+def source_location(
+    frames: list[tuple[str, int]], root: Path | None
+) -> SourceLocation | None:
+    """Where the user's program declared a resource, from its registration's frames
+    (innermost first): the innermost frame that is the program's own code (see
+    :class:`~gcmod.graph.SourceLocation`); frames under ``root`` win over other
+    non-library frames. The SDK's stack trace reaches into the program's frames
+    even for a component's children, so those point at the component call."""
     own = [(p, n) for p, n in frames if _is_program_file(p)]
     if root is not None:
         real_root = Path(os.path.realpath(root))
@@ -176,6 +187,34 @@ def source_location(request: Any, root: Path | None) -> SourceLocation | None:
     return SourceLocation(Path(os.path.realpath(path)).as_posix(), line)
 
 
+@contextlib.contextmanager
+def _registration_stacks(recorder: _Recorder) -> Iterator[None]:
+    """Keep the Python stack at each registration (``Resource.__init__`` calls
+    ``register_resource`` on the program's thread), for SDKs that send no source
+    position with the request."""
+    import traceback
+
+    import pulumi.resource as presource
+
+    original = presource.register_resource
+
+    def register_resource(res: Any, ty: str, name: str, *args: Any, **kwargs: Any) -> Any:
+        frames: list[tuple[str, int]] = []
+        for f in reversed(traceback.extract_stack()[:-1]):
+            if path_is_synth(f.filename):
+                break
+            if f.lineno:
+                frames.append((f.filename, f.lineno))
+        recorder.registration_frames[(ty, name)] = frames
+        return original(res, ty, name, *args, **kwargs)
+
+    presource.register_resource = register_resource  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        presource.register_resource = original
+
+
 class _Recorder:
     """Holds what the mock monitor saw during one run."""
 
@@ -187,6 +226,9 @@ class _Recorder:
     ):
         self.default_region = default_region
         self.source_root = source_root
+        self.registration_frames: dict[tuple[str, str], list[tuple[str, int]]] = {}
+        """(type, name) -> Python stack at registration (innermost first), used
+        when a request carries no source position."""
         self.nodes: list[ResourceNode] = []
         self.provider_regions: dict[str, str] = {}
         self.stack_urn: str | None = None
@@ -674,7 +716,11 @@ def _make_monitor(recorder: _Recorder):
                     },
                     provider=_provider_urn(request.provider),
                     region=node_region if request.custom else None,
-                    source=source_location(request, recorder.source_root),
+                    source=source_location(
+                        request_frames(request)
+                        or recorder.registration_frames.get((request.type, request.name), []),
+                        recorder.source_root,
+                    ),
                 )
             )
             return resp
@@ -749,7 +795,8 @@ def run_program(
     # queued are awaited and their errors surface here.
     try:
         try:
-            program()
+            with _registration_stacks(recorder):
+                program()
         finally:
             _sync_await(run_pulumi_func(lambda: None))
     except SynthError:
