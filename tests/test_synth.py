@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
@@ -58,8 +59,9 @@ def test_json_round_trip_is_stable() -> None:
     assert data["schemaVersion"] == 1
     assert set(data["resources"][0]) == {
         "urn", "type", "name", "custom", "inputs", "parent", "dependencies",
-        "propertyDependencies", "provider", "region",
+        "propertyDependencies", "provider", "region", "source",  # source: since issue 17
     }  # fmt: skip
+    assert data["resources"][0]["source"]["file"] == Path(__file__).resolve().as_posix()
     assert ResourceGraph.from_json(data) == g
 
 
