@@ -81,8 +81,9 @@ class DatabaseArgs:
 
     vpc_id: pulumi.Input[str]
     """VPC of the database's security group. Required."""
-    subnet_ids: Sequence[pulumi.Input[str]]
-    """Private subnets in at least two AZs (a DB subnet group needs two). Required."""
+    subnet_ids: Sequence[pulumi.Input[str]] | pulumi.Output[Sequence[str]]
+    """Private subnets in at least two AZs (a DB subnet group needs two): a list, or
+    one Output of a list (``aws.ec2.get_subnets_output(...).ids``). Required."""
     config: DatabaseConfig | None = None
     """Capacity bounds, Multi-AZ, engine version. @default for the environment
     (:func:`gcmod.components.defaults.database_config`): 0.5–4 ACU in production
@@ -118,7 +119,9 @@ class DatabaseArgs:
 
 
 def _validate(name: str, args: DatabaseArgs, config: DatabaseConfig) -> None:
-    if isinstance(args.subnet_ids, str) or len(args.subnet_ids) < 2:
+    if not isinstance(args.subnet_ids, pulumi.Output) and (
+        isinstance(args.subnet_ids, str) or len(args.subnet_ids) < 2
+    ):
         raise ValueError(
             f"{name}: subnet_ids needs at least two subnets in different availability "
             "zones (an RDS DB subnet group requires two)"
@@ -182,7 +185,11 @@ class Database(pulumi.ComponentResource):
 
         subnet_group = aws.rds.SubnetGroup(
             f"{name}-subnets",
-            subnet_ids=list(args.subnet_ids),
+            subnet_ids=(
+                args.subnet_ids
+                if isinstance(args.subnet_ids, pulumi.Output)
+                else list(args.subnet_ids)
+            ),
             description="Private subnets of the gcmod database",
             tags=tags,
             opts=child,
