@@ -99,7 +99,8 @@ class DatabaseArgs:
     performance_insights: bool = False
     """Turn Performance Insights on (default 7-day retention, free). @default false"""
     tags: Mapping[str, str] = field(default_factory=dict)
-    """Tags on every taggable resource (use :func:`gcmod.components.tags.cost_tags`).
+    """Tags on every taggable resource; gcmod's cost-allocation keys are added
+    (:func:`gcmod.components.tags.component_tags`).
     @default none"""
     cluster_tags: Mapping[str, str] = field(default_factory=dict)
     """Extra tags on the cluster only: what selects it for AWS Backup (which backs

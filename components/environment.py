@@ -3,7 +3,7 @@
 A component used in a vendor's own program decides its environment once, in
 this order, and picks the defaults the policy pack accepts for it:
 
-1. the ``environment`` argument of the component's args;
+1. the ``env`` argument of the component's args;
 2. the stack config: ``gcmod:environment`` (the key gcmod's own stack program
    reads), else ``<project>:environment`` of the vendor's project;
 3. the tags given to the component, then the stack's provider default tags

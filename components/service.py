@@ -115,7 +115,8 @@ class StatelessServiceArgs:
     a ``:json-key:version-stage:version-id`` suffix); ECS injects the value at
     start, and the execution role may read exactly these secrets. @default none"""
     tags: Mapping[str, str] = field(default_factory=dict)
-    """Tags on every taggable resource (use :func:`gcmod.components.tags.cost_tags`).
+    """Tags on every taggable resource; gcmod's cost-allocation keys are added
+    (:func:`gcmod.components.tags.component_tags`).
     @default none"""
     unmatched_hosts: Literal["forward", "not-found"] = "forward"
     """What the HTTPS listener does with a request no listener rule matched:

@@ -106,3 +106,15 @@ def test_gcmod_check_of_an_example_exits_0(tmp_path: Path, monkeypatch) -> None:
     res = CliRunner().invoke(main, ["check", *args])
     assert res.exit_code == 0, res.output
     assert json.loads(res.output)["mandatory"] == 0
+
+
+def test_components_reference_is_generated_from_the_code() -> None:
+    from gcmod.components.docs import COMPONENTS, render_markdown
+
+    text = render_markdown()
+    assert (EXAMPLES.parent / "docs" / "components.md").read_text(encoding="utf-8") == text
+    for _module, component, _args in COMPONENTS:
+        assert f"## {component}" in text
+    # Every argument of every component is listed with its default.
+    assert "| `certificate_arn` | `pulumi.Input[str] \\| None` |" in text
+    assert "| development |" in text and "0.25 vCPU / 0.5 GiB, 1–2 tasks" in text
