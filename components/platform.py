@@ -310,7 +310,14 @@ class GovCloudPlatform(pulumi.ComponentResource):
             {
                 **self.summary,
                 "loadBalancerDnsName": self.service.load_balancer_dns_name,
+                "serviceUrl": self.service.url,
+                "serviceSecurityGroupId": self.service.security_group_id,
+                "loadBalancerSecurityGroupId": self.service.alb_security_group_id,
                 "databaseEndpoint": self.database.endpoint,
+                "databaseSecurityGroupId": self.database.security_group_id,
+                "logGroupNames": self.logging.log_group_names,
                 "backupVaultArn": self.backup.vault_arn,
+                "drBackupVaultArn": self.backup.dr_vault_arn,
+                "recoveryPointPrefix": self.backup.recovery_point_prefix,
             }
         )

@@ -161,8 +161,12 @@ PROVIDER_SETTINGS = {
 }
 
 
-@pytest.mark.parametrize("how", ["provider", "providers"])
-def test_every_child_uses_the_callers_provider_and_dr_copies_its_settings(how: str) -> None:
+@pytest.mark.parametrize(
+    ("how", "stack"), [("provider", "prod"), ("providers", "prod"), ("provider", "dev")]
+)
+def test_every_child_uses_the_callers_provider_and_dr_copies_its_settings(
+    how: str, stack: str
+) -> None:
     made: dict[str, Any] = {}
 
     def program() -> None:
@@ -174,8 +178,16 @@ def test_every_child_uses_the_callers_provider_and_dr_copies_its_settings(how: s
         )
         made.update(build_all(opts))
 
-    graph = synth(program, stack="prod")
+    graph = synth(program, stack=stack)
     (vendor,) = [p for p in graph.of_type(PROVIDER) if p.name == "vendor"]
+    children = [n for n in graph.custom_resources if n.type != PROVIDER]
+    if stack == "dev":
+        # No DR copy in development; the two shutdown schedules are children too.
+        assert [p.name for p in graph.of_type(PROVIDER)] == ["vendor"]
+        assert len(graph.of_type("aws:scheduler/schedule:Schedule")) > 20
+        assert [n.name for n in children if n.provider != vendor.urn] == []
+        assert made["net"].availability_zones[0].startswith(TOKYO)
+        return
     (dr,) = [p for p in graph.of_type(PROVIDER) if p.name != "vendor"]
     assert dr.parent is not None and "ManagedBackup" in dr.parent
     assert dr.get("region") == OSAKA
@@ -183,7 +195,6 @@ def test_every_child_uses_the_callers_provider_and_dr_copies_its_settings(how: s
     assert {k: v for k, v in dr.inputs.items() if k != "region"} == same
     assert "assumeRoles" in same and "defaultTags" in same
 
-    children = [n for n in graph.custom_resources if n.type != PROVIDER]
     in_dr = [n for n in children if n.provider == dr.urn]
     assert {n.type for n in in_dr} == {
         "aws:kms/key:Key",
@@ -197,6 +208,33 @@ def test_every_child_uses_the_callers_provider_and_dr_copies_its_settings(how: s
     # Lookups went through the caller's provider too: zones of its region.
     assert made["net"].availability_zones[0].startswith(TOKYO)
     assert made["backup"].dr_vault_arn is not None
+
+
+def test_the_platform_under_an_explicit_provider_keeps_every_child_on_it() -> None:
+    from gcmod.components.platform import GovCloudPlatform, PlatformArgs
+    from gcmod.config import load_stack_file
+    from gcmod.stackfiles import resolve, samples_dir
+
+    cfg = load_stack_file(resolve("saas-prod", samples_dir()).path)
+
+    def program() -> None:
+        vendor = aws.Provider("vendor", region=TOKYO, **PROVIDER_SETTINGS)
+        GovCloudPlatform(
+            "saas",
+            PlatformArgs(config=cfg, stack="saas-prod"),
+            pulumi.ResourceOptions(provider=vendor),
+        )
+
+    graph = synth(program, stack="saas-prod")
+    providers = {p.name: p for p in graph.of_type(PROVIDER)}
+    assert set(providers) == {"vendor", "saas-dr"}
+    dr = providers["saas-dr"]
+    assert dr.get("region") == OSAKA
+    assert dr.get("assumeRoles") == providers["vendor"].get("assumeRoles")
+    urns = {p.urn for p in providers.values()}
+    assert [n.name for n in graph.custom_resources if n.provider not in urns] == []
+    in_dr = {n.type for n in graph.custom_resources if n.provider == dr.urn}
+    assert in_dr and not in_dr & {"aws:rds/cluster:Cluster", "aws:ecs/service:Service"}
 
 
 def test_dr_provider_of_the_default_provider_copies_the_stack_aws_config() -> None:
@@ -377,3 +415,33 @@ def test_no_shutdown_in_development_warns_naming_the_schedule_rule(warnings: War
     synth(program, stack="dev")
     (msg,) = warnings.messages
     assert msg.startswith("GCM-SCHED-001:") and "runs 24/7" in msg
+
+
+# ---------------------------------------------------------------------------
+# 6. What a vendor needs downstream, as attributes and registered outputs
+# ---------------------------------------------------------------------------
+def test_downstream_outputs_are_attributes_and_registered(monkeypatch) -> None:
+    registered: dict[str, dict[str, Any]] = {}
+    original = pulumi.ComponentResource.register_outputs
+
+    def spy(self: pulumi.ComponentResource, outputs: Any) -> None:
+        registered[type(self).__name__] = dict(outputs)
+        original(self, outputs)
+
+    monkeypatch.setattr(pulumi.ComponentResource, "register_outputs", spy)
+    made: dict[str, Any] = {}
+    synth(lambda: made.update(build_all()), stack="prod")
+
+    app, logs, backup, db = made["app"], made["logs"], made["backup"], made["db"]
+    for attr in ("url", "security_group_id", "alb_security_group_id"):
+        assert isinstance(getattr(app, attr), pulumi.Output)
+        assert registered["StatelessService"][attr] is getattr(app, attr)
+    assert set(logs.log_group_names) == {"application", "access", "audit"}
+    assert registered["ManagedLogging"]["logGroupNames"] is logs.log_group_names
+    assert isinstance(backup.vault_arn, pulumi.Output)
+    assert isinstance(backup.dr_vault_arn, pulumi.Output)
+    assert registered["ManagedBackup"]["dr_vault_arn"] is backup.dr_vault_arn
+    assert registered["ManagedBackup"]["recovery_point_prefix"] == "awsbackup:job-"
+    assert backup.recovery_point_tags["gcmod:environment"] == "production"
+    assert registered["Database"]["securityGroupId"] is db.security_group_id
+    assert registered["Network"]["environment"] == "production"
