@@ -23,6 +23,7 @@ COMPONENTS: tuple[tuple[str, str, str], ...] = (
     ("service", "StatelessService", "StatelessServiceArgs"),
     ("backup", "ManagedBackup", "ManagedBackupArgs"),
     ("shutdown", "ScheduledShutdown", "ScheduledShutdownArgs"),
+    ("observability", "Observability", "ObservabilityArgs"),
 )
 _ENVS = ("production", "staging", "development")
 
