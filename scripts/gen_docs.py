@@ -12,6 +12,7 @@ from gcmod.components.docs import render_markdown as render_components_markdown
 from gcmod.configdoc import render_markdown, render_usage_markdown
 from gcmod.policies.model import all_rules
 from gcmod.policies.report import rules_markdown
+from gcmod.terminology import render_markdown as terminology_markdown
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 GENERATED = {
@@ -19,6 +20,7 @@ GENERATED = {
     "configuration.md": render_markdown,
     "rules.md": lambda: rules_markdown(all_rules()),
     "usage.md": render_usage_markdown,
+    "terminology.md": terminology_markdown,
 }
 
 
