@@ -265,7 +265,7 @@ class ScheduledShutdownArgs:
         if not self.ecs_services and not self.aurora_clusters:
             raise ValueError(
                 "ScheduledShutdown needs at least one ECS service or Aurora cluster / "
-                "停止対象（ECSサービスまたはAuroraクラスター）を1つ以上指定してください"
+                "停止対象 (ECS サービスまたは Aurora クラスター) を1つ以上指定してください"
             )
         names = [t.name for t in (*self.ecs_services, *self.aurora_clusters)]
         duplicates = sorted({n for n in names if names.count(n) > 1})
@@ -548,7 +548,7 @@ class ScheduledShutdown(pulumi.ComponentResource):
             self.alarm_name,
             name=self.alarm_name,
             alarm_description=(
-                "定時起動（またはECSサービスの定時停止）が再試行の後も失敗しました。"
+                "定時起動 (または ECS サービスの定時停止) が再試行の後も失敗しました。"
                 f"デッドレターキュー {queue_name} のメッセージを確認してください。 / "
                 "A scheduled start (or ECS service stop) finally failed after all retries; "
                 f"see the messages in dead-letter queue {queue_name}."

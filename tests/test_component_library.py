@@ -445,3 +445,18 @@ def test_downstream_outputs_are_attributes_and_registered(monkeypatch) -> None:
     assert backup.recovery_point_tags["gcmod:environment"] == "production"
     assert registered["Database"]["securityGroupId"] is db.security_group_id
     assert registered["Network"]["environment"] == "production"
+
+
+def test_component_texts_follow_the_terminology() -> None:
+    import ast
+    from pathlib import Path
+
+    from gcmod.terminology import problems
+
+    found = []
+    for path in sorted((Path(__file__).resolve().parent.parent / "components").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if any("\u3040" <= c <= "\u9fff" for c in node.value):
+                    found += [f"{path.name}:{node.lineno}: {p}" for p in problems(node.value)]
+    assert not found, "\n".join(found)
