@@ -122,7 +122,7 @@ def regional_copy(
     settings = provider_settings(base)
     if settings is None:
         raise ValueError(
-            f"{name}: the AWS provider {base._name if base else ''!s} was created before gcmod "
+            f"{name}: the AWS provider {getattr(base, '_name', '')} was created before gcmod "
             "was imported (or read with Provider.get), so its settings (assumed role, profile, "
             "default tags) cannot be copied to the DR region; pass dr_provider= a provider for "
             f"{region} / DR 用のプロバイダーを dr_provider に指定してください"

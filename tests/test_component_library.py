@@ -460,3 +460,17 @@ def test_component_texts_follow_the_terminology() -> None:
                 if any("\u3040" <= c <= "\u9fff" for c in node.value):
                     found += [f"{path.name}:{node.lineno}: {p}" for p in problems(node.value)]
     assert not found, "\n".join(found)
+
+
+def test_a_provider_gcmod_did_not_see_created_needs_an_explicit_dr_provider() -> None:
+    from gcmod.components import providers
+
+    def program() -> None:
+        unseen = aws.Provider("unseen", region=TOKYO, profile="vendor")
+        providers._SETTINGS.pop(unseen, None)  # as if created before gcmod was imported
+        ManagedBackup(
+            "b", ManagedBackupArgs(env="production"), pulumi.ResourceOptions(provider=unseen)
+        )
+
+    with pytest.raises(SynthError, match="pass dr_provider= a provider for ap-northeast-3"):
+        synth(program)
