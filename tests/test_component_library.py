@@ -474,3 +474,29 @@ def test_a_provider_gcmod_did_not_see_created_needs_an_explicit_dr_provider() ->
 
     with pytest.raises(SynthError, match="pass dr_provider= a provider for ap-northeast-3"):
         synth(program)
+
+
+def test_nat_per_az_in_development_warns_naming_the_nat_rule(warnings: Warnings) -> None:
+    from gcmod.config import NetworkConfig
+
+    cfg = NetworkConfig(nat_gateway="per-az", az_count=3)
+    synth(lambda: Network("net", NetworkArgs(config=cfg)), stack="dev")
+    (msg,) = warnings.messages
+    assert msg.startswith("GCM-NET-001:") and "3 NAT gateways" in msg
+
+
+def test_backup_overrides_warn_naming_retention_and_dr_rules(warnings: Warnings) -> None:
+    from gcmod.config import BackupConfig, DrConfig
+
+    def program() -> None:
+        ManagedBackup("dev-b", ManagedBackupArgs(env="development", config=BackupConfig()))
+        ManagedBackup(
+            "prod-b", ManagedBackupArgs(env="production", dr=DrConfig(copy_backups=False))
+        )
+
+    synth(program, stack="x")
+    assert len(warnings.messages) == 2
+    (retention,) = warnings.naming("GCM-BAK-001")
+    assert "35" in retention and "development" in retention
+    (dr,) = warnings.naming("GCM-DR-002")
+    assert "ap-northeast-3" in dr
