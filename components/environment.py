@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -34,17 +34,22 @@ DEFAULT_ENVIRONMENT: Environment = "production"
 _WORDS = re.compile(r"[-_.\s/]+")
 
 
-def environment_from_word(value: Any) -> Environment | None:
-    """The environment a word names (``prod``, ``stg``, ``開発``...), else None.
+def _from_rules_table(value: str) -> Environment | None:
+    """The rules' own word table (``_ENV_VALUES`` in policies/model.py)."""
+    from gcmod.policies.model import _ENV_VALUES
 
-    The one call into the rules' table; it becomes
-    ``gcmod.policies.evidence.environment_from_word`` once that module exists.
-    """
-    from gcmod.policies.model import _ENV_VALUES  # the rules' own table
-
-    if not isinstance(value, str):
-        return None
     return _ENV_VALUES.get(value.strip().lower())
+
+
+#: Word -> environment, decided where the rules decide it. Once
+#: policies/evidence.py exists this one line becomes
+#: ``from gcmod.policies.evidence import environment_from_word as _RULES_WORD``.
+_RULES_WORD: Callable[[str], Environment | None] = _from_rules_table
+
+
+def environment_from_word(value: Any) -> Environment | None:
+    """The environment a word names (``prod``, ``stg``, ``開発``...), else None."""
+    return _RULES_WORD(value) if isinstance(value, str) else None
 
 
 def _env_tag_keys() -> tuple[str, ...]:
