@@ -17,6 +17,7 @@ from gcmod.components.database import Database, DatabaseArgs
 from gcmod.components.environment import resolve_environment
 from gcmod.components.logs import ManagedLogging, ManagedLoggingArgs
 from gcmod.components.network import Network, NetworkArgs
+from gcmod.components.observability import Observability, ObservabilityArgs
 from gcmod.components.service import StatelessService, StatelessServiceArgs
 from gcmod.config import DatabaseConfig, LogClass, LoggingConfig, ServiceConfig
 from gcmod.graph import ResourceGraph
@@ -57,7 +58,12 @@ def build_all(opts: pulumi.ResourceOptions | None = None, **service: Any) -> dic
     )
     db.allow_from("app", app.security_group_id)
     backup = ManagedBackup("backup", ManagedBackupArgs(), opts=opts)
-    return {"net": net, "logs": logs, "db": db, "app": app, "backup": backup}
+    obs = Observability(
+        "obs",
+        ObservabilityArgs(load_balancer_arn=app.load_balancer_arn, monthly_limit_usd=500.0),
+        opts=opts,
+    )
+    return {"net": net, "logs": logs, "db": db, "app": app, "backup": backup, "obs": obs}
 
 
 class Warnings:
