@@ -89,6 +89,8 @@ def stack_provider_settings() -> dict[str, Any]:
                 value = raw
         elif isinstance(raw, str) and raw in ("true", "false"):
             value = raw == "true"
+        elif isinstance(raw, str) and raw.isdigit():
+            value = int(raw)  # maxRetries and the like
         out[arg] = value
     return out
 
