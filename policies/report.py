@@ -105,8 +105,13 @@ def waiver_text(v: Violation, lang: str) -> str:
     return t["waiver"].format(date=w.expires, source=w.source, by=by, reason=w.reason)
 
 
+def _kind(v: Violation) -> str:
+    """Terminal style of a finding's level (a waived finding is styled as advisory)."""
+    return "unknown" if v.unknown else ("mandatory" if v.mandatory else "advisory")
+
+
 def table(report: CheckReport, lang: str = "en") -> str:
-    from gcmod.textable import render
+    from gcmod.textable import paint, render
 
     t = LABELS[lang]
     ordered = sorted(
@@ -114,7 +119,7 @@ def table(report: CheckReport, lang: str = "en") -> str:
     )
     rows = [
         (
-            _level(v, lang),
+            paint(_level(v, lang), _kind(v)),
             v.rule.id,
             f"{short_type(v.resource_type)} {v.resource_name}".strip() or "(stack)",
             str(v.source) if v.source else "-",

@@ -16,6 +16,8 @@ from typing import Any
 import click
 
 from gcmod import __version__
+from gcmod.clihelp import LocalizedGroup
+from gcmod.i18n import default_lang, report_lang, terminal_lang
 from gcmod.reference import GOV_REGIONS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -23,6 +25,29 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 class UsageProblem(Exception):
     """Bad input other than a stack config (e.g. a policy config file): exit 2."""
+
+
+def _set_wide(_ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    from gcmod.textable import set_wide
+
+    set_wide(value)
+    return value
+
+
+wide_option = click.option(
+    "--wide",
+    is_flag=True,
+    expose_value=False,
+    callback=_set_wide,
+    help="Do not fit tables and text to the terminal's width (COLUMNS).",
+)
+
+
+def echo_text(text: str) -> None:
+    """Print plain text fitted to the terminal's width (see :mod:`gcmod.textable`)."""
+    from gcmod.textable import fit_lines
+
+    click.echo(fit_lines(text))
 
 
 def _fail(message: str, code: int) -> None:
@@ -106,8 +131,8 @@ esc_values_option = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="With --project: YAML/JSON file of the values the stack's Pulumi ESC environments "
-    "would supply (pulumiConfig: {key: value}); default: those values are unknown. "
-    "ESC 環境の値 (省略時は不明値).",
+    "would supply (per environment, what `esc open` prints; pulumiConfig is used); "
+    "default: those values are unknown.",
 )
 
 
@@ -173,7 +198,10 @@ def _synth_project(ps: Any, stack_refs_file: Path | None, log: Any = None):
     return synth_project(ps, refs, log)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=LocalizedGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="gcmod")
 def main() -> None:
     """gcmod: Government Cloud modernisation toolkit / ガバメントクラウド最適化ツール.
@@ -181,7 +209,15 @@ def main() -> None:
     Builds the optimised architecture (Fargate, Aurora Serverless v2, managed
     backup and logging, scheduled shutdown, backup-only DR) from a typed stack
     config, and inspects it offline: no Pulumi CLI, no cloud credentials.
+    Language: --lang, else GCMOD_LANG (ja or en), else the locale (LANG).
     """
+    import os
+
+    from gcmod.i18n import LANGS
+
+    value = os.environ.get("GCMOD_LANG", "").strip()
+    if value and value.lower() not in LANGS:
+        _fail(f"GCMOD_LANG={value!r}: 使える値は ja と en / allowed: ja, en", EXIT_USAGE)
 
 
 @main.command()
@@ -192,6 +228,7 @@ def main() -> None:
 @stack_refs_option
 @esc_values_option
 @click.option("--json", "as_json", is_flag=True, help="Print the resource graph as JSON.")
+@wide_option
 @handle_errors
 def synth(
     stack: str | None,
@@ -421,9 +458,9 @@ def html_option(help_text: str):
 lang_option = click.option(
     "--lang",
     type=click.Choice(["en", "ja"]),
-    default="en",
-    show_default=True,
-    help="Language of the table / 表示言語.",
+    default=default_lang,
+    help="Language of the table / 表示言語. Default: GCMOD_LANG, else the locale "
+    "(LANG=ja_JP.UTF-8 → ja), else en.",
 )
 
 
@@ -433,7 +470,7 @@ waivers_option = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="Waiver file (rule, resource, reason, expires, approved-by; docs/waivers.md). "
-    "Default: gcmod-waivers.yaml next to the stack file, if there is one. 免除ファイル.",
+    "Default: gcmod-waivers.yaml next to the stack file, if there is one.",
 )
 
 
@@ -446,16 +483,14 @@ def baseline_options(what: str):
             "write_baseline_file",
             type=click.Path(dir_okay=False, path_type=Path),
             default=None,
-            help=f"Write the findings ({what}) to FILE as a baseline and exit 0. "
-            "現在の指摘をベースラインとして保存.",
+            help=f"Write the findings ({what}) to FILE as a baseline and exit 0.",
         )(fn)
         return click.option(
             "--baseline",
             "baseline_file",
             type=click.Path(dir_okay=False, path_type=Path),
             default=None,
-            help="Report and fail only on findings not in this baseline file. "
-            "ベースラインにない新しい指摘だけを報告.",
+            help="Report and fail only on findings not in this baseline file.",
         )(fn)
 
     return wrap
@@ -509,6 +544,7 @@ def _write_baseline(path: Path, kind: str, subject: str, entries: list[Any]) -> 
 @stack_refs_option
 @esc_values_option
 @lang_option
+@wide_option
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option("--sarif", "as_sarif", is_flag=True, help="Print SARIF 2.1.0 (code scanning).")
 @policy_config_option
@@ -608,7 +644,7 @@ def check(
                 f"baseline / ベースライン: {baseline_file}: {baselined} known finding(s) "
                 "not shown / 既知の指摘は表示しません"
             )
-        click.echo(table(report, lang))
+        echo_text(table(report, lang))
     sys.exit(EXIT_FINDINGS if report.mandatory else EXIT_OK)
 
 
@@ -621,6 +657,7 @@ def _artifact(path: Path) -> str:
 
 @main.command()
 @lang_option
+@wide_option
 @click.option("--json", "as_json", is_flag=True, help="Print the catalogue as JSON.")
 def rules(lang: str, as_json: bool) -> None:
     """List the policy rules / ポリシールール一覧.
@@ -634,7 +671,7 @@ def rules(lang: str, as_json: bool) -> None:
     if as_json:
         echo_json(rules_json(catalogue))
     else:
-        click.echo(rules_table(catalogue, lang))
+        echo_text(rules_table(catalogue, lang))
 
 
 @main.command()
@@ -647,8 +684,10 @@ def rules(lang: str, as_json: bool) -> None:
     "--lang",
     type=click.Choice(["en", "ja"]),
     default=None,
-    help="Language / 表示言語. Default: en for the terminal, ja for --html.",
+    help="Language / 表示言語. Default: GCMOD_LANG, else the locale (LANG=ja_JP.UTF-8 → ja), "
+    "else en for the terminal and ja for --html.",
 )
+@wide_option
 @click.option("--json", "as_json", is_flag=True, help="Print the estimate as JSON.")
 @click.option("--markdown", "as_markdown", is_flag=True, help="Print the estimate as Markdown.")
 @html_option("Also write a self-contained HTML report (Japanese unless --lang en) to this file.")
@@ -707,14 +746,14 @@ def estimate(
         result.jpy_per_usd = jpy_rate
         result.fx_source = "--jpy-rate (given on the command line)"
     if html_path is not None:
-        render.write_html(result, html_path, lang=lang or "ja")
+        render.write_html(result, html_path, lang=report_lang(lang))
         click.echo(f"wrote {html_path}", err=True)
     if as_json:
         echo_json(render.to_json(result))
     elif as_markdown:
-        click.echo(render.markdown(result, lang or "en"))
+        click.echo(render.markdown(result, terminal_lang(lang)))
     else:
-        click.echo(render.table(result, lang or "en"))
+        echo_text(render.table(result, terminal_lang(lang)))
     missing = result.planned.missing + result.baseline.missing
     if missing:
         click.echo(
@@ -830,10 +869,10 @@ def catalog(
               "each template's defaults).")  # fmt: skip
 @click.option("--force", is_flag=True, help="Overwrite files that already exist in DEST.")
 @click.option("--gcmod-source", "gcmod_source", metavar="SOURCE", default=None,
-              help="Where the project's requirements.txt installs gcmod from / gcmod の"
-              "インストール元: gcmod's source folder or a wheel, a URL (git+https://host/org/"
-              "gcmod@v0.1.0), or a requirement (gcmod==0.1.0). Default: where this gcmod was "
-              "installed from (docs/projects.md).")  # fmt: skip
+              help="Where the project's requirements.txt installs gcmod from: gcmod's "
+              "source folder or a wheel, a URL (git+https://host/org/gcmod@v0.1.0), or a "
+              "requirement (gcmod==0.1.0). Default: where this gcmod was installed from "
+              "(docs/projects.md).")  # fmt: skip
 @click.option("--interactive/--no-input", "interactive", default=None,
               help="Ask for answers no flag gives (default: when stdin is a terminal) / "
               "never ask: take the template's defaults.")  # fmt: skip
@@ -857,8 +896,9 @@ def new(
     \b
     Writes a ready Pulumi project into DEST (default: ./<project name>): the
     program, one stack file per environment (stacks/Pulumi.<stack>.yaml), usage
-    assumptions, the policy pack, requirements.txt and a README with the next
-    steps. Every stack passes `gcmod check` and prices with `gcmod estimate`.
+    assumptions, the policy pack, requirements.txt, a CI workflow
+    (.github/workflows/gcmod.yml) and a README with the next steps. Every stack
+    passes `gcmod check` and prices with `gcmod estimate`.
     Answers come from the flags; missing ones are asked for when stdin is a
     terminal, else the template's defaults are used. Nothing is written if any
     answer is wrong, and no file is overwritten without --force.
@@ -981,15 +1021,16 @@ REGIONS = GOV_REGIONS
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option("--sarif", "as_sarif", is_flag=True, help="Print SARIF 2.1.0.")
+@wide_option
 @html_option("Also write an HTML report to this file.")
 @policy_config_option
 @baseline_options("rule + resource ARN or id")
 @click.option(
     "--lang",
     type=click.Choice(["en", "ja"]),
-    default="en",
-    show_default=True,
-    help="Language / 表示言語.",
+    default=None,
+    help="Language / 表示言語. Default: GCMOD_LANG, else the locale (LANG=ja_JP.UTF-8 → ja), "
+    "else en for the terminal and ja for --html.",
 )
 @click.pass_context
 @handle_errors
@@ -1006,7 +1047,7 @@ def audit(
     config_file: Path | None,
     baseline_file: Path | None,
     write_baseline_file: Path | None,
-    lang: str,
+    lang: str | None,
 ) -> None:
     """Audit deployed AWS accounts with the same rules (read-only).
 
@@ -1036,14 +1077,14 @@ def audit(
     if write_baseline_file is not None or baseline_file is not None:
         _audit_baseline(result, baseline_file, write_baseline_file)
     if html_path is not None:
-        html_path.write_text(render.html_report(result, lang), encoding="utf-8")
+        html_path.write_text(render.html_report(result, report_lang(lang)), encoding="utf-8")
         click.echo(f"wrote {html_path}", err=True)
     if as_json:
         echo_json(render.to_json(result))
     elif as_sarif:
-        echo_json(render.to_sarif(result, lang))
+        echo_json(render.to_sarif(result, terminal_lang(lang)))
     else:
-        click.echo(render.table(result, lang))
+        echo_text(render.table(result, terminal_lang(lang)))
     sys.exit(result.exit_code)
 
 
