@@ -144,6 +144,9 @@ def test_the_audit_honours_a_waiver_tag_on_a_deployed_resource(monkeypatch, audi
     sarif = json.loads(_audit(monkeypatch, audited, "--sarif").output)
     suppressed = [r for r in sarif["runs"][0]["results"] if "suppressions" in r]
     assert len(suppressed) == 1 and suppressed[0]["suppressions"][0]["kind"] == "inSource"
+    from gcmod.audit.report import html_report
+
+    assert ">免除<" in html_report(audited, "ja") and ">waived<" in html_report(audited, "en")
 
 
 def test_audit_baseline_reports_only_new_findings(monkeypatch, audited, tmp_path) -> None:

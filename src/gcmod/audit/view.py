@@ -33,6 +33,7 @@ WORDS = {
         "mandatory": "必須",
         "advisory": "推奨",
         "unknown": "判定不能",
+        "waived": "免除",
         "cards": (
             "必須の指摘",
             "推奨の指摘",
@@ -84,6 +85,7 @@ WORDS = {
         "mandatory": "mandatory",
         "advisory": "advisory",
         "unknown": "undecided",
+        "waived": "waived",
         "cards": (
             "Mandatory findings",
             "Advisory findings",
@@ -185,6 +187,8 @@ def _cols(labels: tuple[str, ...], numeric: tuple[int, ...] = (), ids: tuple[int
 def _level(f: Finding, w: dict[str, Any]) -> dict[str, str]:
     if f.violation.unknown:
         return {"text": w["unknown"], "badge": "unknown"}
+    if f.violation.waived:  # a gcmod:waive tag on the deployed resource (docs/waivers.md)
+        return {"text": w["waived"], "badge": "advisory"}
     kind = "mandatory" if f.mandatory else "advisory"
     return {"text": w[kind], "badge": kind}
 
