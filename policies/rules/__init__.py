@@ -6,6 +6,7 @@ from gcmod.policies.rules import (  # noqa: F401
     logs,
     network,
     schedule,
+    security,
     storage,
     tenancy,
 )
