@@ -785,25 +785,43 @@ def _ecs_service_findings(
             )
 
 
-def _asg_findings(asg: Res) -> Iterator[Finding]:
-    lo, hi = _num(asg.get("minSize")), _num(asg.get("maxSize"))
+#: What holds a fleet's bounds: (English, Japanese) kind, min input, max input.
+_FLEETS: dict[str, tuple[str, str, str, str]] = {
+    AUTOSCALING_GROUP: ("Auto Scaling group", "Auto Scaling グループ", "minSize", "maxSize"),
+    SCALABLE_TARGET: ("ECS scalable target", "ECS スケーリングターゲット", "minCapacity",
+                      "maxCapacity"),
+}  # fmt: skip
+
+
+def _fixed_fleet(res: Res) -> Iterator[Finding]:
+    """A fleet whose minimum equals its maximum (above one) never scales: an Auto
+    Scaling group (minSize = maxSize) or an ECS service's scalable target
+    (minCapacity = maxCapacity)."""
+    en, ja, lo_key, hi_key = _FLEETS[res.type]
+    lo, hi = _num(res.get(lo_key)), _num(res.get(hi_key))
     if lo is not None and hi is not None and lo == hi and hi > 1:
         yield Finding(
             Text(
-                en=f"Auto Scaling group {asg.name} is a fixed fleet (minSize = maxSize = {hi:g}); "
+                en=f"{en} {res.name} is a fixed fleet ({lo_key} = {hi_key} = {hi:g}); "
                 "let it scale in and out with the load",
-                ja=f"Auto Scaling グループ {asg.name} は台数固定です (minSize = maxSize = {hi:g})。"
+                ja=f"{ja} {res.name} は台数固定です ({lo_key} = {hi_key} = {hi:g})。"
                 "負荷に応じてスケールイン・アウトさせてください",
             ),
-            asg.urn,
+            res.urn,
         )
+
+
+def _is_ecs_target(res: Res) -> bool:
+    ns = known_or_none(res.get, "serviceNamespace")
+    dim = known_or_none(res.get, "scalableDimension")
+    return ns == "ecs" or dim == ECS_DESIRED_COUNT
 
 
 @rule(
     id="GCM-COST-005",
     title=Text(
-        en="ECS services autoscale with sane bounds; no fixed EC2 fleets",
-        ja="ECS サービスが妥当な範囲でオートスケールし、EC2 を台数固定で運用していない",
+        en="ECS services autoscale with sane bounds; no fixed EC2 or ECS fleets",
+        ja="ECS サービスが妥当な範囲でオートスケールし、EC2・ECS を台数固定で運用していない",
     ),
     severity="medium",
     enforcement="mandatory",
@@ -814,19 +832,21 @@ def _asg_findings(asg: Res) -> Iterator[Finding]:
         "load (CPU or memory triggers, scheduled scaling for known peaks such as month-end), "
         "with the minimum and maximum decided from the observed load, so that no surplus "
         "capacity runs. A service without a scaling target and policy, or a fleet with "
-        "min = max, pays for its peak all the time.",
+        "min = max (an Auto Scaling group's minSize = maxSize, an ECS scalable target's "
+        "minCapacity = maxCapacity), pays for its peak all the time.",
         ja=f"{GUIDE_JA} の施策2 はステートレスなアプリケーションを負荷に応じてスケールアウト・イン"
         "させ (CPU・メモリ使用率をトリガーとし、月末等の定期的な負荷はスケジュールによる"
         "オートスケール)、最大・最小をこれまでの負荷から決めて余剰リソースを抑えるよう求めている。"
-        "スケーリングのターゲットとポリシーのないサービスや、最小 = 最大の固定台数は常にピーク分の"
-        "費用がかかる。",
+        "スケーリングのターゲットとポリシーのないサービスや、最小 = 最大の固定台数 (Auto Scaling "
+        "グループの minSize = maxSize、ECS スケーリングターゲットの minCapacity = maxCapacity) は"
+        "常にピーク分の費用がかかる。",
     ),
     remediation=Text(
         en="Register each ECS service as a scalable target (ecs:service:DesiredCount) with "
-        "0 < minCapacity <= maxCapacity <= maxTasksCap and attach a target-tracking policy "
+        "0 < minCapacity < maxCapacity <= maxTasksCap and attach a target-tracking policy "
         "(gcmod's StatelessService does this); give Auto Scaling groups a range and a policy.",
         ja="各 ECS サービスをスケーラブルターゲット (ecs:service:DesiredCount) に登録し、"
-        "minCapacity <= maxCapacity <= maxTasksCap (maxCapacity は 1 以上) とし、ターゲット追跡"
+        "minCapacity < maxCapacity <= maxTasksCap (maxCapacity は 1 以上) とし、ターゲット追跡"
         "ポリシーを設定する (gcmod の StatelessService が行う)。Auto Scaling グループには台数の幅と"
         "ポリシーを設定する。",
     ),
@@ -847,8 +867,8 @@ def autoscaling(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding]:
     def one(res: Res) -> Iterator[Finding]:
         if res.type == ECS_SERVICE:
             yield from _ecs_service_findings(res, targets, policies, cap)
-        elif res.type == AUTOSCALING_GROUP:
-            yield from _asg_findings(res)
+        elif res.type == AUTOSCALING_GROUP or (res.type == SCALABLE_TARGET and _is_ecs_target(res)):
+            yield from _fixed_fleet(res)
 
     yield from each(resources, one)
 
