@@ -30,6 +30,7 @@ TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 ECS_SERVICE = "aws:ecs/service:Service"
 SCALABLE_TARGET = "aws:appautoscaling/target:Target"
 SCALING_POLICY = "aws:appautoscaling/policy:Policy"
+LAMBDA_FUNCTION = "aws:lambda/function:Function"
 
 ECS_DESIRED_COUNT = "ecs:service:DesiredCount"
 
@@ -257,29 +258,40 @@ def _graviton_suggestion(instance_type: Any) -> str | None:
         RDS_INSTANCE,
         RDS_CLUSTER_INSTANCE,
         TASK_DEFINITION,
+        LAMBDA_FUNCTION,
     ),
     rationale=Text(
         en=f"Lever 1 of {GUIDE_EN} asks to choose the instance type that fits the workload "
         "at the lowest cost. Graviton families cost less per vCPU than their x86 "
-        "counterparts (AWS lists Fargate Arm64 vCPU and GB rates 20% below x86). Whether the "
-        "software runs on Arm64 is a judgement the vendor must make, hence advisory.",
+        "counterparts (AWS lists Fargate Arm64 vCPU and GB rates 20% below x86, and Lambda "
+        "arm64 duration 20% below x86_64). Whether the software runs on Arm64 is a judgement "
+        "the vendor must make, hence advisory. Peers: AWS Compute Optimizer's Graviton "
+        "migration recommendations; for Lambda, a function without architectures runs on "
+        "x86_64.",
         ja=f"{GUIDE_JA} の施策1 は処理に見合う最も安価なインスタンスタイプの選定を求めている。"
         "Graviton ファミリーは同等の x86 より vCPU 当たりの料金が安い (Fargate では Arm64 の vCPU・"
-        "メモリ単価が x86 より 20% 安い)。ソフトウェアが Arm64 で動作するかはベンダーの判断が必要"
-        "なため推奨 (advisory) とする。",
+        "メモリ単価が x86 より 20% 安く、Lambda の arm64 の実行時間単価は x86_64 より 20% 安い)。"
+        "ソフトウェアが Arm64 で動作するかはベンダーの判断が必要なため推奨 (advisory) とする。"
+        "AWS Compute Optimizer も Graviton への移行を推奨する。Lambda は architectures 未指定なら "
+        "x86_64 で動作する。",
     ),
     remediation=Text(
         en="Build multi-architecture images and set runtimePlatform.cpuArchitecture = ARM64 "
-        "(gcmod's service default); move EC2/RDS to the Graviton family named in the message "
-        "once the software is verified on Arm64.",
+        "(gcmod's service default); set a Lambda function's architectures to [\"arm64\"] "
+        "(native dependencies and layers built for arm64); move EC2/RDS to the Graviton family "
+        "named in the message once the software is verified on Arm64.",
         ja="マルチアーキテクチャのイメージをビルドし runtimePlatform.cpuArchitecture を ARM64 に"
-        "する (gcmod のサービスの既定値)。EC2/RDS は Arm64 での動作確認後、メッセージに示す"
-        "Graviton ファミリーへ移行する。",
+        'する (gcmod のサービスの既定値)。Lambda 関数は architectures を ["arm64"] にする '
+        "(ネイティブ依存ライブラリとレイヤーは arm64 用にビルドする)。EC2/RDS は Arm64 での動作確認後、"
+        "メッセージに示す Graviton ファミリーへ移行する。",
     ),
 )
 def graviton(res: Res, ctx: Ctx) -> Iterator[Finding]:
     if res.type == TASK_DEFINITION:
         yield from _task_architecture(res)
+        return
+    if res.type == LAMBDA_FUNCTION:
+        yield from _lambda_architecture(res)
         return
     if res.type == RDS_INSTANCE:
         engine = res.get("engine")
@@ -322,6 +334,37 @@ def _task_architecture(res: Res) -> Iterator[Finding]:
             "costs 20% less per vCPU and GB",
             ja=f"タスク定義 {res.name}: cpuArchitecture が {shown_ja} です。Fargate の ARM64 "
             "(Graviton) は vCPU・メモリ単価が 20% 安価です",
+        )
+    )
+
+
+#: Lambda bills arm64 duration 20% below x86_64 (AWS News Blog, "AWS Lambda
+#: Functions Powered by AWS Graviton2 Processor", 2021-09-29; AWS Lambda pricing,
+#: checked 2026-12). arm64 needs a runtime on Amazon Linux 2 or later; these
+#: Amazon Linux 1 runtimes are x86_64 only (Lambda Developer Guide, "Selecting and
+#: configuring an instruction set architecture" and "Lambda runtimes", deprecated
+#: runtimes; checked 2026-12).
+LAMBDA_X86_ONLY_RUNTIMES = frozenset(
+    {"go1.x", "java8", "python2.7", "python3.6", "python3.7", "nodejs10.x", "nodejs8.10",
+     "ruby2.5", "dotnetcore2.1", "provided"}
+)  # fmt: skip
+
+
+def _lambda_architecture(res: Res) -> Iterator[Finding]:
+    arch = [a for a in (res.get("architectures") or []) if isinstance(a, str)]
+    if "arm64" in arch:
+        return
+    runtime = res.get("runtime")
+    if isinstance(runtime, str) and runtime in LAMBDA_X86_ONLY_RUNTIMES:
+        return
+    shown = arch[0] if arch else "not set (Lambda default x86_64)"
+    shown_ja = arch[0] if arch else "未設定 (Lambda の既定値 x86_64)"
+    yield Finding(
+        Text(
+            en=f"Lambda function {res.name}: architectures {shown}; arm64 (Graviton) costs 20% "
+            "less per GB-second if the code and its layers run on Arm64",
+            ja=f"Lambda 関数 {res.name}: architectures が {shown_ja} です。コードとレイヤーが Arm64 "
+            "で動作するなら arm64 (Graviton) は GB 秒単価が 20% 安価です",
         )
     )
 
