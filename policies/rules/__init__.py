@@ -7,6 +7,7 @@ from gcmod.policies.rules import (  # noqa: F401
     network,
     schedule,
     security,
+    serverless,
     storage,
     tenancy,
 )
