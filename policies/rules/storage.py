@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from gcmod.policies.model import Ctx, Finding, Res, Setting, Text, rule
-from gcmod.policies.rulekit import GUIDE_JA, each, items, peek, truthy
+from gcmod.policies.rulekit import GUIDE_JA, UNKNOWN, each, items, known, peek, truthy
 
 # ---------------------------------------------------------------------------
 # Resource types
@@ -406,8 +406,43 @@ def storage_capacity(res: Res, ctx: Ctx) -> Iterator[Finding]:
 
 
 # ---------------------------------------------------------------------------
-# GCM-STO-003 lifecycle on log/backup buckets
+# GCM-STO-003 lifecycle on buckets holding logs, backups, dumps or archives
 # ---------------------------------------------------------------------------
+S3_OBJECTS = ("aws:s3/bucketObject:BucketObject", "aws:s3/bucketObjectv2:BucketObjectv2")
+S3_LOGGINGS = ("aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2")
+_LBS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
+#: What writes logs, backups or exports into a bucket: type -> (input naming the
+#: bucket, gate input that must be truthy or equal to the value given, English
+#: and Japanese description). pulumi-aws input names; the bucket is named by
+#: name, ARN (``arn:aws:s3:::name[/prefix]``) or domain (``name.s3.amazonaws.com``).
+DELIVERIES: dict[str, tuple[tuple[str, tuple[str, Any] | None, str, str], ...]] = {
+    **{lb: (("accessLogs.bucket", ("accessLogs.enabled", True),
+             "access logs of load balancer", "ロードバランサーのアクセスログ"),
+            ("connectionLogs.bucket", ("connectionLogs.enabled", True),
+             "connection logs of load balancer", "ロードバランサーの接続ログ"))
+       for lb in _LBS},
+    "aws:cloudtrail/trail:Trail": (
+        ("s3BucketName", None, "CloudTrail trail", "CloudTrail 証跡"),),
+    "aws:ec2/flowLog:FlowLog": (
+        ("logDestination", ("logDestinationType", "s3"), "VPC flow log", "VPC フローログ"),),
+    **{t: (("targetBucket", None, "S3 server access logging", "S3 サーバーアクセスログ"),)
+       for t in S3_LOGGINGS},
+    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": (
+        ("extendedS3Configuration.bucketArn", None, "Firehose delivery stream",
+         "Firehose 配信ストリーム"),
+        ("s3Configuration.bucketArn", None, "Firehose delivery stream",
+         "Firehose 配信ストリーム")),
+    "aws:cloudfront/distribution:Distribution": (
+        ("loggingConfig.bucket", None, "CloudFront access logs", "CloudFront アクセスログ"),),
+    "aws:cfg/deliveryChannel:DeliveryChannel": (
+        ("s3BucketName", None, "AWS Config delivery channel", "AWS Config 配信チャネル"),),
+    "aws:rds/exportTask:ExportTask": (
+        ("s3BucketName", None, "RDS snapshot export", "RDS スナップショットのエクスポート"),),
+    "aws:dynamodb/tableExport:TableExport": (
+        ("s3Bucket", None, "DynamoDB table export", "DynamoDB テーブルのエクスポート"),),
+}  # fmt: skip
+
+
 def _rule_ages_out(r: Any, inline: bool) -> bool:
     """A lifecycle rule that is enabled and expires or transitions current objects."""
     if not isinstance(r, Mapping):
@@ -425,22 +460,103 @@ def _rule_ages_out(r: Any, inline: bool) -> bool:
     return bool(items(peek(r, "transitions")))
 
 
-def bucket_words(res: Res) -> list[Any]:
-    """Names a bucket is known by: logical name, bucket name/prefix, Name/purpose tags."""
-    return [
-        res.name,
-        peek(res, "bucket"),
-        peek(res, "bucketPrefix"),
-        peek(res, "tags.Name"),
-        peek(res, f"tags.{PURPOSE_TAG}"),
-    ]
+def names_bucket(value: Any, bucket: Res) -> bool:
+    """A known input value names ``bucket`` (its known name), as a name, an ARN
+    (``arn:<partition>:s3:::name[/prefix]``), an ``s3://`` URL or a domain."""
+    name = known(bucket, "bucket")
+    if not isinstance(value, str) or not isinstance(name, str) or not name:
+        return False
+    v = value.strip()
+    if v.startswith("arn:") and ":s3:::" in v:
+        v = v.split(":s3:::", 1)[1]
+    elif v.startswith("s3://"):
+        v = v[5:]
+    head = v.split("/", 1)[0]
+    return head == name or head.startswith(f"{name}.s3.") or head == f"{name}.s3"
+
+
+def refers_to(res: Res, path: str, target: Res) -> bool:
+    """``res``'s input at ``path`` names ``target``: by a known value, or, unknown
+    before deployment, through the engine's property dependencies of its top-level
+    input (else, where the runner sends none, through its dependencies)."""
+    value = peek(res, path)
+    if value is None:
+        return False
+    if value is not UNKNOWN and not isinstance(value, (Mapping, list)):
+        return names_bucket(value, target)
+    top = path.split(".", 1)[0]
+    if res.property_dependencies:
+        return any(d.urn == target.urn for d in res.property_dependencies.get(top, ()))
+    return any(d.urn == target.urn for d in res.dependencies)
+
+
+def _gate_open(res: Res, gate: tuple[str, Any] | None) -> bool:
+    if gate is None:
+        return True
+    value = peek(res, gate[0])
+    if gate[1] is True:
+        return truthy(value) or value is UNKNOWN
+    return value is UNKNOWN or str(value).lower() == str(gate[1]).lower()
+
+
+def _keyword_in(text: Any, keywords: Sequence[str]) -> str | None:
+    """:func:`matches_keyword`, plus keywords in Japanese matched as substrings."""
+    word = matches_keyword([text], [k for k in keywords if k.isascii()])
+    if word is None and isinstance(text, str):
+        word = next((k for k in keywords if not k.isascii() and k in text), None)
+    return word
+
+
+def holding_evidence(bucket: Res, resources: Sequence[Res], ctx: Ctx) -> tuple[str, str] | None:
+    """(English, Japanese) evidence that ``bucket`` holds logs, backups, dumps or
+    archives, in the documented order, or None. See the rule's rationale."""
+    keywords = [k for k in ctx.setting("keywords") if isinstance(k, str) and k]
+    for text in (bucket.name, peek(bucket, "bucket"), peek(bucket, "bucketPrefix")):
+        word = _keyword_in(text, keywords)
+        if word is not None:
+            return f"'{word}' in its name", f"名前に「{word}」"
+    purpose = known(bucket, f"tags.{PURPOSE_TAG}")
+    if isinstance(purpose, str):
+        return f"{PURPOSE_TAG}={purpose}", f"{PURPOSE_TAG}={purpose}"
+    tags = peek(bucket, "tags")
+    tag_keys = {str(k).lower() for k in ctx.setting("purposeTagKeys")}
+    if isinstance(tags, Mapping):
+        for key in list(tags):
+            if str(key).lower() not in tag_keys:
+                continue
+            value = known(bucket, f"tags.{key}")
+            word = _keyword_in(value, keywords)
+            if word is not None:
+                return f"tag {key}={value}", f"タグ {key}={value}"
+    suffixes = tuple(s.lower() for s in ctx.setting("objectSuffixes"))
+    for obj in (r for r in resources if r.type in S3_OBJECTS):
+        key = known(obj, "key")
+        if (
+            isinstance(key, str)
+            and key.lower().endswith(suffixes)
+            and refers_to(obj, "bucket", bucket)
+        ):
+            return f"object {key}", f"オブジェクト {key}"
+    for b in (r for r in resources if r.type in S3_BUCKETS and r is not bucket):
+        for i, _log in enumerate(items(peek(b, "loggings"))):
+            if refers_to(b, f"loggings.{i}.targetBucket", bucket):
+                return (f"S3 server access logging of bucket {b.name}",
+                        f"バケット {b.name} の S3 サーバーアクセスログ")  # fmt: skip
+        if refers_to(b, "logging.targetBucket", bucket):
+            return (f"S3 server access logging of bucket {b.name}",
+                    f"バケット {b.name} の S3 サーバーアクセスログ")  # fmt: skip
+    for r in resources:
+        for path, gate, en, ja in DELIVERIES.get(r.type, ()):
+            if _gate_open(r, gate) and refers_to(r, path, bucket):
+                return f"destination of {en} {r.name}", f"{ja} {r.name} の出力先"
+    return None
 
 
 @rule(
     id="GCM-STO-003",
     title=Text(
-        en="Log, backup and archive buckets have lifecycle rules",
-        ja="ログ・バックアップ・アーカイブ用の S3 バケットにライフサイクルルールがある",
+        en="Buckets holding logs, backups, dumps or archives have lifecycle rules",
+        ja="ログ・バックアップ・ダンプ・アーカイブを保存する S3 バケットにライフサイクルルールがある",
     ),
     severity="medium",
     enforcement="mandatory",
@@ -449,11 +565,32 @@ def bucket_words(res: Res) -> list[Any]:
     rationale=Text(
         en="The guide (v1.0, 2025-03-24) asks to define which logs and backups are needed and "
         "for how long, and to keep the minimum (lever 4 and the log retention lever; source "
-        "deck 2025-10). A log or backup bucket without a lifecycle rule keeps every object in "
-        "S3 Standard forever, so its bill only grows.",
+        "deck 2025-10). A bucket of logs, backups, database dumps or exports without a "
+        "lifecycle rule keeps every object in S3 Standard forever, so its bill only grows. "
+        "A bucket counts as holding them on any of this evidence, checked in this order: a "
+        "keyword (setting keywords: log, backup, dump, export, snapshot, archive, バックアップ, "
+        "...) in its logical name, bucket name or prefix; a gcmod:purpose tag; a keyword in "
+        "the value of a purpose-like tag (setting purposeTagKeys: Name, Purpose, Usage, ...); "
+        "an object in it whose key ends in a dump or backup suffix (setting objectSuffixes: "
+        ".dump, .bak, .sql.gz, ...); being the target of another bucket's server access "
+        "logging; being the destination of load balancer access logs, a CloudTrail trail, VPC "
+        "flow logs, a Firehose stream, CloudFront logs, an AWS Config delivery channel, an RDS "
+        "snapshot export or a DynamoDB table export. Peers: checkov CKV2_AWS_61 ('Ensure that "
+        "an S3 bucket has a lifecycle configuration') and Cloud Custodian's s3 resource with "
+        "the lifecycle filter / configure-lifecycle action.",
         ja="ガイド (v1.0, 2025年3月24日) は必要なログとバックアップおよびその保存期間を定め、最小限を"
         "保管するよう求めている (施策4とログ保存、資料 2025年10月)。ライフサイクルルールのない"
-        "ログ・バックアップ用バケットは全オブジェクトを S3 標準に永久に保存し、費用は増え続ける。",
+        "ログ・バックアップ・データベースのダンプ・エクスポート用バケットは全オブジェクトを S3 標準に"
+        "永久に保存し、費用は増え続ける。次の根拠のいずれか (この順に確認) があれば対象とする: "
+        "論理名・バケット名・接頭辞のキーワード (設定 keywords: log、backup、dump、export、"
+        "snapshot、archive、バックアップ 等)、gcmod:purpose タグ、用途を表すタグ (設定 "
+        "purposeTagKeys: Name、Purpose、Usage 等) の値のキーワード、ダンプ・バックアップの拡張子 "
+        "(設定 objectSuffixes: .dump、.bak、.sql.gz 等) で終わるキーのオブジェクト、他のバケットの "
+        "S3 サーバーアクセスログの出力先、ロードバランサーのアクセスログ・CloudTrail 証跡・VPC "
+        "フローログ・Firehose 配信ストリーム・CloudFront のログ・AWS Config 配信チャネル・RDS "
+        "スナップショットのエクスポート・DynamoDB テーブルのエクスポートの出力先。同様の検査: "
+        "checkov CKV2_AWS_61、Cloud Custodian の s3 リソース (lifecycle フィルター / "
+        "configure-lifecycle アクション)。",
     ),
     remediation=Text(
         en="Add an s3.BucketLifecycleConfiguration for the bucket with an enabled rule that "
@@ -477,20 +614,43 @@ def bucket_words(res: Res) -> list[Any]:
                 "archives",
                 "audit",
                 "trail",
+                "dump",
+                "dumps",
+                "export",
+                "exports",
+                "snapshot",
+                "snapshots",
+                "バックアップ",
+                "ログ",
+                "ダンプ",
+                "アーカイブ",
+                "エクスポート",
             ],
-            "Words in a bucket's name, Name tag or gcmod:purpose tag that mark it as holding "
-            "logs, backups or archives.",
+            "Words in a bucket's name or in a purpose-like tag value that mark it as holding "
+            "logs, backups, dumps or archives (ASCII words match whole words or word starts/"
+            "ends; Japanese ones match anywhere).",
+        ),
+        Setting(
+            "purposeTagKeys",
+            "array",
+            ["Name", "Purpose", "Usage", "Role", "Description", "Contents", "用途"],
+            "Tag keys (case-insensitive) whose values are searched for the keywords.",
+        ),
+        Setting(
+            "objectSuffixes",
+            "array",
+            [".bak", ".backup", ".dump", ".dmp", ".sql", ".sql.gz", ".sql.bz2", ".sql.zst"],
+            "Object key endings (case-insensitive) that mark a bucket's objects as dumps or "
+            "backups.",
         ),
     ),
 )
 def bucket_lifecycle(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding]:
     lifecycles = [r for r in resources if r.type in S3_LIFECYCLES]
-    keywords = ctx.setting("keywords")
 
     def check(bucket: Res) -> Iterator[Finding]:
-        purpose = peek(bucket, f"tags.{PURPOSE_TAG}")
-        word = matches_keyword(bucket_words(bucket), keywords)
-        if word is None and not isinstance(purpose, str):
+        evidence = holding_evidence(bucket, resources, ctx)
+        if evidence is None:
             return
         if any(_rule_ages_out(r, True) for r in items(peek(bucket, "lifecycleRules"))):
             return
@@ -499,13 +659,13 @@ def bucket_lifecycle(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding]:
                 _rule_ages_out(r, False) for r in items(lc.get("rules"))
             ):
                 return
-        why = f"'{word}'" if word else f"{PURPOSE_TAG}={purpose}"
+        why, why_ja = evidence
         yield Finding(
             Text(
                 en=f"S3 bucket {bucket.name} holds logs/backups ({why}) but no enabled lifecycle "
                 "rule expires or transitions its objects; add a BucketLifecycleConfiguration "
                 "with an expiration or transition",
-                ja=f"S3 バケット {bucket.name} はログ・バックアップ用 ({why}) ですが、オブジェクトを"
+                ja=f"S3 バケット {bucket.name} はログ・バックアップ用 ({why_ja}) ですが、オブジェクトを"
                 "削除または移行する有効なライフサイクルルールがありません。expiration または "
                 "transition を持つ BucketLifecycleConfiguration を追加してください",
             ),
