@@ -683,26 +683,6 @@ def _all_flags(pab: Res) -> list[str]:
     return [f for f in PAB_FLAGS if pab.get(f) is not True]
 
 
-def _public_statements(policy: Any) -> bool:
-    """A known bucket policy with an unconditioned Allow to everyone."""
-    if isinstance(policy, str):
-        try:
-            policy = json.loads(policy)
-        except ValueError:
-            return False
-    if not isinstance(policy, Mapping):
-        return False
-    stmts = policy.get("Statement")
-    stmts = [stmts] if isinstance(stmts, Mapping) else items(stmts)
-    for s in stmts:
-        if not isinstance(s, Mapping) or s.get("Effect") != "Allow" or s.get("Condition"):
-            continue
-        p = s.get("Principal")
-        if p == "*" or (isinstance(p, Mapping) and "*" in (p.get("AWS"), *items(p.get("AWS")))):
-            return True
-    return False
-
-
 @rule(
     id="GCM-SEC-020",
     title=Text(
@@ -738,7 +718,6 @@ def _public_statements(policy: Any) -> bool:
 def bucket_public_access(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding]:
     pabs = [r for r in resources if r.type == S3_PUBLIC_ACCESS_BLOCK]
     acls = [r for r in resources if r.type in S3_ACLS]
-    policies = [r for r in resources if r.type == S3_POLICY]
     account_blocked = False
     for a in (r for r in resources if r.type == S3_ACCOUNT_PUBLIC_ACCESS_BLOCK):
         flags = [peek(a, f) for f in PAB_FLAGS]
@@ -764,17 +743,6 @@ def bucket_public_access(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding
                         f"{a.name}; use private",
                         ja=f"S3 バケット {bucket.name} に {a.name} で公開 ACL {a_acl} が設定"
                         "されています。private にしてください",
-                    ),
-                    bucket.urn,
-                )
-        for p in policies:
-            if depends_on(p, bucket, "bucket", "bucket") and _public_statements(peek(p, "policy")):
-                yield Finding(
-                    Text(
-                        en=f"S3 bucket {bucket.name}: policy {p.name} allows everyone "
-                        "(Principal *) without a condition",
-                        ja=f"S3 バケット {bucket.name}: ポリシー {p.name} が条件なしで全員 "
-                        "(Principal *) に許可しています",
                     ),
                     bucket.urn,
                 )
@@ -805,6 +773,193 @@ def bucket_public_access(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding
             )
 
     yield from each((r for r in resources if r.type in S3_BUCKETS), check)
+
+
+# ---------------------------------------------------------------------------
+# GCM-SEC-022 bucket policies do not allow everyone
+# ---------------------------------------------------------------------------
+#: Condition keys that, with fixed values, make a statement non-public in S3's
+#: own terms (S3 API Reference, PublicAccessBlockConfiguration, and S3 User Guide,
+#: "The meaning of 'public'": aws:SourceIp CIDRs, aws:SourceArn, aws:SourceVpc,
+#: aws:SourceVpce, aws:SourceOwner, aws:SourceAccount, the SSE-KMS key id,
+#: aws:userid; checked 2026-12), plus the organisation/account/principal keys that
+#: fix who the caller is (IAM User Guide, global condition context keys).
+RESTRICTING_CONDITION_KEYS = frozenset(
+    k.lower()
+    for k in (
+        "aws:SourceIp", "aws:SourceArn", "aws:SourceVpc", "aws:SourceVpce", "aws:SourceOwner",
+        "aws:SourceAccount", "s3:x-amz-server-side-encryption-aws-kms-key-id", "aws:userid",
+        "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalAccount",
+        "aws:PrincipalArn", "aws:SourceOrgID", "aws:SourceOrgPaths",
+    )
+)  # fmt: skip
+_OPEN_CIDRS = ("0.0.0.0/0", "::/0")
+
+
+def _fixed(value: Any) -> bool:
+    """A condition value without wildcards or policy variables (S3: "fixed")."""
+    values = items(value) if not isinstance(value, str) else [value]
+    return bool(values) and all(
+        isinstance(v, str) and v and "*" not in v and "?" not in v and "${" not in v
+        and v not in _OPEN_CIDRS
+        for v in values
+    )  # fmt: skip
+
+
+def _restricts(condition: Any) -> bool:
+    """A statement's Condition limits who can use it (unknown parts raise)."""
+    if not isinstance(condition, Mapping):
+        return False
+    for operator in list(condition):
+        op = str(operator).lower().split(":")[-1]
+        if op.startswith(("stringnot", "arnnot", "notip", "null", "bool")):
+            continue  # negations and flags (aws:SecureTransport) do not say who
+        block = condition[operator]
+        if not isinstance(block, Mapping):
+            continue
+        for key in list(block):
+            if str(key).lower() in RESTRICTING_CONDITION_KEYS and _fixed(block[key]):
+                return True
+    return False
+
+
+def _everyone(principal: Any) -> bool:
+    if principal == "*":
+        return True
+    if isinstance(principal, Mapping):
+        for kind in ("AWS", "CanonicalUser"):
+            value = principal.get(kind)
+            if value == "*" or "*" in items(value):
+                return True
+    return False
+
+
+def public_statements(policy: Any) -> list[str]:
+    """Sids (or ``#index``) of the Allow statements that grant everyone access
+    without a restricting condition, in a known policy (a JSON string or an
+    object). Unknown parts a decision needs raise UnknownValueError."""
+    if isinstance(policy, str):
+        try:
+            policy = json.loads(policy)
+        except ValueError:
+            return []  # not JSON: AWS rejects it, nothing is granted
+    if not isinstance(policy, Mapping):
+        return []
+    stmts = policy["Statement"] if "Statement" in list(policy) else None
+    stmts = [stmts] if isinstance(stmts, Mapping) else items(stmts)
+    found: list[str] = []
+    for i, s in enumerate(stmts):
+        if not isinstance(s, Mapping) or s.get("Effect") != "Allow":
+            continue
+        keys = list(s)
+        to_all = ("NotPrincipal" in keys) or _everyone(s.get("Principal"))
+        if to_all and not _restricts(s.get("Condition")):
+            sid = peek(s, "Sid")
+            found.append(str(sid) if isinstance(sid, str) and sid else f"#{i}")
+    return found
+
+
+def _blocks_public_policies(pab: Res) -> bool:
+    """Public access block settings under which no public policy takes effect
+    (RestrictPublicBuckets) and none can be put (BlockPublicPolicy)."""
+    return peek(pab, "restrictPublicBuckets") is True and peek(pab, "blockPublicPolicy") is True
+
+
+@rule(
+    id="GCM-SEC-022",
+    title=Text(
+        en="Bucket policies do not allow everyone",
+        ja="バケットポリシーで全員 (Principal *) に許可していない",
+    ),
+    severity="critical",
+    enforcement="mandatory",
+    lever="security",
+    scope="stack",
+    rationale=Text(
+        en="A bucket policy statement that allows Principal '*' (or {'AWS': '*'}, or "
+        "NotPrincipal) without a condition fixing the caller's network, account or "
+        "organisation opens the bucket to anyone on the internet; municipal systems hold "
+        "residents' personal data and the guide (v1.0, 2025-03-24) never trades security for "
+        "cost. S3's own definition of a public policy decides which conditions restrict (S3 "
+        "User Guide, 'The meaning of \"public\"'; checked 2026-12). Peers flag the same: "
+        "checkov CKV_AWS_70 ('Ensure S3 bucket does not allow an action with any Principal'), "
+        "the AWS Config managed rules / AWS Guard rules s3-bucket-public-read-prohibited and "
+        "s3-bucket-public-write-prohibited, and Cloud Custodian's s3 resource with the "
+        "has-statement / cross-account filters. A policy whose text is only known after "
+        "deployment (built from the bucket's ARN) is judged by the bucket's public access "
+        "block: with blockPublicPolicy and restrictPublicBuckets on, no public statement can "
+        "take effect; otherwise the rule says it could not decide.",
+        ja="条件 (呼び出し元のネットワーク・アカウント・組織を固定するもの) なしで Principal '*' "
+        "({'AWS': '*'} や NotPrincipal を含む) に許可するバケットポリシーの記述は、バケットを"
+        "インターネット上の誰にでも開放する。自治体のシステムは住民の個人情報を扱い、ガイド (v1.0, "
+        "2025年3月24日) はコストのためにセキュリティを下げない。どの条件が制限になるかは S3 自身の"
+        "「パブリック」の定義に従う。同じ点を checkov CKV_AWS_70、AWS Config マネージドルール / "
+        "AWS Guard ルール s3-bucket-public-read-prohibited・s3-bucket-public-write-prohibited、"
+        "Cloud Custodian の s3 リソース (has-statement / cross-account フィルター) も検出する。"
+        "デプロイ後にしか内容が決まらないポリシー (バケットの ARN から組み立てたもの) は、バケットの"
+        "パブリックアクセスブロックで判定する。blockPublicPolicy と restrictPublicBuckets が有効なら"
+        "公開の記述は効力を持たない。そうでなければ判定できなかったことを報告する。",
+    ),
+    remediation=Text(
+        en="Name the principals that need access (roles, accounts, service principals with "
+        "aws:SourceArn / aws:SourceAccount), or add a condition on aws:SourceVpce, "
+        "aws:PrincipalOrgID or the like; serve public content through CloudFront with origin "
+        "access control; keep the bucket's public access block all true (GCM-SEC-020).",
+        ja="アクセスが必要なプリンシパル (ロール、アカウント、aws:SourceArn / aws:SourceAccount "
+        "付きのサービスプリンシパル) を指定するか、aws:SourceVpce・aws:PrincipalOrgID 等の条件を"
+        "付ける。公開コンテンツは CloudFront のオリジンアクセスコントロール経由で配信する。バケット"
+        "のパブリックアクセスブロックは4設定すべて true にする (GCM-SEC-020)。",
+    ),
+)
+def bucket_policy_not_public(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding]:
+    buckets = [r for r in resources if r.type in S3_BUCKETS]
+    pabs = [r for r in resources if r.type == S3_PUBLIC_ACCESS_BLOCK]
+    account_blocks = any(
+        _blocks_public_policies(a)
+        for a in resources
+        if a.type == S3_ACCOUNT_PUBLIC_ACCESS_BLOCK
+    )  # fmt: skip
+
+    def targets(p: Res) -> list[Res]:
+        if p.type in S3_BUCKETS:
+            return [p]
+        return [
+            b for b in buckets if refers_to(p, "bucket", b) or depends_on(p, b, "bucket", "bucket")
+        ]
+
+    def check(p: Res) -> Iterator[Finding]:
+        policy = peek(p, "policy")
+        if policy is None:
+            return
+        mine = targets(p)
+        if policy is UNKNOWN:
+            blocked = account_blocks or (
+                bool(mine)
+                and all(
+                    any(_blocks_public_policies(x) and refers_to(x, "bucket", b) for x in pabs)
+                    for b in mine
+                )
+            )
+            if not blocked:
+                p.get("policy")  # raises: the engine's "can't run" for this policy
+            return
+        public = public_statements(p.props["policy"])
+        if not public:
+            return
+        on = ", ".join(b.name for b in mine) or str(known(p, "bucket") or "?")
+        what = "bucket" if p.type in S3_BUCKETS else "bucket policy"
+        what_ja = "バケット" if p.type in S3_BUCKETS else "バケットポリシー"
+        yield Finding(
+            Text(
+                en=f"{what} {p.name} (on {on}): statement {', '.join(public)} allows everyone "
+                "(Principal *) without a condition restricting the caller",
+                ja=f"{what_ja} {p.name} ({on}): ステートメント {', '.join(public)} が呼び出し元を"
+                "制限する条件なしで全員 (Principal *) に許可しています",
+            ),
+            p.urn,
+        )
+
+    yield from each((r for r in resources if r.type == S3_POLICY or r.type in S3_BUCKETS), check)
 
 
 # ---------------------------------------------------------------------------
