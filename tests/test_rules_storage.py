@@ -17,6 +17,7 @@ IDS = {
     "GCM-STO-001",
     "GCM-STO-002",
     "GCM-STO-003",
+    "GCM-STO-004",
     "GCM-SEC-020",
     "GCM-SEC-021",
     "GCM-SEC-022",

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from gcmod.policies.model import Ctx, Finding, Res, Setting, Text, rule
-from gcmod.policies.rulekit import GUIDE_JA, UNKNOWN, each, items, known, peek, truthy
+from gcmod.policies.rulekit import ENV_JA, GUIDE_JA, UNKNOWN, each, items, known, peek, truthy
 
 # ---------------------------------------------------------------------------
 # Resource types
@@ -671,6 +671,138 @@ def bucket_lifecycle(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding]:
             ),
             bucket.urn,
         )
+
+    yield from each((r for r in resources if r.type in S3_BUCKETS), check)
+
+
+# ---------------------------------------------------------------------------
+# GCM-STO-004 versioned buckets expire noncurrent versions
+# ---------------------------------------------------------------------------
+S3_VERSIONINGS = (
+    "aws:s3/bucketVersioning:BucketVersioning",
+    "aws:s3/bucketVersioningV2:BucketVersioningV2",
+)
+
+
+def _versioned_by(bucket: Res, versionings: Sequence[Res]) -> str | None:
+    """What turns versioning on for ``bucket`` (for the message), or None.
+    Unknown values the decision needs raise."""
+    if truthy(bucket.get("versioning.enabled")):
+        return "versioning.enabled"
+    if any(truthy(peek(v, "enabled")) for v in items(peek(bucket, "versionings"))):
+        return "versionings"
+    if truthy(peek(bucket, "objectLockEnabled")):
+        return "objectLockEnabled (Object Lock needs versioning)"
+    for v in versionings:
+        if refers_to(v, "bucket", bucket) or depends_on(v, bucket, "bucket", "bucket"):
+            if str(v.get("versioningConfiguration.status") or "").lower() == "enabled":
+                return v.name
+    return None
+
+
+def _noncurrent_days(rule_: Any, inline: bool) -> list[float]:
+    """Days after which an enabled lifecycle rule expires noncurrent versions."""
+    if not isinstance(rule_, Mapping):
+        return []
+    enabled = truthy(rule_.get("enabled")) if inline else (
+        str(rule_.get("status") or "").lower() == "enabled"
+    )  # fmt: skip
+    if not enabled:
+        return []
+    out: list[float] = []
+    for key in ("noncurrentVersionExpiration", "noncurrentVersionExpirations"):
+        value = rule_.get(key)
+        for exp in [value] if isinstance(value, Mapping) else items(value):
+            if not isinstance(exp, Mapping):
+                continue
+            days = _num(exp.get("noncurrentDays")) or _num(exp.get("days"))
+            if days:
+                out.append(days)
+    return out
+
+
+@rule(
+    id="GCM-STO-004",
+    title=Text(
+        en="Versioned buckets expire noncurrent versions",
+        ja="バージョニングを有効にしたバケットで旧バージョンを削除している",
+    ),
+    severity="medium",
+    enforcement="mandatory",
+    lever="storage",
+    scope="stack",
+    rationale=Text(
+        en="With versioning on, every overwrite and delete keeps the previous object as a "
+        "noncurrent version, billed like any object until a lifecycle rule expires it (S3 "
+        "User Guide, 'Retaining multiple versions of objects with S3 Versioning' and "
+        "'Lifecycle configuration elements', NoncurrentVersionExpiration; checked 2026-12). "
+        "Without such a rule a versioned bucket's bill only grows. The guide (v1.0, "
+        "2025-03-24), lever 4, asks for capacity for today and retention with a reason. "
+        "Peers flag the same: the AWS Config managed rule / AWS Guard rule "
+        "s3-version-lifecycle-policy-check, and Cloud Custodian's s3 resource (versioning "
+        "and lifecycle filters).",
+        ja="バージョニングを有効にすると、上書きや削除のたびに以前のオブジェクトが旧バージョン"
+        "(noncurrent) として残り、ライフサイクルルールで削除するまで通常のオブジェクトと同様に"
+        "課金される (S3 ユーザーガイド「S3 バージョニング」「ライフサイクル設定の要素」"
+        f"NoncurrentVersionExpiration)。そのルールがないとバケットの費用は増え続ける。{GUIDE_JA} "
+        "の施策4は現在に見合う容量と理由のある保存期間を求めている。同じ点を AWS Config マネージド"
+        "ルール / AWS Guard ルール s3-version-lifecycle-policy-check、Cloud Custodian の s3 "
+        "リソース (versioning・lifecycle フィルター) も検出する。",
+    ),
+    remediation=Text(
+        en="Add to the bucket's BucketLifecycleConfiguration an enabled rule with "
+        "noncurrentVersionExpiration.noncurrentDays within maxNoncurrentDays (and "
+        "expiredObjectDeleteMarker cleanup), or turn versioning off where nothing needs it.",
+        ja="バケットの BucketLifecycleConfiguration に、noncurrentVersionExpiration."
+        "noncurrentDays が maxNoncurrentDays 以内の有効なルール (削除マーカーの整理を含む) を"
+        "追加する。必要のないバケットではバージョニングを無効にする。",
+    ),
+    settings=(
+        Setting(
+            "maxNoncurrentDays",
+            "object",
+            {"production": 400, "staging": 90, "development": 30},
+            "Longest time (days) noncurrent object versions may be kept, per environment.",
+        ),
+    ),
+)
+def noncurrent_versions(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding]:
+    versionings = [r for r in resources if r.type in S3_VERSIONINGS]
+    lifecycles = [r for r in resources if r.type in S3_LIFECYCLES]
+
+    def check(bucket: Res) -> Iterator[Finding]:
+        by = _versioned_by(bucket, versionings)
+        if by is None:
+            return
+        days = [d for r in items(bucket.get("lifecycleRules")) for d in _noncurrent_days(r, True)]
+        for lc in lifecycles:
+            if depends_on(lc, bucket, "bucket", "bucket"):
+                days += [d for r in items(lc.get("rules")) for d in _noncurrent_days(r, False)]
+        env = ctx.environment(bucket)
+        if not days:
+            yield Finding(
+                Text(
+                    en=f"S3 bucket {bucket.name} is versioned ({by}) but no enabled lifecycle rule "
+                    "expires noncurrent versions: every overwrite and delete is kept and billed "
+                    "forever",
+                    ja=f"S3 バケット {bucket.name} はバージョニングが有効 ({by}) ですが、旧バージョンを"
+                    "削除する有効なライフサイクルルールがありません。上書き・削除のたびに旧バージョンが"
+                    "永久に残り課金されます",
+                ),
+                bucket.urn,
+            )
+            return
+        cap = _num(ctx.per_environment("maxNoncurrentDays", bucket))
+        if cap is not None and min(days) > cap:
+            yield Finding(
+                Text(
+                    en=f"S3 bucket {bucket.name} keeps noncurrent versions {min(days):g} days; "
+                    f"the {env} maximum is {cap:g}",
+                    ja=f"S3 バケット {bucket.name} は旧バージョンを {min(days):g} 日保存します。"
+                    f"{ENV_JA.get(env, env)}環境の上限は {cap:g} 日です",
+                ),
+                bucket.urn,
+            )
 
     yield from each((r for r in resources if r.type in S3_BUCKETS), check)
 
