@@ -94,6 +94,8 @@ def test_sec022_public_policies_flagged() -> None:
                                            "Action": "s3:*", "Resource": "*"})),
         *with_policy("any-ip", doc(allow("*", {"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}}))),
         *with_policy("wild-vpce", doc(allow("*", {"StringLike": {"aws:SourceVpce": "vpce-*"}}))),
+        *with_policy("if-exists", doc(allow("*", {"StringEqualsIfExists": {"aws:SourceVpce":
+                                                                           "vpce-1a2b"}}))),
         # an object policy whose Resource is unknown: the decision does not need it
         *with_policy("object", {"Version": "2012-10-17",
                                 "Statement": [allow("*", Resource=UNKNOWN)]}),
@@ -103,10 +105,10 @@ def test_sec022_public_policies_flagged() -> None:
     assert v.rule.severity == "critical"
     assert "(on open): statement Open allows everyone" in v.message.en
     assert "全員 (Principal *)" in v.message.ja
-    for name in ("list-star", "not-principal", "any-ip", "wild-vpce", "object"):
+    for name in ("list-star", "not-principal", "any-ip", "wild-vpce", "if-exists", "object"):
         only(report, "GCM-SEC-022", f"{name}-policy")
     assert "statement PublicRead" in only(report, "GCM-SEC-022", "legacy-site").message.en
-    assert len(hits(report, "GCM-SEC-022")) == 7
+    assert len(hits(report, "GCM-SEC-022")) == 8
 
 
 def test_sec022_unknown_policy_without_block_cant_run_but_others_reported() -> None:

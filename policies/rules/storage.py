@@ -946,6 +946,8 @@ def _restricts(condition: Any) -> bool:
         op = str(operator).lower().split(":")[-1]
         if op.startswith(("stringnot", "arnnot", "notip", "null", "bool")):
             continue  # negations and flags (aws:SecureTransport) do not say who
+        if op.endswith("ifexists"):
+            continue  # a request without the key (anonymous, from the internet) passes
         block = condition[operator]
         if not isinstance(block, Mapping):
             continue
