@@ -507,8 +507,8 @@ def _eip_used_by(eip: Res, user: Res) -> bool:
 
 
 def _is_set(res: Res, path: str) -> bool:
-    """An input is present (known or not)."""
-    return peek(res, path) is not None
+    """An input is present (known or not; an empty string names nothing)."""
+    return peek(res, path) not in (None, "")
 
 
 @rule(
