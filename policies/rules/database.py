@@ -72,7 +72,7 @@ def _num(value: Any) -> float | None:
         "単位で課金される。テストデータに必要なのは数週間ではなく数日である。同じ設定を Cloud "
         "Custodian の rds リソース (BackupRetentionPeriod の value フィルター、enforce: max の "
         "retention アクション) や AWS Config マネージドルール db-instance-backup-enabled "
-        "(backupRetentionMaximum パラメータ) も確認する。",
+        "(backupRetentionMaximum パラメーター) も確認する。",
     ),
     remediation=Text(
         en="Set backupRetentionPeriod within maxBackupRetentionDays and "

@@ -583,7 +583,7 @@ def holding_evidence(bucket: Res, resources: Sequence[Res], ctx: Ctx) -> tuple[s
         "ログ・バックアップ・データベースのダンプ・エクスポート用バケットは全オブジェクトを S3 標準に"
         "永久に保存し、費用は増え続ける。次の根拠のいずれか (この順に確認) があれば対象とする: "
         "論理名・バケット名・接頭辞のキーワード (設定 keywords: log、backup、dump、export、"
-        "snapshot、archive、バックアップ 等)、gcmod:purpose タグ、用途を表すタグ (設定 "
+        "snapshot、archive、バックアップなど)、gcmod:purpose タグ、用途を表すタグ (設定 "
         "purposeTagKeys: Name、Purpose、Usage 等) の値のキーワード、ダンプ・バックアップの拡張子 "
         "(設定 objectSuffixes: .dump、.bak、.sql.gz 等) で終わるキーのオブジェクト、他のバケットの "
         "S3 サーバーアクセスログの出力先、ロードバランサーのアクセスログ・CloudTrail 証跡・VPC "
