@@ -507,9 +507,18 @@ def _keyword_in(text: Any, keywords: Sequence[str]) -> str | None:
     return word
 
 
+def writers(resources: Sequence[Res]) -> list[Res]:
+    """The resources :func:`holding_evidence` looks at besides the bucket: objects,
+    buckets (server access logging) and log or export deliveries (filtered once per
+    stack, not once per bucket)."""
+    kinds = {*S3_OBJECTS, *S3_BUCKETS, *DELIVERIES}
+    return [r for r in resources if r.type in kinds]
+
+
 def holding_evidence(bucket: Res, resources: Sequence[Res], ctx: Ctx) -> tuple[str, str] | None:
     """(English, Japanese) evidence that ``bucket`` holds logs, backups, dumps or
-    archives, in the documented order, or None. See the rule's rationale."""
+    archives, in the documented order, or None (``resources``: the stack's resources
+    or their :func:`writers`). See the rule's rationale."""
     keywords = [k for k in ctx.setting("keywords") if isinstance(k, str) and k]
     for text in (bucket.name, peek(bucket, "bucket"), peek(bucket, "bucketPrefix")):
         word = _keyword_in(text, keywords)
@@ -545,8 +554,8 @@ def holding_evidence(bucket: Res, resources: Sequence[Res], ctx: Ctx) -> tuple[s
         if refers_to(b, "logging.targetBucket", bucket):
             return (f"S3 server access logging of bucket {b.name}",
                     f"バケット {b.name} の S3 サーバーアクセスログ")  # fmt: skip
-    for r in resources:
-        for path, gate, en, ja in DELIVERIES.get(r.type, ()):
+    for r in (r for r in resources if r.type in DELIVERIES):
+        for path, gate, en, ja in DELIVERIES[r.type]:
             if _gate_open(r, gate) and refers_to(r, path, bucket):
                 return f"destination of {en} {r.name}", f"{ja} {r.name} の出力先"
     return None
@@ -647,9 +656,10 @@ def holding_evidence(bucket: Res, resources: Sequence[Res], ctx: Ctx) -> tuple[s
 )
 def bucket_lifecycle(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding]:
     lifecycles = [r for r in resources if r.type in S3_LIFECYCLES]
+    related = writers(resources)
 
     def check(bucket: Res) -> Iterator[Finding]:
-        evidence = holding_evidence(bucket, resources, ctx)
+        evidence = holding_evidence(bucket, related, ctx)
         if evidence is None:
             return
         if any(_rule_ages_out(r, True) for r in items(peek(bucket, "lifecycleRules"))):
