@@ -493,17 +493,27 @@ EIP_USERS: dict[str, tuple[str, ...]] = {
 PUBLIC_IPV4_USD_PER_HOUR = 0.005
 
 
-def _eip_used_by(eip: Res, user: Res) -> bool:
-    """``user`` attaches ``eip``: it depends on it through one of its EIP inputs, or
-    names its known public IP / allocation id."""
-    fields = EIP_USERS.get(user.type, ())
-    if not any(_is_set(user, f) for f in fields):
-        return False
-    if any(d.urn == eip.urn for d in user.dependencies):
-        return True
-    ip, alloc = known(eip, "publicIp"), known(eip, "allocationId")
-    mine = {known(user, f) for f in ("publicIp", "allocationId")}
-    return bool(({ip, alloc} - {None}) & mine)
+def _used_eips(resources: Sequence[Res]) -> set[str]:
+    """URNs of the Elastic IPs something in the stack attaches: a user that depends
+    on the address through one of its EIP inputs, or names its known public IP or
+    allocation id (one pass over the stack)."""
+    eips = [r for r in resources if r.type == EIP]
+    by_id: dict[str, str] = {}
+    for e in eips:
+        for key in ("publicIp", "allocationId"):
+            value = known(e, key)
+            if isinstance(value, str) and value:
+                by_id[value] = e.urn
+    used: set[str] = set()
+    for user in (r for r in resources if r.type in EIP_USERS):
+        if not any(_is_set(user, f) for f in EIP_USERS[user.type]):
+            continue
+        used.update(d.urn for d in user.dependencies if d.type == EIP)
+        for key in ("publicIp", "allocationId"):
+            value = known(user, key)
+            if isinstance(value, str) and value in by_id:
+                used.add(by_id[value])
+    return used
 
 
 def _is_set(res: Res, path: str) -> bool:
@@ -545,11 +555,9 @@ def _is_set(res: Res, path: str) -> bool:
     ),
 )
 def eip_attached(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding]:
-    users = [r for r in resources if r.type in EIP_USERS]
+    used = _used_eips(resources)
     for eip in (r for r in resources if r.type == EIP):
-        if _is_set(eip, "instance") or _is_set(eip, "networkInterface"):
-            continue
-        if any(_eip_used_by(eip, u) for u in users):
+        if _is_set(eip, "instance") or _is_set(eip, "networkInterface") or eip.urn in used:
             continue
         yield Finding(
             Text(

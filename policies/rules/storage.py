@@ -460,34 +460,63 @@ def _rule_ages_out(r: Any, inline: bool) -> bool:
     return bool(items(peek(r, "transitions")))
 
 
-def names_bucket(value: Any, bucket: Res) -> bool:
-    """A known input value names ``bucket`` (its known name), as a name, an ARN
-    (``arn:<partition>:s3:::name[/prefix]``), an ``s3://`` URL or a domain."""
-    name = known(bucket, "bucket")
-    if not isinstance(value, str) or not isinstance(name, str) or not name:
-        return False
+def bucket_name_in(value: str) -> str:
+    """The bucket a known reference names: a name, an ARN
+    (``arn:<partition>:s3:::name[/prefix]``), an ``s3://`` URL or a domain
+    (``name.s3.amazonaws.com``, ``name.s3.<region>.amazonaws.com``)."""
     v = value.strip()
     if v.startswith("arn:") and ":s3:::" in v:
         v = v.split(":s3:::", 1)[1]
     elif v.startswith("s3://"):
         v = v[5:]
-    head = v.split("/", 1)[0]
-    return head == name or head.startswith(f"{name}.s3.") or head == f"{name}.s3"
+    return v.split("/", 1)[0].split(".s3", 1)[0]
 
 
-def refers_to(res: Res, path: str, target: Res) -> bool:
-    """``res``'s input at ``path`` names ``target``: by a known value, or, unknown
-    before deployment, through the engine's property dependencies of its top-level
-    input (else, where the runner sends none, through its dependencies)."""
-    value = peek(res, path)
-    if value is None:
-        return False
-    if value is not UNKNOWN and not isinstance(value, (Mapping, list)):
-        return names_bucket(value, target)
-    top = path.split(".", 1)[0]
-    if res.property_dependencies:
-        return any(d.urn == target.urn for d in res.property_dependencies.get(top, ()))
-    return any(d.urn == target.urn for d in res.dependencies)
+class BucketIndex:
+    """The stack's buckets by URN and by known name, to find in one lookup the
+    bucket(s) an input names (stack rules stay linear in the stack's size)."""
+
+    def __init__(self, resources: Sequence[Res]) -> None:
+        self.buckets = [r for r in resources if r.type in S3_BUCKETS]
+        self.by_urn = {b.urn: b for b in self.buckets}
+        self.by_name: dict[str, Res] = {}
+        for b in self.buckets:
+            name = known(b, "bucket")
+            if isinstance(name, str) and name:
+                self.by_name.setdefault(name, b)
+
+    def named_by(self, res: Res, path: str) -> list[Res]:
+        """Buckets ``res``'s input at ``path`` names: by a known value, or, unknown
+        before deployment, through the engine's property dependencies of its
+        top-level input (else, where the runner sends none, its dependencies)."""
+        value = peek(res, path)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            found = self.by_name.get(bucket_name_in(value))
+            return [found] if found is not None else []
+        if res.property_dependencies:
+            deps = res.property_dependencies.get(path.split(".", 1)[0], [])
+        else:
+            deps = res.dependencies
+        return [self.by_urn[d.urn] for d in deps if d.urn in self.by_urn]
+
+    def configured_by(self, res: Res) -> list[Res]:
+        """Buckets a per-bucket configuration (``bucket`` input) applies to: named
+        by its ``bucket`` input, or any bucket it depends on (as :func:`depends_on`)."""
+        found = {b.urn: b for b in self.named_by(res, "bucket")}
+        for d in res.dependencies:
+            if d.urn in self.by_urn:
+                found.setdefault(d.urn, self.by_urn[d.urn])
+        return list(found.values())
+
+    def group(self, configs: Sequence[Res]) -> dict[str, list[Res]]:
+        """Bucket URN -> the ``configs`` that apply to it."""
+        out: dict[str, list[Res]] = {}
+        for c in configs:
+            for b in self.configured_by(c):
+                out.setdefault(b.urn, []).append(c)
+        return out
 
 
 def _gate_open(res: Res, gate: tuple[str, Any] | None) -> bool:
@@ -507,18 +536,43 @@ def _keyword_in(text: Any, keywords: Sequence[str]) -> str | None:
     return word
 
 
-def writers(resources: Sequence[Res]) -> list[Res]:
-    """The resources :func:`holding_evidence` looks at besides the bucket: objects,
-    buckets (server access logging) and log or export deliveries (filtered once per
-    stack, not once per bucket)."""
-    kinds = {*S3_OBJECTS, *S3_BUCKETS, *DELIVERIES}
-    return [r for r in resources if r.type in kinds]
+def written_evidence(
+    index: BucketIndex, resources: Sequence[Res], ctx: Ctx
+) -> dict[str, tuple[str, str]]:
+    """Bucket URN -> (English, Japanese) evidence from what writes into it: dump
+    objects, another bucket's server access logging, a log or export delivery (the
+    first found, in that order; one pass over the stack)."""
+    out: dict[str, tuple[str, str]] = {}
+    suffixes = tuple(s.lower() for s in ctx.setting("objectSuffixes"))
+    for obj in (r for r in resources if r.type in S3_OBJECTS):
+        key = known(obj, "key")
+        if isinstance(key, str) and key.lower().endswith(suffixes):
+            for b in index.named_by(obj, "bucket"):
+                out.setdefault(b.urn, (f"object {key}", f"オブジェクト {key}"))
+    for src in index.buckets:
+        paths = [f"loggings.{i}.targetBucket" for i in range(len(items(peek(src, "loggings"))))]
+        for path in (*paths, "logging.targetBucket"):
+            for b in index.named_by(src, path):
+                if b is not src:
+                    out.setdefault(b.urn, (f"S3 server access logging of bucket {src.name}",
+                                           f"バケット {src.name} の S3 サーバーアクセスログ"))  # fmt: skip
+    for r in (r for r in resources if r.type in DELIVERIES):
+        for path, gate, en, ja in DELIVERIES[r.type]:
+            if _gate_open(r, gate):
+                for b in index.named_by(r, path):
+                    out.setdefault(
+                        b.urn, (f"destination of {en} {r.name}", f"{ja} {r.name} の出力先")
+                    )
+    return out
 
 
-def holding_evidence(bucket: Res, resources: Sequence[Res], ctx: Ctx) -> tuple[str, str] | None:
+def holding_evidence(
+    bucket: Res, written: Mapping[str, tuple[str, str]], ctx: Ctx
+) -> tuple[str, str] | None:
     """(English, Japanese) evidence that ``bucket`` holds logs, backups, dumps or
-    archives, in the documented order, or None (``resources``: the stack's resources
-    or their :func:`writers`). See the rule's rationale."""
+    archives, in the documented order, or None: its names, its tags, then what
+    writes into it (``written``, from :func:`written_evidence`). See the rule's
+    rationale."""
     keywords = [k for k in ctx.setting("keywords") if isinstance(k, str) and k]
     for text in (bucket.name, peek(bucket, "bucket"), peek(bucket, "bucketPrefix")):
         word = _keyword_in(text, keywords)
@@ -537,28 +591,7 @@ def holding_evidence(bucket: Res, resources: Sequence[Res], ctx: Ctx) -> tuple[s
             word = _keyword_in(value, keywords)
             if word is not None:
                 return f"tag {key}={value}", f"タグ {key}={value}"
-    suffixes = tuple(s.lower() for s in ctx.setting("objectSuffixes"))
-    for obj in (r for r in resources if r.type in S3_OBJECTS):
-        key = known(obj, "key")
-        if (
-            isinstance(key, str)
-            and key.lower().endswith(suffixes)
-            and refers_to(obj, "bucket", bucket)
-        ):
-            return f"object {key}", f"オブジェクト {key}"
-    for b in (r for r in resources if r.type in S3_BUCKETS and r is not bucket):
-        for i, _log in enumerate(items(peek(b, "loggings"))):
-            if refers_to(b, f"loggings.{i}.targetBucket", bucket):
-                return (f"S3 server access logging of bucket {b.name}",
-                        f"バケット {b.name} の S3 サーバーアクセスログ")  # fmt: skip
-        if refers_to(b, "logging.targetBucket", bucket):
-            return (f"S3 server access logging of bucket {b.name}",
-                    f"バケット {b.name} の S3 サーバーアクセスログ")  # fmt: skip
-    for r in (r for r in resources if r.type in DELIVERIES):
-        for path, gate, en, ja in DELIVERIES[r.type]:
-            if _gate_open(r, gate) and refers_to(r, path, bucket):
-                return f"destination of {en} {r.name}", f"{ja} {r.name} の出力先"
-    return None
+    return written.get(bucket.urn)
 
 
 @rule(
@@ -655,19 +688,18 @@ def holding_evidence(bucket: Res, resources: Sequence[Res], ctx: Ctx) -> tuple[s
     ),
 )
 def bucket_lifecycle(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding]:
-    lifecycles = [r for r in resources if r.type in S3_LIFECYCLES]
-    related = writers(resources)
+    index = BucketIndex(resources)
+    lifecycles = index.group([r for r in resources if r.type in S3_LIFECYCLES])
+    written = written_evidence(index, resources, ctx)
 
     def check(bucket: Res) -> Iterator[Finding]:
-        evidence = holding_evidence(bucket, related, ctx)
+        evidence = holding_evidence(bucket, written, ctx)
         if evidence is None:
             return
         if any(_rule_ages_out(r, True) for r in items(peek(bucket, "lifecycleRules"))):
             return
-        for lc in lifecycles:
-            if depends_on(lc, bucket, "bucket", "bucket") and any(
-                _rule_ages_out(r, False) for r in items(lc.get("rules"))
-            ):
+        for lc in lifecycles.get(bucket.urn, ()):
+            if any(_rule_ages_out(r, False) for r in items(lc.get("rules"))):
                 return
         why, why_ja = evidence
         yield Finding(
@@ -703,10 +735,9 @@ def _versioned_by(bucket: Res, versionings: Sequence[Res]) -> str | None:
         return "versionings"
     if truthy(peek(bucket, "objectLockEnabled")):
         return "objectLockEnabled (Object Lock needs versioning)"
-    for v in versionings:
-        if refers_to(v, "bucket", bucket) or depends_on(v, bucket, "bucket", "bucket"):
-            if str(v.get("versioningConfiguration.status") or "").lower() == "enabled":
-                return v.name
+    for v in versionings:  # the versioning configurations of this bucket
+        if str(v.get("versioningConfiguration.status") or "").lower() == "enabled":
+            return v.name
     return None
 
 
@@ -777,17 +808,17 @@ def _noncurrent_days(rule_: Any, inline: bool) -> list[float]:
     ),
 )
 def noncurrent_versions(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding]:
-    versionings = [r for r in resources if r.type in S3_VERSIONINGS]
-    lifecycles = [r for r in resources if r.type in S3_LIFECYCLES]
+    index = BucketIndex(resources)
+    versionings = index.group([r for r in resources if r.type in S3_VERSIONINGS])
+    lifecycles = index.group([r for r in resources if r.type in S3_LIFECYCLES])
 
     def check(bucket: Res) -> Iterator[Finding]:
-        by = _versioned_by(bucket, versionings)
+        by = _versioned_by(bucket, versionings.get(bucket.urn, []))
         if by is None:
             return
         days = [d for r in items(bucket.get("lifecycleRules")) for d in _noncurrent_days(r, True)]
-        for lc in lifecycles:
-            if depends_on(lc, bucket, "bucket", "bucket"):
-                days += [d for r in items(lc.get("rules")) for d in _noncurrent_days(r, False)]
+        for lc in lifecycles.get(bucket.urn, ()):
+            days += [d for r in items(lc.get("rules")) for d in _noncurrent_days(r, False)]
         env = ctx.environment(bucket)
         if not days:
             yield Finding(
@@ -858,8 +889,9 @@ def _all_flags(pab: Res) -> list[str]:
     ),
 )
 def bucket_public_access(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding]:
-    pabs = [r for r in resources if r.type == S3_PUBLIC_ACCESS_BLOCK]
-    acls = [r for r in resources if r.type in S3_ACLS]
+    index = BucketIndex(resources)
+    pabs = index.group([r for r in resources if r.type == S3_PUBLIC_ACCESS_BLOCK])
+    acls = index.group([r for r in resources if r.type in S3_ACLS])
     account_blocked = False
     for a in (r for r in resources if r.type == S3_ACCOUNT_PUBLIC_ACCESS_BLOCK):
         flags = [peek(a, f) for f in PAB_FLAGS]
@@ -876,9 +908,9 @@ def bucket_public_access(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding
                 ),
                 bucket.urn,
             )
-        for a in acls:
+        for a in acls.get(bucket.urn, ()):
             a_acl = peek(a, "acl")
-            if a_acl in PUBLIC_ACLS and depends_on(a, bucket, "bucket", "bucket"):
+            if a_acl in PUBLIC_ACLS:
                 yield Finding(
                     Text(
                         en=f"S3 bucket {bucket.name} gets the public ACL {a_acl} from "
@@ -890,7 +922,7 @@ def bucket_public_access(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding
                 )
         if account_blocked:
             return
-        mine = [p for p in pabs if depends_on(p, bucket, "bucket", "bucket")]
+        mine = pabs.get(bucket.urn, [])
         if not mine:
             yield Finding(
                 Text(
@@ -1056,8 +1088,8 @@ def _blocks_public_policies(pab: Res) -> bool:
     ),
 )
 def bucket_policy_not_public(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding]:
-    buckets = [r for r in resources if r.type in S3_BUCKETS]
-    pabs = [r for r in resources if r.type == S3_PUBLIC_ACCESS_BLOCK]
+    index = BucketIndex(resources)
+    pabs = index.group([r for r in resources if r.type == S3_PUBLIC_ACCESS_BLOCK])
     account_blocks = any(
         _blocks_public_policies(a)
         for a in resources
@@ -1067,9 +1099,7 @@ def bucket_policy_not_public(resources: Sequence[Res], ctx: Ctx) -> Iterator[Fin
     def targets(p: Res) -> list[Res]:
         if p.type in S3_BUCKETS:
             return [p]
-        return [
-            b for b in buckets if refers_to(p, "bucket", b) or depends_on(p, b, "bucket", "bucket")
-        ]
+        return index.configured_by(p)
 
     def check(p: Res) -> Iterator[Finding]:
         policy = peek(p, "policy")
@@ -1079,10 +1109,7 @@ def bucket_policy_not_public(resources: Sequence[Res], ctx: Ctx) -> Iterator[Fin
         if policy is UNKNOWN:
             blocked = account_blocks or (
                 bool(mine)
-                and all(
-                    any(_blocks_public_policies(x) and refers_to(x, "bucket", b) for x in pabs)
-                    for b in mine
-                )
+                and all(any(_blocks_public_policies(x) for x in pabs.get(b.urn, ())) for b in mine)
             )
             if not blocked:
                 p.get("policy")  # raises: the engine's "can't run" for this policy
