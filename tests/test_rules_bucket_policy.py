@@ -104,7 +104,7 @@ def test_sec022_public_policies_flagged() -> None:
     v = only(report, "GCM-SEC-022", "open-policy")
     assert v.rule.severity == "critical"
     assert "(on open): statement Open allows everyone" in v.message.en
-    assert "全員 (Principal *)" in v.message.ja
+    assert "全員 (`Principal *`)" in v.message.ja
     for name in ("list-star", "not-principal", "any-ip", "wild-vpce", "if-exists", "object"):
         only(report, "GCM-SEC-022", f"{name}-policy")
     assert "statement PublicRead" in only(report, "GCM-SEC-022", "legacy-site").message.en

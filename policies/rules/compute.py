@@ -271,8 +271,8 @@ def _graviton_suggestion(instance_type: Any) -> str | None:
         ja=f"{GUIDE_JA} の施策1 は処理に見合う最も安価なインスタンスタイプの選定を求めている。"
         "Graviton ファミリーは同等の x86 より vCPU 当たりの料金が安い (Fargate では Arm64 の vCPU・"
         "メモリ単価が x86 より 20% 安く、Lambda の arm64 の実行時間単価は x86_64 より 20% 安い)。"
-        "ソフトウェアが Arm64 で動作するかはベンダーの判断が必要なため推奨 (advisory) とする。"
-        "AWS Compute Optimizer も Graviton への移行を推奨する。Lambda は architectures 未指定なら "
+        "ソフトウェアが Arm64 で動作するかはベンダーの判断が必要なため推奨 (`advisory`) とする。"
+        "`AWS Compute Optimizer` も Graviton への移行を推奨する。Lambda は `architectures` 未指定なら "
         "x86_64 で動作する。",
     ),
     remediation=Text(
@@ -281,7 +281,7 @@ def _graviton_suggestion(instance_type: Any) -> str | None:
         "(native dependencies and layers built for arm64); move EC2/RDS to the Graviton family "
         "named in the message once the software is verified on Arm64.",
         ja="マルチアーキテクチャのイメージをビルドし runtimePlatform.cpuArchitecture を ARM64 に"
-        'する (gcmod のサービスの既定値)。Lambda 関数は architectures を ["arm64"] にする '
+        'する (gcmod のサービスの既定値)。Lambda 関数は `architectures` を ["arm64"] にする '
         "(ネイティブ依存ライブラリとレイヤーは arm64 用にビルドする)。EC2/RDS は Arm64 での動作確認後、"
         "メッセージに示す Graviton ファミリーへ移行する。",
     ),
@@ -363,7 +363,7 @@ def _lambda_architecture(res: Res) -> Iterator[Finding]:
         Text(
             en=f"Lambda function {res.name}: architectures {shown}; arm64 (Graviton) costs 20% "
             "less per GB-second if the code and its layers run on Arm64",
-            ja=f"Lambda 関数 {res.name}: architectures が {shown_ja} です。コードとレイヤーが Arm64 "
+            ja=f"Lambda 関数 {res.name}: `architectures` が {shown_ja} です。コードとレイヤーが Arm64 "
             "で動作するなら arm64 (Graviton) は GB 秒単価が 20% 安価です",
         )
     )
@@ -725,7 +725,7 @@ def _names(res: Res) -> Iterator[tuple[str, str]]:
         ja="サーバーを廃止し、メッセージに示すマネージドサービス (AWS Backup、CloudWatch、CloudWatch "
         "Logs、EventBridge Scheduler、Systems Manager) を使用する。gcmod の ManagedBackup・"
         "ManagedLogging・ScheduledShutdown コンポーネントが対応する。誤検知の場合はリソース名や "
-        "Name タグを見直す。",
+        "`Name` タグを見直す。",
     ),
 )
 def no_ops_servers(res: Res, ctx: Ctx) -> Iterator[Finding]:

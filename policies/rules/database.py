@@ -45,7 +45,7 @@ def _num(value: Any) -> float | None:
     id="GCM-DB-002",
     title=Text(
         en="RDS backup and Performance Insights retention within the environment's needs",
-        ja="RDS の自動バックアップと Performance Insights の保存期間が環境に見合っている",
+        ja="RDS の自動バックアップと `Performance Insights` の保存期間が環境に見合っている",
     ),
     severity="low",
     enforcement="mandatory",
@@ -68,10 +68,10 @@ def _num(value: Any) -> float | None:
         "最大 35 日) はポイントインタイムリカバリのためのもので、そのストレージはデータベースの"
         "容量までは無料、超過分は GB 月単位で課金される (Amazon RDS 料金、バックアップストレージ)。"
         "期間が長いほど保持する変更データも増える。長期の複製は AWS Backup で保存し、GCM-BAK-001 "
-        "がその範囲を定める。Performance Insights は 7 日間が無料で、それより長い保存は vCPU 月"
-        "単位で課金される。テストデータに必要なのは数週間ではなく数日である。同じ設定を Cloud "
-        "Custodian の rds リソース (BackupRetentionPeriod の value フィルター、enforce: max の "
-        "retention アクション) や AWS Config マネージドルール db-instance-backup-enabled "
+        "がその範囲を定める。`Performance Insights` は 7 日間が無料で、それより長い保存は vCPU 月"
+        "単位で課金される。テストデータに必要なのは数週間ではなく数日である。同じ設定を "
+        "`Cloud Custodian` の rds リソース (BackupRetentionPeriod の `value` フィルター、`enforce: max` の "
+        "`retention` アクション) や `AWS Config` マネージドルール db-instance-backup-enabled "
         "(backupRetentionMaximum パラメーター) も確認する。",
     ),
     remediation=Text(
@@ -124,7 +124,7 @@ def native_retention(res: Res, ctx: Ctx) -> Iterator[Finding]:
             Text(
                 en=f"{en} {res.name} keeps Performance Insights {pi:g} days; the {env} maximum "
                 f"is {cap:g} ({PI_FREE_DAYS} days are free)",
-                ja=f"{ja} {res.name} の Performance Insights 保存期間 {pi:g} 日は{env_ja(env)}環境の"
+                ja=f"{ja} {res.name} の `Performance Insights` 保存期間 {pi:g} 日は{env_ja(env)}環境の"
                 f"上限 {cap:g} 日を超えています ({PI_FREE_DAYS} 日間は無料)",
             )
         )

@@ -60,16 +60,16 @@ ROTATABLE_SPEC = "SYMMETRIC_DEFAULT"
         ja="パブリックアクセス可能な RDS データベースの DNS 名はパブリック IP アドレスに解決され、"
         "住民の個人情報とインターネットの間にはセキュリティグループしか残らない。"
         f"{GUIDE_JA} はシステムに必要なセキュリティを下げずにコストを最適化するものであり、自治体は"
-        "閉域網でガバメントクラウドに接続する。同じ設定を checkov CKV_AWS_17、AWS Config マネージド"
-        "ルール / AWS Guard ルール rds-instance-public-access-check、Cloud Custodian の rds リソース"
-        "(value フィルター PubliclyAccessible: true) も検出する。",
+        "閉域網でガバメントクラウドに接続する。同じ設定を `checkov` CKV_AWS_17、`AWS Config` マネージド"
+        "ルール / `AWS Guard` ルール rds-instance-public-access-check、`Cloud Custodian` の rds リソース"
+        "(`value` フィルター PubliclyAccessible: true) も検出する。",
     ),
     remediation=Text(
         en="Set publiclyAccessible to false (the default) and reach the database from the "
         "application's private subnets, or through Systems Manager Session Manager port "
         "forwarding for administration. gcmod's Database component does this.",
         ja="publiclyAccessible を false (既定値) にし、アプリケーションのプライベートサブネット"
-        "から接続する。管理作業は Systems Manager Session Manager のポートフォワーディングを使う。"
+        "から接続する。管理作業は `Systems Manager Session Manager` のポートフォワーディングを使う。"
         "gcmod の Database コンポーネントはこの構成になっている。",
     ),
 )
@@ -126,9 +126,9 @@ def _not_rotatable(res: Res) -> str | None:
         ja="自動ローテーションを有効にすると、対称 KMS キーの鍵素材は毎年 (または指定の周期で) "
         "更新され、既存の暗号文は引き続き復号できる。1つの鍵素材が保護するデータ量を抑えられる "
         "(AWS KMS デベロッパーガイド「AWS KMS キーのローテーション」)。"
-        f"{GUIDE_JA} は必要なセキュリティを保ったままコストを下げるものである。同じ点を checkov "
-        "CKV_AWS_7、AWS Config マネージドルール / AWS Guard ルール cmk-backing-key-rotation-enabled、"
-        "Cloud Custodian の kms-key リソース (key-rotation-status フィルター) も検出する。AWS が"
+        f"{GUIDE_JA} は必要なセキュリティを保ったままコストを下げるものである。同じ点を `checkov` "
+        "CKV_AWS_7、`AWS Config` マネージドルール / `AWS Guard` ルール cmk-backing-key-rotation-enabled、"
+        "`Cloud Custodian` の kms-key リソース (key-rotation-status フィルター) も検出する。AWS が"
         "ローテーションできない非対称キー・HMAC キー・インポートした鍵素材のキー・カスタムキー"
         "ストアのキーは対象外とする。",
     ),

@@ -76,18 +76,18 @@ def _num(value: Any) -> float | None:
         "実行時間 (GB 秒) で課金されるため、必要以上のメモリは毎回の呼び出しで支払うことになり、"
         "長いタイムアウトは停止した呼び出しに最大 15 分の課金を許す (Lambda のクォータ: 128〜"
         "10,240 MB、タイムアウト最大 900 秒)。本番以外の関数は住民ではなくテストのためにある。"
-        "同じ設定を AWS Trusted Advisor のコスト最適化チェック (タイムアウトが過剰な Lambda 関数、"
-        "メモリサイズが過剰な Lambda 関数) や Cloud Custodian の lambda リソース (MemorySize・"
-        "Timeout の value フィルター) も確認する。",
+        "同じ設定を `AWS Trusted Advisor` のコスト最適化チェック (タイムアウトが過剰な Lambda 関数、"
+        "メモリサイズが過剰な Lambda 関数) や `Cloud Custodian` の lambda リソース (`MemorySize`・"
+        "`Timeout` の `value` フィルター) も確認する。",
     ),
     remediation=Text(
         en="Set memorySize and timeout from measurements (CloudWatch Lambda Insights, AWS "
         "Compute Optimizer's Lambda recommendations, or AWS Lambda Power Tuning) within "
         "maxMemoryMb and maxTimeoutSeconds; move work longer than the cap to Step Functions "
         "or an ECS task.",
-        ja="memorySize と timeout を実測 (CloudWatch Lambda Insights、AWS Compute Optimizer の "
-        "Lambda の推奨、AWS Lambda Power Tuning) に基づき maxMemoryMb・maxTimeoutSeconds の範囲で"
-        "設定する。上限を超える長時間の処理は Step Functions や ECS タスクに移す。",
+        ja="`memorySize` と `timeout` を実測 (`CloudWatch Lambda Insights`、`AWS Compute Optimizer` の "
+        "Lambda の推奨、`AWS Lambda Power Tuning`) に基づき maxMemoryMb・maxTimeoutSeconds の範囲で"
+        "設定する。上限を超える長時間の処理は `Step Functions` や ECS タスクに移す。",
     ),
     settings=(
         Setting(
@@ -176,9 +176,9 @@ def _has_log_group(fn: Res, groups: Sequence[Res]) -> bool | None:
         "/aws/lambda/<関数名> を保存期間なしで作成する。CloudWatch Logs はそれを永久に保存し、"
         "毎月課金が続く (Lambda デベロッパーガイド「Lambda 関数のログを CloudWatch Logs に送信する」)。"
         "資料 (2025年10月) はログの無期限保存をコスト増の一因とし、ガイド (v1.0, 2025年3月24日) は"
-        "必要最小限のログを期間を定めて保存するよう求めている。AWS Config マネージドルール "
-        "cw-loggroup-retention-period-check や Cloud Custodian の log-group リソース (retention "
-        "フィルター、set-retention アクション) は作成後に検出するが、gcmod はデプロイ前に検出する。"
+        "必要最小限のログを期間を定めて保存するよう求めている。`AWS Config` マネージドルール "
+        "cw-loggroup-retention-period-check や `Cloud Custodian` の log-group リソース (`retention` "
+        "フィルター、`set-retention` アクション) は作成後に検出するが、gcmod はデプロイ前に検出する。"
         "スタックが作成するロググループの保存期間は GCM-LOG-001 が判定する。",
     ),
     remediation=Text(
@@ -252,8 +252,8 @@ def _capacity_units(res: Res) -> float:
         "モードの DynamoDB テーブルは読み込み・書き込みキャパシティユニットごとに使用の有無に"
         "かかわらず時間課金され、オンデマンド (PAY_PER_REQUEST) はリクエストごとの課金で、アイドル"
         "時は課金されない (Amazon DynamoDB 料金)。開発・テスト用のテーブルのトラフィックは少なく"
-        "断続的である。同じ設定を AWS Config マネージドルール dynamodb-autoscaling-enabled や "
-        "Cloud Custodian の dynamodb-table リソース (ProvisionedThroughput の value フィルター) も"
+        "断続的である。同じ設定を `AWS Config` マネージドルール dynamodb-autoscaling-enabled や "
+        "`Cloud Custodian` の dynamodb-table リソース (ProvisionedThroughput の `value` フィルター) も"
         "確認する。",
     ),
     remediation=Text(

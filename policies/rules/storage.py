@@ -216,7 +216,7 @@ def block_devices(res: Res) -> list[tuple[str, str, Mapping[str, Any]]]:
         en="Set the volume type (EBS type, volumeType, RDS storageType) to gp3; provision extra "
         "IOPS or throughput on gp3 if measurements need them. Keep io1/io2 only for a measured "
         "need above the gp3 maximum (setting minProvisionedIops / minProvisionedIopsRds).",
-        ja="ボリューム種別 (EBS の type、volumeType、RDS の storageType) を gp3 にする。"
+        ja="ボリューム種別 (EBS の `type`、volumeType、RDS の storageType) を gp3 にする。"
         "実測で必要なら gp3 で IOPS やスループットを追加する。io1/io2 は gp3 の上限を超える実測の"
         "必要がある場合に限る (設定 minProvisionedIops / minProvisionedIopsRds)。",
     ),
@@ -429,9 +429,9 @@ DELIVERIES: dict[str, tuple[tuple[str, tuple[str, Any] | None, str, str], ...]] 
        for t in S3_LOGGINGS},
     "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": (
         ("extendedS3Configuration.bucketArn", None, "Firehose delivery stream",
-         "Firehose 配信ストリーム"),
+         "`Firehose` 配信ストリーム"),
         ("s3Configuration.bucketArn", None, "Firehose delivery stream",
-         "Firehose 配信ストリーム")),
+         "`Firehose` 配信ストリーム")),
     "aws:cloudfront/distribution:Distribution": (
         ("loggingConfig.bucket", None, "CloudFront access logs", "CloudFront アクセスログ"),),
     "aws:cfg/deliveryChannel:DeliveryChannel": (
@@ -624,14 +624,14 @@ def holding_evidence(
         "保管するよう求めている (施策4とログ保存、資料 2025年10月)。ライフサイクルルールのない"
         "ログ・バックアップ・データベースのダンプ・エクスポート用バケットは全オブジェクトを S3 標準に"
         "永久に保存し、費用は増え続ける。次の根拠のいずれか (この順に確認) があれば対象とする: "
-        "論理名・バケット名・接頭辞のキーワード (設定 keywords: log、backup、dump、export、"
-        "snapshot、archive、バックアップなど)、gcmod:purpose タグ、用途を表すタグ (設定 "
-        "purposeTagKeys: Name、Purpose、Usage 等) の値のキーワード、ダンプ・バックアップの拡張子 "
-        "(設定 objectSuffixes: .dump、.bak、.sql.gz 等) で終わるキーのオブジェクト、他のバケットの "
+        "論理名・バケット名・接頭辞のキーワード (設定 `keywords`: `log`、`backup`、`dump`、`export`、"
+        "`snapshot`、`archive`、バックアップなど)、gcmod:purpose タグ、用途を表すタグ (設定 "
+        "`purposeTagKeys`: `Name`、`Purpose`、`Usage` 等) の値のキーワード、ダンプ・バックアップの拡張子 "
+        "(設定 `objectSuffixes`: `.dump`、`.bak`、`.sql.gz` 等) で終わるキーのオブジェクト、他のバケットの "
         "S3 サーバーアクセスログの出力先、ロードバランサーのアクセスログ・CloudTrail 証跡・VPC "
-        "フローログ・Firehose 配信ストリーム・CloudFront のログ・AWS Config 配信チャネル・RDS "
+        "フローログ・`Firehose` 配信ストリーム・CloudFront のログ・`AWS Config` 配信チャネル・RDS "
         "スナップショットのエクスポート・DynamoDB テーブルのエクスポートの出力先。同様の検査: "
-        "checkov CKV2_AWS_61、Cloud Custodian の s3 リソース (lifecycle フィルター / "
+        "`checkov` CKV2_AWS_61、`Cloud Custodian` の s3 リソース (lifecycle フィルター / "
         "configure-lifecycle アクション)。",
     ),
     remediation=Text(
@@ -783,12 +783,12 @@ def _noncurrent_days(rule_: Any, inline: bool) -> list[float]:
         "s3-version-lifecycle-policy-check, and Cloud Custodian's s3 resource (versioning "
         "and lifecycle filters).",
         ja="バージョニングを有効にすると、上書きや削除のたびに以前のオブジェクトが旧バージョン"
-        "(noncurrent) として残り、ライフサイクルルールで削除するまで通常のオブジェクトと同様に"
+        "(`noncurrent`) として残り、ライフサイクルルールで削除するまで通常のオブジェクトと同様に"
         "課金される (S3 ユーザーガイド「S3 バージョニング」「ライフサイクル設定の要素」"
         f"NoncurrentVersionExpiration)。そのルールがないとバケットの費用は増え続ける。{GUIDE_JA} "
-        "の施策4は現在に見合う容量と理由のある保存期間を求めている。同じ点を AWS Config マネージド"
-        "ルール / AWS Guard ルール s3-version-lifecycle-policy-check、Cloud Custodian の s3 "
-        "リソース (versioning・lifecycle フィルター) も検出する。",
+        "の施策4は現在に見合う容量と理由のある保存期間を求めている。同じ点を `AWS Config` マネージド"
+        "ルール / `AWS Guard` ルール s3-version-lifecycle-policy-check、`Cloud Custodian` の s3 "
+        "リソース (`versioning`・`lifecycle` フィルター) も検出する。",
     ),
     remediation=Text(
         en="Add to the bucket's BucketLifecycleConfiguration an enabled rule with "
@@ -1045,7 +1045,7 @@ def _blocks_public_policies(pab: Res) -> bool:
     id="GCM-SEC-022",
     title=Text(
         en="Bucket policies do not allow everyone",
-        ja="バケットポリシーで全員 (Principal *) に許可していない",
+        ja="バケットポリシーで全員 (`Principal *`) に許可していない",
     ),
     severity="critical",
     enforcement="mandatory",
@@ -1065,13 +1065,13 @@ def _blocks_public_policies(pab: Res) -> bool:
         "deployment (built from the bucket's ARN) is judged by the bucket's public access "
         "block: with blockPublicPolicy and restrictPublicBuckets on, no public statement can "
         "take effect; otherwise the rule says it could not decide.",
-        ja="条件 (呼び出し元のネットワーク・アカウント・組織を固定するもの) なしで Principal '*' "
+        ja="条件 (呼び出し元のネットワーク・アカウント・組織を固定するもの) なしで `Principal '*'` "
         "({'AWS': '*'} や NotPrincipal を含む) に許可するバケットポリシーの記述は、バケットを"
         "インターネット上の誰にでも開放する。自治体のシステムは住民の個人情報を扱い、ガイド (v1.0, "
         "2025年3月24日) はコストのためにセキュリティを下げない。どの条件が制限になるかは S3 自身の"
-        "「パブリック」の定義に従う。同じ点を checkov CKV_AWS_70、AWS Config マネージドルール / "
-        "AWS Guard ルール s3-bucket-public-read-prohibited・s3-bucket-public-write-prohibited、"
-        "Cloud Custodian の s3 リソース (has-statement / cross-account フィルター) も検出する。"
+        "「パブリック」の定義に従う。同じ点を `checkov` CKV_AWS_70、`AWS Config` マネージドルール / "
+        "`AWS Guard` ルール s3-bucket-public-read-prohibited・s3-bucket-public-write-prohibited、"
+        "`Cloud Custodian` の s3 リソース (has-statement / cross-account フィルター) も検出する。"
         "デプロイ後にしか内容が決まらないポリシー (バケットの ARN から組み立てたもの) は、バケットの"
         "パブリックアクセスブロックで判定する。blockPublicPolicy と restrictPublicBuckets が有効なら"
         "公開の記述は効力を持たない。そうでなければ判定できなかったことを報告する。",
@@ -1125,7 +1125,7 @@ def bucket_policy_not_public(resources: Sequence[Res], ctx: Ctx) -> Iterator[Fin
                 en=f"{what} {p.name} (on {on}): statement {', '.join(public)} allows everyone "
                 "(Principal *) without a condition restricting the caller",
                 ja=f"{what_ja} {p.name} ({on}): ステートメント {', '.join(public)} が呼び出し元を"
-                "制限する条件なしで全員 (Principal *) に許可しています",
+                "制限する条件なしで全員 (`Principal *`) に許可しています",
             ),
             p.urn,
         )
