@@ -380,15 +380,42 @@ policy_config_option = click.option(
 )
 
 
+def _output_file(_ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """An output file the user named: its folder must exist (a mistyped folder is
+    an error before any work, never created silently), and it is not a folder."""
+    if value is None:
+        return None
+    folder = value.parent
+    if not folder.is_dir():
+        raise click.BadParameter(
+            f"{value}: フォルダ {folder} がありません / the folder {folder} does not exist; "
+            "create it first (gcmod creates no folders for an output file)",
+            param=param,
+        )
+    if value.is_dir():
+        raise click.BadParameter(f"{value} is a folder; give a file name", param=param)
+    return value
+
+
 def html_option(help_text: str):
-    """``--html FILE``: also write an HTML report there."""
+    """``--html FILE``: also write an HTML report there (its folder must exist)."""
     return click.option(
         "--html",
         "html_path",
         type=click.Path(dir_okay=False, path_type=Path),
         default=None,
-        help=help_text,
+        callback=_output_file,
+        help=help_text + " Its folder must exist.",
     )
+
+
+def _finite(_ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """Refuse ``nan`` and ``inf`` (click's FloatRange lets NaN through)."""
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value!r} is not a finite number", param=param)
+    return value
 
 
 lang_option = click.option(
@@ -504,7 +531,8 @@ def rules(lang: str, as_json: bool) -> None:
     "--jpy-rate",
     type=click.FloatRange(min=1, max=1000),
     default=None,
-    help="Yen per US dollar. Default: the catalogue's documented rate.",
+    callback=_finite,
+    help="Yen per US dollar (1 to 1000). Default: the catalogue's documented rate.",
 )
 @catalog_option
 @handle_errors

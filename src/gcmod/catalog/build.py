@@ -29,6 +29,7 @@ from gcmod import __version__
 from gcmod.catalog import CatalogEntry, CatalogOutputError
 from gcmod.catalog.analysis import StackResult, TemplateResult, analyse
 from gcmod.catalog.pages import index_html, page_path, template_html
+from gcmod.loader import LoadError, load_json
 
 if TYPE_CHECKING:
     from gcmod.pricing import Catalog
@@ -42,8 +43,8 @@ def _read_manifest(out: Path) -> dict[str, Any] | None:
     """The previous build's ``catalog.json`` in ``out``; ``None`` when there is none or
     it is not one gcmod wrote (wrong schema, or ``files`` not a list of paths)."""
     try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = load_json(out / MANIFEST)
+    except (OSError, LoadError):
         return None
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         return None

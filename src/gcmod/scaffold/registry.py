@@ -20,11 +20,10 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from gcmod import __version__
 from gcmod import reference as ref
 from gcmod.config import StackConfig, parse_config
+from gcmod.loader import load_yaml, parse_yaml
 from gcmod.scaffold import sizing
 from gcmod.scaffold.answers import (
     ENVIRONMENTS,
@@ -90,7 +89,7 @@ def _templates_root() -> Path:
 
 def _load_template(folder: Path) -> tuple[int, Template]:
     source = str(folder / _META)
-    doc = yaml.safe_load((folder / _META).read_text(encoding="utf-8"))
+    doc = load_yaml(folder / _META)
     extra = sorted(set(doc) - _META_KEYS) + sorted(set(doc.get("options") or {}) - set(OPTIONS))
     if extra:  # a packaging mistake, not user input
         raise ValueError(f"{source}: unknown keys {extra}")
@@ -281,7 +280,7 @@ def render(template_id: str, answers: Answers | Mapping[str, Any] | None = None)
     project = Project(tpl, a, files, stacks)
     for stack in tpl.stacks(a):
         path = project.stack_file(stack)
-        doc = yaml.safe_load(files[path])
+        doc = parse_yaml(files[path], path)
         stacks[stack] = parse_config(doc["config"], str(path))
     return project
 
