@@ -258,3 +258,94 @@ def test_project_file_with_an_impossible_date_is_refused(runner: CliRunner, tmp_
     (tmp_path / "Pulumi.dev.yaml").write_text("config: {}\n", encoding="utf-8")
     res = runner.invoke(main, ["check", "--project", str(tmp_path), "--stack", "dev"])
     _refused(res, 2, "Pulumi.yaml", "config.start", "not a calendar date")
+
+
+# --------------------------------------------------------------------------- --project programs
+# These run a real child process each (about 0.5 s once the fork server is warm).
+FAKE_GRAPH = '{"schemaVersion": 1, "project": "p", "stack": "dev", "region": "x", "resources": []}'
+
+
+def _program(folder: Path, main_py: str) -> list[str]:
+    (folder / "Pulumi.yaml").write_text("name: p\nruntime: python\n", encoding="utf-8")
+    (folder / "Pulumi.dev.yaml").write_text("config: {}\n", encoding="utf-8")
+    (folder / "__main__.py").write_text(main_py, encoding="utf-8")
+    return ["--project", str(folder), "--stack", "dev"]
+
+
+PROGRAM_CASES = [
+    (
+        "os._exit(0) after declaring resources",
+        "import os\nimport pulumi_aws as aws\naws.s3.Bucket('b')\nos._exit(0)\n",
+        ["ended with exit status 0 before gcmod's harness delivered a resource graph"],
+    ),
+    (
+        "prints a clean result as JSON, then exits",
+        f"import os, sys\nprint({FAKE_GRAPH!r})\nprint('No mandatory violations.')\n"
+        "sys.stdout.flush()\nos._exit(0)\n",
+        ["before gcmod's harness delivered"],
+    ),
+    (
+        "writes a forged frame into every file descriptor",
+        "import os, struct\nbody = b'{\"ok\": true}'\n"
+        "for fd in range(3, 64):\n    try:\n"
+        "        os.write(fd, struct.pack('!i', len(body)) + body)\n"
+        "    except OSError:\n        pass\nos._exit(0)\n",
+        ["before gcmod's harness delivered"],
+    ),
+    (
+        "killed by a signal",
+        "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n",
+        ["was killed by SIGKILL"],
+    ),
+    (
+        "sys.exit(0)",
+        "import sys\nimport pulumi_aws as aws\naws.s3.Bucket('b')\nsys.exit(0)\n",
+        ["sys.exit(0) at", "__main__.py:4"],
+    ),
+    ("raises", "import pulumi\n\nraise RuntimeError('boom')\n", ["__main__.py:3", "boom"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("label", "main_py", "needles"), PROGRAM_CASES, ids=[c[0] for c in PROGRAM_CASES]
+)
+def test_a_program_that_delivers_no_graph_is_never_a_pass(
+    runner: CliRunner, tmp_path: Path, label: str, main_py: str, needles: list[str]
+) -> None:
+    args = _program(tmp_path, main_py)
+    res = runner.invoke(main, ["check", *args, "--json"])
+    _refused(res, 4, "synth failed", *needles)
+    assert res.stdout == ""  # nothing on stdout: no findings, no forged JSON
+    assert "No mandatory violations" not in res.stdout
+
+
+def test_a_program_that_never_returns_is_stopped_at_the_timeout_with_its_line(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    pid_file = tmp_path / "helper.pid"
+    args = _program(
+        tmp_path,
+        "import subprocess, pathlib\n"
+        "p = subprocess.Popen(['sleep', '60'])\n"
+        f"pathlib.Path({str(pid_file)!r}).write_text(str(p.pid))\n"
+        "while True:\n    pass\n",
+    )
+    # About 3 s: the 2 s timeout counts from when the child starts the program.
+    started = time.monotonic()
+    res = runner.invoke(main, ["check", *args, "--timeout", "2"])
+    _refused(res, 4, "did not finish within the 2 s timeout", "stopped at", "--timeout")
+    assert re.search(r"__main__\.py:[45];", res.stderr), res.stderr  # the loop's line
+    assert time.monotonic() - started < 20
+    helper = Path(f"/proc/{int(pid_file.read_text())}/stat")
+    time.sleep(0.2)
+    # The program's own sub-process is ended too: gone, or a zombie waiting for
+    # PID 1 to reap it (state Z; a container's PID 1 may not reap).
+    state = helper.read_text().rsplit(")", 1)[1].split()[0] if helper.exists() else "gone"
+    assert state in ("gone", "Z"), state
+
+
+def test_timeout_goes_with_project(runner: CliRunner) -> None:
+    res = runner.invoke(main, ["synth", "saas-dev", "--timeout", "5"])
+    _refused(res, 2, "--timeout goes with --project")
+    res = runner.invoke(main, ["synth", "saas-dev", "--timeout", "nan"])
+    _refused(res, 2, "--timeout")

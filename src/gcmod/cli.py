@@ -19,6 +19,9 @@ from gcmod import __version__
 from gcmod.reference import GOV_REGIONS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+#: The program or its synth failed: crash, timeout, child killed, no complete
+#: graph delivered (README "Exit codes"; 3 is the audit's "incomplete").
+EXIT_PROGRAM = 4
 
 
 class UsageProblem(Exception):
@@ -52,7 +55,7 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except CatalogError as exc:
             _fail(f"価格カタログのエラー / price catalogue error: {exc}", EXIT_USAGE)
         except SynthError as exc:
-            _fail(f"synth エラー / synth failed: {exc}", EXIT_FINDINGS)
+            _fail(f"プログラムの実行に失敗 / synth failed: {exc}", EXIT_PROGRAM)
         except ProgramDependencyError as exc:
             _fail(f"依存モジュールがありません / missing module: {exc}", EXIT_USAGE)
 
@@ -98,6 +101,15 @@ stack_refs_option = click.option(
     help="With --project: YAML/JSON file mapping referenced stacks (org/project/stack) to "
     "their outputs. Default: a stack reference's outputs are unknown, as in a preview. "
     "参照先スタックの出力値 (省略時は不明値).",
+)
+timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(min=1, max=86400),
+    default=None,
+    callback=lambda ctx, param, v: _finite(ctx, param, v),
+    metavar="SECONDS",
+    help="With --project: stop the program after this many seconds (exit 4). "
+    "Default: 300. プログラムの制限時間 (秒).",
 )
 
 
@@ -145,11 +157,20 @@ def _shown_path(path: Path) -> str:
         return str(path)
 
 
-def _synth_project(ps: Any, stack_refs_file: Path | None, log: Any = None):
-    from gcmod.project import load_stack_references, synth_project
+def _synth_project(
+    ps: Any, stack_refs_file: Path | None, log: Any = None, timeout: float | None = None
+):
+    """Run a --project program in a child process (gcmod.childrun)."""
+    from gcmod.childrun import DEFAULT_TIMEOUT, synth_isolated
+    from gcmod.project import load_stack_references
 
     refs = load_stack_references(stack_refs_file) if stack_refs_file else None
-    return synth_project(ps, refs, log)
+    return synth_isolated(ps, refs, log, timeout=timeout or DEFAULT_TIMEOUT)
+
+
+def _no_timeout_without_project(timeout: float | None, ps: Any) -> None:
+    if timeout is not None and ps is None:
+        raise UsageProblem("--timeout goes with --project (gcmod's own stacks run in-process)")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -169,6 +190,7 @@ def main() -> None:
 @project_option
 @project_stack_option
 @stack_refs_option
+@timeout_option
 @click.option("--json", "as_json", is_flag=True, help="Print the resource graph as JSON.")
 @handle_errors
 def synth(
@@ -177,6 +199,7 @@ def synth(
     project_dir: Path | None,
     project_stack: str | None,
     stack_refs_file: Path | None,
+    timeout: float | None,
     as_json: bool,
 ) -> None:
     """Synthesize a stack offline and print its resource graph.
@@ -188,7 +211,8 @@ def synth(
     or a path to a Pulumi.<stack>.yaml.
     --project DIR --stack NAME runs any Pulumi Python project instead (docs/projects.md).
     The JSON form is documented in docs/graph.md (schemaVersion 1).
-    Exit codes: 0 done, 1 synth failed, 2 bad stack, config or missing module.
+    Exit codes: 0 done, 2 bad stack, config or missing module, 4 the program or
+    its synth failed (crash, timeout, no graph delivered).
     """
     from gcmod.graph import short_type
     from gcmod.program import synth_stack
@@ -197,9 +221,10 @@ def synth(
     from gcmod.textable import render
 
     ps = _project_stack(stack, stacks_dir, project_dir, project_stack, stack_refs_file)
+    _no_timeout_without_project(timeout, ps)
     log = RunLog()
     if ps is not None:
-        graph = _synth_project(ps, stack_refs_file, log)
+        graph = _synth_project(ps, stack_refs_file, log, timeout)
     else:
         ref = resolve(stack, stacks_dir)
         cfg, graph = synth_stack(ref)
@@ -433,6 +458,7 @@ lang_option = click.option(
 @project_option
 @project_stack_option
 @stack_refs_option
+@timeout_option
 @lang_option
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option("--sarif", "as_sarif", is_flag=True, help="Print SARIF 2.1.0 (code scanning).")
@@ -444,6 +470,7 @@ def check(
     project_dir: Path | None,
     project_stack: str | None,
     stack_refs_file: Path | None,
+    timeout: float | None,
     lang: str,
     as_json: bool,
     as_sarif: bool,
@@ -457,8 +484,9 @@ def check(
     Synthesizes the stack under the mock runtime and runs every rule through the
     same analyzer the Pulumi engine drives, with the same semantics.
     --project DIR --stack NAME checks any Pulumi Python project (e.g. a vendor's).
-    Exit codes: 0 no mandatory violation, 1 mandatory violations (or synth
-    failed), 2 bad stack, config, policy config or missing module.
+    Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 bad stack,
+    config, policy config or missing module, 4 the program or its synth failed
+    (crash, timeout, no graph delivered: never a pass).
     """
     from gcmod.policies.harness import check_graph, load_pack_config
     from gcmod.policies.report import table, to_json, to_sarif
@@ -469,8 +497,9 @@ def check(
         raise UsageProblem("choose one of --json and --sarif")
     pack_config = load_pack_config(config_file) if config_file else None
     ps = _project_stack(stack, stacks_dir, project_dir, project_stack, stack_refs_file)
+    _no_timeout_without_project(timeout, ps)
     if ps is not None:
-        graph = _synth_project(ps, stack_refs_file)
+        graph = _synth_project(ps, stack_refs_file, timeout=timeout)
         name, path = ps.label, Path(_shown_path(ps.project.entry))
     else:
         ref = resolve(stack, stacks_dir)
@@ -518,6 +547,7 @@ def rules(lang: str, as_json: bool) -> None:
 @project_option
 @project_stack_option
 @stack_refs_option
+@timeout_option
 @click.option(
     "--lang",
     type=click.Choice(["en", "ja"]),
@@ -542,6 +572,7 @@ def estimate(
     project_dir: Path | None,
     project_stack: str | None,
     stack_refs_file: Path | None,
+    timeout: float | None,
     lang: str | None,
     as_json: bool,
     as_markdown: bool,
@@ -561,8 +592,8 @@ def estimate(
     --project DIR --stack NAME prices any Pulumi Python project from its graph
     alone: no lift-and-shift baseline, no tenant shares, usage from the documented
     program defaults or usage.<NAME>.yaml beside its stack file (docs/projects.md).
-    Exit codes: 0 done, 1 synth failed, 2 bad stack, usage file, catalogue or
-    missing module.
+    Exit codes: 0 done, 2 bad stack, usage file, catalogue or missing module,
+    4 the program or its synth failed (crash, timeout, no graph delivered).
     """
     from gcmod.cost import report as render
     from gcmod.cost.estimate import estimate_file, estimate_program
@@ -573,9 +604,10 @@ def estimate(
         raise UsageProblem("choose one of --json and --markdown")
     catalog = _load_catalog(catalog_path)
     ps = _project_stack(stack, stacks_dir, project_dir, project_stack, stack_refs_file)
+    _no_timeout_without_project(timeout, ps)
     if ps is not None:
         usage = usage_for(program_basis(), ps.file)
-        graph = _synth_project(ps, stack_refs_file)
+        graph = _synth_project(ps, stack_refs_file, timeout=timeout)
         result = estimate_program(graph, catalog, usage, stack=ps.label)
     else:
         result = estimate_file(resolve(stack, stacks_dir), catalog=catalog)
