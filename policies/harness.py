@@ -165,9 +165,7 @@ def setting_problem(setting: Setting, v: Any) -> str | None:
     if set(default) <= set(ENVIRONMENTS):
         unknown = sorted(set(v) - set(ENVIRONMENTS))
         if unknown:
-            return (
-                f"unknown environment {unknown[0]!r}; allowed: " + ", ".join(ENVIRONMENTS)
-            )
+            return f"unknown environment {unknown[0]!r}; allowed: " + ", ".join(ENVIRONMENTS)
         nullable = any(x is None for x in default.values())
         for env, x in v.items():
             if x is None and nullable:

@@ -349,3 +349,97 @@ def test_timeout_goes_with_project(runner: CliRunner) -> None:
     _refused(res, 2, "--timeout goes with --project")
     res = runner.invoke(main, ["synth", "saas-dev", "--timeout", "nan"])
     _refused(res, 2, "--timeout")
+
+
+# --------------------------------------------------------------------------- writes
+def test_new_refuses_a_dangling_symlink_in_dest_and_writes_nothing(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    dest, outside = tmp_path / "dest", tmp_path / "outside"
+    dest.mkdir()
+    outside.mkdir()
+    (dest / "README.md").symlink_to(outside / "owned.md")  # dangling, pointing out
+    res = runner.invoke(main, ["new", "shared-saas", str(dest), "--no-input", "--force"])
+    _refused(res, 2, "README.md is a symbolic link", "dangling", "does not write through")
+    assert list(outside.iterdir()) == []
+    assert _files(dest) == {"README.md"}  # nothing else written either
+
+
+def test_new_refuses_a_folder_link_in_dest(runner: CliRunner, tmp_path: Path) -> None:
+    dest, outside = tmp_path / "dest", tmp_path / "outside"
+    dest.mkdir()
+    outside.mkdir()
+    (dest / "stacks").symlink_to(outside, target_is_directory=True)
+    res = runner.invoke(main, ["new", "shared-saas", str(dest), "--no-input"])
+    _refused(res, 2, "stacks is a symbolic link")
+    assert list(outside.iterdir()) == [] and _files(dest) == {"stacks"}
+
+
+def test_html_output_that_is_a_link_is_refused(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere.html"
+    target.write_text("keep", encoding="utf-8")
+    link = tmp_path / "report.html"
+    link.symlink_to(target)
+    res = runner.invoke(main, ["estimate", "saas-dev", "--html", str(link)])
+    _refused(res, 2, "--html", "symbolic link")
+    assert target.read_text(encoding="utf-8") == "keep"
+
+
+def test_a_link_left_in_a_previous_catalogue_is_removed_not_followed(tmp_path: Path) -> None:
+    import json
+
+    from gcmod.catalog.build import MANIFEST, SCHEMA, _remove_previous
+
+    out, victim = tmp_path / "catalog", tmp_path / "victim.html"
+    out.mkdir()
+    victim.write_text("precious", encoding="utf-8")
+    (out / "index.html").symlink_to(victim)
+    manifest = {"schema": SCHEMA, "files": ["index.html", MANIFEST]}
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    _remove_previous(out, manifest)
+    assert not (out / "index.html").exists() and not (out / "index.html").is_symlink()
+    assert victim.read_text(encoding="utf-8") == "precious"
+
+
+@pytest.mark.parametrize(
+    ("rel", "expected"),
+    [
+        ("../escape.txt", "no '..'"),
+        ("a/../../escape.txt", "no '..'"),
+        ("/etc/escape.txt", "no absolute paths"),
+        ("link/file.txt", "link is a symbolic link"),
+        ("dangling", "dangling"),
+        ("file.txt/x", "exists and is not a folder"),
+        ("sub", "exists and is a folder"),
+    ],
+)
+def test_write_under_never_leaves_the_output_folder(
+    tmp_path: Path, rel: str, expected: str
+) -> None:
+    from gcmod.safewrite import UnsafeWrite, write_under
+
+    root, outside = tmp_path / "out", tmp_path / "outside"
+    root.mkdir()
+    outside.mkdir()
+    (root / "link").symlink_to(outside, target_is_directory=True)
+    (root / "dangling").symlink_to(outside / "new.txt")
+    (root / "file.txt").write_text("x", encoding="utf-8")
+    (root / "sub").mkdir()
+    before = _files(tmp_path)
+    with pytest.raises(UnsafeWrite, match=re.escape(expected)):
+        write_under(root, rel, "data")
+    assert _files(tmp_path) == before
+
+
+def test_write_under_creates_folders_and_replaces_atomically(tmp_path: Path) -> None:
+    from gcmod.safewrite import write_file, write_under
+
+    root = tmp_path / "new" / "out"
+    path = write_under(root, "a/b/c.txt", "one")
+    assert path.read_text(encoding="utf-8") == "one"
+    write_under(root, "a/b/c.txt", "two")
+    assert path.read_text(encoding="utf-8") == "two"
+    assert _files(root) == {"a", "a/b", "a/b/c.txt"}  # no temporary file left
+    with pytest.raises(ValueError, match="does not exist; create it first"):
+        write_file(tmp_path / "missing" / "r.html", "x")
+    assert not (tmp_path / "missing").exists()

@@ -42,6 +42,7 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         from gcmod.policies.harness import PolicyConfigError
         from gcmod.pricing.catalog import CatalogError
         from gcmod.project import ProgramDependencyError
+        from gcmod.safewrite import UnsafeWrite
         from gcmod.synth import SynthError
 
         try:
@@ -50,6 +51,8 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             _fail(str(exc), EXIT_USAGE)
         except UsageProblem as exc:
             _fail(str(exc), EXIT_USAGE)
+        except UnsafeWrite as exc:
+            _fail(f"書き込みを拒否 / refused to write: {exc}", EXIT_USAGE)
         except PolicyConfigError as exc:
             _fail(f"ポリシー設定エラー / policy config error: {exc}", EXIT_USAGE)
         except CatalogError as exc:
@@ -419,6 +422,10 @@ def _output_file(_ctx: click.Context, param: click.Parameter, value: Path | None
         )
     if value.is_dir():
         raise click.BadParameter(f"{value} is a folder; give a file name", param=param)
+    if value.is_symlink():
+        raise click.BadParameter(
+            f"{value} is a symbolic link; gcmod does not write through links", param=param
+        )
     return value
 
 
@@ -926,7 +933,9 @@ def audit(
         regions, profile, org_role, concurrency, pack_config, quiet
     )
     if html_path is not None:
-        html_path.write_text(render.html_report(result, lang), encoding="utf-8")
+        from gcmod.safewrite import write_file
+
+        write_file(html_path, render.html_report(result, lang))
         click.echo(f"wrote {html_path}", err=True)
     if as_json:
         echo_json(render.to_json(result))

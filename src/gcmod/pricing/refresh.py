@@ -33,6 +33,7 @@ import yaml
 from gcmod.loader import parse_yaml, read_text
 from gcmod.pricing.catalog import Catalog, CatalogError
 from gcmod.reference import GOV_REGIONS, dr_partner
+from gcmod.safewrite import write_file
 
 DEFAULT_REGIONS = GOV_REGIONS
 
@@ -355,7 +356,7 @@ def refresh(
     new_text = _header(text) + dump_catalog(doc)
     Catalog.from_document(parse_yaml(new_text, path), path)  # never write a broken file
     if write:
-        path.write_text(new_text, encoding="utf-8")
+        write_file(path, new_text)
         report.written = True
     return report
 

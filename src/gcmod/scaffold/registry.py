@@ -24,6 +24,7 @@ from gcmod import __version__
 from gcmod import reference as ref
 from gcmod.config import StackConfig, parse_config
 from gcmod.loader import load_yaml, parse_yaml
+from gcmod.safewrite import UnsafeWrite, check_all_under, write_under
 from gcmod.scaffold import sizing
 from gcmod.scaffold.answers import (
     ENVIRONMENTS,
@@ -301,10 +302,12 @@ def scaffold(
     """
     project = render(template_id, answers)
     dest = Path(dest)
+    if dest.is_symlink() and not dest.exists():
+        raise ScaffoldError([f"DEST: {dest} is a dangling symbolic link; remove it"])
     if dest.exists() and not dest.is_dir():
         raise ScaffoldError([f"DEST: {dest} exists and is not a folder"])
     targets = [(dest / Path(*rel.parts), text) for rel, text in project.files.items()]
-    problems = []
+    problems = [f"DEST: {p}" for p in check_all_under(dest, project.files)]
     for path, _ in targets:
         for parent in [*reversed(path.relative_to(dest).parents)][1:]:
             if (dest / parent).exists() and not (dest / parent).is_dir():
@@ -324,12 +327,11 @@ def scaffold(
                 if not q.exists()}  # fmt: skip
     written: list[Path] = []
     try:
-        for path, text in targets:
-            path.parent.mkdir(parents=True, exist_ok=True)
+        for (rel, text), (path, _) in zip(project.files.items(), targets, strict=True):
             if not path.exists():
                 written.append(path)  # before writing: a half-written file is removed too
-            path.write_text(text, encoding="utf-8")
-    except OSError as exc:
+            write_under(dest, rel, text)
+    except (OSError, UnsafeWrite) as exc:
         _undo(written, new_dirs)
         raise ScaffoldError([f"DEST: cannot write {dest}: {exc}"]) from None
     return [path for path, _ in targets]
