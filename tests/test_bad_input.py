@@ -443,3 +443,45 @@ def test_write_under_creates_folders_and_replaces_atomically(tmp_path: Path) -> 
     with pytest.raises(ValueError, match="does not exist; create it first"):
         write_file(tmp_path / "missing" / "r.html", "x")
     assert not (tmp_path / "missing").exists()
+
+
+# ------------------------------------------------------------------ names into generated files
+@pytest.mark.parametrize(
+    "char", ["\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\u202e", "\u2066", "\u200f"]
+)
+def test_new_refuses_a_tenant_name_that_is_not_one_line(
+    runner: CliRunner, tmp_path: Path, char: str
+) -> None:
+    res = runner.invoke(
+        main,
+        [
+            "new",
+            "single-municipality",
+            "out",
+            "--no-input",
+            "--tenant",
+            f"旭川市{char}x:012041:329000",
+        ],
+    )
+    _refused(res, 2, "tenants[0].name", f"U+{ord(char):04X}")
+    assert not (tmp_path / "out").exists()
+
+
+def test_names_are_escaped_for_each_generated_format_by_the_template_layer() -> None:
+    from pathlib import PurePosixPath
+
+    from gcmod.loader import parse_yaml
+    from gcmod.scaffold.registry import get_template, render
+
+    base = get_template("single-municipality").default_answers.model_dump()
+    name = '<script>alert(1)</script> [x](http://e) *b* | "q": 1 # c'
+    p = render("single-municipality", {**base, "tenants": [
+        {"name": name, "code": "013951", "population": 5000}]})  # fmt: skip
+    readme = p.files[PurePosixPath("README.md")]
+    assert "<script>" not in readme and "&lt;script&gt;alert\\(1\\)&lt;/script&gt;" in readme
+    assert "\\[x\\]\\(http://e\\) \\*b\\* \\|" in readme
+    for path, text in p.files.items():
+        if path.suffix == ".yaml":
+            parse_yaml(text, path)  # every generated YAML file still parses
+    stack = parse_yaml(p.files[PurePosixPath("stacks/Pulumi.prod.yaml")], "s")
+    assert stack["config"]["gcmod:tenants"][0]["name"] == name  # the value round-trips
