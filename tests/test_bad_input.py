@@ -141,7 +141,7 @@ def test_stack_file_over_the_size_limit_is_refused_before_reading(
         f.truncate(50 * 1024 * 1024)  # sparse: 50 MB of nothing, as the file
     started = time.monotonic()
     res = runner.invoke(main, ["synth", str(path)])
-    _refused(res, 2, "Pulumi.big.yaml", "50.0 MiB", "at most 8 MiB")
+    _refused(res, 2, "Pulumi.big.yaml", "50.0 MiB", "at most 1 MiB")
     assert time.monotonic() - started < 2
 
 

@@ -35,10 +35,11 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-#: Largest file gcmod reads (bytes). Stack files serving 5,000 municipalities
-#: are about 0.5 MB and the packaged price catalogue is 70 KB; 8 MiB parses in
-#: well under a second with libyaml (benchmarks/ has the figure).
-MAX_BYTES = 8 * 1024 * 1024
+#: Largest file gcmod reads (bytes). Japan has 1,741 municipalities: a stack
+#: file serving every one of them is about 110 KB, and the packaged price
+#: catalogue is 70 KB. A larger file (over some 17,000 tenants) is refused
+#: before it is read (timings: docs/performance.md, benchmarks/bench_loader.py).
+MAX_BYTES = 1024 * 1024
 #: Most values (scalars, lists, mappings) a document may hold once its aliases
 #: are expanded: an upper bound on the work every later step does.
 MAX_NODES = 2_000_000
