@@ -319,6 +319,14 @@ def test_a_program_that_delivers_no_graph_is_never_a_pass(
     assert "No mandatory violations" not in res.stdout
 
 
+@pytest.mark.parametrize("command", ["synth", "estimate"])
+def test_synth_and_estimate_exit_4_too(runner: CliRunner, tmp_path: Path, command: str) -> None:
+    args = _program(tmp_path, PROGRAM_CASES[0][1])
+    res = runner.invoke(main, [command, *args, "--json"])
+    _refused(res, 4, "synth failed", "before gcmod's harness delivered")
+    assert res.stdout == ""
+
+
 def test_a_program_that_never_returns_is_stopped_at_the_timeout_with_its_line(
     runner: CliRunner, tmp_path: Path
 ) -> None:

@@ -39,6 +39,7 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from gcmod.config import ConfigError
+        from gcmod.loader import LoadError
         from gcmod.policies.harness import PolicyConfigError
         from gcmod.pricing.catalog import CatalogError
         from gcmod.project import ProgramDependencyError
@@ -53,6 +54,8 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             _fail(str(exc), EXIT_USAGE)
         except UnsafeWrite as exc:
             _fail(f"書き込みを拒否 / refused to write: {exc}", EXIT_USAGE)
+        except LoadError as exc:  # a file read outside a caller that names it otherwise
+            _fail(f"読み込みエラー / cannot read: {exc}", EXIT_USAGE)
         except PolicyConfigError as exc:
             _fail(f"ポリシー設定エラー / policy config error: {exc}", EXIT_USAGE)
         except CatalogError as exc:
@@ -330,7 +333,7 @@ def calendar(
     Read from the EventBridge Scheduler schedules the stack declares (weekdays,
     business hours; closed on weekends, national holidays and 29 Dec - 3 Jan).
     A stack without a shutdown schedule (production, by default) runs 24/7.
-    Exit codes: 0 done, 1 synth failed, 2 bad stack or config.
+    Exit codes: 0 done, 2 bad stack or config, 4 synth failed.
     """
     from gcmod.program import synth_stack
     from gcmod.runcalendar import from_graph
@@ -687,7 +690,7 @@ def catalog(
     configuration options with defaults) and an index comparing them, in
     Japanese and English. Plain HTML, CSS and inline SVG: no scripts, fonts or
     network; relative links only. catalog.json lists what was built.
-    Exit codes: 0 done, 1 synth failed, 2 bad output folder or template.
+    Exit codes: 0 done, 2 bad output folder or template, 4 synth failed.
     """
     import tempfile
 

@@ -529,8 +529,11 @@ def synth_project(
     stack_references: Mapping[str, Mapping[str, Any]] | None = None,
     log: RunLog | None = None,
 ) -> ResourceGraph:
-    """Run the stack's program under the mock runtime and return its resource graph
-    (``log`` receives the data sources answered and the stack references read)."""
+    """Run the stack's program under the mock runtime, **in this process**, and
+    return its resource graph (``log`` receives the data sources answered and the
+    stack references read). gcmod's commands call this only inside the child
+    process of :func:`gcmod.childrun.synth_isolated`: use that for a program
+    you did not write."""
     import pulumi.runtime.config as pconfig
 
     from gcmod.synth import run_program

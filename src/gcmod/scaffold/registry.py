@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from gcmod import __version__
 from gcmod import reference as ref
 from gcmod.config import StackConfig, parse_config
-from gcmod.loader import load_yaml, parse_yaml
+from gcmod.loader import LoadError, load_yaml, parse_yaml
 from gcmod.safewrite import UnsafeWrite, check_all_under, write_under
 from gcmod.scaffold import sizing
 from gcmod.scaffold.answers import (
@@ -211,9 +211,7 @@ def _finalize(kind: str):
 def _kind(out: PurePosixPath | str) -> str:
     """Target format of an output file, by its name."""
     suffix = PurePosixPath(str(out)).suffix
-    return {".md": "markdown", ".yaml": "yaml", ".yml": "yaml", ".py": "python"}.get(
-        suffix, "text"
-    )
+    return {".md": "markdown", ".yaml": "yaml", ".yml": "yaml", ".py": "python"}.get(suffix, "text")
 
 
 @functools.cache
@@ -333,7 +331,10 @@ def render(template_id: str, answers: Answers | Mapping[str, Any] | None = None)
     project = Project(tpl, a, files, stacks)
     for stack in tpl.stacks(a):
         path = project.stack_file(stack)
-        doc = parse_yaml(files[path], path)
+        try:
+            doc = parse_yaml(files[path], path)
+        except LoadError as exc:  # the answers broke the file: never written
+            raise ScaffoldError([f"{path}: {exc.detail}"]) from None
         stacks[stack] = parse_config(doc["config"], str(path))
     return project
 
