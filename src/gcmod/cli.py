@@ -456,7 +456,7 @@ def _output_file(_ctx: click.Context, param: click.Parameter, value: Path | None
     folder = value.parent
     if not folder.is_dir():
         raise click.BadParameter(
-            f"{value}: フォルダ {folder} がありません / the folder {folder} does not exist; "
+            f"{value}: フォルダー {folder} がありません / the folder {folder} does not exist; "
             "create it first (gcmod creates no folders for an output file)",
             param=param,
         )
