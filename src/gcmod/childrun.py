@@ -85,7 +85,7 @@ def _child(
     from gcmod.config import ConfigError
     from gcmod.project import ProgramDependencyError, synth_project
 
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, AttributeError):  # no sessions on Windows
         os.setsid()
     fd = os.open(output, os.O_WRONLY | os.O_APPEND)
     os.dup2(fd, 1)
@@ -104,7 +104,8 @@ def _child(
         lines = [f'File "{f.filename}", line {f.lineno}' for f in stack]
         Path(trace).write_text("most recent call first\n" + "\n".join(lines) + "\n")
 
-    signal.signal(signal.SIGUSR1, where)
+    if hasattr(signal, "SIGUSR1"):  # POSIX: the line at the timeout is then known
+        signal.signal(signal.SIGUSR1, where)
     os.environ.clear()
     os.environ.update(env)
     sys.path[:] = path
@@ -166,6 +167,8 @@ def _where_stuck(trace: Path, program_dir: Path) -> str | None:
 def _dump_stack(proc: Any, trace: Path, wait: float = 3.0) -> None:
     """Ask the child for its stack (SIGUSR1) and wait until it is written, at
     most ``wait`` seconds."""
+    if not hasattr(signal, "SIGUSR1"):
+        return
     with contextlib.suppress(OSError):
         os.kill(proc.pid, signal.SIGUSR1)
     until = time.monotonic() + wait
@@ -354,8 +357,9 @@ def _kill(proc: Any, group_only: bool = False) -> None:
     pid = proc.pid
     if pid is None:
         return
-    with contextlib.suppress(OSError):
-        os.killpg(pid, signal.SIGKILL)  # the child made itself a session leader
+    if hasattr(os, "killpg"):
+        with contextlib.suppress(OSError):
+            os.killpg(pid, signal.SIGKILL)  # the child made itself a session leader
     if not group_only:
         with contextlib.suppress(OSError):
             proc.kill()
