@@ -117,14 +117,13 @@ def test_saas_prod_recomputed_line_by_line(
             missing_keys.add(key)
         else:
             add("logs-archive", key, cost(key, objects / 1000))
-    # AWS Backup: 60 GB, one full + 34 increments of 2 %; daily full copy to Osaka
-    # (Aurora snapshot copies are always full), 35 copies kept there.
+    # AWS Backup: 35 daily Aurora snapshots of 60 GB, each billed at the full
+    # volume once older than the cluster's 1-day automated backup (Aurora User
+    # Guide, backup storage usage): 34 × 60 = 2,040 GB-month; daily full copy to
+    # Osaka (Aurora snapshot copies are always full), 35 copies kept there.
     full, keep = db.data_gb, cfg.backup.retention_days
-    add(
-        "backup-plan",
-        "aurora.backup.gb-month",
-        (full + full * 0.02 * (keep - 1)) * p("aurora.backup.gb-month"),
-    )
+    assert (full, keep) == (60, 35)
+    add("backup-plan", "aurora.backup.gb-month", 2040 * p("aurora.backup.gb-month"))
     add(
         "backup-plan",
         "backup.cross-region-transfer.gb",

@@ -69,6 +69,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from gcmod.components.database import BACKUP_RETENTION_DAYS as _DB_BACKUP_DAYS
 from gcmod.config import StackConfig
 from gcmod.cost.arithmetic import DAYS_PER_MONTH, HOURS_PER_MONTH, monthly_hours
 from gcmod.cost.model import CATEGORY_NAMES, LEVER_NAMES, LEVER_ORDER, Estimate, Lever, LeverSaving
@@ -142,6 +143,10 @@ NAT_OTHER_GB_PER_ENV = 10.0
 #: CloudWatch alarms that replace a monitoring server (managed-services lever).
 #: Assumption: CPU, memory, 5xx, DB connections, backup failures.
 MANAGED_ALARMS_PER_ENV = 5
+
+#: Retention of the modern Aurora cluster's own automated backup (the database
+#: component's default): AWS Backup's snapshots younger than it are not billed.
+AURORA_AUTOMATED_BACKUP_DAYS = float(_DB_BACKUP_DAYS)
 
 Dr = Literal["warm-standby", "backup-only"]
 
@@ -457,7 +462,9 @@ def scenario_charges(sc: Scenario, m: ModelInputs) -> list[Charge]:
         # -- backups ------------------------------------------------------------
         # Full copies are EBS snapshots (what the backup server made; AWS Backup
         # takes the job over at the managed-services step, the volume stays);
-        # incremental snapshots of the database are its own backup storage.
+        # then AWS Backup's recovery points of the database, billed by the rule
+        # of its kind (pricers.backup.BACKUP_RULES: RDS incremental beyond its
+        # provisioned storage, Aurora full snapshots beyond the automated window).
         if not sc.storage_for_today:
             kind = "snapshot-script"
         else:
@@ -471,6 +478,8 @@ def scenario_charges(sc: Scenario, m: ModelInputs) -> list[Charge]:
             daily_change=u.backup_daily_change_rate,
             retention_days=cfg.backup.retention_days,
             incremental=sc.storage_for_today,
+            automated_days=AURORA_AUTOMATED_BACKUP_DAYS,
+            allowance_gb=db_storage if kind == "rds" else 0.0,
             copy_region=dr_region if copies else None,
             copy_retention_days=cfg.dr.retention_days,
             tenant=t,

@@ -68,7 +68,14 @@ from gcmod.cost.pricers import (  # noqa: F401  (importing registers the pricers
     ssm,
     vpc,
 )
-from gcmod.cost.pricers.backup import BACKUP_KEYS, COLD_KINDS, FULL_COPY_KINDS, backup_charges
+from gcmod.cost.pricers.backup import (
+    BACKUP_KEYS,
+    BACKUP_RULES,
+    COLD_KINDS,
+    FULL_COPY_KINDS,
+    BackupRule,
+    backup_charges,
+)
 from gcmod.cost.pricers.core import (
     DATA_GB_TAG,
     FREE_TYPES,
@@ -99,6 +106,7 @@ from gcmod.cost.pricers.vpc import nat_charges, public_ip_charge
 
 __all__ = [
     "BACKUP_KEYS",
+    "BACKUP_RULES",
     "COLD_KINDS",
     "DATA_GB_TAG",
     "DEFAULT_ROOT_VOLUME",
@@ -110,6 +118,7 @@ __all__ = [
     "S3_CLASS_KEYS",
     "SHARED",
     "TENANT_TAG",
+    "BackupRule",
     "Charge",
     "GraphPricing",
     "PriceSource",

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from gcmod.cost.arithmetic import (
-    DAYS_PER_MONTH,
-    backup_stored_gb,
-)
+from gcmod.cost.arithmetic import DAYS_PER_MONTH, backup_stored_gb, never_expire_points
 from gcmod.cost.pricers.core import (
     SHARED,
     Charge,
@@ -20,20 +18,104 @@ from gcmod.cost.pricers.core import (
 from gcmod.cost.pricers.ec2 import _block_devices
 from gcmod.graph import UNKNOWN, ResourceNode
 
-BACKUP_KEYS = {
-    "aurora": "aurora.backup.gb-month",
-    "rds": "rds.snapshot.gb-month",
-    "ebs": "backup.warm.gb-month",
-    "snapshot-script": "ebs.snapshot.gb-month",
+
+@dataclass(frozen=True)
+class BackupRule:
+    """How AWS bills the backups of one kind of resource (one documented rule)."""
+
+    key: str
+    """Catalogue key of the stored recovery points."""
+    points: str
+    """``incremental``: one full copy, then changed blocks; ``full``: every
+    recovery point is billed at the full size of the data."""
+    copies: str
+    """``incremental`` or ``full``: how a cross-region copy is transferred and stored."""
+    allowance: str
+    """What is free: ``none``, ``automated-window`` (snapshots are not billed
+    while younger than the automated-backup retention; the free allowance of
+    the cluster's volume size is used by the automated backup itself), or
+    ``provisioned-storage`` (free up to the instance's provisioned storage)."""
+    cold: bool
+    """Whether AWS Backup can move its recovery points to cold storage, where
+    each one is a full copy."""
+    source: str
+    """The AWS documentation page the rule follows, and the date it was read."""
+
+
+#: Billing rules of backups, by kind of protected resource. Each cites its page.
+BACKUP_RULES: dict[str, BackupRule] = {
+    "aurora": BackupRule(
+        key="aurora.backup.gb-month",
+        points="full",
+        copies="full",
+        allowance="automated-window",
+        cold=False,
+        source=(
+            "Amazon Aurora User Guide, 'Understanding Amazon Aurora backup storage usage' "
+            "(https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-storage-"
+            "backup.html, read 2026-12-02): snapshots (AWS Backup takes manual cluster "
+            "snapshots) are each 'the size of the cluster volume at the time you take the "
+            "snapshot' and count once older than the automated backup's retention period; "
+            "the free amount (the cluster volume size) is subtracted from the automated "
+            "backup usage. Copies: Aurora User Guide, 'Copying a DB cluster snapshot' "
+            "(read 2026-12-02): 'Aurora DB cluster snapshot copies are always full copies'"
+        ),
+    ),
+    "rds": BackupRule(
+        key="rds.snapshot.gb-month",
+        points="incremental",
+        copies="full",
+        allowance="provisioned-storage",
+        cold=False,
+        source=(
+            "Amazon RDS User Guide, 'Introduction to backups' and 'Creating a DB snapshot' "
+            "(https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_CreateSnapshot.html, "
+            "read 2026-12-02): the first snapshot holds the full database, later ones the "
+            "changed data; Amazon RDS pricing page, 'Backup storage': no additional charge "
+            "up to 100% of the provisioned database storage in the region. Copies to another "
+            "region: full, because a cross-region copy is re-encrypted with the destination "
+            "region's key and RDS copies incrementally only with the same key ('Copying a DB "
+            "snapshot', incremental snapshot copying; conservative reading)"
+        ),
+    ),
+    "ebs": BackupRule(
+        key="backup.warm.gb-month",
+        points="incremental",
+        copies="incremental",
+        allowance="none",
+        cold=True,
+        source=(
+            "AWS Backup pricing page, 'AWS Backup storage' (https://aws.amazon.com/backup/"
+            "pricing/, read 2026-12-02): 'For the first backup of an AWS resource, a full copy "
+            "of your data is saved. For each incremental backup, only the changed part ... is "
+            "saved'; Amazon EBS User Guide, 'Archive Amazon EBS snapshots' (read 2026-12-02): "
+            "an archived (cold) snapshot is converted to a full snapshot; EBS snapshot copies "
+            "after the first to the same region are incremental"
+        ),
+    ),
+    "snapshot-script": BackupRule(
+        key="ebs.snapshot.gb-month",
+        points="full",
+        copies="full",
+        allowance="none",
+        cold=False,
+        source=(
+            "lift-and-shift baseline: a backup server writes a full copy every night (the "
+            "estimate checklist, 2025-04, asks for differential instead of full backups); "
+            "stored at the EBS snapshot price"
+        ),
+    ),
 }
-#: Kinds whose cross-region copies are always full copies. Source: Amazon
-#: Aurora User Guide, "Copying a DB cluster snapshot": "Aurora doesn't support
-#: incremental snapshot copying. Aurora DB cluster snapshot copies are always
-#: full copies." (RDS and EBS copies after the first are incremental.)
-FULL_COPY_KINDS = frozenset({"aurora"})
-#: Kinds AWS Backup can move to cold storage (the backup component's doc:
-#: Aurora snapshots stay warm).
-COLD_KINDS = frozenset({"ebs"})
+#: Kind -> catalogue key of its stored recovery points (kept for callers).
+BACKUP_KEYS = {kind: rule.key for kind, rule in BACKUP_RULES.items()}
+#: Kinds whose cross-region copies are full copies.
+FULL_COPY_KINDS = frozenset(k for k, r in BACKUP_RULES.items() if r.copies == "full")
+#: Kinds AWS Backup can move to cold storage.
+COLD_KINDS = frozenset(k for k, r in BACKUP_RULES.items() if r.cold)
+
+
+def _points(retention_days: float | None) -> float:
+    return never_expire_points() if retention_days is None else max(retention_days, 0.0)
 
 
 def backup_charges(
@@ -49,48 +131,82 @@ def backup_charges(
     cold_after_days: float | None = None,
     copy_region: str | None = None,
     copy_retention_days: float | None = None,
+    automated_days: float = 1.0,
+    allowance_gb: float = 0.0,
+    continuous: bool = False,
+    include_local: bool = True,
     tenant: str = SHARED,
     what: str = "",
 ) -> list[Charge]:
-    """Daily backups of ``full_gb`` kept ``retention_days`` (one full copy and
-    increments, or full copies), optional cold storage, and a daily copy to
-    ``copy_region`` kept ``copy_retention_days``: transfer out of ``region``
-    and storage in ``copy_region`` (full copies for Aurora)."""
-    key = BACKUP_KEYS[kind]
+    """Daily recovery points of ``full_gb`` kept ``retention_days``, billed by
+    the rule of ``kind`` (:data:`BACKUP_RULES`), optional cold storage, and a
+    daily copy to ``copy_region`` kept ``copy_retention_days``: transfer out of
+    ``region`` and storage in ``copy_region``.
+
+    ``incremental=False`` forces full copies whatever the kind (a backup
+    server's nightly full dump). ``automated_days``: the retention of the
+    database's own automated backup (Aurora snapshots younger than it are not
+    billed). ``allowance_gb``: free backup storage (RDS: provisioned storage).
+    ``continuous``: AWS Backup's continuous backup of Aurora/RDS is the
+    database's own automated (incremental) backup, with the free allowance of
+    the volume size. ``include_local=False`` gives only the copy's lines (a
+    second copy action of the same rule).
+    """
+    rule = BACKUP_RULES[kind]
+    full_points = rule.points == "full" or not incremental
     label = f"{what} " if what else ""
-    style = "incremental" if incremental else "full copies"
     keep = "never deleted: 5-year average" if retention_days is None else f"{_n(retention_days)} d"
     out: list[Charge] = []
     cold_gb = 0.0
-    if cold_after_days is not None and kind in COLD_KINDS and retention_days is not None:
-        warm = backup_stored_gb(
-            full_gb, daily_change, min(cold_after_days, retention_days), incremental=incremental
+    warm_days = retention_days
+    if cold_after_days is not None and rule.cold and retention_days is not None:
+        warm_days = min(cold_after_days, retention_days)
+        cold_gb = full_gb * max(retention_days - cold_after_days, 0.0)  # full copies when cold
+    if continuous and kind in ("aurora", "rds"):
+        stored = backup_stored_gb(full_gb, daily_change, warm_days)
+        free = min(full_gb if kind == "aurora" else allowance_gb, stored)
+        warm = stored - free
+        how = (
+            f"continuous backup (the database's automated backup) of {_n(full_gb)} GB, "
+            f"{_n(daily_change * 100)} %/day change, kept {keep}, less {_n(free)} GB free"
         )
-        cold_gb = backup_stored_gb(
-            full_gb, daily_change, retention_days, incremental=incremental
-        ) - backup_stored_gb(full_gb, daily_change, cold_after_days, incremental=incremental)
+        allowance_gb = 0.0
+    elif full_points:
+        billed_points = _points(warm_days)
+        how = f"daily full copies of {_n(full_gb)} GB kept {keep}"
+        if rule.allowance == "automated-window":
+            billed_points = max(billed_points - automated_days, 0.0)
+            how = (
+                f"daily snapshots, each the full {_n(full_gb)} GB, kept {keep}; billed once "
+                f"older than the {_n(automated_days)}-day automated backup: "
+                f"{_n(billed_points)} × {_n(full_gb)} GB"
+            )
+        warm = full_gb * billed_points
     else:
-        warm = backup_stored_gb(full_gb, daily_change, retention_days, incremental=incremental)
-    out.append(
-        Charge(
-            resource,
-            rtype,
-            "backup",
-            f"{label}backup storage, daily {style} of {_n(full_gb)} GB "
-            f"({_n(daily_change * 100)} %/day change) kept {keep}",
-            key,
-            region,
-            warm,
-            tenant,
+        warm = backup_stored_gb(full_gb, daily_change, warm_days)
+        how = (
+            f"daily incremental of {_n(full_gb)} GB ({_n(daily_change * 100)} %/day change) "
+            f"kept {keep}"
         )
-    )
+    if rule.allowance == "provisioned-storage" and allowance_gb > 0:
+        free = min(allowance_gb, warm)
+        warm -= free
+        how += f", less {_n(free)} GB free (up to the provisioned storage)"
+    out.append(
+        Charge(resource, rtype, "backup", f"{label}backup storage, {how}", rule.key, region,
+               max(warm, 0.0), tenant)
+    )  # fmt: skip
+    if not include_local:
+        out = []
+        cold_gb = 0.0
     if cold_gb > 0:
         out.append(
             Charge(
                 resource,
                 rtype,
                 "backup",
-                f"{label}backup cold storage after {_n(cold_after_days or 0)} d",
+                f"{label}backup cold storage after {_n(cold_after_days or 0)} d "
+                f"(full copies when cold)",
                 "backup.cold.gb-month",
                 region,
                 cold_gb,
@@ -98,7 +214,7 @@ def backup_charges(
             )
         )
     if copy_region is not None:
-        full_copies = (kind in FULL_COPY_KINDS) or not incremental
+        full_copies = rule.copies == "full" or not incremental
         per_copy = full_gb if full_copies else full_gb * daily_change
         out.append(
             Charge(
@@ -125,8 +241,9 @@ def backup_charges(
                 rtype,
                 "backup",
                 f"{label}DR copies in {copy_region} "
-                f"({'full copies' if full_copies else 'incremental'}, kept {keep_dr})",
-                key,
+                f"({'full copies' if full_copies else 'incremental'}, kept {keep_dr}; "
+                "no free allowance: no database runs there)",
+                rule.key,
                 copy_region,
                 backup_stored_gb(
                     full_gb, daily_change, copy_retention_days, incremental=not full_copies
@@ -155,6 +272,13 @@ def _protected_size(node: ResourceNode, ctx: PricingContext) -> float:
     return sum(gb for _, gb, _, _ in _block_devices(node.inputs))
 
 
+def _allowance(node: ResourceNode) -> float:
+    """Free backup storage of an RDS DB instance: its provisioned storage."""
+    if node.type == "aws:rds/instance:Instance":
+        return _num(node.inputs.get("allocatedStorage"), 20.0) or 0.0
+    return 0.0
+
+
 def _selected(plan: ResourceNode, ctx: PricingContext) -> list[ResourceNode]:
     sels = ctx.referrers(plan, "planId", "aws:backup/selection:Selection") or ctx.siblings(
         plan, "aws:backup/selection:Selection"
@@ -180,10 +304,11 @@ def _selected(plan: ResourceNode, ctx: PricingContext) -> list[ResourceNode]:
 @pricer("aws:backup/plan:Plan")
 def price_backup_plan(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
     """AWS Backup: for each rule and each resource its selections pick (by tag),
-    daily recovery points kept ``deleteAfter`` days (one full copy + increments
-    of ``backupDailyChangeRate``), cold storage where the rule moves points
-    there, and each copy action: cross-region transfer and the copies' storage
-    in the destination vault's region (full copies for Aurora)."""
+    daily recovery points kept ``deleteAfter`` days billed by the rule of the
+    resource's kind (:data:`BACKUP_RULES`: Aurora snapshots full beyond the
+    automated-backup window, RDS and EBS incremental), cold storage where the
+    rule moves points there, and each copy action: cross-region transfer and
+    the copies' storage in the destination vault's region."""
     region, u = ctx.region(node), ctx.usage
     protected = _selected(node, ctx)
     if not protected:
@@ -233,11 +358,14 @@ def price_backup_plan(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
                     cold_after_days=cold,
                     copy_region=dest,
                     copy_retention_days=dest_keep,
+                    automated_days=_num(res.inputs.get("backupRetentionPeriod"), 1.0) or 1.0,
+                    allowance_gb=_allowance(res),
+                    continuous=rule.get("enableContinuousBackup") is True,
+                    include_local=first,  # the local recovery points once per rule
                     tenant=ctx.tenant(res),
                     what=f"{res.name} ({rule.get('ruleName', 'rule')})",
                 )
-                # The local recovery points are counted once per rule.
-                out += charges if first else charges[1:]
+                out += charges
                 first = False
     return out
 
