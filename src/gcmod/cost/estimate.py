@@ -21,9 +21,10 @@ from gcmod.cost.baseline import (
     steps_table,
     waterfall,
 )
-from gcmod.cost.model import EstimateResult
+from gcmod.cost.model import BaselineRange, EstimateResult
 from gcmod.cost.pricers import GraphPricing, PriceSource, price_graph
 from gcmod.cost.shares import tenant_shares
+from gcmod.cost.sizing import HIGH, LOW
 from gcmod.cost.usage import Usage, assumptions, usage_for
 from gcmod.graph import ResourceGraph
 from gcmod.stackfiles import StackRef
@@ -105,10 +106,16 @@ def estimate_stack(
     planned, gp = price_graph(graph, usage, catalog)
     app_hours = _kind_hours(gp.hours, "ecs-service")
     db_hours = _kind_hours(gp.hours, "aurora-cluster")
-    w = waterfall(model_inputs(cfg, usage, app_hours, db_hours), catalog)
+    w = waterfall(model_inputs(cfg, usage, app_hours, db_hours, LOW), catalog)
+    w_high = waterfall(model_inputs(cfg, usage, app_hours, db_hours, HIGH), catalog)
     final = w.final
     notes = _usage_notes(catalog, gp, usage, app_hours, db_hours)
-    for key, note in baseline_assumptions().items():
+    notes["baseline.range"] = {
+        "value": {"lowUsd": w.baseline.monthly_usd, "highUsd": w_high.baseline.monthly_usd},
+        "source": "two ends built from the evidence that exists (gcmod.cost.sizing, "
+        "docs/baseline.md); the headline saving uses the low (conservative) end",
+    }
+    for key, note in baseline_assumptions(LOW).items():
         notes[f"baseline.{key}"] = note
     notes["waterfall"] = {
         "value": steps_table(w),
@@ -143,6 +150,13 @@ def estimate_stack(
         jpy_per_usd=catalog.jpy_per_usd,
         fx_source=catalog.fx_source,
         assumptions=notes,
+        baseline_range=BaselineRange(
+            low=w.baseline,
+            high=w_high.baseline,
+            assumptions_low=dict(baseline_assumptions(LOW)),
+            assumptions_high=dict(baseline_assumptions(HIGH)),
+            levers_high=w_high.levers,
+        ),
     )
 
 

@@ -31,6 +31,8 @@ undefined, e.g. the ratio with no baseline)::
       "saving": {"monthlyUsd", "monthlyJpy", "annualUsd", "annualJpy"} | null,
                                         # null: no baseline (a program, not a gcmod stack)
       "ratio": float | null,            # planned / baseline (0.35 = 65% lower)
+      "percentLowerRange": {"low", "high", "headline"},  # built-in baseline only:
+                                        # % lower against each end (headline: "low")
       "percentLower": float | null,     # (1 - ratio) x 100; negative = higher
       "target": {
         "governmentPercentLower": 30,   # 標準化基本方針: 少なくとも3割削減
@@ -57,6 +59,9 @@ undefined, e.g. the ratio with no baseline)::
                  "priceKey", "region", "tenant"}],
       "missing": [{"resource", "resourceType", "priceKey", "region", "reason"}]
     }
+    # the built-in baseline also has "monthlyUsdLow", "monthlyUsdHigh",
+    # "monthlyJpyLow", "monthlyJpyHigh", "assumptionsLow", "assumptionsHigh"
+    # (each figure of that end with its source) and "leversHigh"
 
 Missing prices are listed, never counted: totals are the sum of the priced lines.
 
@@ -140,6 +145,10 @@ LABELS: dict[str, dict[str, str]] = {
         "per_month": "/month",
         "per_year": "per year",
         "lower": "{p}% lower than the lift-and-shift",
+        "range": (
+            "Lift-and-shift range {low} (low, conservative: used above) to {high} (high): "
+            "{plo}%–{phi}% lower. How the range is built: docs/baseline.md."
+        ),
         "higher": "{p}% higher than the lift-and-shift",
         "same": "the same as the lift-and-shift",
         "no_baseline": "No lift-and-shift cost to compare with.",
@@ -250,6 +259,10 @@ LABELS: dict[str, dict[str, str]] = {
         "per_month": "/月",
         "per_year": "年額",
         "lower": "リフト&シフトより {p}% 低い",
+        "range": (
+            "リフト&シフトの幅は {low} (下限・控えめ: 上の比較に使用) から {high} (上限): "
+            "{plo}%〜{phi}% 低い。幅の作り方は docs/baseline.md を参照。"
+        ),
         "higher": "リフト&シフトより {p}% 高い",
         "same": "リフト&シフトと同額",
         "no_baseline": "比較するリフト&シフトの金額がありません。",
@@ -644,7 +657,47 @@ def to_json(result: EstimateResult) -> dict[str, Any]:
     }
     if not result.has_baseline:  # nothing to attribute without a baseline
         del doc["unattributedUsd"], doc["unattributedJpy"]
+    rng = result.baseline_range
+    if rng is not None:
+        low, high = rng.low.monthly_usd, rng.high.monthly_usd
+        planned = result.planned.monthly_usd
+        doc["baseline"].update(
+            {
+                "monthlyUsdLow": low,
+                "monthlyUsdHigh": high,
+                "monthlyJpyLow": to_jpy(low, rate),
+                "monthlyJpyHigh": to_jpy(high, rate),
+                "assumptionsLow": _jsonable(rng.assumptions_low),
+                "assumptionsHigh": _jsonable(rng.assumptions_high),
+                "leversHigh": [
+                    {"lever": s.lever, "monthlyUsd": s.monthly_usd} for s in rng.levers_high
+                ],
+            }
+        )
+        doc["percentLowerRange"] = {
+            "low": _pct_of(planned, low),
+            "high": _pct_of(planned, high),
+            "headline": "low",
+        }
     return doc
+
+
+def range_text(result: EstimateResult, lang: str) -> str:
+    """The built-in baseline's low–high range and the saving against each end."""
+    rng = result.baseline_range
+    assert rng is not None
+    planned = result.planned.monthly_usd
+    lo, hi = _pct_of(planned, rng.low.monthly_usd), _pct_of(planned, rng.high.monthly_usd)
+    return labels(lang)["range"].format(
+        low=fmt_usd(rng.low.monthly_usd),
+        high=fmt_usd(rng.high.monthly_usd),
+        plo=fmt_pct(lo or 0.0),
+        phi=fmt_pct(hi or 0.0),
+    )
+
+
+def _pct_of(planned: float, baseline: float) -> float | None:
+    return round((1 - planned / baseline) * 100, 1) + 0.0 if baseline else None
 
 
 # --------------------------------------------------------------------------- sections
@@ -687,6 +740,21 @@ def _summary_section(result: EstimateResult, lang: str) -> _Section:
 
     phrase = _ratio_phrase(result, lang)
     after = [phrase if phrase.endswith((".", "。")) else phrase + "."]
+    rng = result.baseline_range
+    if rng is not None:
+        planned_usd = result.planned.monthly_usd
+        lo, hi = (
+            _pct_of(planned_usd, rng.low.monthly_usd),
+            _pct_of(planned_usd, rng.high.monthly_usd),
+        )
+        after.append(
+            t["range"].format(
+                low=fmt_usd(rng.low.monthly_usd),
+                high=fmt_usd(rng.high.monthly_usd),
+                plo=fmt_pct(lo or 0.0),
+                phi=fmt_pct(hi or 0.0),
+            )
+        )
     planned_label = t["planned"] if result.has_baseline else t["planned_program"]
     verdict = _verdict(result, lang)
     if verdict:
@@ -1524,6 +1592,8 @@ def summary_html(result: EstimateResult, lang: str) -> str:
             f"<span>{esc(t['gauge_national'])}</span></span></div></div>"
         )
         parts.append(f'<p class="note">{esc(t["target_note"])}</p>')
+        if result.baseline_range is not None:
+            parts.append(f'<p class="note">{esc(range_text(result, lang))}</p>')
     else:
         parts.append(f'<p class="verdict short">{esc(t["no_baseline"])}</p>')
     missing = _missing(result)
