@@ -21,7 +21,7 @@ from gcmod.cost.baseline import (
     steps_table,
     waterfall,
 )
-from gcmod.cost.model import BaselineRange, EstimateResult
+from gcmod.cost.model import BaselineRange, Estimate, EstimateResult
 from gcmod.cost.pricers import GraphPricing, PriceSource, price_graph
 from gcmod.cost.shares import tenant_shares
 from gcmod.cost.sizing import HIGH, LOW
@@ -80,6 +80,64 @@ def _usage_notes(
     return notes
 
 
+#: A price older than this is stale (as `gcmod prices list` marks it).
+STALE_AFTER_DAYS = 365
+
+
+def price_notes(catalog: PriceSource, *estimates: Estimate) -> dict[str, Any]:
+    """Every catalogue price the estimates use, with its source and date, and the
+    unverified or stale ones among them (listed in the estimate, not hidden)."""
+    import datetime as dt
+
+    today = dt.date.today()
+    used: dict[tuple[str, str], dict[str, Any]] = {}
+    for est in estimates:
+        for li in est.lines:
+            ident = (li.price_key, li.region)
+            if ident in used:
+                continue
+            find = getattr(catalog, "find", None)
+            price = find(*ident) if find is not None else None
+            if price is None:
+                continue
+            used[ident] = {
+                "key": price.key,
+                "region": price.region,
+                "usd": price.usd,
+                "unit": price.unit,
+                "source": price.source,
+                "checked": price.checked.isoformat(),
+                "verified": price.verified,
+                "stale": (today - price.checked).days > STALE_AFTER_DAYS,
+            }
+    rows = [used[k] for k in sorted(used)]
+    flagged = [
+        f"{r['key']} @ {r['region']}: "
+        + ", ".join(
+            x
+            for x in (
+                "unverified" if not r["verified"] else "",
+                f"stale (checked {r['checked']})" if r["stale"] else "",
+            )
+            if x
+        )
+        for r in rows
+        if r["stale"] or not r["verified"]
+    ]
+    return {
+        "pricesUsed": {
+            "value": rows,
+            "source": "the price catalogue: each price used by this estimate, its source and "
+            "the date it was checked",
+        },
+        "unverifiedOrStalePrices": {
+            "value": flagged,
+            "source": f"prices nobody could confirm, or checked more than {STALE_AFTER_DAYS} "
+            "days ago (`gcmod prices list`); the figures using them are less certain",
+        },
+    }
+
+
 def _pricing_notes(gp: GraphPricing) -> dict[str, Any]:
     """What pricing the graph could not price or had to assume."""
     notes: dict[str, Any] = {}
@@ -134,6 +192,7 @@ def estimate_stack(
         "peaks and S3 requests, which the plan prices from its graph",
     }
     notes.update(_pricing_notes(gp))
+    notes.update(price_notes(catalog, planned, w.baseline, w_high.baseline))
     missing_model = missing_in(w)
     if missing_model:
         notes["missingInModel"] = {
@@ -191,7 +250,6 @@ def estimate_program(
     :func:`gcmod.cost.usage.program_basis` unless a usage file was given):
     no baseline, no levers and no tenant shares (the program names no tenants).
     """
-    from gcmod.cost.model import Estimate
     from gcmod.cost.usage import program_basis
 
     usage = usage.resolve(program_basis())
@@ -204,6 +262,7 @@ def estimate_program(
         "per-tenant shares; the usage preset stands for one city-sized system",
     }
     notes.update(_pricing_notes(gp))
+    notes.update(price_notes(catalog, planned))
     return EstimateResult(
         stack=stack,
         region=graph.region,

@@ -123,6 +123,8 @@ CATEGORY_ORDER = (
     "other",
 )
 _EPS = 0.005  # half a cent
+#: Notes too long for the text/Markdown assumptions table (in JSON and the XLSX).
+JSON_ONLY_NOTES = frozenset({"pricesUsed"})
 
 
 LABELS: dict[str, dict[str, str]] = {
@@ -512,6 +514,8 @@ def _assumption_rows(result: EstimateResult) -> list[tuple[str, str, str]]:
     """(input, value, source). A value shaped ``{"value": v, "source": s}`` is split."""
     rows = []
     for key, raw in result.assumptions.items():
+        if key in JSON_ONLY_NOTES:
+            continue
         source = ""
         value: Any = raw
         if isinstance(raw, Mapping) and "value" in raw:
@@ -527,6 +531,8 @@ def _assumption_rows(result: EstimateResult) -> list[tuple[str, str, str]]:
 def _scalar(value: Any) -> str:
     if isinstance(value, str):
         return value
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return "; ".join(value)
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, (int, float)) and math.isfinite(value):
