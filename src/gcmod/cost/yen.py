@@ -102,7 +102,7 @@ def result_yen(result: EstimateResult, unattributed_usd: float = 0.0) -> ResultY
     saving = baseline.total - planned.total if result.has_baseline else 0
     levers: dict[str, int] = {}
     unattributed = 0
-    if result.has_baseline and result.levers:
+    if result.has_baseline:
         parts = [s.monthly_usd * rate for s in result.levers] + [unattributed_usd * rate]
         split = largest_remainder(parts, saving)
         levers = {s.lever: y for s, y in zip(result.levers, split, strict=False)}
