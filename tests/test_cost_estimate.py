@@ -86,6 +86,12 @@ def test_saas_prod_recomputed_line_by_line(
     add("db-cluster", "aurora.storage.gb-month", db.data_gb * p("aurora.storage.gb-month"))
     add("db-cluster", "aurora.io.million-requests", 30.0 * p("aurora.io.million-requests"))
     add("db-cluster", "secretsmanager.secret-month", p("secretsmanager.secret-month"))
+    # One Aurora instance, app tasks in two AZs: half the requests' 50 kB cross AZs,
+    # billed in both directions at the inter-AZ rate.
+    cross_gb = 3_000_000 * 50_000 / 1e9 * (1 - 1 / 2) * 2
+    add("db-cluster", "datatransfer.inter-az.gb", cross_gb * p("datatransfer.inter-az.gb"))
+    # The target tracking policy's two CloudWatch alarms (scale out, scale in).
+    add("app-cpu", "cloudwatch.alarm-month", 2 * p("cloudwatch.alarm-month"))
     add("db-cluster", "secretsmanager.10k-api-calls", cost("secretsmanager.10k-api-calls", 1.0))
     # Five interface endpoints in two AZs; the logs endpoint carries the log volume.
     for ep in ("ecr-api", "ecr-dkr", "logs", "secretsmanager", "ssm"):

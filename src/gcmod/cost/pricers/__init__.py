@@ -55,6 +55,7 @@ from __future__ import annotations
 from gcmod.cost.pricers import (  # noqa: F401  (importing registers the pricers)
     backup,
     cloudwatch,
+    connectivity,
     ec2,
     ecs,
     elb,

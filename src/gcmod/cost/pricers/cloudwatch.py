@@ -50,3 +50,30 @@ def price_metric_filter(node: ResourceNode, ctx: PricingContext) -> list[Charge]
             ctx.tenant(node),
         )
     ]
+
+
+#: Alarms Application Auto Scaling / EC2 Auto Scaling create per target tracking
+#: policy: one to scale out, one to scale in. Source: Application Auto Scaling
+#: User Guide, "Target tracking scaling policies" (the service creates and manages
+#: the CloudWatch alarms; they are billed as CloudWatch alarms); read 2026-12-02.
+TARGET_TRACKING_ALARMS = 2
+
+
+@pricer("aws:appautoscaling/policy:Policy", "aws:autoscaling/policy:Policy")
+def price_scaling_policy(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
+    """Scaling is free; a target tracking policy's two CloudWatch alarms are not."""
+    if node.inputs.get("policyType") != "TargetTrackingScaling":
+        return []
+    return [
+        Charge(
+            node.name,
+            node.type,
+            "operations",
+            f"CloudWatch alarms of a target tracking policy ({TARGET_TRACKING_ALARMS}: "
+            "scale out and scale in)",
+            "cloudwatch.alarm-month",
+            ctx.region(node),
+            TARGET_TRACKING_ALARMS,
+            ctx.tenant(node),
+        )
+    ]

@@ -216,7 +216,6 @@ FREE_TYPES: dict[str, str] = {
     "aws:lb/targetGroupAttachment:TargetGroupAttachment": "free",
     "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": "free",
     "aws:appautoscaling/target:Target": "Application Auto Scaling is free",
-    "aws:appautoscaling/policy:Policy": "Application Auto Scaling is free",
     "aws:acm/certificate:Certificate": "public ACM certificates are free",
     "aws:kms/alias:Alias": "aliases are free",
     "aws:backup/vault:Vault": "vaults are free (recovery points are priced with the plan)",
@@ -242,6 +241,12 @@ FREE_TYPES: dict[str, str] = {
     "aws:ec2/launchTemplate:LaunchTemplate": "free (instances are priced)",
     "aws:ssm/document:Document": "free",
     "aws:ssm/association:Association": "State Manager is free",
+    "aws:ec2transitgateway/transitGateway:TransitGateway": (
+        "free by itself (attachments and data processed are priced)"
+    ),
+    "aws:ec2/customerGateway:CustomerGateway": "free (the VPN connection is priced)",
+    "aws:ec2/vpnGateway:VpnGateway": "free (the VPN connection is priced)",
+    "aws:route53/record:Record": "records are free (queries are not priced)",
 }
 #: Types priced together with another resource (no line of their own).
 PRICED_VIA: dict[str, str] = {

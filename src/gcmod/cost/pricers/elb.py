@@ -69,6 +69,8 @@ def price_load_balancer(node: ResourceNode, ctx: PricingContext) -> list[Charge]
                 tenant,
             )
         ]
+    from gcmod.cost.pricers.connectivity import data_out_charges
+
     return alb_charges(
         node.name, node.type, region, lcu=ctx.usage.lcu, public_ips=public, tenant=tenant
-    )
+    ) + data_out_charges(node, ctx)

@@ -153,6 +153,9 @@ def price_aurora_cluster(node: ResourceNode, ctx: PricingContext) -> list[Charge
         )
         if how != "24/7":
             ctx.notes["assumptions"].append(f"{node.name}: ACU-hours use {how} ({hours:.1f} h)")
+        from gcmod.cost.pricers.connectivity import cross_az_charge
+
+        out += cross_az_charge(node, len(serverless), ctx)
     else:
         out.append(
             Charge(
