@@ -21,6 +21,7 @@ from gcmod.cost.baseline import (
     steps_table,
     waterfall,
 )
+from gcmod.cost.commitments import commitment_options
 from gcmod.cost.model import BaselineRange, Estimate, EstimateResult
 from gcmod.cost.pricers import GraphPricing, PriceSource, price_graph
 from gcmod.cost.shares import tenant_shares
@@ -193,6 +194,16 @@ def estimate_stack(
     }
     notes.update(_pricing_notes(gp))
     notes.update(price_notes(catalog, planned, w.baseline, w_high.baseline))
+    options = commitment_options(
+        planned, catalog, production=cfg.is_production, app_hours=app_hours
+    )
+    if options is not None:
+        notes["commitments"] = {
+            "value": options,
+            "source": "an option, not applied: 1-year / 3-year Compute Savings Plans and RDS "
+            "reserved instances for the always-on production compute and databases "
+            "(gcmod.cost.commitments; the estimate checklist asks about volume discounts)",
+        }
     missing_model = missing_in(w)
     if missing_model:
         notes["missingInModel"] = {

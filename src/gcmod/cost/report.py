@@ -147,6 +147,10 @@ LABELS: dict[str, dict[str, str]] = {
         "per_month": "/month",
         "per_year": "per year",
         "lower": "{p}% lower than the lift-and-shift",
+        "commitments": (
+            "Option, not applied: committing the always-on production compute and databases "
+            "would save {one}/month for 1 year, {three}/month for 3 years (see commitments)."
+        ),
         "range": (
             "Lift-and-shift range {low} (low, conservative: used above) to {high} (high): "
             "{plo}%–{phi}% lower. How the range is built: docs/baseline.md."
@@ -261,6 +265,10 @@ LABELS: dict[str, dict[str, str]] = {
         "per_month": "/月",
         "per_year": "年額",
         "lower": "リフト&シフトより {p}% 低い",
+        "commitments": (
+            "参考 (未適用): 常時稼働する本番のコンピュートとデータベースを確約利用にすると、"
+            "1年で月 {one}、3年で月 {three} の削減 (commitments を参照)。"
+        ),
         "range": (
             "リフト&シフトの幅は {low} (下限・控えめ: 上の比較に使用) から {high} (上限): "
             "{plo}%〜{phi}% 低い。幅の作り方は docs/baseline.md を参照。"
@@ -688,6 +696,16 @@ def to_json(result: EstimateResult) -> dict[str, Any]:
     return doc
 
 
+def commitment_text(result: EstimateResult, lang: str) -> str | None:
+    """The commitment option (never applied) in one sentence, or None."""
+    raw = result.assumptions.get("commitments")
+    if not isinstance(raw, Mapping) or not raw.get("value", {}).get("terms"):
+        return None
+    terms = raw["value"]["terms"]
+    one, three = terms["1yr"]["savingUsd"], terms["3yr"]["savingUsd"]
+    return labels(lang)["commitments"].format(one=fmt_usd(one), three=fmt_usd(three))
+
+
 def range_text(result: EstimateResult, lang: str) -> str:
     """The built-in baseline's low–high range and the saving against each end."""
     rng = result.baseline_range
@@ -746,21 +764,11 @@ def _summary_section(result: EstimateResult, lang: str) -> _Section:
 
     phrase = _ratio_phrase(result, lang)
     after = [phrase if phrase.endswith((".", "。")) else phrase + "."]
-    rng = result.baseline_range
-    if rng is not None:
-        planned_usd = result.planned.monthly_usd
-        lo, hi = (
-            _pct_of(planned_usd, rng.low.monthly_usd),
-            _pct_of(planned_usd, rng.high.monthly_usd),
-        )
-        after.append(
-            t["range"].format(
-                low=fmt_usd(rng.low.monthly_usd),
-                high=fmt_usd(rng.high.monthly_usd),
-                plo=fmt_pct(lo or 0.0),
-                phi=fmt_pct(hi or 0.0),
-            )
-        )
+    if result.baseline_range is not None:
+        after.append(range_text(result, lang))
+    commit = commitment_text(result, lang)
+    if commit:
+        after.append(commit)
     planned_label = t["planned"] if result.has_baseline else t["planned_program"]
     verdict = _verdict(result, lang)
     if verdict:
