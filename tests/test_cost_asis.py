@@ -116,3 +116,23 @@ def test_liftshift_program_as_baseline(
     assert {li.region for li in est.lines} >= {TOKYO, OSAKA}  # the warm standby
     res = asis.apply_baseline(sample_estimates["town-prod"], given)
     assert res.baseline.monthly_usd == est.monthly_usd > res.planned.monthly_usd
+
+
+def test_compare_a_stack_with_the_liftshift_program(
+    liftshift_graph, sample_estimates: dict[str, EstimateResult], catalog: Catalog
+) -> None:
+    from gcmod.cost import compare as cmp
+    from gcmod.cost.estimate import estimate_program
+    from gcmod.cost.usage import Usage
+
+    lift = report.to_json(estimate_program(liftshift_graph, catalog, Usage(), stack="lift/prod"))
+    town = report.to_json(sample_estimates["town-prod"])
+    c = cmp.compare(lift, town)
+    planned = next(r for r in c.totals if r.key == "planned")
+    assert planned.delta_usd == pytest.approx(
+        town["planned"]["monthlyUsd"] - lift["planned"]["monthlyUsd"]
+    )
+    assert planned.delta_usd < 0  # the modern town is cheaper than the lifted program
+    assert sum(r.delta_jpy for r in c.resources) == planned.delta_jpy
+    assert c.count("removed") > 0 and c.count("added") > 0
+    assert all(r.delta_usd == 0 for r in cmp.compare(lift, lift).resources)
