@@ -125,3 +125,13 @@ def test_compare_refuses_what_is_not_an_estimate(runner: CliRunner, tmp_path: Pa
     assert res.exit_code == 2 and "Traceback" not in res.output
     res = runner.invoke(main, ["estimate", "--compare-stack", "x"])
     assert res.exit_code == 2 and "--compare-stack goes with --compare" in res.output
+
+
+def test_bad_inventory_exits_2_naming_the_key(runner: CliRunner, tmp_path: Path) -> None:
+    inv = tmp_path / "inv.yaml"
+    inv.write_text("name: x\nservers:\n  - {name: a, vcpu: 2, memoryGb: 4, ram: 8}\n", "utf-8")
+    res = runner.invoke(main, ["estimate", "town-prod", "--baseline", str(inv)])
+    assert res.exit_code == 2 and "servers[0].ram: unknown key" in res.output
+    assert "Traceback" not in res.output
+    res = runner.invoke(main, ["estimate", "--baseline-project", str(tmp_path)])
+    assert res.exit_code == 2 and "go together" in res.output

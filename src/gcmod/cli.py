@@ -646,6 +646,14 @@ def estimate(
     if (baseline_project is None) != (baseline_stack is None):
         raise UsageProblem("--baseline-project DIR and --baseline-stack NAME go together")
     catalog = _load_catalog(catalog_path)
+    before = None
+    if compare_with is not None and Path(compare_with).suffix.lower() == ".json":
+        # A previous estimate: read (and refuse) it before running anything.
+        before = _compare_doc(compare_with, compare_stack, stacks_dir, catalog, jpy_rate)
+    if baseline_file is not None:
+        from gcmod.cost.asis import load_inventory
+
+        load_inventory(baseline_file)  # a bad inventory exits 2 before the synth
     ps = _project_stack(stack, stacks_dir, project_dir, project_stack, stack_refs_file)
     if ps is not None:
         usage = usage_for(program_basis(), ps.file)
@@ -682,7 +690,8 @@ def estimate(
     if compare_with is not None:
         from gcmod.cost import compare as cmp
 
-        before = _compare_doc(compare_with, compare_stack, stacks_dir, catalog, jpy_rate)
+        if before is None:
+            before = _compare_doc(compare_with, compare_stack, stacks_dir, catalog, jpy_rate)
         diff = cmp.compare(before, render.to_json(result))
         if as_json:
             echo_json(cmp.to_json(diff))
