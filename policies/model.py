@@ -10,6 +10,7 @@ because all three reach it through the same CrossGuard adapter
 
 from __future__ import annotations
 
+import json
 from collections import ChainMap
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -133,6 +134,12 @@ class Res:
     def effective_tags(self) -> Mapping[str, Any]:
         """Tags the resource ends up with: its provider's ``defaultTags``, then its own."""
         default = self.provider_props.get("defaultTags")
+        if isinstance(default, str):
+            # An explicit provider's object inputs reach the engine JSON-encoded.
+            try:
+                default = json.loads(default)
+            except ValueError:
+                default = None
         base = default.get("tags") if isinstance(default, Mapping) else None
         # A lazy view: values are read only when asked for, so an unknown tag
         # value raises only for the rule that needs it (as under the engine).
