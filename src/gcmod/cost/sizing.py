@@ -189,8 +189,7 @@ LOW = Sizing(
         "opsServers": f"{SRC_DECK_OPS}; rule: one combined server, production only; errs low",
         "fullBackups": "rule: incremental snapshots, as the modern plan; errs low",
         "storageGrowthFactor": "rule: storage for today's data, no headroom; errs low",
-        "logRetentionDays": "rule: one year, shorter than the never-expiring AWS default; "
-        "errs low",
+        "logRetentionDays": "rule: one year, shorter than the never-expiring AWS default; errs low",
         "rootVolume": "rule: 50 GB gp3 per server; errs low",
     },
 )
