@@ -133,6 +133,8 @@ def test_compare_a_stack_with_the_liftshift_program(
         town["planned"]["monthlyUsd"] - lift["planned"]["monthlyUsd"]
     )
     assert planned.delta_usd < 0  # the modern town is cheaper than the lifted program
+    # The program has no baseline or levers: only the planned totals are compared.
+    assert [r.key for r in c.totals] == ["planned"] and c.levers == []
     assert sum(r.delta_jpy for r in c.resources) == planned.delta_jpy
     assert c.count("removed") > 0 and c.count("added") > 0
     assert all(r.delta_usd == 0 for r in cmp.compare(lift, lift).resources)

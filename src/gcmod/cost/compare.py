@@ -130,11 +130,8 @@ def compare(before: Mapping[str, Any], after: Mapping[str, Any]) -> Comparison:
     totals = []
     for name, part in (("planned", "planned"), ("baseline", "baseline"), ("saving", "saving")):
         b, a = total(before, part), total(after, part)
-        if part == "baseline":  # a program has an empty baseline: not a figure
-            b = b if before.get("saving") else None
-            a = a if after.get("saving") else None
-        if b is None and a is None:
-            continue
+        if part != "planned" and not (before.get("saving") and after.get("saving")):
+            continue  # a side without a baseline (a program) has no baseline to compare
         b, a = b or (0.0, 0), a or (0.0, 0)
         totals.append(Row(name, b[0], a[0], b[1], a[1], "same" if b == a else "changed"))
     res_b, res_a = _resources(before), _resources(after)
@@ -151,7 +148,9 @@ def compare(before: Mapping[str, Any], after: Mapping[str, Any]) -> Comparison:
             _by(before["planned"]["byCategory"], "category"),
             _by(after["planned"]["byCategory"], "category"),
         ),
-        levers=_rows(_by(before.get("levers", []), "lever"), _by(after.get("levers", []), "lever")),
+        levers=_rows(_by(before.get("levers", []), "lever"), _by(after.get("levers", []), "lever"))
+        if before.get("levers") and after.get("levers")
+        else [],
         resources=resources,
     )
 
