@@ -102,7 +102,8 @@ def test_saas_prod_recomputed_line_by_line(
     # Logs: ingestion + steady-state storage (GB a day × retention days).
     for cls, lc in cfg.logging.classes.items():
         add(f"logs-{cls}", "logs.ingest.gb", log_gb[cls] * p("logs.ingest.gb"))
-        stored = log_gb[cls] / (H / 24) * lc.retention_days
+        # stored on the compressed size: × 0.15 (the Pricing Calculator's factor)
+        stored = log_gb[cls] / (H / 24) * lc.retention_days * 0.15
         add(f"logs-{cls}", "logs.storage.gb-month", stored * p("logs.storage.gb-month"))
     # Audit archive: Firehose (one object per 900 s buffer), S3 tiers 0-30-180-1827 days.
     audit_daily = log_gb["audit"] / (H / 24)
