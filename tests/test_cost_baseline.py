@@ -218,3 +218,23 @@ def test_baseline_types_are_in_the_catalogue(catalog: Catalog) -> None:
         for cls in (r[0] for r in sz.DB_LADDER):
             assert catalog.find(f"rds.instance-hour.postgres-multiaz.{cls}", region)
             assert catalog.find(f"rds.instance-hour.postgres.{cls}", region)
+
+
+def test_reports_show_the_range_and_json_has_both_ends(
+    results: dict[str, EstimateResult],
+) -> None:
+    from gcmod.cost import report
+
+    prod = results["saas-prod"]
+    rng = prod.baseline_range
+    assert rng is not None
+    doc = report.to_json(prod)
+    b = doc["baseline"]
+    assert b["monthlyUsdLow"] == pytest.approx(prod.baseline.monthly_usd)
+    assert b["monthlyUsdHigh"] == pytest.approx(rng.high.monthly_usd)
+    assert b["assumptionsLow"]["appServers"]["value"]["production"] == 1
+    assert b["assumptionsHigh"]["warmStandby"]["value"] is True
+    pr = doc["percentLowerRange"]
+    assert pr["headline"] == "low" and pr["low"] == doc["percentLower"] <= pr["high"]
+    for text in (report.table(prod, "en"), report.html(prod, "ja")):
+        assert "docs/baseline.md" in text
