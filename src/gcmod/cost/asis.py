@@ -28,11 +28,11 @@ the quotation total need the YAML form.
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from gcmod.config import MODEL_CONFIG, ConfigError
@@ -179,7 +179,10 @@ _CSV_COLUMNS = (
 
 
 def _from_csv(path: Path) -> dict[str, Any]:
-    with path.open(encoding="utf-8-sig", newline="") as fh:
+    from gcmod.loader import read_text
+
+    text = read_text(path).removeprefix("\ufeff")
+    with io.StringIO(text, newline="") as fh:
         reader = csv.DictReader(fh)
         unknown = [c for c in reader.fieldnames or [] if c not in _CSV_COLUMNS]
         if unknown:
@@ -216,16 +219,15 @@ def _from_csv(path: Path) -> dict[str, Any]:
 
 def load_inventory(path: Path) -> Inventory:
     """Read and validate an inventory file (YAML or CSV); errors name the key and value."""
+    from gcmod.loader import LoadError, load_yaml
+
     path = Path(path)
     try:
-        if path.suffix.lower() == ".csv":
-            data: Any = _from_csv(path)
-        else:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data: Any = _from_csv(path) if path.suffix.lower() == ".csv" else load_yaml(path)
     except OSError as exc:
         raise ConfigError(str(path), [f"cannot read the file: {exc}"]) from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(str(path), [f"not valid YAML: {exc}"]) from None
+    except LoadError as exc:
+        raise ConfigError(str(path), [exc.detail]) from None
     if not isinstance(data, dict):
         raise ConfigError(str(path), ["the file must hold a mapping (name, servers, ...)"])
     try:

@@ -9,7 +9,6 @@ are differences of each side's yen, which add up exactly (:mod:`gcmod.cost.yen`)
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,9 +62,11 @@ class Comparison:
 
 def load_estimate_json(path: Path) -> dict[str, Any]:
     """A previous ``gcmod estimate --json`` file."""
+    from gcmod.loader import LoadError, load_json
+
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        doc = load_json(path)
+    except (OSError, LoadError) as exc:
         raise CompareInputError(f"{path}: not a readable JSON file ({exc})") from None
     if not isinstance(doc, dict) or not str(doc.get("schema", "")).startswith("gcmod.estimate/"):
         raise CompareInputError(

@@ -3,6 +3,9 @@
 Two small writers take rows, so any report can use them (the audit's export
 can call :func:`write_csv` and :func:`write_workbook` with its own rows):
 
+Both write through :func:`gcmod.safewrite.write_file` (the file the user
+named, its folder must exist, never half-written).
+
 * :func:`write_csv` - one table, UTF-8 with a byte-order mark so Excel opens
   Japanese text correctly, CRLF line ends, numbers unformatted;
 * :func:`write_workbook` - one sheet per :class:`Sheet`, numbers stored as
@@ -16,6 +19,7 @@ every other view (:mod:`gcmod.cost.yen`), so the spreadsheet adds up exactly.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 from collections.abc import Iterable, Sequence
@@ -24,6 +28,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from gcmod.cost.model import EstimateResult
+from gcmod.safewrite import write_file
 
 Format = Literal["text", "usd", "jpy", "number", "pct"]
 NUMBER_FORMATS: dict[str, str] = {
@@ -54,13 +59,12 @@ def _cell(value: Any) -> Any:
 
 def write_csv(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Path:
     """One table as CSV: UTF-8 with BOM (Excel reads Japanese), CRLF, numbers as written."""
-    path = Path(path)
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\r\n")
-        w.writerow(list(headers))
-        for row in rows:
-            w.writerow(["" if (c := _cell(v)) is None else c for v in row])
-    return path
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(list(headers))
+    for row in rows:
+        w.writerow(["" if (c := _cell(v)) is None else c for v in row])
+    return write_file(Path(path), "\ufeff" + buf.getvalue())
 
 
 def write_workbook(path: Path, sheets: Sequence[Sheet]) -> Path:
@@ -91,9 +95,9 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> Path:
                 max(10, width + 2), 60
             )
         ws.freeze_panes = "A2"
-    path = Path(path)
-    wb.save(path)
-    return path
+    out = io.BytesIO()
+    wb.save(out)
+    return write_file(Path(path), out.getvalue())
 
 
 # --------------------------------------------------------------------------- the estimate
