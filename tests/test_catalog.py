@@ -271,12 +271,13 @@ def test_template_page_has_diagram_rules_costs_and_options(site) -> None:
             assert ("table", "cost") in parsed.classes
             assert ("table", "rules") in parsed.classes
             assert ("table", "config") in parsed.classes
+            # rule ids, option keys and stack names are data, marked translate="no"
             for r in rules:
-                assert f"<code>{r.id}</code>" in text
-            assert "<code>gcmod:service.minTasks</code>" in text
+                assert f'<span class="id" translate="no">{r.id}</span>' in text
+            assert '<span class="id" translate="no">gcmod:service.minTasks</span>' in text
             # one cost row per stack, with the manifest's figures
             for s in t["stacks"]:
-                assert f"<td>{s['name']}</td>" in text
+                assert f'"><span class="id" translate="no">{s["name"]}</span></td>' in text
             primary = next(s for s in t["stacks"] if s["name"] == t["primaryStack"])
             if lang == "en":
                 assert fmt_usd(primary["plannedMonthlyUsd"]) in text
@@ -299,7 +300,7 @@ def test_index_compares_every_template(site) -> None:
     out, data = site
     for lang, prefix in (("ja", ""), ("en", "en/")):
         text = (out / prefix / "index.html").read_text(encoding="utf-8")
-        assert 'class="compare"' in text
+        assert ("table", "compare") in _parse(out / prefix / "index.html").classes
         for t in data["templates"]:
             assert f'href="templates/{t["id"]}.html"' in text
             assert (t["titleJa"] if lang == "ja" else t["titleEn"]) in text.replace("&amp;", "&")
