@@ -473,6 +473,19 @@ def _is_value(text: Rich) -> bool:
     return all(code or re.fullmatch(r"[\w.:/+\-\[\]{}%]*", piece.strip()) for piece, code in text)
 
 
+def _default_cell(default: Rich, t: dict[str, str], lang: str) -> dict[str, Any]:
+    """A default written as prose (``false: only where …``): its leading value as
+    data when it has one, and a pointer to the English note for the rest."""
+    text = "".join(piece for piece, _ in default)
+    m = re.match(r"([\w.+\-]+(?::\d\d)?)(?:: | \(|;|$)", text)
+    if not m:
+        return {"text": t["see_note"]}
+    value = m[1]
+    if value in DEFAULT_WORDS:
+        return {"text": _pick(DEFAULT_WORDS[value], lang), "sub": t["see_note"]}
+    return {"rich": [(value, True)], "sub": t["see_note"]}
+
+
 def _config(r: TemplateResult, t: dict[str, str], lang: str) -> dict[str, Any]:
     from gcmod.configdoc import options, sections
 
@@ -492,10 +505,14 @@ def _config(r: TemplateResult, t: dict[str, str], lang: str) -> dict[str, Any]:
             english_default = (
                 lang == "ja" and o.default not in DEFAULT_WORDS and not _is_value(default)
             )
+            if english_default:
+                default_cell: Any = _default_cell(default, t, lang)
+            else:
+                default_cell = {"rich": default} if default else "—"
             row: list[Any] = [
                 {"text": o.key, "id": True},
                 {"rich": type_text(o.type, lang)},
-                t["see_note"] if english_default else {"rich": default} if default else "—",
+                default_cell,
                 {"text": v, "id": True, "cls": "set"} if v else "—",
             ]
             if lang == "ja":
