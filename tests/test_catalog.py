@@ -442,3 +442,33 @@ def test_cli_builds_with_progress_and_json(tmp_path) -> None:
     assert _parse(out / "index.html").lang == "en"
     assert (out / "README.txt").read_text() == "publish notes"
     assert not (out / "en").exists()  # the previous build's folder, now empty, is gone
+
+
+def test_option_types_read_in_japanese_and_keep_names_as_data() -> None:
+    from gcmod.catalog.view import _default_cell, rich, type_text
+
+    def shown(pieces):
+        return "".join(f"`{p}`" if code else p for p, code in pieces)
+
+    assert shown(type_text("int", "ja")) == "整数"
+    assert shown(type_text("int or null", "ja")) == "整数 (省略可)"
+    assert (
+        shown(type_text("list of [TenantConfig](#tenantconfig)", "ja")) == "`TenantConfig` のリスト"
+    )
+    assert (
+        shown(type_text("map of str to [LogClass](#logclass)", "ja"))
+        == "文字列から `LogClass` への対応表"
+    )
+    assert shown(type_text("`none` \\| `single` \\| `per-az`", "ja")) == (
+        "次のいずれか: `none` / `single` / `per-az`"
+    )
+    assert (
+        shown(type_text("list of str", "en")) == "list of str"
+    )  # English keeps the reference's words
+    t = {"see_note": "注記"}
+    assert _default_cell(rich("false: only where the grade asks"), t, "ja") == {
+        "rich": [("false", True)],
+        "sub": "注記",
+    }
+    assert _default_cell(rich("none: VPC endpoints serve it"), t, "ja")["text"] == "なし"
+    assert _default_cell(rich("true in production, false elsewhere."), t, "ja") == {"text": "注記"}

@@ -465,7 +465,21 @@ def type_text(md: str, lang: str) -> Rich:
     else:
         name = re.sub(r"\[([^\]]+)\]\(#[^)]*\)", r"\1", md)
         out = [(TYPE_JA[name], False)] if name in TYPE_JA else [(name, True)]
-    return [*out, (" (省略可)", False)] if optional else out
+    return _spaced([*out, (" (省略可)", False)] if optional else out)
+
+
+def _spaced(pieces: Rich) -> Rich:
+    """A space between Japanese text and a name beside it (「`LogClass` への対応表」)."""
+    out: Rich = []
+    for text, code in pieces:
+        if out and out[-1][1] != code:
+            before, after = (out[-1][0], text)
+            if not code and after[:1] > "\u3000":
+                text = " " + text
+            elif code and before[-1:] > "\u3000":
+                out[-1] = (before + " ", False)
+        out.append((text, code))
+    return out
 
 
 def _is_value(text: Rich) -> bool:
