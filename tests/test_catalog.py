@@ -472,3 +472,27 @@ def test_option_types_read_in_japanese_and_keep_names_as_data() -> None:
     }
     assert _default_cell(rich("none: VPC endpoints serve it"), t, "ja")["text"] == "なし"
     assert _default_cell(rich("true in production, false elsewhere."), t, "ja") == {"text": "注記"}
+
+
+def test_catalogue_texts_are_escaped_and_only_svg_passes_as_markup() -> None:
+    from gcmod.catalog.view import _svg, rich
+    from gcmod.reports import render
+
+    evil = '<img src=x onerror="alert(1)">'
+    card = {
+        "href": "templates/x.html", "title": evil, "summary": rich(f"`{evil}` {evil}"),
+        "planned": "1円", "per_month": "/月", "chip": "−1%", "chip_cls": "ok", "bar": 50,
+        "vs": evil, "dr_note": "", "facts": evil,
+    }  # fmt: skip
+    view = {
+        "lang": "ja", "version": "0", "site": evil, "back": None,
+        "switch": {"href": "en/index.html", "lang": "en", "text": evil},
+        "footer": rich(evil), "title": evil, "kicker": evil, "intro": rich(evil),
+        "templates_title": evil, "cards": [card], "compare_title": evil,
+        "compare_columns": [{"label": evil}, {"label": "ID", "id": True}],
+        "compare_rows": [[{"text": evil, "sub": evil}, {"text": evil, "id": True}]], "note": evil,
+    }  # fmt: skip
+    html = render("catalog_index.html.j2", **view)
+    assert "<img" not in html and html.count("&lt;img src=x") >= 12
+    assert '<code translate="no">&lt;img' in html  # code in backticks is data
+    assert str(_svg("<svg></svg>")) == "<svg></svg>"  # the one way markup gets in
