@@ -67,9 +67,14 @@ class Setting:
     type: Literal["number", "integer", "boolean", "string", "object", "array"]
     default: Any
     description: str
+    choices: tuple[str, ...] = ()
+    """For a string: the values allowed (empty: any string)."""
 
     def schema(self) -> dict[str, Any]:
-        return {"type": self.type, "default": self.default, "description": self.description}
+        out = {"type": self.type, "default": self.default, "description": self.description}
+        if self.choices:
+            out["enum"] = list(self.choices)
+        return out
 
 
 @dataclass(frozen=True)
@@ -193,6 +198,7 @@ COMMON_SETTINGS: tuple[Setting, ...] = (
         "production",
         "Environment assumed for resources without an environment tag "
         "(production, staging or development).",
+        choices=("production", "staging", "development"),
     ),
 )
 

@@ -13,13 +13,13 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-import yaml
 from markupsafe import Markup
 
 from gcmod import __version__
 from gcmod.catalog.analysis import StackResult, TemplateResult
 from gcmod.catalog.diagram import region_name, render_svg
 from gcmod.cost import report as cost
+from gcmod.loader import load_yaml
 from gcmod.policies.rulekit import ENV_JA
 
 Rich = list[tuple[str, bool]]
@@ -504,7 +504,7 @@ def _config(r: TemplateResult, t: dict[str, str], lang: str) -> dict[str, Any]:
     from gcmod.configdoc import options, sections
 
     p = r.primary
-    doc = yaml.safe_load(p.stack.path.read_text(encoding="utf-8")) or {}
+    doc = load_yaml(p.stack.path) or {}
     config = doc.get("config") or {}
     groups = []
     for model, prefix in sections():
