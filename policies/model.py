@@ -68,9 +68,14 @@ class Setting:
     type: Literal["number", "integer", "boolean", "string", "object", "array"]
     default: Any
     description: str
+    choices: tuple[str, ...] = ()
+    """For a string: the values allowed (empty: any string)."""
 
     def schema(self) -> dict[str, Any]:
-        return {"type": self.type, "default": self.default, "description": self.description}
+        out = {"type": self.type, "default": self.default, "description": self.description}
+        if self.choices:
+            out["enum"] = list(self.choices)
+        return out
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,9 @@ class Res:
     provider_name: str | None = None
     """Logical name of the resource's provider (the engine names its default
     providers ``default`` or ``default_<version>``)."""
+    property_dependencies: Mapping[str, list[Res]] = field(default_factory=dict)
+    """Per top-level input, the resources its value came from (stack rules only;
+    empty where the runner knows none, e.g. the audit)."""
 
     @property
     def on_default_provider(self) -> bool:
@@ -194,6 +202,7 @@ COMMON_SETTINGS: tuple[Setting, ...] = (
         "production",
         "Environment assumed for resources without an environment tag "
         "(production, staging or development).",
+        choices=("production", "staging", "development"),
     ),
     Setting(
         "waivers",

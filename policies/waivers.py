@@ -103,6 +103,25 @@ class Waiver:
             return None
 
 
+def waivers_problem(value: Any) -> str | None:
+    """Why a ``waivers`` setting value is not a list of waivers (None when it is)."""
+    if not isinstance(value, list) or len(value) > 10000:
+        return "must be a list of waivers (at most 10000)"
+    keys = {"rule", "resource", "reason", "expires", "approvedBy", "source"}
+    for i, d in enumerate(value):
+        if not isinstance(d, Mapping):
+            return f"[{i}]: must be an object with rule, resource, reason, expires, approvedBy"
+        extra = sorted(set(d) - keys)
+        if extra:
+            return f"[{i}].{extra[0]}: unknown key; allowed: " + ", ".join(sorted(keys))
+        missing = [k for k in ("rule", "resource", "reason", "expires") if not d.get(k)]
+        if missing:
+            return f"[{i}]: {missing[0]} is required"
+        if Waiver.from_config(d) is None:
+            return f"[{i}].expires: {d.get('expires')!r} is not a date (YYYY-MM-DD)"
+    return None
+
+
 def config_waivers(config: Mapping[str, Any]) -> list[Waiver]:
     raw = config.get("waivers") if isinstance(config, Mapping) else None
     out = [Waiver.from_config(d) for d in raw] if isinstance(raw, list) else []

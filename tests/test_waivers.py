@@ -278,3 +278,19 @@ def test_the_pack_over_grpc_honours_the_same_waivers(stub, tmp_path: Path, date:
             "tagged",
         ]
         assert {v.rule.id for v in over_grpc.mandatory} == {"GCM-LOG-001", "GCM-GOV-001"}
+
+
+def test_bad_waivers_in_a_policy_config_exit_2(tmp_path: Path) -> None:
+    args = _project(tmp_path, FUTURE, file_waiver=False)
+    cfg = tmp_path / "policy.json"
+    cfg.write_text(json.dumps({"all": {"waivers": [{"rule": "GCM-LOG-001", "resource": "x",
+                                                    "reason": "r", "expires": "soon"}]}}),
+                   encoding="utf-8")  # fmt: skip
+    res = CliRunner().invoke(main, [*args, "--config", str(cfg)])
+    assert res.exit_code == 2 and "'soon' is not a date" in res.output, res.output
+    cfg.write_text(json.dumps({"all": {"waivers": [{"rule": "GCM-LOG-001", "resource": "forever",
+                                                    "reason": "r", "expires": FUTURE}]}}),
+                   encoding="utf-8")  # fmt: skip
+    res = CliRunner().invoke(main, [*args, "--config", str(cfg), "--json"])
+    data = json.loads(res.output)
+    assert [v["name"] for v in data["violations"] if v["waived"]] == ["forever"]

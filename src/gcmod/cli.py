@@ -21,6 +21,9 @@ from gcmod.i18n import default_lang, report_lang, terminal_lang
 from gcmod.reference import GOV_REGIONS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+#: The program or its synth failed: crash, timeout, child killed, no complete
+#: graph delivered (README "Exit codes"; 3 is the audit's "incomplete").
+EXIT_PROGRAM = 4
 
 
 class UsageProblem(Exception):
@@ -61,9 +64,11 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from gcmod.config import ConfigError
+        from gcmod.loader import LoadError
         from gcmod.policies.harness import PolicyConfigError
         from gcmod.pricing.catalog import CatalogError
         from gcmod.project import ProgramDependencyError
+        from gcmod.safewrite import UnsafeWrite
         from gcmod.synth import SynthError
 
         try:
@@ -72,12 +77,16 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             _fail(str(exc), EXIT_USAGE)
         except UsageProblem as exc:
             _fail(str(exc), EXIT_USAGE)
+        except UnsafeWrite as exc:
+            _fail(f"書き込みを拒否 / refused to write: {exc}", EXIT_USAGE)
+        except LoadError as exc:  # a file read outside a caller that names it otherwise
+            _fail(f"読み込みエラー / cannot read: {exc}", EXIT_USAGE)
         except PolicyConfigError as exc:
             _fail(f"ポリシー設定エラー / policy config error: {exc}", EXIT_USAGE)
         except CatalogError as exc:
             _fail(f"価格カタログのエラー / price catalogue error: {exc}", EXIT_USAGE)
         except SynthError as exc:
-            _fail(f"synth エラー / synth failed: {exc}", EXIT_FINDINGS)
+            _fail(f"プログラムの実行に失敗 / synth failed: {exc}", EXIT_PROGRAM)
         except ProgramDependencyError as exc:
             _fail(f"依存モジュールがありません / missing module: {exc}", EXIT_USAGE)
 
@@ -123,6 +132,15 @@ stack_refs_option = click.option(
     help="With --project: YAML/JSON file mapping referenced stacks (org/project/stack) to "
     "their outputs. Default: a stack reference's outputs are unknown, as in a preview. "
     "参照先スタックの出力値 (省略時は不明値).",
+)
+timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(min=1, max=86400),
+    default=None,
+    callback=lambda ctx, param, v: _finite(ctx, param, v),
+    metavar="SECONDS",
+    help="With --project: stop the program after this many seconds (exit 4). "
+    "Default: 300. プログラムの制限時間 (秒).",
 )
 
 esc_values_option = click.option(
@@ -191,11 +209,20 @@ def _shown_path(path: Path) -> str:
         return str(path)
 
 
-def _synth_project(ps: Any, stack_refs_file: Path | None, log: Any = None):
-    from gcmod.project import load_stack_references, synth_project
+def _synth_project(
+    ps: Any, stack_refs_file: Path | None, log: Any = None, timeout: float | None = None
+):
+    """Run a --project program in a child process (gcmod.childrun)."""
+    from gcmod.childrun import DEFAULT_TIMEOUT, synth_isolated
+    from gcmod.project import load_stack_references
 
     refs = load_stack_references(stack_refs_file) if stack_refs_file else None
-    return synth_project(ps, refs, log)
+    return synth_isolated(ps, refs, log, timeout=timeout or DEFAULT_TIMEOUT)
+
+
+def _no_timeout_without_project(timeout: float | None, ps: Any) -> None:
+    if timeout is not None and ps is None:
+        raise UsageProblem("--timeout goes with --project (gcmod's own stacks run in-process)")
 
 
 @click.group(
@@ -227,6 +254,7 @@ def main() -> None:
 @project_stack_option
 @stack_refs_option
 @esc_values_option
+@timeout_option
 @click.option("--json", "as_json", is_flag=True, help="Print the resource graph as JSON.")
 @wide_option
 @handle_errors
@@ -237,6 +265,7 @@ def synth(
     project_stack: str | None,
     stack_refs_file: Path | None,
     esc_values_file: Path | None,
+    timeout: float | None,
     as_json: bool,
 ) -> None:
     """Synthesize a stack offline and print its resource graph.
@@ -248,7 +277,8 @@ def synth(
     or a path to a Pulumi.<stack>.yaml.
     --project DIR --stack NAME runs any Pulumi Python project instead (docs/projects.md).
     The JSON form is documented in docs/graph.md (schemaVersion 1).
-    Exit codes: 0 done, 1 synth failed, 2 bad stack, config or missing module.
+    Exit codes: 0 done, 2 bad stack, config or missing module, 4 the program or
+    its synth failed (crash, timeout, no graph delivered).
     """
     from gcmod.graph import short_type
     from gcmod.program import synth_stack
@@ -259,9 +289,10 @@ def synth(
     ps = _project_stack(
         stack, stacks_dir, project_dir, project_stack, stack_refs_file, esc_values_file
     )
+    _no_timeout_without_project(timeout, ps)
     log = RunLog()
     if ps is not None:
-        graph = _synth_project(ps, stack_refs_file, log)
+        graph = _synth_project(ps, stack_refs_file, log, timeout)
     else:
         ref = resolve(stack, stacks_dir)
         cfg, graph = synth_stack(ref)
@@ -366,7 +397,7 @@ def calendar(
     Read from the EventBridge Scheduler schedules the stack declares (weekdays,
     business hours; closed on weekends, national holidays and 29 Dec - 3 Jan).
     A stack without a shutdown schedule (production, by default) runs 24/7.
-    Exit codes: 0 done, 1 synth failed, 2 bad stack or config.
+    Exit codes: 0 done, 2 bad stack or config, 4 synth failed.
     """
     from gcmod.program import synth_stack
     from gcmod.runcalendar import from_graph
@@ -444,15 +475,46 @@ policy_config_option = click.option(
 )
 
 
+def _output_file(_ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """An output file the user named: its folder must exist (a mistyped folder is
+    an error before any work, never created silently), and it is not a folder."""
+    if value is None:
+        return None
+    folder = value.parent
+    if not folder.is_dir():
+        raise click.BadParameter(
+            f"{value}: フォルダー {folder} がありません / the folder {folder} does not exist; "
+            "create it first (gcmod creates no folders for an output file)",
+            param=param,
+        )
+    if value.is_dir():
+        raise click.BadParameter(f"{value} is a folder; give a file name", param=param)
+    if value.is_symlink():
+        raise click.BadParameter(
+            f"{value} is a symbolic link; gcmod does not write through links", param=param
+        )
+    return value
+
+
 def html_option(help_text: str):
-    """``--html FILE``: also write an HTML report there."""
+    """``--html FILE``: also write an HTML report there (its folder must exist)."""
     return click.option(
         "--html",
         "html_path",
         type=click.Path(dir_okay=False, path_type=Path),
         default=None,
-        help=help_text,
+        callback=_output_file,
+        help=help_text + " Its folder must exist.",
     )
+
+
+def _finite(_ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """Refuse ``nan`` and ``inf`` (click's FloatRange lets NaN through)."""
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value!r} is not a finite number", param=param)
+    return value
 
 
 lang_option = click.option(
@@ -543,6 +605,7 @@ def _write_baseline(path: Path, kind: str, subject: str, entries: list[Any]) -> 
 @project_stack_option
 @stack_refs_option
 @esc_values_option
+@timeout_option
 @lang_option
 @wide_option
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
@@ -558,6 +621,7 @@ def check(
     project_stack: str | None,
     stack_refs_file: Path | None,
     esc_values_file: Path | None,
+    timeout: float | None,
     lang: str,
     as_json: bool,
     as_sarif: bool,
@@ -576,9 +640,9 @@ def check(
     --project DIR --stack NAME checks any Pulumi Python project (e.g. a vendor's).
     Waived findings (gcmod:waive tag, gcmod-waivers.yaml) are shown as waived
     and fail nothing; an expired waiver is a finding of its own (GCM-GOV-001).
-    Exit codes: 0 no mandatory violation, 1 mandatory violations (or synth
-    failed), 2 bad stack, config, policy config, waiver or baseline file, or
-    missing module.
+    Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 bad stack,
+    config, policy config, waiver or baseline file, or missing module, 4 the
+    program or its synth failed (crash, timeout, no graph delivered: never a pass).
     """
     from gcmod.policies.baseline import Entry
     from gcmod.policies.harness import check_graph, load_pack_config
@@ -592,9 +656,10 @@ def check(
     ps = _project_stack(
         stack, stacks_dir, project_dir, project_stack, stack_refs_file, esc_values_file
     )
+    _no_timeout_without_project(timeout, ps)
     source_root: Path | None = None
     if ps is not None:
-        graph = _synth_project(ps, stack_refs_file)
+        graph = _synth_project(ps, stack_refs_file, timeout=timeout)
         name, path = ps.label, Path(_shown_path(ps.project.entry))
         stack_file, source_root = ps.file, ps.project.directory
     else:
@@ -674,12 +739,56 @@ def rules(lang: str, as_json: bool) -> None:
         echo_text(rules_table(catalogue, lang))
 
 
+def _compare_doc(
+    other: str,
+    compare_stack: str | None,
+    stacks_dir: Path | None,
+    catalog: Any,
+    jpy_rate: float | None,
+    timeout: float | None = None,
+) -> dict[str, Any]:
+    """The estimate JSON of ``--compare OTHER``: a previous --json file, a Pulumi
+    project (with --compare-stack) or a gcmod stack."""
+    from gcmod.cost import report as render
+    from gcmod.cost.compare import CompareInputError, load_estimate_json
+    from gcmod.cost.estimate import estimate_file, estimate_program
+    from gcmod.cost.usage import program_basis, usage_for
+    from gcmod.stackfiles import resolve
+
+    path = Path(other)
+    if path.suffix.lower() == ".json":
+        try:
+            return load_estimate_json(path)
+        except CompareInputError as exc:
+            raise UsageProblem(f"--compare: {exc}") from None
+    if (path.is_dir() and (path / "Pulumi.yaml").exists()) or compare_stack is not None:
+        from gcmod.project import load_project, load_stack
+
+        if compare_stack is None:
+            known = load_project(path).stacks()
+            raise UsageProblem(
+                f"--compare {other} is a Pulumi project: name its stack with --compare-stack "
+                "NAME; stacks: " + (", ".join(known) or "none")
+            )
+        ps = load_stack(load_project(path), compare_stack)
+        usage = usage_for(program_basis(), ps.file)
+        graph = _synth_project(ps, None, timeout=timeout)
+        result = estimate_program(graph, catalog, usage, stack=ps.label)
+    else:
+        result = estimate_file(resolve(other, stacks_dir), catalog=catalog)
+    if jpy_rate is not None:
+        result.jpy_per_usd = jpy_rate
+        result.fx_source = "--jpy-rate (given on the command line)"
+    return render.to_json(result)
+
+
 @main.command()
 @stack_argument
 @stacks_dir_option
 @project_option
 @project_stack_option
 @stack_refs_option
+@timeout_option
 @click.option(
     "--lang",
     type=click.Choice(["en", "ja"]),
@@ -692,10 +801,55 @@ def rules(lang: str, as_json: bool) -> None:
 @click.option("--markdown", "as_markdown", is_flag=True, help="Print the estimate as Markdown.")
 @html_option("Also write a self-contained HTML report (Japanese unless --lang en) to this file.")
 @click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the line items as CSV (UTF-8 with BOM, opens in Excel) / 明細をCSVで出力.",
+)
+@click.option(
+    "--xlsx",
+    "xlsx_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write an Excel workbook (summary, line items, levers, tenant shares, "
+    "assumptions, price sources) / Excelブックを出力.",
+)
+@click.option(
+    "--compare",
+    "compare_with",
+    metavar="OTHER",
+    default=None,
+    help="Compare with OTHER (before) and print the differences instead: a gcmod stack, a "
+    "previous `--json` file, or a Pulumi project folder (with --compare-stack) / 比較.",
+)
+@click.option(
+    "--compare-stack",
+    metavar="NAME",
+    default=None,
+    help="The stack of --compare's Pulumi project.",
+)
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The municipality's as-is system as the baseline: an inventory (YAML or CSV; "
+    "stacks/baseline.sample-town.yaml) / 現行システムの構成表を比較基準に.",
+)
+@click.option(
+    "--baseline-project",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="A vendor's lift-and-shift Pulumi project as the baseline (with --baseline-stack).",
+)
+@click.option("--baseline-stack", metavar="NAME", default=None, help="Stack of --baseline-project.")
+@click.option(
     "--jpy-rate",
     type=click.FloatRange(min=1, max=1000),
     default=None,
-    help="Yen per US dollar. Default: the catalogue's documented rate.",
+    callback=_finite,
+    help="Yen per US dollar (1 to 1000). Default: the catalogue's documented rate.",
 )
 @catalog_option
 @handle_errors
@@ -705,10 +859,18 @@ def estimate(
     project_dir: Path | None,
     project_stack: str | None,
     stack_refs_file: Path | None,
+    timeout: float | None,
     lang: str | None,
     as_json: bool,
     as_markdown: bool,
     html_path: Path | None,
+    csv_path: Path | None,
+    xlsx_path: Path | None,
+    compare_with: str | None,
+    compare_stack: str | None,
+    baseline_file: Path | None,
+    baseline_project: Path | None,
+    baseline_stack: str | None,
     jpy_rate: float | None,
     catalog_path: Path | None,
 ) -> None:
@@ -721,11 +883,15 @@ def estimate(
     date). Usage the graph cannot tell (data, logs, requests) comes from presets
     by municipality size, overridable in stacks/usage.<stack>.yaml.
     A price missing from the catalogue is reported, never counted as zero.
+    The built-in baseline is a low-high range (docs/baseline.md); the headline
+    uses the conservative low end. --baseline FILE or --baseline-project DIR
+    --baseline-stack NAME use the municipality's own as-is system instead.
     --project DIR --stack NAME prices any Pulumi Python project from its graph
-    alone: no lift-and-shift baseline, no tenant shares, usage from the documented
+    alone: no built-in baseline, no tenant shares, usage from the documented
     program defaults or usage.<NAME>.yaml beside its stack file (docs/projects.md).
-    Exit codes: 0 done, 1 synth failed, 2 bad stack, usage file, catalogue or
-    missing module.
+    --compare OTHER prints the differences from OTHER (after − before).
+    Exit codes: 0 done, 2 bad stack, usage file, inventory, catalogue or missing
+    module, 4 the program or its synth failed (crash, timeout, no graph delivered).
     """
     from gcmod.cost import report as render
     from gcmod.cost.estimate import estimate_file, estimate_program
@@ -734,21 +900,73 @@ def estimate(
 
     if as_json and as_markdown:
         raise UsageProblem("choose one of --json and --markdown")
+    if compare_stack is not None and compare_with is None:
+        raise UsageProblem("--compare-stack goes with --compare DIR")
+    if baseline_file is not None and baseline_project is not None:
+        raise UsageProblem("choose one of --baseline FILE and --baseline-project DIR")
+    if (baseline_project is None) != (baseline_stack is None):
+        raise UsageProblem("--baseline-project DIR and --baseline-stack NAME go together")
     catalog = _load_catalog(catalog_path)
+    before = None
+    if compare_with is not None and Path(compare_with).suffix.lower() == ".json":
+        # A previous estimate: read (and refuse) it before running anything.
+        before = _compare_doc(compare_with, compare_stack, stacks_dir, catalog, jpy_rate)
+    if baseline_file is not None:
+        from gcmod.cost.asis import load_inventory
+
+        load_inventory(baseline_file)  # a bad inventory exits 2 before the synth
     ps = _project_stack(stack, stacks_dir, project_dir, project_stack, stack_refs_file)
+    _no_timeout_without_project(timeout, ps)
     if ps is not None:
         usage = usage_for(program_basis(), ps.file)
-        graph = _synth_project(ps, stack_refs_file)
+        graph = _synth_project(ps, stack_refs_file, timeout=timeout)
         result = estimate_program(graph, catalog, usage, stack=ps.label)
     else:
         result = estimate_file(resolve(stack, stacks_dir), catalog=catalog)
+    if baseline_file is not None or baseline_project is not None:
+        from gcmod.cost.asis import apply_baseline, baseline_from_file, baseline_from_program
+
+        if baseline_file is not None:
+            given = baseline_from_file(baseline_file, catalog, region=result.region)
+        else:
+            bps = _project_stack(None, None, baseline_project, baseline_stack)
+            given = baseline_from_program(
+                _synth_project(bps, None, timeout=timeout),
+                catalog,
+                label=bps.label,
+                usage_file=bps.file,
+            )
+        result = apply_baseline(result, given)
     if jpy_rate is not None:
         result.jpy_per_usd = jpy_rate
         result.fx_source = "--jpy-rate (given on the command line)"
     if html_path is not None:
         render.write_html(result, html_path, lang=report_lang(lang))
         click.echo(f"wrote {html_path}", err=True)
-    if as_json:
+    if csv_path is not None or xlsx_path is not None:
+        from gcmod.cost import spreadsheet
+
+        if csv_path is not None:
+            spreadsheet.write_estimate_csv(result, csv_path, lang or "ja")
+            click.echo(f"wrote {csv_path}", err=True)
+        if xlsx_path is not None:
+            spreadsheet.write_estimate_xlsx(result, xlsx_path, lang or "ja")
+            click.echo(f"wrote {xlsx_path}", err=True)
+    if compare_with is not None:
+        from gcmod.cost import compare as cmp
+
+        if before is None:
+            before = _compare_doc(
+                compare_with, compare_stack, stacks_dir, catalog, jpy_rate, timeout
+            )
+        diff = cmp.compare(before, render.to_json(result))
+        if as_json:
+            echo_json(cmp.to_json(diff))
+        elif as_markdown:
+            click.echo(cmp.markdown(diff))
+        else:
+            click.echo(cmp.table(diff))
+    elif as_json:
         echo_json(render.to_json(result))
     elif as_markdown:
         click.echo(render.markdown(result, terminal_lang(lang)))
@@ -811,7 +1029,7 @@ def catalog(
     configuration options with defaults) and an index comparing them, in
     Japanese and English. Plain HTML, CSS and inline SVG: no scripts, fonts or
     network; relative links only. catalog.json lists what was built.
-    Exit codes: 0 done, 1 synth failed, 2 bad output folder or template.
+    Exit codes: 0 done, 2 bad output folder or template, 4 synth failed.
     """
     import tempfile
 
@@ -1077,7 +1295,9 @@ def audit(
     if write_baseline_file is not None or baseline_file is not None:
         _audit_baseline(result, baseline_file, write_baseline_file)
     if html_path is not None:
-        html_path.write_text(render.html_report(result, report_lang(lang)), encoding="utf-8")
+        from gcmod.safewrite import write_file
+
+        write_file(html_path, render.html_report(result, report_lang(lang)))
         click.echo(f"wrote {html_path}", err=True)
     if as_json:
         echo_json(render.to_json(result))

@@ -35,15 +35,15 @@ COMMANDS_JA: dict[str, str] = {
     または `prod`) か Pulumi.<stack>.yaml のパスです。
     --project DIR --stack NAME で任意の Pulumi Python プロジェクトを実行します
     (docs/projects.md)。JSON 形式は docs/graph.md に記載しています。
-    終了コード: 0 完了、1 プログラムまたは合成の失敗、2 スタック・設定の誤りまたは
-    モジュール不足。
+    終了コード: 0 完了、2 スタック・設定の誤りまたはモジュール不足、4 プログラム
+    または合成の失敗 (例外、タイムアウト、グラフが届かない)。
     """,
     "calendar": """スタックの停止スケジュール: 次回の起動・停止と月間稼働時間.
 
     スタックが宣言する EventBridge Scheduler のスケジュール (平日の業務時間。土日、
     国民の祝日、12月29日〜1月3日は停止) から読み取ります。停止スケジュールのない
     スタック (既定では本番) は 24時間365日稼働します。
-    終了コード: 0 完了、1 合成の失敗、2 スタック・設定の誤り。
+    終了コード: 0 完了、2 スタック・設定の誤り、4 合成の失敗。
     """,
     "check": """スタックをポリシーパックでオフライン検査します (Pulumi CLI・認証情報不要).
 
@@ -53,7 +53,8 @@ COMMANDS_JA: dict[str, str] = {
     免除された指摘 (gcmod:waive タグ、gcmod-waivers.yaml) は「免除」と表示し、失敗に
     しません。期限切れの免除はそれ自体が指摘 (GCM-GOV-001) になります。
     終了コード: 0 必須違反なし、1 必須違反あり、2 スタック・設定・ポリシー設定・
-    免除ファイル・ベースラインファイルの誤りまたはモジュール不足。
+    免除ファイル・ベースラインファイルの誤りまたはモジュール不足、4 プログラムまたは
+    合成の失敗 (合格にはなりません)。
     """,
     "rules": """ポリシールールの一覧.
 
@@ -65,10 +66,13 @@ COMMANDS_JA: dict[str, str] = {
     米ドル、各価格に出典と確認日) を使います。グラフから分からない利用量 (データ量、
     ログ、リクエスト) は団体の規模別の既定値を使い、stacks/usage.<stack>.yaml で
     上書きできます。カタログにない価格は報告し、0 として計上しません。
+    組み込みの比較基準は下限〜上限の幅で示し、見出しには控えめな下限を使います
+    (docs/baseline.md)。--baseline FILE または --baseline-project DIR
+    --baseline-stack NAME では自団体の現行構成を比較基準にします。
     --project DIR --stack NAME では任意の Pulumi Python プロジェクトをグラフだけから
-    概算します (docs/projects.md)。
-    終了コード: 0 完了、1 合成の失敗、2 スタック・利用量ファイル・カタログの誤り
-    またはモジュール不足。
+    概算します (docs/projects.md)。--compare OTHER は OTHER との差 (後 − 前) を表示します。
+    終了コード: 0 完了、2 スタック・利用量ファイル・構成表・カタログの誤りまたは
+    モジュール不足、4 プログラムまたは合成の失敗。
     """,
     "catalog": """テンプレートカタログ (静的サイト) を生成します.
 
@@ -77,7 +81,7 @@ COMMANDS_JA: dict[str, str] = {
     描く構成図、ポリシー検査の結果、団体別按分つきの月額費用、設定項目と既定値) と、
     それらを比べる目次を日本語と英語で出力します。スクリプト、Web フォント、
     ネットワークは使いません。catalog.json に生成物の一覧を書きます。
-    終了コード: 0 完了、1 合成の失敗、2 出力先フォルダーまたはテンプレートの誤り。
+    終了コード: 0 完了、2 出力先フォルダーまたはテンプレートの誤り、4 合成の失敗。
     """,
     "new": """テンプレートからプロジェクトを作成します.
 
@@ -136,7 +140,9 @@ OPTIONS_JA: dict[str, str] = {
     "as_markdown": "結果を Markdown で表示します。",
     "config_file": "ポリシー設定の JSON (`pulumi preview --policy-pack-config` と同じ"
     "ファイル): ルールごとの適用レベルとしきい値。",
-    "html_path": "自己完結した HTML レポートもこのファイルに書き出します。",
+    "html_path": "自己完結した HTML レポートもこのファイルに書き出します。"
+    "フォルダーは既にあるものに限ります。",
+    "timeout": "--project と併用: プログラムをこの秒数で停止します (終了コード 4)。既定: 300。",
     "jpy_rate": "1米ドルあたりの円。既定: カタログに記載した出典つきのレート。",
     "catalog_path": "価格カタログのファイル (既定: gcmod 同梱のもの)。",
     "count": "表示する起動・停止の予定の件数。",
@@ -179,12 +185,23 @@ OPTIONS_JA: dict[str, str] = {
     "不明値。",
     "waivers_file": "免除ファイル (ルール・リソース・理由・期限・承認者。docs/waivers.md)。"
     "既定: スタックファイルと同じフォルダーの gcmod-waivers.yaml (あれば)。",
-    "baseline_file": "このベースラインファイルにない指摘だけを報告し、それだけで失敗します。",
+    "check:baseline_file": "このベースラインファイルにない指摘だけを報告し、それだけで失敗します。",
+    "audit:baseline_file": "このベースラインファイルにない指摘だけを報告し、それだけで失敗します。",
     "write_baseline_file": "現在の指摘をベースラインとして FILE に書き出し、終了コード 0 で"
     "終了します (指摘の識別: check はルールとリソースの URN、audit はルールと ARN または ID)。",
     "gcmod_source": "プロジェクトの requirements.txt が gcmod をインストールする場所: gcmod の"
     "ソースフォルダーまたはホイール、URL (`git+https://host/org/gcmod@v0.1.0`)、または要件 "
     "(`gcmod==0.1.0`)。既定: 実行中の gcmod のインストール元 (docs/projects.md)。",
+    "csv_path": "明細を CSV (BOM つき UTF-8、Excel で日本語が読めます) でも書き出します。",
+    "xlsx_path": "Excel ブック (概要、明細、施策、団体別按分、前提、価格の出典) も書き出します。",
+    "compare_with": "OTHER (比較前) との差を表示します: gcmod のスタック、以前の `--json` の"
+    "ファイル、または Pulumi プロジェクトのフォルダー (--compare-stack と併用)。",
+    "compare_stack": "--compare に指定した Pulumi プロジェクトのスタック名。",
+    "baseline_file": "自団体の現行システムの構成表 (YAML または CSV。例: "
+    "stacks/baseline.sample-town.yaml) を比較基準にします。",
+    "baseline_project": "ベンダーのリフト&シフトの Pulumi プロジェクトを比較基準にします "
+    "(--baseline-stack と併用)。",
+    "baseline_stack": "--baseline-project のスタック名。",
 }
 
 def command_path(ctx: click.Context) -> str:

@@ -39,12 +39,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import BaseModel, Field, PrivateAttr, ValidationError
 from pydantic.alias_generators import to_camel
 
 from gcmod import reference as ref
-from gcmod.config import MODEL_CONFIG, ConfigError, StackConfig
+from gcmod.config import MODEL_CONFIG, ConfigError, StackConfig, read_yaml
 from gcmod.cost.arithmetic import HOURS_PER_MONTH
 
 # ---------------------------------------------------------------------------
@@ -119,6 +118,12 @@ ENVIRONMENT_REQUEST_FACTOR: dict[str, float] = {
 LOG_BYTES_PER_REQUEST: dict[str, int] = {"application": 3000, "access": 1000, "audit": 500}
 #: Log bytes per request for a class not named above.
 OTHER_LOG_BYTES_PER_REQUEST = 1000
+#: CloudWatch Logs storage per ingested GB (compressed). Source: the AWS Pricing
+#: Calculator's CloudWatch "Storage compression factor" 0.15 ("log volume is
+#: estimated to be 15 % of the ingested volume once archived"), as quoted by
+#: Classmethod DevelopersIO (https://dev.classmethod.jp/articles/
+#: compare-archive-cost-cloudwatchlogs-s3/, 2021-09-18; secondary, read 2026-12-02).
+LOG_STORAGE_COMPRESSION = 0.15
 #: Bytes the load balancer processes per request, request and response
 #: together (an assumption: a form screen with its JSON).
 PROCESSED_BYTES_PER_REQUEST = 50_000
@@ -189,7 +194,10 @@ def program_basis() -> UsageBasis:
     )
 
 
-NonNegative = Annotated[float, Field(ge=0)]
+#: Upper bound of every usage quantity (GB, requests, LCUs, API calls a month):
+#: 10^12 is far beyond any municipal system, and keeps every product finite.
+MAX_QUANTITY = 1e12
+NonNegative = Annotated[float, Field(ge=0, le=MAX_QUANTITY)]
 Share = Annotated[float, Field(ge=0, le=1)]
 Ratio = Annotated[float, Field(gt=0, le=1)]
 
@@ -251,11 +259,13 @@ class Usage(BaseModel):
     sqs_requests_per_month: NonNegative = 0.0
     """SQS requests a month (split among the queues). @default 0: the only
     queue is the shutdown schedule's dead-letter queue, idle unless a start fails."""
-    log_storage_ratio: Ratio = 1.0
-    """CloudWatch Logs stored GB per ingested GB. @default 1.0: no compression
-    is credited, an upper bound; CloudWatch Logs reports ``storedBytes`` after
-    compression, so measure ``storedBytes`` ÷ ``IncomingBytes`` of a log group
-    and set it."""
+    log_storage_ratio: Ratio = LOG_STORAGE_COMPRESSION
+    """CloudWatch Logs stored GB per ingested GB: log storage is billed on the
+    compressed size. @default 0.15, the AWS Pricing Calculator's "storage
+    compression factor" for CloudWatch Logs (secondary: quoted by Classmethod
+    DevelopersIO, "Amazon S3とCloudWatch Logsのログ保存料金とサイズを見てみた",
+    2021-09-18); measure ``storedBytes`` ÷ ``IncomingBytes`` of a log group and
+    set it."""
     archive_compression_ratio: Ratio = 1.0
     """Archived (S3) GB per ingested GB. @default 1.0, an upper bound:
     CloudWatch Logs delivers subscription data gzip-compressed, so the archive
@@ -486,16 +496,8 @@ def _problem(err: dict[str, Any], data: Any) -> str:
 def load_usage_file(path: Path) -> Usage:
     """Read and validate a usage file (not resolved)."""
     source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(source, [f"cannot read the file: {exc}"]) from None
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ConfigError(source, [f"not valid YAML{where}: {exc}"]) from None
+    # Integer keys are read here (and refused below unless six digits).
+    doc = read_yaml(path, "usage file", int_keys=True)
     if doc is None:
         doc = {}
     if not isinstance(doc, dict):

@@ -30,8 +30,10 @@ from typing import Any
 
 import yaml
 
+from gcmod.loader import parse_yaml, read_text
 from gcmod.pricing.catalog import Catalog, CatalogError
 from gcmod.reference import GOV_REGIONS, dr_partner
+from gcmod.safewrite import write_file
 
 DEFAULT_REGIONS = GOV_REGIONS
 
@@ -133,6 +135,25 @@ NOT_REFRESHABLE: dict[str, str] = {
     "transition requests is not mapped yet; check the S3 pricing page by hand",
     "s3.lifecycle-transition.deep-archive.thousand-requests": "the S3 usage type of lifecycle "
     "transition requests is not mapped yet; check the S3 pricing page by hand",
+    "datatransfer.out-internet.gb": "tiered AWSDataTransfer SKU not mapped yet; check the EC2 "
+    "pricing page's data transfer section by hand",
+    "datatransfer.inter-az.gb": "AWSDataTransfer intra-region SKU not mapped yet; check by hand",
+    "vpn.connection-hour": "AmazonVPC VPN usage type not mapped yet; check by hand",
+    "tgw.attachment-hour": "AmazonVPC Transit Gateway usage type not mapped yet; check by hand",
+    "tgw.gb": "AmazonVPC Transit Gateway usage type not mapped yet; check by hand",
+    "route53.hosted-zone-month": "Route 53 is a global service with no regional SKU",
+    **{
+        f"commitment.{k}": "a ratio of a Savings Plans / reserved offer to on-demand, not an "
+        "on-demand SKU; check the AWS Pricing Calculator by hand"
+        for k in (
+            "fargate.compute-sp-1yr-no-upfront",
+            "fargate.compute-sp-3yr-no-upfront",
+            "ec2.compute-sp-1yr-no-upfront",
+            "ec2.compute-sp-3yr-no-upfront",
+            "rds.ri-1yr-no-upfront",
+            "rds.ri-3yr-partial-upfront",
+        )
+    },
 }
 
 #: Catalogue key -> Price List query. Usage types follow the Price List API's
@@ -284,8 +305,8 @@ def refresh(
     path = Path(catalog_path)
     regions = (regions,) if isinstance(regions, str) else tuple(regions)
     Catalog.load(path)  # refuse to touch a catalogue that does not validate
-    text = path.read_text(encoding="utf-8")
-    doc = yaml.safe_load(text)
+    text = read_text(path)
+    doc = parse_yaml(text, path)
     day = today or date.today()
     report = RefreshReport(path=path, checked=day)
     wanted = set(keys) if keys is not None else None
@@ -352,9 +373,9 @@ def refresh(
             tell(key, region, "updated")
 
     new_text = _header(text) + dump_catalog(doc)
-    Catalog.from_document(yaml.safe_load(new_text), path)  # never write a broken file
+    Catalog.from_document(parse_yaml(new_text, path), path)  # never write a broken file
     if write:
-        path.write_text(new_text, encoding="utf-8")
+        write_file(path, new_text)
         report.written = True
     return report
 
