@@ -62,12 +62,16 @@ def write_baseline(path: Path, kind: Kind, subject: str, entries: Iterable[Entry
 
 def read_baseline(path: Path, kind: Kind) -> frozenset[str]:
     """The fingerprints of a baseline file written by ``--write-baseline`` of the same command."""
+    from gcmod.loader import LoadError, load_json
+
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = load_json(path)
     except FileNotFoundError:
         raise BaselineError(f"{path}: baseline file not found") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BaselineError(f"{path}: not a baseline file (JSON): {exc}") from None
+    except OSError as exc:
+        raise BaselineError(f"{path}: cannot read the baseline: {exc.strerror or exc}") from None
+    except LoadError as exc:
+        raise BaselineError(f"{path}: not a baseline file (JSON): {exc.detail}") from None
     if not isinstance(doc, dict) or doc.get("schemaVersion") != SCHEMA_VERSION:
         raise BaselineError(
             f"{path}: not a gcmod baseline (schemaVersion {SCHEMA_VERSION} expected); "

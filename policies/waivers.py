@@ -97,7 +97,7 @@ class Waiver:
                 reason=str(d.get("reason") or ""),
                 expires=dt.date.fromisoformat(str(d["expires"])),
                 approved_by=str(d.get("approvedBy") or ""),
-                source=str(d.get("source") or WAIVER_FILE),
+                source=str(d.get("source") or "policy config"),
             )
         except (KeyError, ValueError):
             return None
@@ -231,27 +231,12 @@ def _models():
 
 def load_waiver_file(path: Path) -> list[Waiver]:
     """Read and validate a waiver file; a bad file is a ConfigError naming key and value."""
-    import yaml
     from pydantic import ValidationError
 
-    from gcmod.config import ConfigError, _yaml_error
+    from gcmod.config import ConfigError, read_yaml
 
-    class _Loader(yaml.SafeLoader):
-        """Dates stay text (pydantic reads them, and names a bad one)."""
-
-    _Loader.yaml_implicit_resolvers = {
-        k: [r for r in v if r[0] != "tag:yaml.org,2002:timestamp"]
-        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
     source = str(path)
-    try:
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-    except FileNotFoundError:
-        raise ConfigError(source, ["waiver file not found"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(source, [f"cannot read the file: {exc}"]) from None
-    except yaml.YAMLError as exc:
-        raise _yaml_error(source, exc) from None
+    doc = read_yaml(path, "waiver file")
     if doc is None:
         return []
     try:
@@ -259,7 +244,9 @@ def load_waiver_file(path: Path) -> list[Waiver]:
     except ValidationError as exc:
         problems = []
         for e in exc.errors():
-            where = ".".join(str(p) for p in e["loc"]) or "(top)"
+            where = "".join(
+                f"[{p}]" if isinstance(p, int) else f".{p}" for p in e["loc"]
+            ).lstrip(".") or "(top)"
             got = "" if e["type"] == "missing" else f" (got {e.get('input')!r})"
             problems.append(
                 f"{where}: {e['msg']}{got}; keys of a waiver: "

@@ -101,11 +101,12 @@ def test_a_waiver_holds_through_its_expiry_day() -> None:
         ("waivers:\n  - rule: GCM-NOPE-001\n    resource: x\n    reason: r\n"
          "    expires: 2027-01-01\n    approved-by: y\n", "no rule 'GCM-NOPE-001'"),
         ("waivers:\n  - rule: GCM-LOG-001\n    resource: x\n    reason: r\n"
-         "    expires: 2027-13-01\n    approved-by: y\n", "waivers.0.expires"),
+         "    expires: 2027-13-01\n    approved-by: y\n",
+         'waivers[0].expires: "2027-13-01" is not a calendar date'),
         ("waivers:\n  - rule: GCM-LOG-001\n    resource: x\n    reason: r\n"
-         "    expires: 2027-01-01\n", "waivers.0.approved-by: Field required"),
+         "    expires: 2027-01-01\n", "waivers[0].approved-by: Field required"),
         ("waivers:\n  - rule: GCM-LOG-001\n    resource: x\n    reason: r\n"
-         "    expires: 2027-01-01\n    approved-by: y\n    until: z\n", "waivers.0.until"),
+         "    expires: 2027-01-01\n    approved-by: y\n    until: z\n", "waivers[0].until"),
         ("waiver: []\n", "waiver: Extra inputs are not permitted"),
     ],
 )  # fmt: skip
@@ -293,4 +294,5 @@ def test_bad_waivers_in_a_policy_config_exit_2(tmp_path: Path) -> None:
                    encoding="utf-8")  # fmt: skip
     res = CliRunner().invoke(main, [*args, "--config", str(cfg), "--json"])
     data = json.loads(res.output)
-    assert [v["name"] for v in data["violations"] if v["waived"]] == ["forever"]
+    waived = {v["name"]: v["waiver"]["source"] for v in data["violations"] if v["waived"]}
+    assert waived == {"forever": "policy config", "tagged": "tag gcmod:waive"}
