@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from gcmod.graph import UNKNOWN, ResourceGraph, ResourceNode
-from gcmod.policies.model import Rule, Text, all_rules
+from gcmod.policies.evidence import check_environment_setting, environment_of, region_of
+from gcmod.policies.model import Res, Rule, Text, all_rules
+from gcmod.policies.rulekit import env_ja
 
 _ENGINE_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 _LEVELS = ("advisory", "mandatory", "disabled")
@@ -74,6 +76,13 @@ def normalize_pack_config(
                 else:
                     level = v
             elif key in allowed:
+                problem = (
+                    check_environment_setting(key, v)
+                    if key in ("environment", "defaultEnvironment")
+                    else None
+                )
+                if problem:
+                    problems.append(f"{name}.{problem}")
                 props[key] = v
             else:
                 problems.append(
@@ -226,6 +235,15 @@ class Violation:
     """True when the rule could not run because a value is unknown before deployment."""
     unknown_at: str = ""
     """With ``unknown``: the property path the engine named (``.tags``), if any."""
+    environment: str = ""
+    """The resource's environment as the rule judged it ("" for a stack finding;
+    ``unknown`` when no evidence named one)."""
+    environment_from: Text | None = None
+    """Which evidence decided the environment (:mod:`gcmod.policies.evidence`)."""
+    region: str = ""
+    """Where the resource is created ("" when unknown or for a stack finding)."""
+    region_from: Text | None = None
+    """Which evidence decided the region."""
 
     @property
     def mandatory(self) -> bool:
@@ -263,13 +281,55 @@ def _level_name(level: int) -> str:
     )
 
 
+def evidence_res(graph: ResourceGraph, node: ResourceNode) -> Res:
+    """The resource as the pack sees it (plain inputs, its provider's or the default
+    provider's inputs), for :mod:`gcmod.policies.evidence` to weigh."""
+    provider = graph.by_urn.get(node.provider) if node.provider else None
+    if provider is not None:
+        props, name = provider.inputs, provider.name
+    else:
+        props = {"region": graph.region} if node.package == "aws" else {}
+        name = "default"
+    res = Res(node.type, node.name, node.urn, node.inputs, provider_props=props, provider_name=name)
+    res.region = region_of(res).value
+    return res
+
+
+def _evidence(
+    graph: ResourceGraph, node: ResourceNode | None, rule: Rule, config: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Violation fields saying which evidence decided the resource's environment and region."""
+    if node is None:
+        return {}
+    res = evidence_res(graph, node)
+    env = environment_of(res, config)
+    region = region_of(res)
+    if env.value is not None:
+        environment, env_from = env.value, env.source
+    else:
+        judged = rule.unknown_environment
+        environment = "unknown"
+        env_from = Text(
+            f"{env.source.en}; judged as {judged}, the stricter case for this rule",
+            f"{env.source.ja}。このルールでより厳しい {env_ja(judged)} として判定",
+        )
+    return {
+        "environment": environment,
+        "environment_from": env_from,
+        "region": region.value or "",
+        "region_from": region.source,
+    }
+
+
 def collect(
     responses: Iterable[tuple[Any, ResourceNode | None]],
     rules: list[Rule],
     graph: ResourceGraph,
     report: CheckReport,
+    configs: Mapping[str, tuple[str, dict[str, Any]]] | None = None,
 ) -> None:
-    """Turn AnalyzeResponses (from the servicer or over gRPC) into violations."""
+    """Turn AnalyzeResponses (from the servicer or over gRPC) into violations;
+    ``configs`` (the normalized pack config) decides the evidence fields."""
     from gcmod.policies.pack import split_message
 
     by_name = {r.policy_name: r for r in rules}
@@ -294,6 +354,12 @@ def collect(
                     resource_name=target.name if target else "",
                     unknown=unknown,
                     unknown_at=at,
+                    **_evidence(
+                        graph,
+                        graph.by_urn.get(urn),
+                        rule,
+                        (configs or {}).get(rule.policy_name, ("", {}))[1],
+                    ),
                 )
             )
 
@@ -309,7 +375,8 @@ def check_graph(
     from gcmod.policies.pack import make_servicer
 
     servicer = make_servicer(rules)
-    servicer.Configure(configure_request(normalize_pack_config(config, rules, source)), None)
+    normalized = normalize_pack_config(config, rules, source)
+    servicer.Configure(configure_request(normalized), None)
     report = CheckReport(graph.stack, graph.region, rules, len(analyzed_nodes(graph)))
     nodes = analyzed_nodes(graph)
     responses = [
@@ -317,7 +384,7 @@ def check_graph(
         for req, node in zip(analyze_requests(graph), nodes, strict=True)
     ]
     responses.append((servicer.AnalyzeStack(analyze_stack_request(graph), None), None))
-    collect(responses, rules, graph, report)
+    collect(responses, rules, graph, report, normalized)
     return report
 
 

@@ -22,7 +22,7 @@ LABELS = {
     "en": {
         "clean": "No mandatory violations.",
         "summary": "{m} mandatory, {a} advisory finding(s) over {n} resources, {r} rules",
-        "headers": ["LEVEL", "RULE", "RESOURCE", "MESSAGE"],
+        "headers": ["LEVEL", "RULE", "RESOURCE", "MESSAGE", "DECIDED BY"],
         "mandatory": "MANDATORY",
         "advisory": "advisory",
         "unknown": "unknown",
@@ -31,7 +31,7 @@ LABELS = {
     "ja": {
         "clean": "必須違反はありません。",
         "summary": "必須 {m} 件・推奨 {a} 件 (リソース {n} 件、ルール {r} 件)",
-        "headers": ["区分", "ルール", "リソース", "内容"],
+        "headers": ["区分", "ルール", "リソース", "内容", "判定の根拠"],
         "mandatory": "必須",
         "advisory": "推奨",
         "unknown": "不明",
@@ -47,6 +47,20 @@ def _level(v: Violation, lang: str) -> str:
     return t["mandatory"] if v.mandatory else t["advisory"]
 
 
+def evidence_text(v: Violation, lang: str = "en") -> str:
+    """``environment development (tag Environment=development)``, and the region when
+    it did not come from the stack's own region: what decided the finding."""
+    if not v.environment or v.environment_from is None:
+        return ""
+    env = "不明" if (lang == "ja" and v.environment == "unknown") else v.environment
+    label = "環境" if lang == "ja" else "environment"
+    out = f"{label} {env} ({v.environment_from(lang)})"
+    if v.region_from is not None and "aws:region" not in v.region_from.en:
+        where = "リージョン" if lang == "ja" else "region"
+        out += f"; {where} {v.region or '?'} ({v.region_from(lang)})"
+    return out
+
+
 def table(report: CheckReport, lang: str = "en") -> str:
     from gcmod.textable import render
 
@@ -58,6 +72,7 @@ def table(report: CheckReport, lang: str = "en") -> str:
             v.rule.id,
             f"{short_type(v.resource_type)} {v.resource_name}".strip() or "(stack)",
             v.message(lang),
+            evidence_text(v, lang),
         )
         for v in ordered
     ]
@@ -73,6 +88,25 @@ def table(report: CheckReport, lang: str = "en") -> str:
     if not report.mandatory:
         out.append(t["clean"])
     return "\n".join(out)
+
+
+def _evidence_json(v: Violation) -> dict[str, Any]:
+    """``environment``/``environmentFrom``/``region``/``regionFrom`` of a resource
+    finding (English evidence, and its Japanese under ``...Ja``)."""
+    if v.environment_from is None:
+        return {}
+    out: dict[str, Any] = {
+        "environment": v.environment,
+        "environmentFrom": v.environment_from.en,
+        "environmentFromJa": v.environment_from.ja,
+    }
+    if v.region_from is not None:
+        out |= {
+            "region": v.region or None,
+            "regionFrom": v.region_from.en,
+            "regionFromJa": v.region_from.ja,
+        }
+    return out
 
 
 def to_json(report: CheckReport) -> dict[str, Any]:
@@ -96,6 +130,7 @@ def to_json(report: CheckReport) -> dict[str, Any]:
                 "type": v.resource_type,
                 "name": v.resource_name,
                 "message": {"en": v.message.en, "ja": v.message.ja},
+                **_evidence_json(v),
             }
             for v in report.violations
         ],
@@ -144,7 +179,11 @@ def to_sarif(report: CheckReport, artifact: str, lang: str = "en") -> dict[str, 
                         ],
                     }
                 ],
-                "properties": {"resourceType": v.resource_type, "unknown": v.unknown},
+                "properties": {
+                    "resourceType": v.resource_type,
+                    "unknown": v.unknown,
+                    **_evidence_json(v),
+                },
             }
         )
     return {

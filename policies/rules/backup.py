@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
+from gcmod.policies.evidence import in_stack_region
 from gcmod.policies.model import Ctx, Finding, Res, Setting, Text, rule
 from gcmod.policies.rulekit import GUIDE_JA, UNKNOWN, each, items, peek
 from gcmod.policies.rules.storage import (
@@ -526,7 +527,7 @@ def backup_only_dr(res: Res, ctx: Ctx) -> Iterator[Finding]:
         return
     # A stack whose own region (its default provider's) is the DR region is the
     # rebuild after a disaster: the DR plan working, not a standby.
-    if res.region == dr and res.region != primary and not res.on_default_provider:
+    if res.region == dr and res.region != primary and not in_stack_region(res):
         yield Finding(
             Text(
                 en=f"{en_kind} {res.name} runs in the DR region {dr}; {tail_en}",

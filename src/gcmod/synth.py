@@ -573,6 +573,9 @@ def _make_monitor(recorder: _Recorder):
                 node_region = recorder.provider_regions.get(resp.urn)
             else:
                 node_region = recorder.region_of(request.provider, package)
+                own = inputs.get("region") if isinstance(inputs, dict) else None
+                if package == "aws" and isinstance(own, str) and own and own != UNKNOWN:
+                    node_region = own  # pulumi-aws 7: a per-resource region beats the provider's
             parent = request.parent or None
             recorder.nodes.append(
                 ResourceNode(
