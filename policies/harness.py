@@ -250,6 +250,40 @@ class Violation:
         return self.enforcement == "mandatory" and not self.unknown
 
 
+@dataclass(frozen=True)
+class AlwaysOn:
+    """A resource exempted from GCM-SCHED-001 by its always-on tag, and why."""
+
+    name: str
+    type: str
+    urn: str
+    reason: str
+
+
+def always_on(
+    graph: ResourceGraph, configs: Mapping[str, tuple[str, dict[str, Any]]] | None = None
+) -> list[AlwaysOn]:
+    """The exemptions GCM-SCHED-001 accepted (its exempt tag with a reason in words,
+    on a resource it judges as non-production), for the report to show."""
+    from gcmod.policies.model import Ctx, get_rule
+    from gcmod.policies.schedules import SCHEDULABLE, reason_ok
+
+    rule = get_rule("GCM-SCHED-001")
+    level, props = (configs or {}).get(rule.policy_name, (rule.enforcement, {}))
+    if level == "disabled":
+        return []
+    ctx = Ctx(rule, props)
+    key = ctx.setting("exemptTagKey")
+    out = []
+    for node in analyzed_nodes(graph):
+        if node.type not in SCHEDULABLE or not isinstance(key, str):
+            continue
+        reason = node.tags.get(key)
+        if reason_ok(reason) and ctx.environment(evidence_res(graph, node)) != "production":
+            out.append(AlwaysOn(node.name, node.type, node.urn, reason.strip()))
+    return out
+
+
 @dataclass
 class CheckReport:
     """Everything one offline check found."""
@@ -260,6 +294,8 @@ class CheckReport:
     resources: int
     violations: list[Violation] = field(default_factory=list)
     not_applicable: int = 0
+    always_on: list[AlwaysOn] = field(default_factory=list)
+    """Non-production resources exempted from the shutdown schedule, with their reasons."""
 
     @property
     def mandatory(self) -> list[Violation]:
@@ -385,6 +421,8 @@ def check_graph(
     ]
     responses.append((servicer.AnalyzeStack(analyze_stack_request(graph), None), None))
     collect(responses, rules, graph, report, normalized)
+    if any(r.id == "GCM-SCHED-001" for r in rules):
+        report.always_on = always_on(graph, normalized)
     return report
 
 

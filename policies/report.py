@@ -21,6 +21,7 @@ def sarif_level(v: Violation) -> str:
 LABELS = {
     "en": {
         "clean": "No mandatory violations.",
+        "always_on": "Always on, exempted from the shutdown schedule (GCM-SCHED-001) because:",
         "summary": "{m} mandatory, {a} advisory finding(s) over {n} resources, {r} rules",
         "headers": ["LEVEL", "RULE", "RESOURCE", "MESSAGE", "DECIDED BY"],
         "mandatory": "MANDATORY",
@@ -30,6 +31,7 @@ LABELS = {
     },
     "ja": {
         "clean": "必須違反はありません。",
+        "always_on": "停止スケジュールから除外された常時稼働リソース (GCM-SCHED-001) とその理由:",
         "summary": "必須 {m} 件・推奨 {a} 件 (リソース {n} 件、ルール {r} 件)",
         "headers": ["区分", "ルール", "リソース", "内容", "判定の根拠"],
         "mandatory": "必須",
@@ -85,6 +87,9 @@ def table(report: CheckReport, lang: str = "en") -> str:
             r=len(report.rules),
         )
     )
+    if report.always_on:
+        out.append(t["always_on"])
+        out += [f"  - {short_type(a.type)} {a.name}: {a.reason}" for a in report.always_on]
     if not report.mandatory:
         out.append(t["clean"])
     return "\n".join(out)
@@ -118,6 +123,10 @@ def to_json(report: CheckReport) -> dict[str, Any]:
         "mandatory": len(report.mandatory),
         "advisory": len(report.advisory),
         "notApplicable": report.not_applicable,
+        "alwaysOn": [
+            {"name": a.name, "type": a.type, "urn": a.urn, "reason": a.reason}
+            for a in report.always_on
+        ],
         "violations": [
             {
                 "rule": v.rule.id,

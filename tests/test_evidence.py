@@ -214,3 +214,28 @@ def test_environment_settings_are_checked() -> None:
     with pytest.raises(PolicyConfigError) as err:
         check_graph(g, {"gcm-log-001": {"environment": "prodd"}}, rules=[get_rule("GCM-LOG-001")])
     assert "gcm-log-001.environment: 'prodd' names no environment" in str(err.value)
+
+
+# --------------------------------------------------------------------------- GCM-DR-001
+def test_dr_region_is_an_allow_list() -> None:
+    """In Osaka only data at rest: vault, lock, key, bucket pass; an ElastiCache
+    replication group (a service the old deny-list did not name) is a finding."""
+    p = provider("osaka", region=OSAKA)
+    ok = [
+        node("aws:kms/key:Key", "dr-key", {}, p),
+        node("aws:backup/vault:Vault", "dr-vault", {}, p),
+        node("aws:backup/vaultLockConfiguration:VaultLockConfiguration", "dr-lock", {}, p),
+        node("aws:s3/bucketV2:BucketV2", "dr-bucket", {}, p),
+        node("aws:ec2/vpc:Vpc", "dr-vpc", {}, p),
+    ]
+    cache = node("aws:elasticache/replicationGroup:ReplicationGroup", "sessions", {}, p)
+    endpoint = node("aws:ec2/vpcEndpoint:VpcEndpoint", "dr-ssm", {}, p)
+    g = ResourceGraph("p", "main", TOKYO, (p, *ok, cache, endpoint))
+    report = check_graph(g, rules=[get_rule("GCM-DR-001")])
+    assert {v.resource_name for v in report.by_rule("GCM-DR-001")} == {"sessions", "dr-ssm"}
+    [v] = [v for v in report.violations if v.resource_name == "sessions"]
+    assert "ElastiCache replication group sessions" in v.message.en
+    assert "ElastiCache レプリケーショングループ sessions" in v.message.ja
+    extra = {"gcm-dr-001": {"allowedInDrRegion": ["aws:ec2/vpcEndpoint:VpcEndpoint"]}}
+    report = check_graph(g, extra, rules=[get_rule("GCM-DR-001")])
+    assert {v.resource_name for v in report.violations} == {"sessions"}

@@ -59,7 +59,7 @@ def test_sched001_passes_scheduled_non_production_and_production() -> None:
         scheduled(RDS_CLUSTER, "stg-db-cluster"),
         node(EC2, "prod-vm", {"tags": tags("production")}),
         node(RDS_INSTANCE, "prod-db", {"tags": tags("prod")}),
-        node(EC2, "untagged-defaults-to-production", {}),
+        node(EC2, "vendor-tagged-production", {"tags": {"ENVIRONMENT": "Production"}}),
         node(
             EC2,
             "always-on",
@@ -114,12 +114,16 @@ def test_sched001_settings_through_pack_config() -> None:
     assert len(run("GCM-SCHED-001", vm).violations) == 1
     cfg = {"gcm-sched-001": {"exemptTagKey": "keep-running"}}
     assert run("GCM-SCHED-001", vm, config=cfg).violations == []
-    # resources without an environment tag take defaultEnvironment
+    # resources without environment evidence take defaultEnvironment; with none
+    # (issue 13: unknown) the rule judges them as non-production, its stricter case
     bare = node(EC2, "bare", {})
-    assert run("GCM-SCHED-001", bare).violations == []
+    cfg = {"gcm-sched-001": {"defaultEnvironment": "production"}}
+    assert run("GCM-SCHED-001", bare, config=cfg).violations == []
     cfg = {"gcm-sched-001": {"defaultEnvironment": "development"}}
     [v] = run("GCM-SCHED-001", bare, config=cfg).violations
     assert v.resource_name == "bare" and "runs 24/7" in v.message.en
+    [v] = run("GCM-SCHED-001", bare).violations
+    assert v.environment == "unknown" and "judged as development" in v.environment_from.en
 
 
 def test_sched001_unknown_tags_defer_but_keep_other_findings() -> None:
