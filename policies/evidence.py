@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -46,6 +46,15 @@ T = TypeVar("T")
 GCMOD_ENV_TAG = "gcmod:environment"
 #: Tag keys vendors use for the environment, matched case-insensitively.
 ENV_TAG_KEYS: tuple[str, ...] = ("Environment", "Env", "Stage", "Environ", "環境")
+#: Cost-allocation concepts and the tag keys that carry them (case-insensitive):
+#: gcmod's key first, then the keys vendors commonly use.
+TAG_ALIASES: dict[str, tuple[str, ...]] = {
+    "system": ("gcmod:system", "System", "SystemName", "Application", "App", "Service",
+               "Project", "システム", "システム名"),
+    "environment": (GCMOD_ENV_TAG, *ENV_TAG_KEYS),
+    "tenant": ("gcmod:tenant", "Tenant", "TenantId", "Municipality", "LocalGovernment",
+               "Customer", "自治体", "テナント"),
+}  # fmt: skip
 #: Environment words (case-insensitive) -> environment.
 ENV_WORDS: dict[str, Environment] = {
     "production": "production", "prod": "production", "prd": "production",
@@ -311,6 +320,14 @@ def environment_of(res: Res, config: Mapping[str, Any] | None = None) -> Decided
             "不明: 環境を示すタグ・プロバイダーの既定タグ・スタック名・設定がありません",
         ),
     )
+
+
+def tag_keys(tags: Mapping[str, Any], keys: Sequence[str]) -> list[str]:
+    """The keys of ``tags`` that match ``keys`` (case-insensitive), in ``keys`` order."""
+    lowered: dict[str, list[str]] = {}
+    for k in _keys(tags):
+        lowered.setdefault(k.lower(), []).append(k)
+    return [found for key in keys for found in lowered.get(key.lower(), [])]
 
 
 def check_environment_setting(name: str, value: Any) -> str | None:

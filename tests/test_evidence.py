@@ -239,3 +239,15 @@ def test_dr_region_is_an_allow_list() -> None:
     extra = {"gcm-dr-001": {"allowedInDrRegion": ["aws:ec2/vpcEndpoint:VpcEndpoint"]}}
     report = check_graph(g, extra, rules=[get_rule("GCM-DR-001")])
     assert {v.resource_name for v in report.violations} == {"sessions"}
+
+
+def test_cost_tags_from_an_explicit_providers_json_default_tags() -> None:
+    """pulumi-aws sends default_tags as a JSON string: the tags still count (GCM-TAG-001)."""
+    tags = json.dumps({"tags": {"Environment": "production", "System": "juki"}})
+    p = provider("tokyo", region=TOKYO, defaultTags=tags)
+    vpc = node("aws:ec2/vpc:Vpc", "vpc", {"cidrBlock": "10.0.0.0/16"}, p)
+    bare = node("aws:ec2/vpc:Vpc", "bare", {"cidrBlock": "10.1.0.0/16"})
+    report = check_graph(
+        ResourceGraph("p", "main", TOKYO, (p, vpc, bare)), rules=[get_rule("GCM-TAG-001")]
+    )
+    assert [v.resource_name for v in report.violations] == ["bare"]
