@@ -126,6 +126,9 @@ def configure_request(normalized: Mapping[str, tuple[str, dict[str, Any]]]):
 # Requests from the graph
 # ---------------------------------------------------------------------------
 def _engine_value(value: Any) -> Any:
+    """A graph value as the engine sends it: UNKNOWN becomes the engine's unknown;
+    assets and archives are already in the engine's signature-keyed form (synth
+    records them so) and pass through unchanged."""
     if isinstance(value, str) and value == UNKNOWN:
         return _ENGINE_UNKNOWN
     if isinstance(value, dict):
