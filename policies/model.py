@@ -114,9 +114,18 @@ class Res:
 
     @property
     def tags(self) -> Mapping[str, Any]:
-        """The resource's own ``tags`` input."""
+        """The resource's own ``tags`` input; an Auto Scaling group's list of
+        ``{key, value, propagateAtLaunch}`` is read as the mapping it stands for."""
         t = self.props.get("tags")
-        return t if isinstance(t, Mapping) else {}
+        if isinstance(t, Mapping):
+            return t
+        if isinstance(t, Sequence) and not isinstance(t, str):
+            out: dict[str, Any] = {}
+            for item in t:
+                if isinstance(item, Mapping) and isinstance(item.get("key"), str):
+                    out[item["key"]] = item.get("value")
+            return out
+        return {}
 
     @property
     def effective_tags(self) -> Mapping[str, Any]:

@@ -518,6 +518,11 @@ def _carried(tags: Mapping[str, Any], keys: Sequence[str]) -> bool:
     return False
 
 
+#: gcmod's cost-allocation keys (components.tags.cost_tags): a build that uses them
+#: tags every resource with its tenant too.
+_GCMOD_COST_KEYS = ("gcmod:system", "gcmod:environment", "gcmod:tenant")
+
+
 def _multi_tenant(tags: Mapping[str, Any], aliases: Mapping[str, Sequence[str]], mode: Any) -> bool:
     mode = str(mode or "auto").strip().lower()
     if mode in ("yes", "true"):
@@ -526,4 +531,4 @@ def _multi_tenant(tags: Mapping[str, Any], aliases: Mapping[str, Sequence[str]],
         return False
     if tag_keys(tags, aliases.get("tenant", ())):
         return True
-    return any(isinstance(k, str) and k.lower().startswith("gcmod:") for k in tags)
+    return bool(tag_keys(tags, _GCMOD_COST_KEYS))  # gcmod's cost tags include the tenant
