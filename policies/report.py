@@ -95,7 +95,7 @@ def table(report: CheckReport, lang: str = "en") -> str:
     return "\n".join(out)
 
 
-def _evidence_json(v: Violation) -> dict[str, Any]:
+def evidence_json(v: Violation) -> dict[str, Any]:
     """``environment``/``environmentFrom``/``region``/``regionFrom`` of a resource
     finding (English evidence, and its Japanese under ``...Ja``)."""
     if v.environment_from is None:
@@ -139,7 +139,7 @@ def to_json(report: CheckReport) -> dict[str, Any]:
                 "type": v.resource_type,
                 "name": v.resource_name,
                 "message": {"en": v.message.en, "ja": v.message.ja},
-                **_evidence_json(v),
+                **evidence_json(v),
             }
             for v in report.violations
         ],
@@ -191,7 +191,7 @@ def to_sarif(report: CheckReport, artifact: str, lang: str = "en") -> dict[str, 
                 "properties": {
                     "resourceType": v.resource_type,
                     "unknown": v.unknown,
-                    **_evidence_json(v),
+                    **evidence_json(v),
                 },
             }
         )

@@ -477,7 +477,9 @@ def cost_allocation_tags(res: Res, ctx: Ctx) -> Iterator[Finding]:
         shown = [_shown(k, aliases) for k in missing]
         required = ", ".join(_shown(k, aliases) for k in wanted)
         alias_text = "; ".join(
-            f"{k}: {', '.join(aliases[k][1:])}" for k in wanted if len(aliases.get(k, ())) > 1
+            f"{_shown(k, aliases)}: {', '.join(aliases[k][1:5])}"
+            for k in missing
+            if len(aliases.get(k, ())) > 1
         )
         tail_en = f" (aliases accepted: {alias_text})" if alias_text else ""
         tail_ja = f" (別名も可: {alias_text})" if alias_text else ""
