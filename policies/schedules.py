@@ -4,7 +4,8 @@ A compute resource or database counts as scheduled when something in the graph
 both stops *it* and starts *it* again. Recognised, in this order:
 
 1. gcmod's own components: the ``gcmod:schedule`` tag naming a schedule group of
-   the stack that holds an enabled schedule (what ``ScheduledShutdown`` writes);
+   the stack whose enabled schedules stop and start the resource (what
+   ``ScheduledShutdown`` writes: universal targets, as in 3.);
 2. the AWS Instance Scheduler tag (``Schedule`` by default; the solution stops
    and starts EC2 instances, RDS instances, Aurora clusters and Auto Scaling
    groups whose tag names a schedule; "Instance Scheduler on AWS" implementation
@@ -371,7 +372,8 @@ def _gcmod_group(res: Res, resources: Sequence[Res], name: str) -> ScheduleDecis
                 f"{TAG_SCHEDULE} タグのスケジュールグループ「{name}」がこのスタックにありません",
             ),
         )
-    if not any(schedule_in_group(s, group, name) and _enabled(s, "state") for s in schedules):
+    in_group = [s for s in schedules if schedule_in_group(s, group, name) and _enabled(s, "state")]
+    if not in_group:
         return ScheduleDecision(
             False,
             Text(
@@ -379,12 +381,28 @@ def _gcmod_group(res: Res, resources: Sequence[Res], name: str) -> ScheduleDecis
                 f"スケジュールグループ「{name}」に有効なスケジュールがありません",
             ),
         )
+    found = actions_for(res, in_group)
+    stops = tuple(a for a in found if a.kind == "stop")
+    starts = tuple(a for a in found if a.kind == "start")
+    if not _pair(stops, starts, [a for a in found if a.kind == "either"]):
+        return ScheduleDecision(
+            False,
+            Text(
+                f"schedule group {name!r} has no enabled schedules that both stop and start it",
+                f"スケジュールグループ「{name}」にこのリソースを停止・起動する有効なスケジュールが"
+                "揃っていません",
+            ),
+            stops,
+            starts,
+        )
     return ScheduleDecision(
         True,
         Text(
             f"tag {TAG_SCHEDULE}={name} (gcmod ScheduledShutdown)",
             f"タグ {TAG_SCHEDULE}={name} (gcmod ScheduledShutdown)",
         ),
+        stops,
+        starts,
     )
 
 
