@@ -186,7 +186,7 @@ def provider_of(res: Res) -> Provider:
     return Provider(
         name=res.provider_name,
         default=is_default_provider_name(res.provider_name),
-        region=region if isinstance(region, str) and region else None,
+        region=region if isinstance(region, str) and region and region != "<unknown>" else None,
         default_tags=provider_default_tags(props),
     )
 
