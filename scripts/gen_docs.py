@@ -11,12 +11,14 @@ from pathlib import Path
 from gcmod.configdoc import render_markdown, render_usage_markdown
 from gcmod.policies.model import all_rules
 from gcmod.policies.report import rules_markdown
+from gcmod.terminology import render_markdown as terminology_markdown
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 GENERATED = {
     "configuration.md": render_markdown,
     "rules.md": lambda: _rules_md(),
     "usage.md": render_usage_markdown,
+    "terminology.md": terminology_markdown,
 }
 
 

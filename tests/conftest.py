@@ -22,6 +22,12 @@ settings.register_profile("ci", derandomize=True, deadline=None)
 settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
+# gcmod speaks the locale's language (gcmod.i18n): tests start from a neutral one,
+# whatever the machine's, and tests of the language set it themselves.
+for _var in ("GCMOD_LANG", "LC_ALL", "LC_MESSAGES", "COLUMNS"):
+    os.environ.pop(_var, None)
+os.environ["LANG"] = "C.UTF-8"
+
 
 @pytest.fixture(scope="session")
 def sample_stacks() -> dict[str, tuple[Any, ResourceGraph]]:

@@ -327,7 +327,7 @@ def snapshot_scripts(res: Res, ctx: Ctx) -> Iterator[Finding]:
         "(AWS Backup Developer Guide, 'AWS Backup Vault Lock'; checked 2026-11). Deletion "
         "protection stops a production database from being deleted by a stray 'pulumi destroy' "
         "or API call (RDS User Guide, 'Deletion protection'; checked 2026-11).",
-        ja="バックアップのみの DR (構成C、ガイド v1.0 2025年3月24日 の施策5) はバックアップだけが頼り"
+        ja="バックアップのみの DR (構成C。2025年3月24日のガイド v1.0 の施策5) はバックアップだけが頼り"
         "である。誤操作やランサムウェアで早期に削除されれば、A.1.4.1 の1か月以内の再開に使うものが"
         "残らない。AWS Backup Vault Lock は保存期間前の復旧ポイント削除と範囲外のライフサイクルを"
         "拒否する。削除保護は誤った pulumi destroy や API 呼び出しによる本番データベースの削除を"
@@ -533,8 +533,8 @@ def allowed_in_dr_region(type_token: str, extra: Sequence[str] = ()) -> bool:
         "and record the justification; a data-at-rest type gcmod does not know can be listed "
         "in allowedInDrRegion.",
         ja="DR リージョンからリソースを削除し、そこにはバックアップのコピーのみを置く (gcmod の "
-        "ManagedBackup は大阪へコピーする)。被災時は同じコードから再構築する。システムの可用性の"
-        "等級が本当にウォームスタンバイを必要とする場合は availabilityGrade を high にし、その根拠を"
+        "ManagedBackup は大阪へコピーする)。被災時は同じコードから再構築する。システムの可用性区分"
+        "が本当にウォームスタンバイを必要とする場合は availabilityGrade を high にし、その根拠を"
         "記録する。gcmod が知らない保存データのタイプは allowedInDrRegion に追加できる。",
     ),
     settings=(

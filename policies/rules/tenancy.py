@@ -299,7 +299,7 @@ def _spans_azs(instances: Sequence[Res]) -> bool:
     id="GCM-DB-001",
     title=Text(
         en="Multi-AZ databases only where the availability grade asks for them",
-        ja="可用性の区分が求める場合に限りデータベースをマルチ AZ にする",
+        ja="可用性区分が求める場合に限りデータベースをマルチ AZ にする",
     ),
     severity="medium",
     enforcement="mandatory",

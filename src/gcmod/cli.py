@@ -16,6 +16,8 @@ from typing import Any
 import click
 
 from gcmod import __version__
+from gcmod.clihelp import LocalizedGroup
+from gcmod.i18n import default_lang, report_lang, terminal_lang
 from gcmod.reference import GOV_REGIONS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -23,6 +25,29 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 class UsageProblem(Exception):
     """Bad input other than a stack config (e.g. a policy config file): exit 2."""
+
+
+def _set_wide(_ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    from gcmod.textable import set_wide
+
+    set_wide(value)
+    return value
+
+
+wide_option = click.option(
+    "--wide",
+    is_flag=True,
+    expose_value=False,
+    callback=_set_wide,
+    help="Do not fit tables and text to the terminal's width (COLUMNS).",
+)
+
+
+def echo_text(text: str) -> None:
+    """Print plain text fitted to the terminal's width (see :mod:`gcmod.textable`)."""
+    from gcmod.textable import fit_lines
+
+    click.echo(fit_lines(text))
 
 
 def _fail(message: str, code: int) -> None:
@@ -152,7 +177,10 @@ def _synth_project(ps: Any, stack_refs_file: Path | None, log: Any = None):
     return synth_project(ps, refs, log)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=LocalizedGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="gcmod")
 def main() -> None:
     """gcmod: Government Cloud modernisation toolkit / ガバメントクラウド最適化ツール.
@@ -160,7 +188,15 @@ def main() -> None:
     Builds the optimised architecture (Fargate, Aurora Serverless v2, managed
     backup and logging, scheduled shutdown, backup-only DR) from a typed stack
     config, and inspects it offline: no Pulumi CLI, no cloud credentials.
+    Language: --lang, else GCMOD_LANG (ja or en), else the locale (LANG).
     """
+    import os
+
+    from gcmod.i18n import LANGS
+
+    value = os.environ.get("GCMOD_LANG", "").strip()
+    if value and value.lower() not in LANGS:
+        _fail(f"GCMOD_LANG={value!r}: 使える値は ja と en / allowed: ja, en", EXIT_USAGE)
 
 
 @main.command()
@@ -170,6 +206,7 @@ def main() -> None:
 @project_stack_option
 @stack_refs_option
 @click.option("--json", "as_json", is_flag=True, help="Print the resource graph as JSON.")
+@wide_option
 @handle_errors
 def synth(
     stack: str | None,
@@ -394,9 +431,9 @@ def html_option(help_text: str):
 lang_option = click.option(
     "--lang",
     type=click.Choice(["en", "ja"]),
-    default="en",
-    show_default=True,
-    help="Language of the table / 表示言語.",
+    default=default_lang,
+    help="Language of the table / 表示言語. Default: GCMOD_LANG, else the locale "
+    "(LANG=ja_JP.UTF-8 → ja), else en.",
 )
 
 
@@ -407,6 +444,7 @@ lang_option = click.option(
 @project_stack_option
 @stack_refs_option
 @lang_option
+@wide_option
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option("--sarif", "as_sarif", is_flag=True, help="Print SARIF 2.1.0 (code scanning).")
 @policy_config_option
@@ -456,7 +494,7 @@ def check(
         echo_json(to_sarif(report, artifact=_artifact(path), lang=lang))
     else:
         click.echo(f"gcmod check {name}  [{path}]")
-        click.echo(table(report, lang))
+        echo_text(table(report, lang))
     sys.exit(EXIT_FINDINGS if report.mandatory else EXIT_OK)
 
 
@@ -469,6 +507,7 @@ def _artifact(path: Path) -> str:
 
 @main.command()
 @lang_option
+@wide_option
 @click.option("--json", "as_json", is_flag=True, help="Print the catalogue as JSON.")
 def rules(lang: str, as_json: bool) -> None:
     """List the policy rules / ポリシールール一覧.
@@ -482,7 +521,7 @@ def rules(lang: str, as_json: bool) -> None:
     if as_json:
         echo_json(rules_json(catalogue))
     else:
-        click.echo(rules_table(catalogue, lang))
+        echo_text(rules_table(catalogue, lang))
 
 
 @main.command()
@@ -495,8 +534,10 @@ def rules(lang: str, as_json: bool) -> None:
     "--lang",
     type=click.Choice(["en", "ja"]),
     default=None,
-    help="Language / 表示言語. Default: en for the terminal, ja for --html.",
+    help="Language / 表示言語. Default: GCMOD_LANG, else the locale (LANG=ja_JP.UTF-8 → ja), "
+    "else en for the terminal and ja for --html.",
 )
+@wide_option
 @click.option("--json", "as_json", is_flag=True, help="Print the estimate as JSON.")
 @click.option("--markdown", "as_markdown", is_flag=True, help="Print the estimate as Markdown.")
 @html_option("Also write a self-contained HTML report (Japanese unless --lang en) to this file.")
@@ -555,14 +596,14 @@ def estimate(
         result.jpy_per_usd = jpy_rate
         result.fx_source = "--jpy-rate (given on the command line)"
     if html_path is not None:
-        render.write_html(result, html_path, lang=lang or "ja")
+        render.write_html(result, html_path, lang=report_lang(lang))
         click.echo(f"wrote {html_path}", err=True)
     if as_json:
         echo_json(render.to_json(result))
     elif as_markdown:
-        click.echo(render.markdown(result, lang or "en"))
+        click.echo(render.markdown(result, terminal_lang(lang)))
     else:
-        click.echo(render.table(result, lang or "en"))
+        echo_text(render.table(result, terminal_lang(lang)))
     missing = result.planned.missing + result.baseline.missing
     if missing:
         click.echo(
@@ -816,14 +857,15 @@ REGIONS = GOV_REGIONS
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option("--sarif", "as_sarif", is_flag=True, help="Print SARIF 2.1.0.")
+@wide_option
 @html_option("Also write an HTML report to this file.")
 @policy_config_option
 @click.option(
     "--lang",
     type=click.Choice(["en", "ja"]),
-    default="en",
-    show_default=True,
-    help="Language / 表示言語.",
+    default=None,
+    help="Language / 表示言語. Default: GCMOD_LANG, else the locale (LANG=ja_JP.UTF-8 → ja), "
+    "else en for the terminal and ja for --html.",
 )
 @click.pass_context
 @handle_errors
@@ -838,7 +880,7 @@ def audit(
     as_sarif: bool,
     html_path: Path | None,
     config_file: Path | None,
-    lang: str,
+    lang: str | None,
 ) -> None:
     """Audit deployed AWS accounts with the same rules (read-only).
 
@@ -866,14 +908,14 @@ def audit(
         regions, profile, org_role, concurrency, pack_config, quiet
     )
     if html_path is not None:
-        html_path.write_text(render.html_report(result, lang), encoding="utf-8")
+        html_path.write_text(render.html_report(result, report_lang(lang)), encoding="utf-8")
         click.echo(f"wrote {html_path}", err=True)
     if as_json:
         echo_json(render.to_json(result))
     elif as_sarif:
-        echo_json(render.to_sarif(result, lang))
+        echo_json(render.to_sarif(result, terminal_lang(lang)))
     else:
-        click.echo(render.table(result, lang))
+        echo_text(render.table(result, terminal_lang(lang)))
     sys.exit(result.exit_code)
 
 
