@@ -23,6 +23,10 @@ provider's ``region``, else unknown. The provider is the engine's *default*
 provider only when its logical name is ``default`` or ``default_<version>``
 (the names the engine gives the providers it creates); an explicit provider
 named ``default-osaka`` is an explicit provider.
+
+Schedule: whether something in the stack stops and starts the resource is decided
+by :func:`gcmod.policies.schedules.schedule_of` (re-exported here), in the order
+that module documents.
 """
 
 from __future__ import annotations
@@ -36,6 +40,13 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from pulumi_policy.proxy import UnknownValueError
 
 from gcmod.policies.model import Environment, Text
+from gcmod.policies.schedules import ScheduleDecision, schedule_of
+
+__all__ = [
+    "Decided", "Provider", "ScheduleDecision", "environment_from_name", "environment_from_word",
+    "environment_of", "in_stack_region", "is_default_provider_name", "provider_of", "region_of",
+    "schedule_of", "tag_keys",
+]  # fmt: skip
 
 if TYPE_CHECKING:
     from gcmod.policies.model import Res

@@ -251,3 +251,17 @@ def test_cost_tags_from_an_explicit_providers_json_default_tags() -> None:
         ResourceGraph("p", "main", TOKYO, (p, vpc, bare)), rules=[get_rule("GCM-TAG-001")]
     )
     assert [v.resource_name for v in report.violations] == ["bare"]
+
+
+def test_synth_records_a_per_resource_region_as_the_nodes_region() -> None:
+    """pulumi-aws 7 ``region=``: the graph (and so the cost model) places it in Osaka."""
+    import pulumi_aws as aws
+
+    from gcmod.synth import run_program
+
+    def program() -> None:
+        aws.ecs.Cluster("tokyo")
+        aws.ecs.Cluster("osaka", region=OSAKA)
+
+    g = run_program(program, project="p", stack="main", region=TOKYO)
+    assert (g.named("tokyo").region, g.named("osaka").region) == (TOKYO, OSAKA)
