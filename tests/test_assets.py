@@ -90,3 +90,23 @@ def test_the_pack_runs_on_a_program_with_inline_lambda_code(tmp_path: Path) -> N
     report = check_graph(g)
     assert report.resources == 4
     assert all(not v.message.en.startswith("can't run") for v in report.violations)
+
+
+def test_cli_synth_check_and_estimate_take_a_program_with_assets(tmp_path, monkeypatch) -> None:
+    """Issue 13: inline Lambda code used to crash check and synth with a traceback."""
+    from click.testing import CliRunner
+
+    from gcmod.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    program = Path(__file__).parent / "fixtures" / "programs" / "vendor-lambda-inline"
+    args = ["--project", str(program), "--stack", "stg"]
+    runner = CliRunner()
+    res = runner.invoke(main, ["synth", *args, "--json"])
+    assert res.exit_code == 0, res.output
+    [fn] = [r for r in json.loads(res.output)["resources"] if r["name"] == "notify"]
+    assert fn["inputs"]["code"]["assets"]["index.py"][SIG] == ASSET_SIG
+    res = runner.invoke(main, ["check", *args])
+    assert res.exit_code == 0 and "Traceback" not in res.output, res.output
+    res = runner.invoke(main, ["estimate", *args, "--json"])
+    assert res.exit_code == 0 and "Traceback" not in res.output, res.output
