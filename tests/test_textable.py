@@ -81,3 +81,27 @@ def test_render_never_exceeds_the_width_unless_one_token_is_wider(rows, limit) -
     words = [w for r in rows for c in r for w in c.split() if w.isascii()]
     flat = text.replace("\n", " ")
     assert all(w in flat for w in words)
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch) -> None:
+    from gcmod.textable import colour_enabled, paint
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    assert not colour_enabled()  # pytest captures stdout: not a terminal
+    assert paint("mandatory", "mandatory") == "mandatory"
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    red = paint("必須", "mandatory")
+    assert red != "必須" and "\x1b[" in red and width(red) == width("必須")
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert paint("必須", "mandatory") == "必須"
+
+
+def test_coloured_cells_line_up(monkeypatch) -> None:
+    from gcmod.textable import paint
+
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    text = render(["LEVEL", "ID"], [(paint("mandatory", "mandatory"), "A"), ("advisory", "B")])
+    lines = [textable._ANSI.sub("", line) for line in text.splitlines()]
+    assert lines[2].index("A") == lines[3].index("B")

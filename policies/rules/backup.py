@@ -261,7 +261,7 @@ def _in_managed_backup(res: Res) -> bool:
         en="Remove the snapshot resources and scripts; tag the resources for the AWS Backup "
         "plan (gcmod: gcmod:backup=daily selects them for ManagedBackup).",
         ja="スナップショットのリソースとスクリプトを削除し、対象リソースに AWS Backup プランの"
-        "タグを付ける (gcmod: gcmod:backup=daily で ManagedBackup の対象になる)。",
+        "タグを付ける (gcmod: `gcmod:backup=daily` で ManagedBackup の対象になる)。",
     ),
     settings=(
         Setting(
@@ -330,7 +330,7 @@ def snapshot_scripts(res: Res, ctx: Ctx) -> Iterator[Finding]:
         ja="バックアップのみの DR (構成C。2025年3月24日のガイド v1.0 の施策5) はバックアップだけが頼り"
         "である。誤操作やランサムウェアで早期に削除されれば、A.1.4.1 の1か月以内の再開に使うものが"
         "残らない。AWS Backup Vault Lock は保存期間前の復旧ポイント削除と範囲外のライフサイクルを"
-        "拒否する。削除保護は誤った pulumi destroy や API 呼び出しによる本番データベースの削除を"
+        "拒否する。削除保護は誤った `pulumi destroy` や API 呼び出しによる本番データベースの削除を"
         "防ぐ。",
     ),
     remediation=Text(

@@ -266,7 +266,7 @@ def _graviton_suggestion(instance_type: Any) -> str | None:
         ja=f"{GUIDE_JA} の施策1 は処理に見合う最も安価なインスタンスタイプの選定を求めている。"
         "Graviton ファミリーは同等の x86 より vCPU 当たりの料金が安い (Fargate では Arm64 の vCPU・"
         "メモリ単価が x86 より 20% 安い)。ソフトウェアが Arm64 で動作するかはベンダーの判断が必要"
-        "なため推奨 (advisory) とする。",
+        "なため推奨 (`advisory`) とする。",
     ),
     remediation=Text(
         en="Build multi-architecture images and set runtimePlatform.cpuArchitecture = ARM64 "
@@ -682,7 +682,7 @@ def _names(res: Res) -> Iterator[tuple[str, str]]:
         ja="サーバーを廃止し、メッセージに示すマネージドサービス (AWS Backup、CloudWatch、CloudWatch "
         "Logs、EventBridge Scheduler、Systems Manager) を使用する。gcmod の ManagedBackup・"
         "ManagedLogging・ScheduledShutdown コンポーネントが対応する。誤検知の場合はリソース名や "
-        "Name タグを見直す。",
+        "`Name` タグを見直す。",
     ),
 )
 def no_ops_servers(res: Res, ctx: Ctx) -> Iterator[Finding]:

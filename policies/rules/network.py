@@ -105,9 +105,9 @@ def vpc_of(res: Res) -> str | None:
         "施策は「インスタンスの選択とサイズ」とする。",
     ),
     remediation=Text(
-        en="Outside production use one shared NAT gateway (gcmod:network.natGateway: single), "
+        en="Outside production use one shared NAT gateway (`gcmod:network.natGateway: single`), "
         "or none: reach AWS services through VPC endpoints (gcmod's default).",
-        ja="本番以外では NAT ゲートウェイを1つに集約する (gcmod:network.natGateway: single)。"
+        ja="本番以外では NAT ゲートウェイを1つに集約する (`gcmod:network.natGateway: single`)。"
         "あるいは VPC エンドポイントで AWS サービスに接続し NAT ゲートウェイを置かない (gcmod の既定)。",
     ),
     settings=(
@@ -177,7 +177,7 @@ def _endpoint_service(name: str, services: Iterable[str]) -> str | None:
         "確認)。イメージの取得とログ送信で毎月の請求に確実に上乗せされる。S3 のゲートウェイ型"
         "エンドポイントは無料で、インターフェイス型エンドポイントのデータ処理料金はその数分の一 "
         f"(1GB 0.01 USD と AZ ごとの時間料金) である。{GUIDE_JA}はマネージドサービスの活用を求めている。"
-        "インターフェイス型が得かどうかは通信量によるため推奨 (advisory) とする。",
+        "インターフェイス型が得かどうかは通信量によるため推奨 (`advisory`) とする。",
     ),
     remediation=Text(
         en="Add an S3 gateway endpoint (free) on the private route tables, and interface "

@@ -32,7 +32,7 @@ COMMANDS_JA: dict[str, str] = {
     "synth": """スタックをオフラインで合成し、リソースグラフを表示します.
 
     STACK はスタック名 (省略時: saas-prod。プロジェクト内ではその唯一のスタック、
-    または prod) か Pulumi.<stack>.yaml のパスです。
+    または `prod`) か Pulumi.<stack>.yaml のパスです。
     --project DIR --stack NAME で任意の Pulumi Python プロジェクトを実行します
     (docs/projects.md)。JSON 形式は docs/graph.md に記載しています。
     終了コード: 0 完了、1 プログラムまたは合成の失敗、2 スタック・設定の誤りまたは
@@ -148,12 +148,12 @@ OPTIONS_JA: dict[str, str] = {
     "なければテンプレートのもの。",
     "business": "標準化対象業務 (20業務のいずれか。例: jumin-kihon-daicho。"
     "`gcmod new --list` で一覧)。既定: テンプレートのもの。",
-    "size": "規模区分: designated-city、core-city、city、town-village、または auto "
+    "size": "規模区分: `designated-city`、`core-city`、`city`、`town-village`、または `auto` "
     "(利用団体の人口の合計から)。既定: テンプレートのもの。",
     "tenants": "利用団体 (団体ごとに繰り返し指定)。例: 小樽市:012033:107000。コードは"
     "検査数字つきの6桁の全国地方公共団体コード。既定: テンプレートのサンプル団体。",
-    "environments": "環境 (環境ごとに1スタック。繰り返し指定): production、staging、"
-    "development。既定: テンプレートのもの。",
+    "environments": "環境 (環境ごとに1スタック。繰り返し指定): `production`、`staging`、"
+    "`development`。既定: テンプレートのもの。",
     "domain": "利用団体のホスト名を置くドメイン。既定: テンプレートのもの、なければ "
     "<NAME>.example.lg.jp。",
     "new:region": "リージョン: ap-northeast-1 または ap-northeast-3。既定: テンプレートのもの "

@@ -28,9 +28,47 @@ _wide: ContextVar[bool] = ContextVar("gcmod_wide", default=False)
 _TOKEN = re.compile(r" +|[^\s]")
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+#: Terminal styles of the words gcmod colours (severity, savings).
+STYLES: dict[str, dict[str, object]] = {
+    "mandatory": {"fg": "red", "bold": True},
+    "advisory": {"fg": "yellow"},
+    "unknown": {"dim": True},
+    "waived": {"dim": True},
+    "saving": {"fg": "green"},
+}
+
+
 def width(text: str) -> int:
-    """Display width: East Asian wide and full-width characters count two."""
+    """Display width: East Asian wide and full-width characters count two; colour
+    codes count nothing."""
+    text = _ANSI.sub("", text)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def colour_enabled() -> bool:
+    """Colour on a terminal only: never with ``NO_COLOR`` set (no-color.org) or
+    ``TERM=dumb``, or when output is piped; ``FORCE_COLOR`` forces it."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def paint(text: str, kind: str) -> str:
+    """``text`` in the terminal style of ``kind`` (see :data:`STYLES`), when colour is on."""
+    if not colour_enabled() or kind not in STYLES:
+        return text
+    import click
+
+    return click.style(text, **STYLES[kind])  # type: ignore[arg-type]
 
 
 def _is_wide(c: str) -> bool:
