@@ -35,15 +35,13 @@ _WORDS = re.compile(r"[-_.\s/]+")
 
 
 def _from_rules_table(value: str) -> Environment | None:
-    """The rules' own word table (``_ENV_VALUES`` in policies/model.py)."""
-    from gcmod.policies.model import _ENV_VALUES
+    """The rules' own word table (policies/evidence.py)."""
+    from gcmod.policies.evidence import environment_from_word as decide
 
-    return _ENV_VALUES.get(value.strip().lower())
+    return decide(value)
 
 
-#: Word -> environment, decided where the rules decide it. Once
-#: policies/evidence.py exists this one line becomes
-#: ``from gcmod.policies.evidence import environment_from_word as _RULES_WORD``.
+#: Word -> environment, decided where the rules decide it (policies/evidence.py).
 _RULES_WORD: Callable[[str], Environment | None] = _from_rules_table
 
 
@@ -53,9 +51,9 @@ def environment_from_word(value: Any) -> Environment | None:
 
 
 def _env_tag_keys() -> tuple[str, ...]:
-    from gcmod.policies.model import _ENV_KEYS
+    from gcmod.policies.evidence import ENV_TAG_KEYS, GCMOD_ENV_TAG
 
-    return _ENV_KEYS
+    return (GCMOD_ENV_TAG, *ENV_TAG_KEYS)
 
 
 @dataclass(frozen=True)
@@ -69,7 +67,9 @@ class Resolved:
 def _from_tags(tags: Mapping[str, Any] | None) -> Environment | None:
     if not isinstance(tags, Mapping):
         return None
-    for key in _env_tag_keys():
+    from gcmod.policies.evidence import tag_keys
+
+    for key in tag_keys(tags, _env_tag_keys()):  # case-insensitive, as the rules read them
         env = environment_from_word(tags.get(key))
         if env is not None:
             return env

@@ -71,11 +71,11 @@ ENV_WORDS: dict[str, Environment] = {
     "production": "production", "prod": "production", "prd": "production",
     "live": "production", "本番": "production", "本番環境": "production",
     "staging": "staging", "stage": "staging", "stg": "staging", "stag": "staging",
-    "preprod": "staging", "pre-production": "staging", "uat": "staging", "検証": "staging",
+    "preprod": "staging", "pre-production": "staging", "検証": "staging",
     "検証環境": "staging", "ステージング": "staging",
     "development": "development", "dev": "development", "develop": "development",
     "test": "development", "testing": "development", "tst": "development", "sandbox": "development",
-    "qa": "development", "開発": "development", "開発環境": "development", "テスト": "development",
+    "開発": "development", "開発環境": "development", "テスト": "development",
     "テスト環境": "development",
 }  # fmt: skip
 #: Environments from the strictest for cost rules that relax outside production.
