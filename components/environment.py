@@ -11,8 +11,8 @@ this order, and picks the defaults the policy pack accepts for it:
    (``gcmod:environment``, ``Environment``, ``env``, ``Stage``, ...);
 4. the stack name, whole or by its ``-``/``_``/``.``-separated words
    (``saas-prod``, ``town_dev``);
-5. otherwise production, as the pack assumes for an untagged resource
-   (``defaultEnvironment``).
+5. otherwise production (the components then tag every resource with it, so
+   the pack never meets them as "unknown").
 
 The word -> environment mapping is the rules' own (:func:`environment_from_word`);
 the components then tag every resource ``gcmod:environment=<env>``, so the pack
@@ -29,7 +29,7 @@ from typing import Any, Literal
 
 Environment = Literal["production", "staging", "development"]
 ENVIRONMENTS: tuple[Environment, ...] = ("production", "staging", "development")
-#: What the pack assumes for a resource without environment evidence.
+#: What a component assumes without environment evidence (it then tags every resource).
 DEFAULT_ENVIRONMENT: Environment = "production"
 _WORDS = re.compile(r"[-_.\s/]+")
 
