@@ -482,7 +482,14 @@ def cost_allocation_tags(res: Res, ctx: Ctx) -> Iterator[Finding]:
             if len(aliases.get(k, ())) > 1
         )
         tail_en = f" (aliases accepted: {alias_text})" if alias_text else ""
-        tail_ja = f" (別名も可: {alias_text})" if alias_text else ""
+        # Tag keys are data: code spans in Japanese, so a reader (and the untranslated
+        # check) does not take System or App for untranslated English.
+        alias_ja = "、".join(
+            f"{_shown(k, aliases)}: " + ", ".join(f"`{a}`" for a in aliases[k][1:5])
+            for k in missing
+            if len(aliases.get(k, ())) > 1
+        )
+        tail_ja = f" (別名も可: {alias_ja})" if alias_ja else ""
         yield Finding(
             Text(
                 en=f"{res.name} ({res.type}) lacks cost-allocation tag(s) {', '.join(shown)}; "
