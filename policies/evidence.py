@@ -339,15 +339,3 @@ def tag_keys(tags: Mapping[str, Any], keys: Sequence[str]) -> list[str]:
     for k in _keys(tags):
         lowered.setdefault(k.lower(), []).append(k)
     return [found for key in keys for found in lowered.get(key.lower(), [])]
-
-
-def check_environment_setting(name: str, value: Any) -> str | None:
-    """Problem with an ``environment``/``defaultEnvironment`` config value, or None."""
-    if value in ("", None):
-        return None
-    if isinstance(value, str) and environment_from_word(value) is not None:
-        return None
-    return (
-        f"{name}: {value!r} names no environment; use production, staging or development "
-        "(or prod/stg/dev, 本番/検証/開発), or empty"
-    )

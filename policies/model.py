@@ -59,9 +59,14 @@ class Setting:
     type: Literal["number", "integer", "boolean", "string", "object", "array"]
     default: Any
     description: str
+    choices: tuple[str, ...] = ()
+    """For a string: the values allowed (empty: any string)."""
 
     def schema(self) -> dict[str, Any]:
-        return {"type": self.type, "default": self.default, "description": self.description}
+        out = {"type": self.type, "default": self.default, "description": self.description}
+        if self.choices:
+            out["enum"] = list(self.choices)
+        return out
 
 
 @dataclass(frozen=True)
@@ -190,6 +195,7 @@ COMMON_SETTINGS: tuple[Setting, ...] = (
         "Environment of every resource of the stack (production, staging or development), "
         "overriding tags and the stack name; empty: decided from the evidence (see "
         "'How gcmod decides the environment, region and schedule of a resource').",
+        choices=("", "production", "staging", "development"),
     ),
     Setting(
         "defaultEnvironment",
@@ -198,6 +204,7 @@ COMMON_SETTINGS: tuple[Setting, ...] = (
         "Environment assumed when no tag, provider default tag or stack name names one "
         "(production, staging or development); empty: unknown, and each rule judges as the "
         "stricter environment.",
+        choices=("", "production", "staging", "development"),
     ),
 )
 

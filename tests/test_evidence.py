@@ -213,7 +213,7 @@ def test_environment_settings_are_checked() -> None:
     g = ResourceGraph("p", "main", TOKYO, (node(LOG_GROUP, "x", {"retentionInDays": UNKNOWN}),))
     with pytest.raises(PolicyConfigError) as err:
         check_graph(g, {"gcm-log-001": {"environment": "prodd"}}, rules=[get_rule("GCM-LOG-001")])
-    assert "gcm-log-001.environment: 'prodd' names no environment" in str(err.value)
+    assert 'gcm-log-001.environment: must be one of "", production, staging' in str(err.value)
 
 
 # --------------------------------------------------------------------------- GCM-DR-001

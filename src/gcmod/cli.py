@@ -21,6 +21,9 @@ from gcmod.i18n import default_lang, report_lang, terminal_lang
 from gcmod.reference import GOV_REGIONS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+#: The program or its synth failed: crash, timeout, child killed, no complete
+#: graph delivered (README "Exit codes"; 3 is the audit's "incomplete").
+EXIT_PROGRAM = 4
 
 
 class UsageProblem(Exception):
@@ -61,9 +64,11 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from gcmod.config import ConfigError
+        from gcmod.loader import LoadError
         from gcmod.policies.harness import PolicyConfigError
         from gcmod.pricing.catalog import CatalogError
         from gcmod.project import ProgramDependencyError
+        from gcmod.safewrite import UnsafeWrite
         from gcmod.synth import SynthError
 
         try:
@@ -72,12 +77,16 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             _fail(str(exc), EXIT_USAGE)
         except UsageProblem as exc:
             _fail(str(exc), EXIT_USAGE)
+        except UnsafeWrite as exc:
+            _fail(f"書き込みを拒否 / refused to write: {exc}", EXIT_USAGE)
+        except LoadError as exc:  # a file read outside a caller that names it otherwise
+            _fail(f"読み込みエラー / cannot read: {exc}", EXIT_USAGE)
         except PolicyConfigError as exc:
             _fail(f"ポリシー設定エラー / policy config error: {exc}", EXIT_USAGE)
         except CatalogError as exc:
             _fail(f"価格カタログのエラー / price catalogue error: {exc}", EXIT_USAGE)
         except SynthError as exc:
-            _fail(f"synth エラー / synth failed: {exc}", EXIT_FINDINGS)
+            _fail(f"プログラムの実行に失敗 / synth failed: {exc}", EXIT_PROGRAM)
         except ProgramDependencyError as exc:
             _fail(f"依存モジュールがありません / missing module: {exc}", EXIT_USAGE)
 
@@ -123,6 +132,15 @@ stack_refs_option = click.option(
     help="With --project: YAML/JSON file mapping referenced stacks (org/project/stack) to "
     "their outputs. Default: a stack reference's outputs are unknown, as in a preview. "
     "参照先スタックの出力値 (省略時は不明値).",
+)
+timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(min=1, max=86400),
+    default=None,
+    callback=lambda ctx, param, v: _finite(ctx, param, v),
+    metavar="SECONDS",
+    help="With --project: stop the program after this many seconds (exit 4). "
+    "Default: 300. プログラムの制限時間 (秒).",
 )
 
 
@@ -170,11 +188,20 @@ def _shown_path(path: Path) -> str:
         return str(path)
 
 
-def _synth_project(ps: Any, stack_refs_file: Path | None, log: Any = None):
-    from gcmod.project import load_stack_references, synth_project
+def _synth_project(
+    ps: Any, stack_refs_file: Path | None, log: Any = None, timeout: float | None = None
+):
+    """Run a --project program in a child process (gcmod.childrun)."""
+    from gcmod.childrun import DEFAULT_TIMEOUT, synth_isolated
+    from gcmod.project import load_stack_references
 
     refs = load_stack_references(stack_refs_file) if stack_refs_file else None
-    return synth_project(ps, refs, log)
+    return synth_isolated(ps, refs, log, timeout=timeout or DEFAULT_TIMEOUT)
+
+
+def _no_timeout_without_project(timeout: float | None, ps: Any) -> None:
+    if timeout is not None and ps is None:
+        raise UsageProblem("--timeout goes with --project (gcmod's own stacks run in-process)")
 
 
 @click.group(
@@ -205,6 +232,7 @@ def main() -> None:
 @project_option
 @project_stack_option
 @stack_refs_option
+@timeout_option
 @click.option("--json", "as_json", is_flag=True, help="Print the resource graph as JSON.")
 @wide_option
 @handle_errors
@@ -214,6 +242,7 @@ def synth(
     project_dir: Path | None,
     project_stack: str | None,
     stack_refs_file: Path | None,
+    timeout: float | None,
     as_json: bool,
 ) -> None:
     """Synthesize a stack offline and print its resource graph.
@@ -225,7 +254,8 @@ def synth(
     or a path to a Pulumi.<stack>.yaml.
     --project DIR --stack NAME runs any Pulumi Python project instead (docs/projects.md).
     The JSON form is documented in docs/graph.md (schemaVersion 1).
-    Exit codes: 0 done, 1 synth failed, 2 bad stack, config or missing module.
+    Exit codes: 0 done, 2 bad stack, config or missing module, 4 the program or
+    its synth failed (crash, timeout, no graph delivered).
     """
     from gcmod.graph import short_type
     from gcmod.program import synth_stack
@@ -234,9 +264,10 @@ def synth(
     from gcmod.textable import render
 
     ps = _project_stack(stack, stacks_dir, project_dir, project_stack, stack_refs_file)
+    _no_timeout_without_project(timeout, ps)
     log = RunLog()
     if ps is not None:
-        graph = _synth_project(ps, stack_refs_file, log)
+        graph = _synth_project(ps, stack_refs_file, log, timeout)
     else:
         ref = resolve(stack, stacks_dir)
         cfg, graph = synth_stack(ref)
@@ -339,7 +370,7 @@ def calendar(
     Read from the EventBridge Scheduler schedules the stack declares (weekdays,
     business hours; closed on weekends, national holidays and 29 Dec - 3 Jan).
     A stack without a shutdown schedule (production, by default) runs 24/7.
-    Exit codes: 0 done, 1 synth failed, 2 bad stack or config.
+    Exit codes: 0 done, 2 bad stack or config, 4 synth failed.
     """
     from gcmod.program import synth_stack
     from gcmod.runcalendar import from_graph
@@ -417,15 +448,46 @@ policy_config_option = click.option(
 )
 
 
+def _output_file(_ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """An output file the user named: its folder must exist (a mistyped folder is
+    an error before any work, never created silently), and it is not a folder."""
+    if value is None:
+        return None
+    folder = value.parent
+    if not folder.is_dir():
+        raise click.BadParameter(
+            f"{value}: フォルダー {folder} がありません / the folder {folder} does not exist; "
+            "create it first (gcmod creates no folders for an output file)",
+            param=param,
+        )
+    if value.is_dir():
+        raise click.BadParameter(f"{value} is a folder; give a file name", param=param)
+    if value.is_symlink():
+        raise click.BadParameter(
+            f"{value} is a symbolic link; gcmod does not write through links", param=param
+        )
+    return value
+
+
 def html_option(help_text: str):
-    """``--html FILE``: also write an HTML report there."""
+    """``--html FILE``: also write an HTML report there (its folder must exist)."""
     return click.option(
         "--html",
         "html_path",
         type=click.Path(dir_okay=False, path_type=Path),
         default=None,
-        help=help_text,
+        callback=_output_file,
+        help=help_text + " Its folder must exist.",
     )
+
+
+def _finite(_ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """Refuse ``nan`` and ``inf`` (click's FloatRange lets NaN through)."""
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value!r} is not a finite number", param=param)
+    return value
 
 
 lang_option = click.option(
@@ -443,6 +505,7 @@ lang_option = click.option(
 @project_option
 @project_stack_option
 @stack_refs_option
+@timeout_option
 @lang_option
 @wide_option
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
@@ -455,6 +518,7 @@ def check(
     project_dir: Path | None,
     project_stack: str | None,
     stack_refs_file: Path | None,
+    timeout: float | None,
     lang: str,
     as_json: bool,
     as_sarif: bool,
@@ -468,8 +532,9 @@ def check(
     Synthesizes the stack under the mock runtime and runs every rule through the
     same analyzer the Pulumi engine drives, with the same semantics.
     --project DIR --stack NAME checks any Pulumi Python project (e.g. a vendor's).
-    Exit codes: 0 no mandatory violation, 1 mandatory violations (or synth
-    failed), 2 bad stack, config, policy config or missing module.
+    Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 bad stack,
+    config, policy config or missing module, 4 the program or its synth failed
+    (crash, timeout, no graph delivered: never a pass).
     """
     from gcmod.policies.harness import check_graph, load_pack_config
     from gcmod.policies.report import table, to_json, to_sarif
@@ -480,8 +545,9 @@ def check(
         raise UsageProblem("choose one of --json and --sarif")
     pack_config = load_pack_config(config_file) if config_file else None
     ps = _project_stack(stack, stacks_dir, project_dir, project_stack, stack_refs_file)
+    _no_timeout_without_project(timeout, ps)
     if ps is not None:
-        graph = _synth_project(ps, stack_refs_file)
+        graph = _synth_project(ps, stack_refs_file, timeout=timeout)
         name, path = ps.label, Path(_shown_path(ps.project.entry))
     else:
         ref = resolve(stack, stacks_dir)
@@ -530,6 +596,7 @@ def rules(lang: str, as_json: bool) -> None:
 @project_option
 @project_stack_option
 @stack_refs_option
+@timeout_option
 @click.option(
     "--lang",
     type=click.Choice(["en", "ja"]),
@@ -545,7 +612,8 @@ def rules(lang: str, as_json: bool) -> None:
     "--jpy-rate",
     type=click.FloatRange(min=1, max=1000),
     default=None,
-    help="Yen per US dollar. Default: the catalogue's documented rate.",
+    callback=_finite,
+    help="Yen per US dollar (1 to 1000). Default: the catalogue's documented rate.",
 )
 @catalog_option
 @handle_errors
@@ -555,6 +623,7 @@ def estimate(
     project_dir: Path | None,
     project_stack: str | None,
     stack_refs_file: Path | None,
+    timeout: float | None,
     lang: str | None,
     as_json: bool,
     as_markdown: bool,
@@ -574,8 +643,8 @@ def estimate(
     --project DIR --stack NAME prices any Pulumi Python project from its graph
     alone: no lift-and-shift baseline, no tenant shares, usage from the documented
     program defaults or usage.<NAME>.yaml beside its stack file (docs/projects.md).
-    Exit codes: 0 done, 1 synth failed, 2 bad stack, usage file, catalogue or
-    missing module.
+    Exit codes: 0 done, 2 bad stack, usage file, catalogue or missing module,
+    4 the program or its synth failed (crash, timeout, no graph delivered).
     """
     from gcmod.cost import report as render
     from gcmod.cost.estimate import estimate_file, estimate_program
@@ -586,9 +655,10 @@ def estimate(
         raise UsageProblem("choose one of --json and --markdown")
     catalog = _load_catalog(catalog_path)
     ps = _project_stack(stack, stacks_dir, project_dir, project_stack, stack_refs_file)
+    _no_timeout_without_project(timeout, ps)
     if ps is not None:
         usage = usage_for(program_basis(), ps.file)
-        graph = _synth_project(ps, stack_refs_file)
+        graph = _synth_project(ps, stack_refs_file, timeout=timeout)
         result = estimate_program(graph, catalog, usage, stack=ps.label)
     else:
         result = estimate_file(resolve(stack, stacks_dir), catalog=catalog)
@@ -661,7 +731,7 @@ def catalog(
     configuration options with defaults) and an index comparing them, in
     Japanese and English. Plain HTML, CSS and inline SVG: no scripts, fonts or
     network; relative links only. catalog.json lists what was built.
-    Exit codes: 0 done, 1 synth failed, 2 bad output folder or template.
+    Exit codes: 0 done, 2 bad output folder or template, 4 synth failed.
     """
     import tempfile
 
@@ -908,7 +978,9 @@ def audit(
         regions, profile, org_role, concurrency, pack_config, quiet
     )
     if html_path is not None:
-        html_path.write_text(render.html_report(result, report_lang(lang)), encoding="utf-8")
+        from gcmod.safewrite import write_file
+
+        write_file(html_path, render.html_report(result, report_lang(lang)))
         click.echo(f"wrote {html_path}", err=True)
     if as_json:
         echo_json(render.to_json(result))

@@ -1715,5 +1715,7 @@ def html(result: EstimateResult, lang: str = "ja") -> str:
 def write_html(result: EstimateResult, path: str | Path, lang: str = "ja") -> Path:
     """Write :func:`html` to ``path`` (UTF-8); return the path."""
     out = Path(path)
-    out.write_text(html(result, lang), encoding="utf-8")
+    from gcmod.safewrite import write_file
+
+    write_file(out, html(result, lang))
     return out
