@@ -27,6 +27,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from gcmod.policies.evidence import region_of
 from gcmod.policies.model import LEVERS, Ctx, Finding, Res, Rule, Text, all_rules
 from gcmod.policies.waivers import Waiver, config_waivers, find, tag_waivers
 
@@ -59,26 +60,17 @@ def description(rule: Rule) -> str:
     return f"{rule.title.en} / {rule.title.ja}"
 
 
-def _region(provider: Any) -> str | None:
-    if provider is None:
-        return None
-    try:
-        region = provider.props.get("region")
-    except Exception:  # an unknown provider region: the rule sees None
-        return None
-    return region if isinstance(region, str) else None
-
-
 def _res(type_: str, name: str, urn: str, props: Any, provider: Any) -> Res:
-    return Res(
+    res = Res(
         type_,
         name,
         urn,
         props,
-        _region(provider),
         provider_props=provider.props if provider is not None else {},
         provider_name=provider.name if provider is not None else None,
     )
+    res.region = region_of(res).value
+    return res
 
 
 #: The policies that report waived findings (advisory, so a waived finding

@@ -60,9 +60,10 @@ def fingerprints(violations: list[Violation], stack: str = "") -> list[str]:
 LABELS = {
     "en": {
         "clean": "No mandatory violations.",
+        "always_on": "Always on, exempted from the shutdown schedule (GCM-SCHED-001) because:",
         "summary": "{m} mandatory, {a} advisory, {w} waived finding(s) over {n} resources, "
         "{r} rules",
-        "headers": ["LEVEL", "RULE", "RESOURCE", "DECLARED AT", "MESSAGE"],
+        "headers": ["LEVEL", "RULE", "RESOURCE", "DECLARED AT", "MESSAGE", "DECIDED BY"],
         "mandatory": "MANDATORY",
         "advisory": "advisory",
         "unknown": "unknown",
@@ -73,15 +74,16 @@ LABELS = {
     },
     "ja": {
         "clean": "必須違反はありません。",
+        "always_on": "停止スケジュールから除外された常時稼働リソース (GCM-SCHED-001) とその理由:",
         "summary": "必須 {m} 件・推奨 {a} 件・免除 {w} 件 (リソース {n} 件、ルール {r} 件)",
-        "headers": ["区分", "ルール", "リソース", "宣言箇所", "内容"],
+        "headers": ["区分", "ルール", "リソース", "宣言箇所", "内容", "判定の根拠"],
         "mandatory": "必須",
         "advisory": "推奨",
         "unknown": "不明",
         "waived": "免除",
         "waiver": "{date} まで免除 ({source}{by}): {reason}",
         "by": "、承認者 {who}",
-        "rules_headers": ["ID", "重要度", "既定", "レバー", "タイトル"],
+        "rules_headers": ["ID", "重要度", "既定", "施策", "タイトル"],
     },
 }
 
@@ -105,6 +107,20 @@ def waiver_text(v: Violation, lang: str) -> str:
     return t["waiver"].format(date=w.expires, source=w.source, by=by, reason=w.reason)
 
 
+def evidence_text(v: Violation, lang: str = "en") -> str:
+    """``environment development (tag Environment=development)``, and the region when
+    it did not come from the stack's own region: what decided the finding."""
+    if not v.environment or v.environment_from is None:
+        return ""
+    env = "不明" if (lang == "ja" and v.environment == "unknown") else v.environment
+    label = "環境" if lang == "ja" else "environment"
+    out = f"{label} {env} ({v.environment_from(lang)})"
+    if v.region_from is not None and "aws:region" not in v.region_from.en:
+        where = "リージョン" if lang == "ja" else "region"
+        out += f"; {where} {v.region or '?'} ({v.region_from(lang)})"
+    return out
+
+
 def _kind(v: Violation) -> str:
     """Terminal style of a finding's level (a waived finding is styled as advisory)."""
     return "unknown" if v.unknown else ("mandatory" if v.mandatory else "advisory")
@@ -124,6 +140,7 @@ def table(report: CheckReport, lang: str = "en") -> str:
             f"{short_type(v.resource_type)} {v.resource_name}".strip() or "(stack)",
             str(v.source) if v.source else "-",
             v.message(lang) + (f" [{waiver_text(v, lang)}]" if v.waived else ""),
+            evidence_text(v, lang),
         )
         for v in ordered
     ]
@@ -137,9 +154,31 @@ def table(report: CheckReport, lang: str = "en") -> str:
             r=len(report.rules),
         )
     )
+    if report.always_on:
+        out.append(t["always_on"])
+        out += [f"  - {short_type(a.type)} {a.name}: {a.reason}" for a in report.always_on]
     if not report.mandatory:
         out.append(t["clean"])
     return "\n".join(out)
+
+
+def evidence_json(v: Violation) -> dict[str, Any]:
+    """``environment``/``environmentFrom``/``region``/``regionFrom`` of a resource
+    finding (English evidence, and its Japanese under ``...Ja``)."""
+    if v.environment_from is None:
+        return {}
+    out: dict[str, Any] = {
+        "environment": v.environment,
+        "environmentFrom": v.environment_from.en,
+        "environmentFromJa": v.environment_from.ja,
+    }
+    if v.region_from is not None:
+        out |= {
+            "region": v.region or None,
+            "regionFrom": v.region_from.en,
+            "regionFromJa": v.region_from.ja,
+        }
+    return out
 
 
 def to_json(report: CheckReport) -> dict[str, Any]:
@@ -153,6 +192,10 @@ def to_json(report: CheckReport) -> dict[str, Any]:
         "advisory": len(report.advisory),
         "waived": len(report.waived),
         "notApplicable": report.not_applicable,
+        "alwaysOn": [
+            {"name": a.name, "type": a.type, "urn": a.urn, "reason": a.reason}
+            for a in report.always_on
+        ],
         "violations": [
             {
                 "rule": v.rule.id,
@@ -169,6 +212,7 @@ def to_json(report: CheckReport) -> dict[str, Any]:
                 "fingerprint": fp,
                 "waived": v.waived,
                 "waiver": v.waiver.to_config() if v.waiver else None,
+                **evidence_json(v),
             }
             for v, fp in zip(report.violations, prints, strict=True)
         ],
@@ -272,7 +316,11 @@ def to_sarif(
                 }
             ],
             "partialFingerprints": {FINGERPRINT_KEY: fp},
-            "properties": {"resourceType": v.resource_type, "unknown": v.unknown},
+            "properties": {
+                "resourceType": v.resource_type,
+                "unknown": v.unknown,
+                **evidence_json(v),
+            },
         }
         if v.waived:
             result["suppressions"] = [sarif_suppression(v, lang)]
