@@ -3,6 +3,7 @@
 from gcmod.policies.rules import (  # noqa: F401
     backup,
     compute,
+    idle,
     logs,
     network,
     schedule,

@@ -131,6 +131,7 @@ def to_json(result: AuditResult) -> dict[str, Any]:
         "regions": list(result.scope.regions),
         "homeRegion": result.scope.home_region,
         "complete": result.complete,
+        "mandatoryFindings": len(result.mandatory),
         "exitCode": result.exit_code,
         "apiCalls": {
             "total": result.calls.total,

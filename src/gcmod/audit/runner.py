@@ -6,8 +6,9 @@
 account id, region = home region; resources outside the home region sit behind
 an explicit ``pulumi:providers:aws`` node for their region, as in a Pulumi
 program) and hands it to :func:`gcmod.policies.harness.check_graph`, the very
-function the offline check uses, so a rule decides identically on a planned
-stack and a deployed account. No rule logic lives here.
+function's view without the SDK (:func:`gcmod.audit.evaluate.check_account`:
+the same rules, the same :class:`Res`), so a rule decides identically on a
+planned stack and a deployed account. No rule logic lives here.
 
 Each violation is paired with an estimated monthly waste (:mod:`gcmod.audit.waste`).
 
@@ -19,10 +20,14 @@ client (botocore adaptive mode, :mod:`gcmod.audit.clients`).
 
 Exit code (:attr:`AuditResult.exit_code`):
 
-* ``3`` — incomplete: at least one gap (something could not be read, so a clean
-  result would not be trustworthy). Takes precedence over findings.
-* ``1`` — complete, with at least one mandatory violation.
+* ``1`` — at least one mandatory violation, complete or not: what was read is
+  enough to fail a CI gate, whatever could not be read.
+* ``3`` — incomplete (at least one gap: something could not be read, so a clean
+  result would not be trustworthy) and no mandatory violation.
 * ``0`` — complete, no mandatory violation (advisory findings may exist).
+
+Both facts are reported separately (``complete`` and the mandatory count in
+``--json``), so a reader never has to infer one from the exit code.
 """
 
 from __future__ import annotations
@@ -52,11 +57,12 @@ from gcmod.audit.collect import (
     all_collectors,
     provider_urn,
 )
+from gcmod.audit.evaluate import check_account
 from gcmod.audit.guard import ReadOnlyViolation
 from gcmod.audit.scope import AccountTarget, Scope
 from gcmod.audit.waste import METHOD, Waste, WasteEstimator
 from gcmod.graph import ResourceGraph, ResourceNode
-from gcmod.policies.harness import CheckReport, Violation, check_graph
+from gcmod.policies.harness import CheckReport, Violation
 
 Progress = Callable[[int, int, str], None]
 
@@ -178,11 +184,11 @@ class AuditResult:
 
     @property
     def exit_code(self) -> int:
-        """3 if any gap (incomplete), else 1 if any mandatory finding, else 0."""
-        if self.gaps:
-            return 3
+        """1 if any mandatory finding (complete or not), else 3 if any gap, else 0."""
         if self.mandatory:
             return 1
+        if self.gaps:
+            return 3
         return 0
 
 
@@ -253,7 +259,7 @@ def evaluate_account(
 ) -> AccountReport:
     """Graph, rules, waste for one account (no AWS calls)."""
     graph = _account_graph(target.account_id, home, nodes)
-    report = check_graph(graph, policy_config, source="audit policy config")
+    report = check_account(graph, policy_config, source="audit policy config")
     est = WasteEstimator(graph, catalog)
     findings = []
     for v in report.violations:
