@@ -10,7 +10,8 @@ function's view without the SDK (:func:`gcmod.audit.evaluate.check_account`:
 the same rules, the same :class:`Res`), so a rule decides identically on a
 planned stack and a deployed account. No rule logic lives here.
 
-Each violation is paired with an estimated monthly waste (:mod:`gcmod.audit.waste`).
+Each violation is paired with the monthly saving its fix would bring
+(:mod:`gcmod.audit.waste`), overlaps counted once per resource.
 
 Failures never abort the audit: a collector that is denied (AccessDenied,
 UnauthorizedOperation, ...), meets a region that is not enabled or not
@@ -138,12 +139,12 @@ class AccountReport:
 
     @property
     def waste_usd(self) -> float:
-        """Sum of the known per-resource waste upper bounds (each resource once)."""
-        seen: dict[str, float] = {}
-        for f in self.findings:
-            if f.waste_usd is not None:
-                seen[f.violation.urn] = f.waste_usd
-        return sum(seen.values())
+        """Sum of the known savings of the findings (they never overlap)."""
+        return round(sum(f.waste_usd for f in self.findings if f.waste_usd is not None), 2)
+
+    @property
+    def waste_jpy(self) -> int:
+        return sum(f.waste.monthly_jpy for f in self.findings if f.waste.monthly_jpy is not None)
 
 
 @dataclass
@@ -260,13 +261,11 @@ def evaluate_account(
     """Graph, rules, waste for one account (no AWS calls)."""
     graph = _account_graph(target.account_id, home, nodes)
     report = check_account(graph, policy_config, source="audit policy config")
-    est = WasteEstimator(graph, catalog)
+    savings = WasteEstimator(graph, catalog).assign(report.violations)
     findings = []
-    for v in report.violations:
+    for v, waste in zip(report.violations, savings, strict=True):
         node = graph.by_urn.get(v.urn)
-        findings.append(
-            Finding(target.account_id, node.region if node else None, v, est.for_urn(v.urn))
-        )
+        findings.append(Finding(target.account_id, node.region if node else None, v, waste))
     return AccountReport(target.account_id, target.name, graph, report, findings)
 
 
