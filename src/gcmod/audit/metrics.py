@@ -159,4 +159,4 @@ def age_days(created: Any, now: datetime | None = None) -> float | None:
         return None
     if created.tzinfo is None:
         created = created.replace(tzinfo=UTC)
-    return round(((now or datetime.now(UTC)) - created).total_seconds() / 86400, 2)
+    return ((now or datetime.now(UTC)) - created).total_seconds() / 86400

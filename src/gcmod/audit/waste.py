@@ -194,7 +194,12 @@ class WasteEstimator:
         if self._ctx is None:
             # Deployed resources run 730 h unless the audit observed otherwise; the
             # schedule rule's finding is what prices the hours a schedule would save.
-            self._ctx = PricingContext(self.graph, Usage(), {})
+            # No traffic figures: the audit does not read them, so usage-priced
+            # charges (GB processed, LCUs, stored GB) count zero and a saving is the
+            # fixed charges only -- the conservative end.
+            usage = Usage()
+            usage._resolved = True  # every usage figure zero, on purpose
+            self._ctx = PricingContext(self.graph, usage, {})
         return self._ctx
 
     def _yen(self, usd: float | None) -> int | None:

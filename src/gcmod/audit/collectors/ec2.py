@@ -44,8 +44,8 @@ SNAPSHOT = "aws:ebs/snapshot:Snapshot"
 OBSERVED = "gcmodObserved"
 #: Days of CloudWatch data behind the idle checks (NAT bytes, ALB requests).
 METRIC_DAYS = 14
-#: "User initiated (2026-01-05 10:00:00 GMT)": when an instance was stopped.
-_STOPPED_AT = re.compile(r"\((\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) GMT\)")
+#: "User initiated (2026-01-05 10:00:00 GMT)": when an instance was stopped (moto says UTC).
+_STOPPED_AT = re.compile(r"\((\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) (?:GMT|UTC)\)")
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 AUTOSCALING_GROUP = "aws:autoscaling/group:Group"
 
