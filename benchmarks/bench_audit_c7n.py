@@ -23,7 +23,9 @@ What it does:
      share: previous-generation EC2 and RDS, gp2 and unattached volumes, IMDSv1,
      log groups without retention, NAT gateways, unencrypted RDS, buckets
      without lifecycle, unassociated Elastic IPs, old snapshots) over both regions,
-     cache off;
+     cache off. Both tools ask for the account's own snapshots by ``owner-id`` as
+     well as ``OwnerIds=self``: moto ignores the latter and would otherwise send
+     its whole public AMI catalogue's snapshots (1,347 a region) to either;
 
 3. reports per tool the median wall seconds, the tool's CPU seconds (user +
    system of the child) and the CPU seconds the moto_server spent answering it,
@@ -105,6 +107,8 @@ policies:
       - AssociationId: absent
   - name: snapshot-old
     resource: aws.ebs-snapshot
+    query:
+      - owner-id: "123456789012"
     filters:
       - type: age
         days: 400

@@ -38,6 +38,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from botocore.exceptions import (
@@ -257,11 +258,13 @@ def evaluate_account(
     nodes: list[ResourceNode],
     catalog: Any,
     policy_config: Mapping[str, Any] | None,
+    today: date | None = None,
 ) -> AccountReport:
-    """Graph, rules, waste for one account (no AWS calls)."""
+    """Graph, rules, waste for one account (no AWS calls). ``today`` dates the office
+    calendar of the off-hours savings (default: the current month)."""
     graph = _account_graph(target.account_id, home, nodes)
     report = check_account(graph, policy_config, source="audit policy config")
-    savings = WasteEstimator(graph, catalog).assign(report.violations)
+    savings = WasteEstimator(graph, catalog, today).assign(report.violations)
     findings = []
     for v, waste in zip(report.violations, savings, strict=True):
         node = graph.by_urn.get(v.urn)

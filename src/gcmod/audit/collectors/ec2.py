@@ -306,10 +306,17 @@ def volumes(ctx: CollectContext) -> Iterator[ResourceNode]:
 def snapshots(ctx: CollectContext) -> Iterator[ResourceNode]:
     """``aws.ebs.Snapshot`` owned by the account: volumeId, description,
     encrypted, tags (DescribeSnapshots with OwnerIds=self, paged); observed:
-    age in days and the source volume's size (GiB). Snapshots another account
-    owns are skipped even if the endpoint lists them (moto lists its AMI
-    catalogue's snapshots whatever the owner filter)."""
-    for snap in ctx.paginate("ec2", "describe_snapshots", "Snapshots", OwnerIds=["self"]):
+    age in days and the source volume's size (GiB). The ``owner-id`` filter says
+    again what ``OwnerIds=self`` means, for endpoints that ignore the latter (moto
+    lists its AMI catalogue's snapshots whatever the owner); any other owner's
+    snapshot that still comes back is skipped."""
+    for snap in ctx.paginate(
+        "ec2",
+        "describe_snapshots",
+        "Snapshots",
+        OwnerIds=["self"],
+        Filters=[{"Name": "owner-id", "Values": [ctx.account_id]}],
+    ):
         if snap.get("State") == "error" or snap.get("OwnerId", ctx.account_id) != ctx.account_id:
             continue
         tags = tags_of(snap.get("Tags"))
