@@ -147,6 +147,13 @@ def _volume_device(vol: Mapping[str, Any] | None, mapping: Mapping[str, Any]) ->
     )
 
 
+def _all_volumes(ctx: CollectContext) -> list[Mapping[str, Any]]:
+    """Every volume here, from ONE DescribeVolumes pagination shared by
+    ``ec2.instances`` (attached ones, inlined on their instance) and
+    ``ec2.volumes`` (the others)."""
+    return ctx.once("ec2:volumes", lambda: list(ctx.paginate("ec2", "describe_volumes", "Volumes")))
+
+
 def _instances(ctx: CollectContext) -> Iterator[Mapping[str, Any]]:
     for reservation in ctx.paginate("ec2", "describe_instances", "Reservations"):
         for inst in reservation.get("Instances", []):
@@ -219,22 +226,14 @@ def instance_inputs(inst: Mapping[str, Any], volumes: Mapping[str, Any]) -> dict
 def instances(ctx: CollectContext) -> Iterator[ResourceNode]:
     """``aws.ec2.Instance`` (running and stopped): instanceType, metadataOptions,
     associatePublicIpAddress, subnetId, vpcSecurityGroupIds, rootBlockDevice and
-    ebsBlockDevices (joined with ONE DescribeVolumes pagination over attached
-    volumes), launchTemplate, tags; depends on its subnet and security groups.
+    ebsBlockDevices (joined with the one DescribeVolumes pagination it shares with
+    ``ec2.volumes``), launchTemplate, tags; depends on its subnet and security groups.
 
     DescribeInstances and DescribeVolumes are paged, so calls grow with pages.
     CPU utilisation comes from :func:`gcmod.audit.metrics.collect_utilisation`
     (GetMetricData, 500 instances per call) and is added as
     ``inputs["gcmodObserved"]`` where CloudWatch has data."""
-    volumes = {
-        v["VolumeId"]: v
-        for v in ctx.paginate(
-            "ec2",
-            "describe_volumes",
-            "Volumes",
-            Filters=[{"Name": "attachment.status", "Values": ["attached", "attaching"]}],
-        )
-    }
+    volumes = {v["VolumeId"]: v for v in _all_volumes(ctx) if v.get("Attachments")}
     found = list(_instances(ctx))
     observed = metrics.collect_utilisation(ctx, [i["InstanceId"] for i in found])
     for inst in found:
@@ -274,7 +273,7 @@ def volumes(ctx: CollectContext) -> Iterator[ResourceNode]:
     inlined on their instance by ``ec2.instances``): type, size, iops,
     throughput, encrypted, kmsKeyId, snapshotId, availabilityZone, tags
     (DescribeVolumes, paged); observed: state and age in days."""
-    for v in ctx.paginate("ec2", "describe_volumes", "Volumes"):
+    for v in _all_volumes(ctx):
         if v.get("Attachments") or v.get("State") in _GONE:
             continue
         tags = tags_of(v.get("Tags"))
