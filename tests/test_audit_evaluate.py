@@ -61,7 +61,7 @@ def test_same_violations_as_the_engine_path(demo_graph) -> None:
 def test_same_violations_with_a_config(demo_graph) -> None:
     from gcmod.policies.harness import check_graph
 
-    config = {"gcm-tag-001": "disabled", "gcm-net-001": {"maxNatGateways": {"production": 1}},
+    config = {"gcm-tag-001": "disabled", "gcm-net-001": {"maxNatGateways": {"development": 0}},
               "gcm-log-001": "advisory"}  # fmt: skip
     engine, fast = check_graph(demo_graph, config), check_account(demo_graph, config)
     assert [_key(v) for v in fast.violations] == [_key(v) for v in engine.violations]

@@ -109,8 +109,8 @@ def healthy_targets(ctx: CollectContext, lb_arns: Sequence[str]) -> dict[str, in
         *metrics.IAM_ACTIONS,
     ],
     per_parent={
-        "elbv2.DescribeTargetHealth": "no batch form: target health is read per target "
-        "group attached to a load balancer"
+        "elbv2.DescribeTargetHealth": "takes one TargetGroupArn (no batch form); read for "
+        "each target group attached to a load balancer"
     },
 )
 def load_balancers(ctx: CollectContext) -> Iterator[ResourceNode]:
