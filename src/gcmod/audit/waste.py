@@ -77,6 +77,7 @@ METHODS: dict[str, str] = {
     "GCM-IDLE-003": "delete",
     "GCM-IDLE-004": "delete",
     "GCM-NET-001": "delete",
+    "GCM-NET-003": "delete",  # an Elastic IP attached to nothing (issue 13's graph rule)
     "GCM-DR-001": "delete",
     "GCM-IDLE-006": "volumes",
     "GCM-IDLE-005": "snapshot",
