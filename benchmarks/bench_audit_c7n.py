@@ -19,10 +19,14 @@ What it does:
    * ``gcmod audit --json`` through the CLI (:func:`gcmod.cli.main`), in a
      child that records its own CPU seconds at its first AWS API call (the
      start-up: interpreter, imports, configuration);
-   * ``custodian run`` with :data:`C7N_POLICIES` (the checks the two tools
-     share: previous-generation EC2 and RDS, gp2 and unattached volumes, IMDSv1,
-     log groups without retention, NAT gateways, unencrypted RDS, buckets
-     without lifecycle, unassociated Elastic IPs, old snapshots) over both regions,
+   * ``custodian run`` with :data:`C7N_POLICIES` (the checks of gcmod's audit
+     that Cloud Custodian can make: previous-generation EC2 and RDS, gp2 and
+     unattached volumes, IMDSv1, low CPU, instances stopped for months, log
+     groups without or with too long a retention, NAT gateways and idle ones,
+     ALBs without requests or with HTTP listeners, world-open security groups,
+     Multi-AZ and unencrypted RDS, buckets without lifecycle, unassociated Elastic
+     IPs, old snapshots; gcmod checks more: backup, ECS, scheduler, Auto Scaling,
+     Aurora, VPC endpoints, tags) over both regions,
      cache off. Both tools ask for the account's own snapshots by ``owner-id`` as
      well as ``OwnerIds=self``: moto ignores the latter and would otherwise send
      its whole public AMI catalogue's snapshots (1,347 a region) to either;
@@ -105,6 +109,66 @@ policies:
     resource: aws.network-addr
     filters:
       - AssociationId: absent
+  - name: ec2-low-cpu
+    resource: aws.ec2
+    filters:
+      - State.Name: running
+      - type: metrics
+        name: CPUUtilization
+        statistics: Average
+        days: 14
+        value: 20
+        op: less-than
+  - name: ec2-stopped-with-volumes
+    resource: aws.ec2
+    filters:
+      - State.Name: stopped
+      - type: state-age
+        days: 60
+        op: ge
+  - name: nat-gateway-idle
+    resource: aws.nat-gateway
+    filters:
+      - type: metrics
+        name: BytesOutToDestination
+        statistics: Sum
+        days: 14
+        value: 0
+        op: eq
+        missing-value: 0
+  - name: alb-no-requests
+    resource: aws.app-elb
+    filters:
+      - type: metrics
+        name: RequestCount
+        statistics: Sum
+        days: 14
+        value: 0
+        op: eq
+        missing-value: 0
+  - name: alb-http-listener
+    resource: aws.app-elb
+    filters:
+      - type: listener
+        key: Protocol
+        value: HTTP
+  - name: sg-world-ingress
+    resource: aws.security-group
+    filters:
+      - type: ingress
+        Cidr:
+          value: 0.0.0.0/0
+  - name: rds-multi-az
+    resource: aws.rds
+    filters:
+      - MultiAZ: true
+  - name: log-group-long-retention
+    resource: aws.log-group
+    filters:
+      - type: value
+        key: retentionInDays
+        value: 731
+        op: greater-than
   - name: snapshot-old
     resource: aws.ebs-snapshot
     query:
