@@ -16,13 +16,41 @@ from typing import Any
 import click
 
 from gcmod import __version__
+from gcmod.clihelp import LocalizedGroup
+from gcmod.i18n import default_lang, report_lang, terminal_lang
 from gcmod.reference import GOV_REGIONS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+#: The program or its synth failed: crash, timeout, child killed, no complete
+#: graph delivered (README "Exit codes"; 3 is the audit's "incomplete").
+EXIT_PROGRAM = 4
 
 
 class UsageProblem(Exception):
     """Bad input other than a stack config (e.g. a policy config file): exit 2."""
+
+
+def _set_wide(_ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    from gcmod.textable import set_wide
+
+    set_wide(value)
+    return value
+
+
+wide_option = click.option(
+    "--wide",
+    is_flag=True,
+    expose_value=False,
+    callback=_set_wide,
+    help="Do not fit tables and text to the terminal's width (COLUMNS).",
+)
+
+
+def echo_text(text: str) -> None:
+    """Print plain text fitted to the terminal's width (see :mod:`gcmod.textable`)."""
+    from gcmod.textable import fit_lines
+
+    click.echo(fit_lines(text))
 
 
 def _fail(message: str, code: int) -> None:
@@ -36,9 +64,11 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from gcmod.config import ConfigError
+        from gcmod.loader import LoadError
         from gcmod.policies.harness import PolicyConfigError
         from gcmod.pricing.catalog import CatalogError
         from gcmod.project import ProgramDependencyError
+        from gcmod.safewrite import UnsafeWrite
         from gcmod.synth import SynthError
 
         try:
@@ -47,12 +77,16 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             _fail(str(exc), EXIT_USAGE)
         except UsageProblem as exc:
             _fail(str(exc), EXIT_USAGE)
+        except UnsafeWrite as exc:
+            _fail(f"書き込みを拒否 / refused to write: {exc}", EXIT_USAGE)
+        except LoadError as exc:  # a file read outside a caller that names it otherwise
+            _fail(f"読み込みエラー / cannot read: {exc}", EXIT_USAGE)
         except PolicyConfigError as exc:
             _fail(f"ポリシー設定エラー / policy config error: {exc}", EXIT_USAGE)
         except CatalogError as exc:
             _fail(f"価格カタログのエラー / price catalogue error: {exc}", EXIT_USAGE)
         except SynthError as exc:
-            _fail(f"synth エラー / synth failed: {exc}", EXIT_FINDINGS)
+            _fail(f"プログラムの実行に失敗 / synth failed: {exc}", EXIT_PROGRAM)
         except ProgramDependencyError as exc:
             _fail(f"依存モジュールがありません / missing module: {exc}", EXIT_USAGE)
 
@@ -98,6 +132,15 @@ stack_refs_option = click.option(
     help="With --project: YAML/JSON file mapping referenced stacks (org/project/stack) to "
     "their outputs. Default: a stack reference's outputs are unknown, as in a preview. "
     "参照先スタックの出力値 (省略時は不明値).",
+)
+timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(min=1, max=86400),
+    default=None,
+    callback=lambda ctx, param, v: _finite(ctx, param, v),
+    metavar="SECONDS",
+    help="With --project: stop the program after this many seconds (exit 4). "
+    "Default: 300. プログラムの制限時間 (秒).",
 )
 
 
@@ -145,14 +188,26 @@ def _shown_path(path: Path) -> str:
         return str(path)
 
 
-def _synth_project(ps: Any, stack_refs_file: Path | None, log: Any = None):
-    from gcmod.project import load_stack_references, synth_project
+def _synth_project(
+    ps: Any, stack_refs_file: Path | None, log: Any = None, timeout: float | None = None
+):
+    """Run a --project program in a child process (gcmod.childrun)."""
+    from gcmod.childrun import DEFAULT_TIMEOUT, synth_isolated
+    from gcmod.project import load_stack_references
 
     refs = load_stack_references(stack_refs_file) if stack_refs_file else None
-    return synth_project(ps, refs, log)
+    return synth_isolated(ps, refs, log, timeout=timeout or DEFAULT_TIMEOUT)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def _no_timeout_without_project(timeout: float | None, ps: Any) -> None:
+    if timeout is not None and ps is None:
+        raise UsageProblem("--timeout goes with --project (gcmod's own stacks run in-process)")
+
+
+@click.group(
+    cls=LocalizedGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="gcmod")
 def main() -> None:
     """gcmod: Government Cloud modernisation toolkit / ガバメントクラウド最適化ツール.
@@ -160,7 +215,15 @@ def main() -> None:
     Builds the optimised architecture (Fargate, Aurora Serverless v2, managed
     backup and logging, scheduled shutdown, backup-only DR) from a typed stack
     config, and inspects it offline: no Pulumi CLI, no cloud credentials.
+    Language: --lang, else GCMOD_LANG (ja or en), else the locale (LANG).
     """
+    import os
+
+    from gcmod.i18n import LANGS
+
+    value = os.environ.get("GCMOD_LANG", "").strip()
+    if value and value.lower() not in LANGS:
+        _fail(f"GCMOD_LANG={value!r}: 使える値は ja と en / allowed: ja, en", EXIT_USAGE)
 
 
 @main.command()
@@ -169,7 +232,9 @@ def main() -> None:
 @project_option
 @project_stack_option
 @stack_refs_option
+@timeout_option
 @click.option("--json", "as_json", is_flag=True, help="Print the resource graph as JSON.")
+@wide_option
 @handle_errors
 def synth(
     stack: str | None,
@@ -177,6 +242,7 @@ def synth(
     project_dir: Path | None,
     project_stack: str | None,
     stack_refs_file: Path | None,
+    timeout: float | None,
     as_json: bool,
 ) -> None:
     """Synthesize a stack offline and print its resource graph.
@@ -188,7 +254,8 @@ def synth(
     or a path to a Pulumi.<stack>.yaml.
     --project DIR --stack NAME runs any Pulumi Python project instead (docs/projects.md).
     The JSON form is documented in docs/graph.md (schemaVersion 1).
-    Exit codes: 0 done, 1 synth failed, 2 bad stack, config or missing module.
+    Exit codes: 0 done, 2 bad stack, config or missing module, 4 the program or
+    its synth failed (crash, timeout, no graph delivered).
     """
     from gcmod.graph import short_type
     from gcmod.program import synth_stack
@@ -197,9 +264,10 @@ def synth(
     from gcmod.textable import render
 
     ps = _project_stack(stack, stacks_dir, project_dir, project_stack, stack_refs_file)
+    _no_timeout_without_project(timeout, ps)
     log = RunLog()
     if ps is not None:
-        graph = _synth_project(ps, stack_refs_file, log)
+        graph = _synth_project(ps, stack_refs_file, log, timeout)
     else:
         ref = resolve(stack, stacks_dir)
         cfg, graph = synth_stack(ref)
@@ -302,7 +370,7 @@ def calendar(
     Read from the EventBridge Scheduler schedules the stack declares (weekdays,
     business hours; closed on weekends, national holidays and 29 Dec - 3 Jan).
     A stack without a shutdown schedule (production, by default) runs 24/7.
-    Exit codes: 0 done, 1 synth failed, 2 bad stack or config.
+    Exit codes: 0 done, 2 bad stack or config, 4 synth failed.
     """
     from gcmod.program import synth_stack
     from gcmod.runcalendar import from_graph
@@ -380,23 +448,54 @@ policy_config_option = click.option(
 )
 
 
+def _output_file(_ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """An output file the user named: its folder must exist (a mistyped folder is
+    an error before any work, never created silently), and it is not a folder."""
+    if value is None:
+        return None
+    folder = value.parent
+    if not folder.is_dir():
+        raise click.BadParameter(
+            f"{value}: フォルダー {folder} がありません / the folder {folder} does not exist; "
+            "create it first (gcmod creates no folders for an output file)",
+            param=param,
+        )
+    if value.is_dir():
+        raise click.BadParameter(f"{value} is a folder; give a file name", param=param)
+    if value.is_symlink():
+        raise click.BadParameter(
+            f"{value} is a symbolic link; gcmod does not write through links", param=param
+        )
+    return value
+
+
 def html_option(help_text: str):
-    """``--html FILE``: also write an HTML report there."""
+    """``--html FILE``: also write an HTML report there (its folder must exist)."""
     return click.option(
         "--html",
         "html_path",
         type=click.Path(dir_okay=False, path_type=Path),
         default=None,
-        help=help_text,
+        callback=_output_file,
+        help=help_text + " Its folder must exist.",
     )
+
+
+def _finite(_ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """Refuse ``nan`` and ``inf`` (click's FloatRange lets NaN through)."""
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value!r} is not a finite number", param=param)
+    return value
 
 
 lang_option = click.option(
     "--lang",
     type=click.Choice(["en", "ja"]),
-    default="en",
-    show_default=True,
-    help="Language of the table / 表示言語.",
+    default=default_lang,
+    help="Language of the table / 表示言語. Default: GCMOD_LANG, else the locale "
+    "(LANG=ja_JP.UTF-8 → ja), else en.",
 )
 
 
@@ -406,7 +505,9 @@ lang_option = click.option(
 @project_option
 @project_stack_option
 @stack_refs_option
+@timeout_option
 @lang_option
+@wide_option
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option("--sarif", "as_sarif", is_flag=True, help="Print SARIF 2.1.0 (code scanning).")
 @policy_config_option
@@ -417,6 +518,7 @@ def check(
     project_dir: Path | None,
     project_stack: str | None,
     stack_refs_file: Path | None,
+    timeout: float | None,
     lang: str,
     as_json: bool,
     as_sarif: bool,
@@ -430,8 +532,9 @@ def check(
     Synthesizes the stack under the mock runtime and runs every rule through the
     same analyzer the Pulumi engine drives, with the same semantics.
     --project DIR --stack NAME checks any Pulumi Python project (e.g. a vendor's).
-    Exit codes: 0 no mandatory violation, 1 mandatory violations (or synth
-    failed), 2 bad stack, config, policy config or missing module.
+    Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 bad stack,
+    config, policy config or missing module, 4 the program or its synth failed
+    (crash, timeout, no graph delivered: never a pass).
     """
     from gcmod.policies.harness import check_graph, load_pack_config
     from gcmod.policies.report import table, to_json, to_sarif
@@ -442,8 +545,9 @@ def check(
         raise UsageProblem("choose one of --json and --sarif")
     pack_config = load_pack_config(config_file) if config_file else None
     ps = _project_stack(stack, stacks_dir, project_dir, project_stack, stack_refs_file)
+    _no_timeout_without_project(timeout, ps)
     if ps is not None:
-        graph = _synth_project(ps, stack_refs_file)
+        graph = _synth_project(ps, stack_refs_file, timeout=timeout)
         name, path = ps.label, Path(_shown_path(ps.project.entry))
     else:
         ref = resolve(stack, stacks_dir)
@@ -456,7 +560,7 @@ def check(
         echo_json(to_sarif(report, artifact=_artifact(path), lang=lang))
     else:
         click.echo(f"gcmod check {name}  [{path}]")
-        click.echo(table(report, lang))
+        echo_text(table(report, lang))
     sys.exit(EXIT_FINDINGS if report.mandatory else EXIT_OK)
 
 
@@ -469,6 +573,7 @@ def _artifact(path: Path) -> str:
 
 @main.command()
 @lang_option
+@wide_option
 @click.option("--json", "as_json", is_flag=True, help="Print the catalogue as JSON.")
 def rules(lang: str, as_json: bool) -> None:
     """List the policy rules / ポリシールール一覧.
@@ -482,7 +587,7 @@ def rules(lang: str, as_json: bool) -> None:
     if as_json:
         echo_json(rules_json(catalogue))
     else:
-        click.echo(rules_table(catalogue, lang))
+        echo_text(rules_table(catalogue, lang))
 
 
 @main.command()
@@ -491,12 +596,15 @@ def rules(lang: str, as_json: bool) -> None:
 @project_option
 @project_stack_option
 @stack_refs_option
+@timeout_option
 @click.option(
     "--lang",
     type=click.Choice(["en", "ja"]),
     default=None,
-    help="Language / 表示言語. Default: en for the terminal, ja for --html.",
+    help="Language / 表示言語. Default: GCMOD_LANG, else the locale (LANG=ja_JP.UTF-8 → ja), "
+    "else en for the terminal and ja for --html.",
 )
+@wide_option
 @click.option("--json", "as_json", is_flag=True, help="Print the estimate as JSON.")
 @click.option("--markdown", "as_markdown", is_flag=True, help="Print the estimate as Markdown.")
 @html_option("Also write a self-contained HTML report (Japanese unless --lang en) to this file.")
@@ -504,7 +612,8 @@ def rules(lang: str, as_json: bool) -> None:
     "--jpy-rate",
     type=click.FloatRange(min=1, max=1000),
     default=None,
-    help="Yen per US dollar. Default: the catalogue's documented rate.",
+    callback=_finite,
+    help="Yen per US dollar (1 to 1000). Default: the catalogue's documented rate.",
 )
 @catalog_option
 @handle_errors
@@ -514,6 +623,7 @@ def estimate(
     project_dir: Path | None,
     project_stack: str | None,
     stack_refs_file: Path | None,
+    timeout: float | None,
     lang: str | None,
     as_json: bool,
     as_markdown: bool,
@@ -533,8 +643,8 @@ def estimate(
     --project DIR --stack NAME prices any Pulumi Python project from its graph
     alone: no lift-and-shift baseline, no tenant shares, usage from the documented
     program defaults or usage.<NAME>.yaml beside its stack file (docs/projects.md).
-    Exit codes: 0 done, 1 synth failed, 2 bad stack, usage file, catalogue or
-    missing module.
+    Exit codes: 0 done, 2 bad stack, usage file, catalogue or missing module,
+    4 the program or its synth failed (crash, timeout, no graph delivered).
     """
     from gcmod.cost import report as render
     from gcmod.cost.estimate import estimate_file, estimate_program
@@ -545,9 +655,10 @@ def estimate(
         raise UsageProblem("choose one of --json and --markdown")
     catalog = _load_catalog(catalog_path)
     ps = _project_stack(stack, stacks_dir, project_dir, project_stack, stack_refs_file)
+    _no_timeout_without_project(timeout, ps)
     if ps is not None:
         usage = usage_for(program_basis(), ps.file)
-        graph = _synth_project(ps, stack_refs_file)
+        graph = _synth_project(ps, stack_refs_file, timeout=timeout)
         result = estimate_program(graph, catalog, usage, stack=ps.label)
     else:
         result = estimate_file(resolve(stack, stacks_dir), catalog=catalog)
@@ -555,14 +666,14 @@ def estimate(
         result.jpy_per_usd = jpy_rate
         result.fx_source = "--jpy-rate (given on the command line)"
     if html_path is not None:
-        render.write_html(result, html_path, lang=lang or "ja")
+        render.write_html(result, html_path, lang=report_lang(lang))
         click.echo(f"wrote {html_path}", err=True)
     if as_json:
         echo_json(render.to_json(result))
     elif as_markdown:
-        click.echo(render.markdown(result, lang or "en"))
+        click.echo(render.markdown(result, terminal_lang(lang)))
     else:
-        click.echo(render.table(result, lang or "en"))
+        echo_text(render.table(result, terminal_lang(lang)))
     missing = result.planned.missing + result.baseline.missing
     if missing:
         click.echo(
@@ -620,7 +731,7 @@ def catalog(
     configuration options with defaults) and an index comparing them, in
     Japanese and English. Plain HTML, CSS and inline SVG: no scripts, fonts or
     network; relative links only. catalog.json lists what was built.
-    Exit codes: 0 done, 1 synth failed, 2 bad output folder or template.
+    Exit codes: 0 done, 2 bad output folder or template, 4 synth failed.
     """
     import tempfile
 
@@ -824,14 +935,15 @@ REGIONS = GOV_REGIONS
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option("--sarif", "as_sarif", is_flag=True, help="Print SARIF 2.1.0.")
+@wide_option
 @html_option("Also write an HTML report to this file.")
 @policy_config_option
 @click.option(
     "--lang",
     type=click.Choice(["en", "ja"]),
-    default="en",
-    show_default=True,
-    help="Language / 表示言語.",
+    default=None,
+    help="Language / 表示言語. Default: GCMOD_LANG, else the locale (LANG=ja_JP.UTF-8 → ja), "
+    "else en for the terminal and ja for --html.",
 )
 @click.pass_context
 @handle_errors
@@ -847,7 +959,7 @@ def audit(
     as_sarif: bool,
     html_path: Path | None,
     config_file: Path | None,
-    lang: str,
+    lang: str | None,
 ) -> None:
     """Audit deployed AWS accounts with the same rules (read-only).
 
@@ -855,7 +967,7 @@ def audit(
 
     \b
     Only Describe/List/Get calls are made: a hook refuses anything else.
-    Findings carry an estimated monthly waste from the price catalogue.
+    Each finding carries the monthly saving of its fix (list prices, method named).
     Exit codes: 0 complete, no mandatory finding; 1 mandatory findings (complete
     or not); 2 usage error; 3 incomplete (a service, region or account could not
     be read, or the endpoint could not be reached) with no mandatory finding.
@@ -887,14 +999,16 @@ def audit(
         result = _audit_live(regions, profile, org_role, endpoint_url, concurrency, pack_config,
                              quiet)  # fmt: skip
     if html_path is not None:
-        html_path.write_text(render.html_report(result, lang), encoding="utf-8")
+        from gcmod.safewrite import write_file
+
+        write_file(html_path, render.html_report(result, report_lang(lang)))
         click.echo(f"wrote {html_path}", err=True)
     if as_json:
         echo_json(render.to_json(result))
     elif as_sarif:
-        echo_json(render.to_sarif(result, lang))
+        echo_json(render.to_sarif(result, terminal_lang(lang)))
     else:
-        click.echo(render.table(result, lang))
+        echo_text(render.table(result, terminal_lang(lang)))
     sys.exit(result.exit_code)
 
 
