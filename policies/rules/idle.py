@@ -42,7 +42,7 @@ INSTANCE = "aws:ec2/instance:Instance"
 MANAGED_SNAPSHOT_PREFIXES = ("Created by CreateImage", "This snapshot is created by the AWS Backup")
 
 _PEERS_EN = "Cloud Custodian's and Steampipe's (AWS Thrifty) cost checks"
-_PEERS_JA = "Cloud Custodian と Steampipe (AWS Thrifty) のコストチェック"
+_PEERS_JA = "`Cloud Custodian` と `Steampipe` (`AWS Thrifty`) のコストチェック"
 
 
 def observed(res: Res) -> Mapping[str, Any] | None:
@@ -87,7 +87,7 @@ MIN_AGE = Setting(
         "ebs_volume_unattached).",
         ja="どのインスタンスにも接続されていない EBS ボリュームは、誰も読まないまま容量 (GB-月) "
         f"で課金される。{GUIDE_JA} の施策4は必要量に合ったストレージを求めており、未接続ボリュームは"
-        f"{_PEERS_JA}の最初の項目である (ebs State: available、ebs_volume_unattached)。",
+        f"{_PEERS_JA}の最初の項目である (`ebs State: available`、`ebs_volume_unattached`)。",
     ),
     remediation=Text(
         en="Snapshot the volume if its data must be kept (snapshots cost less per GB), then "
@@ -138,7 +138,7 @@ def unattached_volume(res: Res, ctx: Ctx) -> Iterator[Finding]:
         "(Amazon VPC 料金、パブリック IPv4 アドレス)。インスタンス・ネットワークインターフェース・"
         f"NAT ゲートウェイのいずれにも関連付けられていない Elastic IP は何も生まない。{GUIDE_JA}は"
         f"必要なものだけに支払うことを求め、{_PEERS_JA}もこれを検出する "
-        "(network-addr AssociationId: absent、vpc_eip_unattached)。",
+        "(`network-addr AssociationId: absent`、`vpc_eip_unattached`)。",
     ),
     remediation=Text(
         en="Release the address (aws ec2 release-address), or associate it where a fixed "
@@ -184,7 +184,7 @@ def unassociated_eip(res: Res, ctx: Ctx) -> Iterator[Finding]:
         "Balancing 料金、ALB 時間)。正常なターゲットがないものはサービスを提供できず、計測期間中に"
         "リクエストが1件もないもの (CloudWatch AWS/ApplicationELB RequestCount) は誰にも使われて"
         f"いない。{GUIDE_JA}は必要量に基づくサイズを求め、{_PEERS_JA}も両方を検出する "
-        "(app-elb metrics RequestCount、ec2_application_lb_unused)。",
+        "(`app-elb metrics RequestCount`、`ec2_application_lb_unused`)。",
     ),
     remediation=Text(
         en="Delete the load balancer if the system is retired, or fix its targets; put "
@@ -247,7 +247,7 @@ def idle_load_balancer(res: Res, ctx: Ctx) -> Iterator[Finding]:
         ja="NAT ゲートウェイは通信がなくても存在する時間で課金される (Amazon VPC 料金、NAT "
         "ゲートウェイ時間)。計測期間中に宛先へ1バイトも送っていないもの (CloudWatch AWS/NATGateway "
         f"BytesOutToDestination) は不要である。{GUIDE_JA}は必要量に基づくサイズを求め、"
-        f"{_PEERS_JA}もこれを検出する (nat-gateway metrics、vpc_nat_gateway_unused)。",
+        f"{_PEERS_JA}もこれを検出する (`nat-gateway metrics`、`vpc_nat_gateway_unused`)。",
     ),
     remediation=Text(
         en="Delete the NAT gateway (and release its Elastic IP); reach AWS services through VPC "
@@ -306,8 +306,8 @@ def idle_nat_gateway(res: Res, ctx: Ctx) -> Iterator[Finding]:
         ja="スナップショットは存在する限り GB-月で課金される (Amazon EBS 料金、スナップショット)。"
         "環境で最長の保存期間 (gcmod では監査ログの 400 日) より古い手作業のスナップショットは、どの"
         f"規則にも保持されていない。{GUIDE_JA}はバックアップを必要な期間だけ保持するよう求め、"
-        f"{_PEERS_JA}も古いスナップショットを検出する (ebs-snapshot age と skip-ami-snapshots、"
-        "ebs_snapshot_max_age)。AMI と AWS Backup のスナップショットは対象外とする。",
+        f"{_PEERS_JA}も古いスナップショットを検出する (`ebs-snapshot age` と `skip-ami-snapshots`、"
+        "`ebs_snapshot_max_age`)。AMI と AWS Backup のスナップショットは対象外とする。",
     ),
     remediation=Text(
         en="Delete the snapshot, or move what must be kept for years into an AWS Backup plan "
@@ -364,9 +364,9 @@ def old_snapshot(res: Res, ctx: Ctx) -> Iterator[Finding]:
         f"{GUIDE_EN} (lever 4) asks for storage sized to need; {_PEERS_EN} flag it (ec2 "
         "state-age; ec2_instance_stopped_with_volumes).",
         ja="停止中のインスタンスにはインスタンス時間の課金はないが、EBS ボリュームは GB-月で課金され"
-        "続ける (Amazon EBS 料金)。数か月停止しているインスタンスはスケジュール停止ではなく放置であり、"
+        "続ける (Amazon EBS 料金)。数か月停止しているインスタンスは自動停止ではなく放置であり、"
         f"そのボリュームは何のためにもならない。{GUIDE_JA}の施策4は必要量に合ったストレージを求め、"
-        f"{_PEERS_JA}もこれを検出する (ec2 state-age、ec2_instance_stopped_with_volumes)。",
+        f"{_PEERS_JA}もこれを検出する (`ec2 state-age`、`ec2_instance_stopped_with_volumes`)。",
     ),
     remediation=Text(
         en="Terminate the instance (snapshot or create an AMI first if it may be needed again).",

@@ -916,8 +916,7 @@ REGIONS = GOV_REGIONS
     default=None,
     metavar="URL",
     help="Send every AWS call to URL (a proxy, a moto_server). Default: the endpoints "
-    "botocore is configured with (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>), else AWS. "
-    "全 API 呼び出しの送信先.",
+    "botocore is configured with (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>), else AWS.",
 )
 @click.option(
     "--organization",
@@ -994,7 +993,7 @@ def audit(
     regions = regions or REGIONS
     quiet = as_json or as_sarif
     if demo:
-        result = _audit_demo(regions, concurrency, pack_config, quiet)
+        result = _audit_demo(regions, None, None, concurrency, pack_config, quiet)
     else:
         result = _audit_live(regions, profile, org_role, endpoint_url, concurrency, pack_config,
                              quiet)  # fmt: skip
@@ -1071,7 +1070,7 @@ def _audit_live(regions, profile, org_role, endpoint_url, concurrency, pack_conf
                      policy_config=pack_config, endpoint_url=endpoint_url)  # fmt: skip
 
 
-def _audit_demo(regions, concurrency, pack_config, quiet):
+def _audit_demo(regions, _profile, _org_role, concurrency, pack_config, quiet):
     import os
 
     try:
