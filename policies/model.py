@@ -105,6 +105,9 @@ class Res:
     provider_name: str | None = None
     """Logical name of the resource's provider (the engine names its default
     providers ``default`` or ``default_<version>``)."""
+    property_dependencies: Mapping[str, list[Res]] = field(default_factory=dict)
+    """Per top-level input, the resources its value came from (stack rules only;
+    empty where the runner knows none, e.g. the audit)."""
 
     @property
     def on_default_provider(self) -> bool:

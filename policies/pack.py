@@ -102,6 +102,10 @@ def _stack_validate(rule: Rule):
             if r.parent is not None:
                 res.parent = by_urn.get(r.parent.urn)
             res.dependencies = [by_urn[d.urn] for d in r.dependencies if d.urn in by_urn]
+            res.property_dependencies = {
+                key: [by_urn[d.urn] for d in deps if d.urn in by_urn]
+                for key, deps in (r.property_dependencies or {}).items()
+            }
         resources = list(by_urn.values())
         _report(rule.check(resources, Ctx(rule, args.get_config() or {})), report_violation)
 

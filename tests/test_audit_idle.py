@@ -1,6 +1,7 @@
-"""Idle and orphaned resources (GCM-IDLE-001..006) on moto, with CloudWatch metrics put
-into it: each rule finds the idle resource and leaves the busy one alone, and each
-finding's saving is the list-price arithmetic done by hand."""
+"""Idle and orphaned resources (GCM-IDLE-001, 003-006, and GCM-NET-003 for Elastic IPs)
+on moto, with CloudWatch metrics put into it: each rule finds the idle resource and
+leaves the busy one alone, and each finding's saving is the list-price arithmetic done
+by hand."""
 
 from __future__ import annotations
 
@@ -73,7 +74,7 @@ def _seed() -> dict[str, Any]:
     ec2.create_tags(Resources=[stopped], Tags=[{"Key": "Name", "Value": "parked"}])
     ec2.create_tags(Resources=[running], Tags=[{"Key": "Name", "Value": "busy"}])
     ec2.stop_instances(InstanceIds=[stopped])
-    # IDLE-002: one address associated with the running instance, one with nothing.
+    # GCM-NET-003: one address associated with the running instance, one with nothing.
     spare = ec2.allocate_address(Domain="vpc", TagSpecifications=_tags("elastic-ip", "spare-ip"))
     used = ec2.allocate_address(Domain="vpc", TagSpecifications=_tags("elastic-ip", "used-ip"))
     ec2.associate_address(AllocationId=used["AllocationId"], InstanceId=running)
@@ -163,7 +164,8 @@ def test_audit_is_complete(audits) -> None:
     ("rule_id", "idle", "busy", "usd"),
     [
         ("GCM-IDLE-001", "loose-vol", None, 10 * 0.12),  # 10 GB gp2, deleted
-        ("GCM-IDLE-002", "spare-ip", "used-ip", 730 * 0.005),  # one public IPv4 address
+        # issue 13's graph rule, fed by the audit's Elastic IPs (the NAT gateways' are used)
+        ("GCM-NET-003", "spare-ip", "used-ip", 730 * 0.005),  # one public IPv4 address
         ("GCM-IDLE-003", "empty-alb", "busy-alb", 730 * 0.0243),  # internal: ALB hours
         ("GCM-IDLE-004", "quiet-nat", "busy-nat", 730 * 0.062),  # NAT hours (no bytes)
         ("GCM-IDLE-005", "old-snap", "ami-snap", 10 * 0.05),  # ≤ the 10 GB source volume
@@ -184,16 +186,17 @@ def test_idle_rule_finds_the_idle_one_not_the_busy_one(audits, rule_id, idle, bu
 
 def test_default_thresholds_leave_new_resources_alone(audits) -> None:
     """Resources made seconds ago are not idle by the defaults (minAgeDays 7, snapshots
-    older than 400 days, instances stopped 60 days); an unassociated address is, at once."""
+    older than 400 days, instances stopped 60 days); an unassociated address is, at once,
+    and the NAT gateways' addresses are not."""
     report = audits["default"]
     found = {v.rule.id for v in report.violations}
     assert found & {"GCM-IDLE-001", "GCM-IDLE-003", "GCM-IDLE-004", "GCM-IDLE-005",
                     "GCM-IDLE-006"} == set()  # fmt: skip
-    assert [v.resource_name for v in report.by_rule("GCM-IDLE-002")] == ["spare-ip"]
+    assert [v.resource_name for v in report.by_rule("GCM-NET-003")] == ["spare-ip"]
 
 
 def test_idle_rules_are_documented_and_cite_their_peers() -> None:
-    for n in range(1, 7):
+    for n in (1, 3, 4, 5, 6):
         r = get_rule(f"GCM-IDLE-00{n}")
         assert r.title.en != r.title.ja and r.remediation.en and r.remediation.ja
         assert "Cloud Custodian" in r.rationale.en and "Steampipe" in r.rationale.en

@@ -3,10 +3,13 @@
 from gcmod.policies.rules import (  # noqa: F401
     backup,
     compute,
+    database,
     idle,
     logs,
     network,
     schedule,
+    security,
+    serverless,
     storage,
     tenancy,
 )

@@ -15,7 +15,10 @@ BytesOutToDestination, ``ebs-snapshot`` ``age`` with ``skip-ami-snapshots``,
 benchmark (``ebs_volume_unattached``, ``vpc_eip_unattached``,
 ``ec2_application_lb_unused``, ``vpc_nat_gateway_unused``,
 ``ebs_snapshot_max_age``, ``ec2_instance_stopped_with_volumes``). Thresholds are
-settings of the policy config.
+settings of the policy config. An Elastic IP associated with nothing is
+GCM-NET-003 (policies/rules/network.py), the same rule for a program and for a
+deployed account: the audit's Elastic IPs carry ``instance``,
+``networkInterface`` and ``allocationId`` as a program's would.
 """
 
 from __future__ import annotations
@@ -31,7 +34,6 @@ OBSERVED = "gcmodObserved"
 
 VOLUME = "aws:ebs/volume:Volume"
 SNAPSHOT = "aws:ebs/snapshot:Snapshot"
-EIP = "aws:ec2/eip:Eip"
 NAT_GATEWAY = "aws:ec2/natGateway:NatGateway"
 LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 INSTANCE = "aws:ec2/instance:Instance"
@@ -111,51 +113,6 @@ def unattached_volume(res: Res, ctx: Ctx) -> Iterator[Finding]:
             f"instance ({age:.0f} days old)",
             ja=f"EBS ボリューム {res.name} ({gb}{res.get('type') or 'gp2'}) はどのインスタンスにも"
             f"接続されていません (作成から {age:.0f} 日)",
-        )
-    )
-
-
-# ---------------------------------------------------------------------------
-# GCM-IDLE-002 Elastic IPs associated with nothing
-# ---------------------------------------------------------------------------
-@rule(
-    id="GCM-IDLE-002",
-    title=Text(
-        en="No Elastic IP associated with nothing",
-        ja="何にも関連付けられていない Elastic IP がない",
-    ),
-    severity="low",
-    enforcement="mandatory",
-    lever="sizing",
-    resource_types=(EIP,),
-    rationale=Text(
-        en="Since 2024-02-01 every public IPv4 address is billed by the hour, in use or not "
-        "(Amazon VPC pricing, public IPv4 address). An Elastic IP associated with no instance, "
-        "network interface or NAT gateway buys nothing. "
-        f"{GUIDE_EN} asks to pay only for what is needed; {_PEERS_EN} flag it "
-        "(network-addr AssociationId: absent; vpc_eip_unattached).",
-        ja="2024年2月1日以降、パブリック IPv4 アドレスは使用の有無にかかわらず時間課金される "
-        "(Amazon VPC 料金、パブリック IPv4 アドレス)。インスタンス・ネットワークインターフェース・"
-        f"NAT ゲートウェイのいずれにも関連付けられていない Elastic IP は何も生まない。{GUIDE_JA}は"
-        f"必要なものだけに支払うことを求め、{_PEERS_JA}もこれを検出する "
-        "(`network-addr AssociationId: absent`、`vpc_eip_unattached`)。",
-    ),
-    remediation=Text(
-        en="Release the address (aws ec2 release-address), or associate it where a fixed "
-        "public address is really needed.",
-        ja="アドレスを解放する (aws ec2 release-address)。固定のパブリックアドレスが本当に必要な"
-        "場合のみ関連付けて使う。",
-    ),
-)
-def unassociated_eip(res: Res, ctx: Ctx) -> Iterator[Finding]:
-    obs = observed(res)
-    if obs is None or obs.get("associated") is not False:
-        return
-    ip = res.get("publicIp")
-    yield Finding(
-        Text(
-            en=f"Elastic IP {res.name}{f' ({ip})' if ip else ''} is associated with nothing",
-            ja=f"Elastic IP {res.name}{f' ({ip})' if ip else ''} は何にも関連付けられていません",
         )
     )
 

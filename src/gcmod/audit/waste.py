@@ -7,8 +7,9 @@ save, with the method named (:class:`Waste`):
 method                 saving
 =====================  ==========================================================
 ``delete``             the resource's whole monthly cost: an idle or orphaned
-                       resource (GCM-IDLE-001..004), an extra NAT gateway
-                       (GCM-NET-001), a warm standby in the DR region (GCM-DR-001)
+                       resource (GCM-IDLE-001, 003, 004; an Elastic IP attached to
+                       nothing, GCM-NET-003), an extra NAT gateway (GCM-NET-001), a
+                       warm standby in the DR region (GCM-DR-001)
 ``volumes``            the monthly cost of the volumes a long-stopped instance
                        keeps (GCM-IDLE-006; a stopped instance bills no hours)
 ``snapshot``           source volume size × snapshot GB-month price (GCM-IDLE-005;
@@ -73,7 +74,6 @@ METHOD = (
 #: nothing directly; any other rule not listed is not estimated.
 METHODS: dict[str, str] = {
     "GCM-IDLE-001": "delete",
-    "GCM-IDLE-002": "delete",
     "GCM-IDLE-003": "delete",
     "GCM-IDLE-004": "delete",
     "GCM-NET-001": "delete",

@@ -438,14 +438,9 @@ def addresses(ctx: CollectContext) -> Iterator[ResourceNode]:
                     "instance": a.get("InstanceId"),
                     "networkInterface": a.get("NetworkInterfaceId"),
                     "publicIp": a.get("PublicIp"),
+                    # what a NAT gateway names it by (GCM-NET-003 links the two)
+                    "allocationId": a.get("AllocationId"),
                     "tags": tags,
-                    OBSERVED: {
-                        "associated": bool(
-                            a.get("AssociationId")
-                            or a.get("InstanceId")
-                            or a.get("NetworkInterfaceId")
-                        )
-                    },
                 }
             ),
             [ctx.urn(a["InstanceId"])] if a.get("InstanceId") else [],
