@@ -164,6 +164,23 @@ def test_server_audit_matches_in_process_audit(server_audit, in_process_audit):
     )
 
 
+def test_cli_with_aws_endpoint_url_completes_and_exits_1(server_audit, server_url):
+    """``gcmod audit`` reaches the server through AWS_ENDPOINT_URL alone (no option):
+    every client, S3 Control included, and no gap (issue 15). A second audit of the
+    demo estate: ~10 s."""
+    import json
+
+    from click.testing import CliRunner
+
+    from gcmod.cli import main
+
+    res = CliRunner(env={"AWS_ENDPOINT_URL": server_url}).invoke(main, ["audit", "--json"])
+    assert res.exit_code == 1, res.output
+    doc = json.loads(res.output)
+    assert doc["complete"] is True and doc["gaps"] == [] and doc["mandatoryFindings"] > 0
+    assert doc["apiCalls"]["byOperation"]["s3control.GetPublicAccessBlock"] == 1
+
+
 def test_server_audit_only_reads(server_audit):
     calls = server_audit.calls.calls
     assert server_audit.calls.total == sum(calls.values()) > 0

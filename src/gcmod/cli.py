@@ -1061,6 +1061,13 @@ REGIONS = GOV_REGIONS
 )
 @click.option("--profile", default=None, help="AWS profile of the credentials to use.")
 @click.option(
+    "--endpoint-url",
+    default=None,
+    metavar="URL",
+    help="Send every AWS call to URL (a proxy, a moto_server). Default: the endpoints "
+    "botocore is configured with (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>), else AWS.",
+)
+@click.option(
     "--organization",
     "org_role",
     metavar="ROLE",
@@ -1093,6 +1100,7 @@ def audit(
     demo: bool,
     regions: tuple[str, ...],
     profile: str | None,
+    endpoint_url: str | None,
     org_role: str | None,
     concurrency: int,
     as_json: bool,
@@ -1107,9 +1115,10 @@ def audit(
 
     \b
     Only Describe/List/Get calls are made: a hook refuses anything else.
-    Findings carry an estimated monthly waste from the price catalogue.
-    Exit codes: 0 no mandatory finding, 1 mandatory findings, 2 usage error,
-    3 incomplete (a service, region or account could not be read).
+    Each finding carries the monthly saving of its fix (list prices, method named).
+    Exit codes: 0 complete, no mandatory finding; 1 mandatory findings (complete
+    or not); 2 usage error; 3 incomplete (a service, region or account could not
+    be read, or the endpoint could not be reached) with no mandatory finding.
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -1118,14 +1127,25 @@ def audit(
 
     if as_json and as_sarif:
         raise UsageProblem("choose one of --json and --sarif")
-    if demo and (profile or org_role):
-        raise UsageProblem("--demo audits the embedded demo estate: drop --profile/--organization")
+    if demo and (profile or org_role or endpoint_url):
+        raise UsageProblem(
+            "--demo audits the embedded demo estate: drop --profile/--organization/--endpoint-url"
+        )
+    if endpoint_url is not None:
+        _check_endpoint(endpoint_url)
     pack_config = load_pack_config(config_file) if config_file else None
+    if pack_config is not None:  # refused before anything is collected, naming the file
+        from gcmod.audit.evaluate import audit_rules
+        from gcmod.policies.harness import normalize_pack_config
+
+        normalize_pack_config(pack_config, audit_rules(), str(config_file))
     regions = regions or REGIONS
     quiet = as_json or as_sarif
-    result = (_audit_demo if demo else _audit_live)(
-        regions, profile, org_role, concurrency, pack_config, quiet
-    )
+    if demo:
+        result = _audit_demo(regions, None, None, concurrency, pack_config, quiet)
+    else:
+        result = _audit_live(regions, profile, org_role, endpoint_url, concurrency, pack_config,
+                             quiet)  # fmt: skip
     if html_path is not None:
         from gcmod.safewrite import write_file
 
@@ -1154,9 +1174,28 @@ def _progress(quiet: bool):
     return show
 
 
-def _audit_live(regions, profile, org_role, concurrency, pack_config, quiet):
+def _check_endpoint(url: str) -> None:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageProblem(
+            f"--endpoint-url {url!r}: not a URL; give http(s)://host[:port] "
+            "(例: http://127.0.0.1:5000)"
+        )
+
+
+EXIT_INCOMPLETE = 3
+
+
+def _audit_live(regions, profile, org_role, endpoint_url, concurrency, pack_config, quiet):
     import boto3
-    from botocore.exceptions import BotoCoreError, ClientError
+    from botocore.exceptions import (
+        BotoCoreError,
+        ClientError,
+        ConnectTimeoutError,
+        EndpointConnectionError,
+    )
 
     from gcmod.audit.runner import run_audit
     from gcmod.audit.scope import organization_scope, single_account_scope
@@ -1164,14 +1203,20 @@ def _audit_live(regions, profile, org_role, concurrency, pack_config, quiet):
     try:
         session = boto3.Session(profile_name=profile, region_name=regions[0])
         scope = (
-            organization_scope(session, org_role, regions, regions[0])
+            organization_scope(session, org_role, regions, regions[0], endpoint_url=endpoint_url)
             if org_role
-            else single_account_scope(session, regions, regions[0])
+            else single_account_scope(session, regions, regions[0], endpoint_url=endpoint_url)
+        )
+    except (EndpointConnectionError, ConnectTimeoutError) as exc:
+        _fail(
+            f"監査を開始できません: エンドポイントに接続できません / cannot start the audit: "
+            f"the endpoint cannot be reached ({exc}); nothing was read (incomplete)",
+            EXIT_INCOMPLETE,
         )
     except (BotoCoreError, ClientError) as exc:
         raise UsageProblem(f"cannot start the audit: {exc}") from None
     return run_audit(scope, concurrency=concurrency, progress=_progress(quiet),
-                     policy_config=pack_config)  # fmt: skip
+                     policy_config=pack_config, endpoint_url=endpoint_url)  # fmt: skip
 
 
 def _audit_demo(regions, _profile, _org_role, concurrency, pack_config, quiet):
@@ -1192,15 +1237,18 @@ def _audit_demo(regions, _profile, _org_role, concurrency, pack_config, quiet):
     from gcmod.audit.scope import single_account_scope
 
     # The demo never leaves this process: fake credentials, no metadata service,
-    # and the environment is restored afterwards.
+    # no configured endpoint (AWS_ENDPOINT_URL*, a profile's endpoint_url: moto
+    # only answers for AWS's own hosts), and the environment is restored afterwards.
     fake = {
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_SESSION_TOKEN": "testing",
         "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true",
     }
     with mock.patch.dict(os.environ, fake), mock_aws():
-        os.environ.pop("AWS_PROFILE", None)
+        for key in [k for k in os.environ if k.startswith(("AWS_PROFILE", "AWS_ENDPOINT_URL"))]:
+            os.environ.pop(key)
         session = boto3.Session(region_name=regions[0])
         if not quiet:
             click.echo("seeding the demo estate in an embedded moto ...", err=True)
