@@ -100,6 +100,14 @@ stack_refs_option = click.option(
     "参照先スタックの出力値 (省略時は不明値).",
 )
 
+no_cache_option = click.option(
+    "--no-cache",
+    "no_cache",
+    is_flag=True,
+    help="Synthesize again even if the graph cache holds this program's graph "
+    "(`gcmod cache --help`). キャッシュを使わずに合成します.",
+)
+
 
 def _project_stack(
     stack: str | None,
@@ -145,11 +153,29 @@ def _shown_path(path: Path) -> str:
         return str(path)
 
 
-def _synth_project(ps: Any, stack_refs_file: Path | None, log: Any = None):
+def _synth_project(
+    ps: Any, stack_refs_file: Path | None, log: Any = None, *, use_cache: bool = False
+):
+    from gcmod import graphcache
     from gcmod.project import load_stack_references, synth_project
 
     refs = load_stack_references(stack_refs_file) if stack_refs_file else None
-    return synth_project(ps, refs, log)
+    return graphcache.synth_project(
+        ps, refs, lambda lg: synth_project(ps, refs, lg), log, use_cache=use_cache
+    )
+
+
+def _synth_of(no_cache: bool):
+    from gcmod import graphcache
+
+    return graphcache.graph_of(use_cache=not no_cache)
+
+
+def _synth_stack(ref: Any, no_cache: bool):
+    """(config, graph) of a gcmod stack, through the graph cache unless ``no_cache``."""
+    from gcmod import graphcache
+
+    return graphcache.synth_stack(ref, use_cache=not no_cache)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -170,6 +196,7 @@ def main() -> None:
 @project_stack_option
 @stack_refs_option
 @click.option("--json", "as_json", is_flag=True, help="Print the resource graph as JSON.")
+@no_cache_option
 @handle_errors
 def synth(
     stack: str | None,
@@ -178,6 +205,7 @@ def synth(
     project_stack: str | None,
     stack_refs_file: Path | None,
     as_json: bool,
+    no_cache: bool,
 ) -> None:
     """Synthesize a stack offline and print its resource graph.
 
@@ -191,7 +219,6 @@ def synth(
     Exit codes: 0 done, 1 synth failed, 2 bad stack, config or missing module.
     """
     from gcmod.graph import short_type
-    from gcmod.program import synth_stack
     from gcmod.stackfiles import resolve
     from gcmod.synth import RunLog
     from gcmod.textable import render
@@ -199,10 +226,10 @@ def synth(
     ps = _project_stack(stack, stacks_dir, project_dir, project_stack, stack_refs_file)
     log = RunLog()
     if ps is not None:
-        graph = _synth_project(ps, stack_refs_file, log)
+        graph = _synth_project(ps, stack_refs_file, log, use_cache=not no_cache)
     else:
         ref = resolve(stack, stacks_dir)
-        cfg, graph = synth_stack(ref)
+        cfg, graph = _synth_stack(ref, no_cache)
     if as_json:
         click.echo(graph.dumps(indent=2))
         return
@@ -290,9 +317,15 @@ def _parse_from(value: str | None) -> Any:
     help="List events after this time (ISO, Asia/Tokyo if no offset). Default: now.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print events and hours as JSON.")
+@no_cache_option
 @handle_errors
 def calendar(
-    stack: str | None, stacks_dir: Path | None, count: int, from_: str | None, as_json: bool
+    stack: str | None,
+    stacks_dir: Path | None,
+    count: int,
+    from_: str | None,
+    as_json: bool,
+    no_cache: bool,
 ) -> None:
     """Show a stack's shutdown calendar: next start/stop events and monthly hours.
 
@@ -304,14 +337,13 @@ def calendar(
     A stack without a shutdown schedule (production, by default) runs 24/7.
     Exit codes: 0 done, 1 synth failed, 2 bad stack or config.
     """
-    from gcmod.program import synth_stack
     from gcmod.runcalendar import from_graph
     from gcmod.stackfiles import resolve
     from gcmod.textable import render
 
     after = _parse_from(from_)
     ref = resolve(stack, stacks_dir)
-    cfg, graph = synth_stack(ref)
+    cfg, graph = _synth_stack(ref, no_cache)
     cal = from_graph(graph)
     if cal is None:
         msg = (
@@ -410,6 +442,7 @@ lang_option = click.option(
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option("--sarif", "as_sarif", is_flag=True, help="Print SARIF 2.1.0 (code scanning).")
 @policy_config_option
+@no_cache_option
 @handle_errors
 def check(
     stack: str | None,
@@ -421,6 +454,7 @@ def check(
     as_json: bool,
     as_sarif: bool,
     config_file: Path | None,
+    no_cache: bool,
 ) -> None:
     """Check a stack offline against the policy pack.
 
@@ -435,7 +469,6 @@ def check(
     """
     from gcmod.policies.harness import check_graph, load_pack_config
     from gcmod.policies.report import table, to_json, to_sarif
-    from gcmod.program import synth_stack
     from gcmod.stackfiles import resolve
 
     if as_json and as_sarif:
@@ -443,11 +476,11 @@ def check(
     pack_config = load_pack_config(config_file) if config_file else None
     ps = _project_stack(stack, stacks_dir, project_dir, project_stack, stack_refs_file)
     if ps is not None:
-        graph = _synth_project(ps, stack_refs_file)
+        graph = _synth_project(ps, stack_refs_file, use_cache=not no_cache)
         name, path = ps.label, Path(_shown_path(ps.project.entry))
     else:
         ref = resolve(stack, stacks_dir)
-        _cfg, graph = synth_stack(ref)
+        _cfg, graph = _synth_stack(ref, no_cache)
         name, path = ref.name, ref.path
     report = check_graph(graph, pack_config, source=str(config_file or "policy config"))
     if as_json:
@@ -507,6 +540,7 @@ def rules(lang: str, as_json: bool) -> None:
     help="Yen per US dollar. Default: the catalogue's documented rate.",
 )
 @catalog_option
+@no_cache_option
 @handle_errors
 def estimate(
     stack: str | None,
@@ -520,6 +554,7 @@ def estimate(
     html_path: Path | None,
     jpy_rate: float | None,
     catalog_path: Path | None,
+    no_cache: bool,
 ) -> None:
     """Estimate a stack's monthly cost against the lift-and-shift it replaces.
 
@@ -547,10 +582,12 @@ def estimate(
     ps = _project_stack(stack, stacks_dir, project_dir, project_stack, stack_refs_file)
     if ps is not None:
         usage = usage_for(program_basis(), ps.file)
-        graph = _synth_project(ps, stack_refs_file)
+        graph = _synth_project(ps, stack_refs_file, use_cache=not no_cache)
         result = estimate_program(graph, catalog, usage, stack=ps.label)
     else:
-        result = estimate_file(resolve(stack, stacks_dir), catalog=catalog)
+        result = estimate_file(
+            resolve(stack, stacks_dir), catalog=catalog, synth=_synth_of(no_cache)
+        )
     if jpy_rate is not None:
         result.jpy_per_usd = jpy_rate
         result.fx_source = "--jpy-rate (given on the command line)"
@@ -603,9 +640,15 @@ def estimate(
     "--force", is_flag=True, help="Write into a non-empty folder that is not a catalogue."
 )
 @catalog_option
+@no_cache_option
 @handle_errors
 def catalog(
-    out_arg: str, langs: tuple[str, ...], as_json: bool, force: bool, catalog_path: Path | None
+    out_arg: str,
+    langs: tuple[str, ...],
+    as_json: bool,
+    force: bool,
+    catalog_path: Path | None,
+    no_cache: bool,
 ) -> None:
     """Build the template catalogue: a static site to publish or open from disk.
 
@@ -638,7 +681,8 @@ def catalog(
         with tempfile.TemporaryDirectory(prefix="gcmod-catalog-") as work:
             entries = entries_from_templates(Path(work))
             data = build(entries, out_dir, langs=langs or LANGS, force=force,
-                         catalog=price_catalog, progress=progress)  # fmt: skip
+                         catalog=price_catalog, progress=progress,
+                         synth=_synth_of(no_cache))  # fmt: skip
     except CatalogOutputError as exc:
         why = "カタログを作成できません / cannot build the catalogue"
         raise UsageProblem(f"gcmod catalog: {why}: {exc}") from None
@@ -959,6 +1003,44 @@ def audit_iam_policy(member: bool) -> None:
     from gcmod.audit.iampolicy import audit_policy_document
 
     echo_json(audit_policy_document(management=not member))
+
+
+@main.group()
+def cache() -> None:
+    """The graph cache / 合成結果のキャッシュ.
+
+    check, estimate, calendar, synth and catalog keep each synthesized graph
+    under $GCMOD_CACHE_DIR, else $XDG_CACHE_HOME/gcmod, else ~/.cache/gcmod, and
+    reuse it while the program, its stack file, gcmod and Pulumi are unchanged
+    (docs/performance.md). --no-cache on a command synthesizes again.
+    """
+
+
+@cache.command("clear")
+def cache_clear() -> None:
+    """Remove every cached graph / キャッシュを削除."""
+    from gcmod import graphcache
+
+    n, size = graphcache.clear()
+    click.echo(
+        f"{n} 件を削除 / removed {n} cached graphs ({size / 1024:.0f} KiB) "
+        f"from {graphcache.graphs_dir()}"
+    )
+
+
+@cache.command("info")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def cache_info(as_json: bool) -> None:
+    """Where the cache is and what it holds / キャッシュの場所と件数."""
+    from gcmod import graphcache
+
+    data = graphcache.info()
+    if as_json:
+        echo_json(data)
+        return
+    click.echo(
+        f"{data['path']}: {data['entries']} 件 / cached graphs, {data['bytes'] / 1024:.0f} KiB"
+    )
 
 
 @main.group()
