@@ -23,6 +23,21 @@ settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def graph_cache_dir(tmp_path_factory: pytest.TempPathFactory):
+    """No test touches the user's graph cache: one cache folder for the whole run
+    (shared by pytest-xdist workers, whose temporary folders are siblings), so the
+    command tests reuse each other's graphs as a user's repeated runs would."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    folder = base / "gcmod-cache"
+    patch = pytest.MonkeyPatch()
+    patch.setenv("GCMOD_CACHE_DIR", str(folder))
+    yield folder
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def sample_stacks() -> dict[str, tuple[Any, ResourceGraph]]:
     """Every built-in sample: name -> (config, graph), as `gcmod synth` builds them."""

@@ -442,6 +442,14 @@ lang_option = click.option(
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option("--sarif", "as_sarif", is_flag=True, help="Print SARIF 2.1.0 (code scanning).")
 @policy_config_option
+@click.option(
+    "--estimate",
+    "with_estimate",
+    is_flag=True,
+    help="Also estimate the monthly cost from the same synth (as `gcmod estimate`): the "
+    "table after the findings, or --json {check, estimate}. 同じ合成結果で費用も概算します.",
+)
+@catalog_option
 @no_cache_option
 @handle_errors
 def check(
@@ -454,6 +462,8 @@ def check(
     as_json: bool,
     as_sarif: bool,
     config_file: Path | None,
+    with_estimate: bool,
+    catalog_path: Path | None,
     no_cache: bool,
 ) -> None:
     """Check a stack offline against the policy pack.
@@ -464,6 +474,7 @@ def check(
     Synthesizes the stack under the mock runtime and runs every rule through the
     same analyzer the Pulumi engine drives, with the same semantics.
     --project DIR --stack NAME checks any Pulumi Python project (e.g. a vendor's).
+    --estimate also prints the cost estimate of the same graph (one synth for CI).
     Exit codes: 0 no mandatory violation, 1 mandatory violations (or synth
     failed), 2 bad stack, config, policy config or missing module.
     """
@@ -473,24 +484,83 @@ def check(
 
     if as_json and as_sarif:
         raise UsageProblem("choose one of --json and --sarif")
+    if with_estimate and as_sarif:
+        raise UsageProblem("--estimate goes with the table or --json, not with --sarif")
     pack_config = load_pack_config(config_file) if config_file else None
+    price_catalog = _load_catalog(catalog_path) if with_estimate else None
     ps = _project_stack(stack, stacks_dir, project_dir, project_stack, stack_refs_file)
+    cfg = ref = None
     if ps is not None:
         graph = _synth_project(ps, stack_refs_file, use_cache=not no_cache)
         name, path = ps.label, Path(_shown_path(ps.project.entry))
     else:
         ref = resolve(stack, stacks_dir)
-        _cfg, graph = _synth_stack(ref, no_cache)
+        cfg, graph = _synth_stack(ref, no_cache)
         name, path = ref.name, ref.path
     report = check_graph(graph, pack_config, source=str(config_file or "policy config"))
+    result = _estimate_graph(graph, price_catalog, ps, cfg, ref) if price_catalog else None
     if as_json:
-        echo_json(to_json(report))
+        if result is None:
+            echo_json(to_json(report))
+        else:
+            from gcmod.cost.report import to_json as estimate_json
+
+            echo_json({"check": to_json(report), "estimate": estimate_json(result)})
     elif as_sarif:
         echo_json(to_sarif(report, artifact=_artifact(path), lang=lang))
     else:
         click.echo(f"gcmod check {name}  [{path}]")
         click.echo(table(report, lang))
+        if result is not None:
+            from gcmod.cost.report import table as estimate_table
+
+            click.echo(f"\ngcmod estimate {name}")
+            click.echo(estimate_table(result, lang))
+    if result is not None:
+        _estimate_warnings(result)
     sys.exit(EXIT_FINDINGS if report.mandatory else EXIT_OK)
+
+
+def _estimate_graph(graph: Any, catalog: Any, ps: Any, cfg: Any, ref: Any):
+    """The estimate of an already synthesized graph: a project's (priced alone) or
+    a gcmod stack's (with its usage file, baseline and shares), as `gcmod estimate`."""
+    from gcmod.cost.usage import usage_for
+
+    with _pricing_status():
+        if ps is not None:
+            from gcmod.cost.estimate import estimate_program
+            from gcmod.cost.usage import program_basis
+
+            usage = usage_for(program_basis(), ps.file)
+            return estimate_program(graph, catalog, usage, stack=ps.label)
+        from gcmod.cost.estimate import estimate_stack
+
+        return estimate_stack(cfg, graph, catalog, usage_for(cfg, ref.path), stack=ref.name)
+
+
+def _pricing_status():
+    from gcmod.progress import status
+
+    return status("pricing", "費用を算定中")
+
+
+def _estimate_warnings(result: Any) -> None:
+    """Quantities without a price and resource types gcmod cannot price, on stderr."""
+    missing = result.planned.missing + result.baseline.missing
+    if missing:
+        click.echo(
+            f"warning: {len(missing)} quantities have no price and are not counted "
+            "(価格がないため計上していない項目があります)",
+            err=True,
+        )
+    unpriced = (result.assumptions.get("unpriced") or {}).get("value") or []
+    if unpriced:
+        click.echo(
+            "warning: resource types gcmod cannot price are not counted "
+            "(料金を算定できないリソース種別は計上していません): "
+            + ", ".join(f"{u['type']} ({len(u['resources'])})" for u in unpriced),
+            err=True,
+        )
 
 
 def _artifact(path: Path) -> str:
@@ -572,7 +642,7 @@ def estimate(
     missing module.
     """
     from gcmod.cost import report as render
-    from gcmod.cost.estimate import estimate_file, estimate_program
+    from gcmod.cost.estimate import estimate_program
     from gcmod.cost.usage import program_basis, usage_for
     from gcmod.stackfiles import resolve
 
@@ -583,11 +653,12 @@ def estimate(
     if ps is not None:
         usage = usage_for(program_basis(), ps.file)
         graph = _synth_project(ps, stack_refs_file, use_cache=not no_cache)
-        result = estimate_program(graph, catalog, usage, stack=ps.label)
+        with _pricing_status():
+            result = estimate_program(graph, catalog, usage, stack=ps.label)
     else:
-        result = estimate_file(
-            resolve(stack, stacks_dir), catalog=catalog, synth=_synth_of(no_cache)
-        )
+        ref = resolve(stack, stacks_dir)
+        cfg, graph = _synth_stack(ref, no_cache)
+        result = _estimate_graph(graph, catalog, None, cfg, ref)
     if jpy_rate is not None:
         result.jpy_per_usd = jpy_rate
         result.fx_source = "--jpy-rate (given on the command line)"
@@ -600,21 +671,7 @@ def estimate(
         click.echo(render.markdown(result, lang or "en"))
     else:
         click.echo(render.table(result, lang or "en"))
-    missing = result.planned.missing + result.baseline.missing
-    if missing:
-        click.echo(
-            f"warning: {len(missing)} quantities have no price and are not counted "
-            "(価格がないため計上していない項目があります)",
-            err=True,
-        )
-    unpriced = (result.assumptions.get("unpriced") or {}).get("value") or []
-    if unpriced:
-        click.echo(
-            "warning: resource types gcmod cannot price are not counted "
-            "(料金を算定できないリソース種別は計上していません): "
-            + ", ".join(f"{u['type']} ({len(u['resources'])})" for u in unpriced),
-            err=True,
-        )
+    _estimate_warnings(result)
 
 
 @main.command()

@@ -10,7 +10,6 @@ stack file (synth, usage file, packaged catalogue).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from gcmod.config import StackConfig
@@ -147,18 +146,13 @@ def estimate_stack(
     )
 
 
-def estimate_file(
-    ref: StackRef,
-    catalog: PriceSource | None = None,
-    synth: Callable[[StackRef], tuple[StackConfig, ResourceGraph]] | None = None,
-) -> EstimateResult:
+def estimate_file(ref: StackRef, catalog: PriceSource | None = None) -> EstimateResult:
     """Synthesize a stack file offline and estimate it (usage file beside it,
-    packaged catalogue unless one is given; ``synth`` default
-    :func:`gcmod.program.synth_stack`, the CLI passes the graph cache's)."""
+    packaged catalogue unless one is given)."""
     from gcmod.pricing import Catalog
     from gcmod.program import synth_stack
 
-    cfg, graph = (synth or synth_stack)(ref)
+    cfg, graph = synth_stack(ref)
     usage = usage_for(cfg, ref.path)
     return estimate_stack(
         cfg, graph, catalog if catalog is not None else Catalog.load(), usage, stack=ref.name
