@@ -31,32 +31,43 @@ def _fail(message: str, code: int) -> None:
 
 
 def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn gcmod's own errors into a message and an exit code, never a traceback."""
+    """Turn gcmod's own errors into a message and an exit code, never a traceback.
+
+    The error classes are imported only when something was raised, so a command
+    that needs neither pydantic nor pulumi (a warm ``gcmod check``) imports neither."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from gcmod.config import ConfigError
-        from gcmod.policies.harness import PolicyConfigError
-        from gcmod.pricing.catalog import CatalogError
-        from gcmod.project import ProgramDependencyError
-        from gcmod.synth import SynthError
-
         try:
             return fn(*args, **kwargs)
-        except ConfigError as exc:
-            _fail(str(exc), EXIT_USAGE)
-        except UsageProblem as exc:
-            _fail(str(exc), EXIT_USAGE)
-        except PolicyConfigError as exc:
-            _fail(f"ポリシー設定エラー / policy config error: {exc}", EXIT_USAGE)
-        except CatalogError as exc:
-            _fail(f"価格カタログのエラー / price catalogue error: {exc}", EXIT_USAGE)
-        except SynthError as exc:
-            _fail(f"synth エラー / synth failed: {exc}", EXIT_FINDINGS)
-        except ProgramDependencyError as exc:
-            _fail(f"依存モジュールがありません / missing module: {exc}", EXIT_USAGE)
+        except Exception as exc:
+            known = _known_error(exc)
+            if known is None:
+                raise
+            _fail(*known)
 
     return wrapper
+
+
+def _known_error(exc: Exception) -> tuple[str, int] | None:
+    """(message, exit code) of one of gcmod's own errors, else None."""
+    from gcmod.config import ConfigError
+    from gcmod.policies.harness import PolicyConfigError
+    from gcmod.pricing.catalog import CatalogError
+    from gcmod.project import ProgramDependencyError
+    from gcmod.synth import SynthError
+
+    if isinstance(exc, ConfigError | UsageProblem):
+        return str(exc), EXIT_USAGE
+    if isinstance(exc, PolicyConfigError):
+        return f"ポリシー設定エラー / policy config error: {exc}", EXIT_USAGE
+    if isinstance(exc, CatalogError):
+        return f"価格カタログのエラー / price catalogue error: {exc}", EXIT_USAGE
+    if isinstance(exc, SynthError):
+        return f"synth エラー / synth failed: {exc}", EXIT_FINDINGS
+    if isinstance(exc, ProgramDependencyError):
+        return f"依存モジュールがありません / missing module: {exc}", EXIT_USAGE
+    return None
 
 
 stack_argument = click.argument("stack", required=False, metavar="[STACK]")
@@ -178,6 +189,13 @@ def _synth_stack(ref: Any, no_cache: bool):
     return graphcache.synth_stack(ref, use_cache=not no_cache)
 
 
+def _stack_graph(ref: Any, no_cache: bool):
+    """The graph alone (a cache hit needs no config validation: see graphcache)."""
+    from gcmod import graphcache
+
+    return graphcache.stack_graph(ref, use_cache=not no_cache)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="gcmod")
 def main() -> None:
@@ -187,6 +205,9 @@ def main() -> None:
     backup and logging, scheduled shutdown, backup-only DR) from a typed stack
     config, and inspects it offline: no Pulumi CLI, no cloud credentials.
     """
+    from gcmod.gctune import tune_process
+
+    tune_process()
 
 
 @main.command()
@@ -343,9 +364,12 @@ def calendar(
 
     after = _parse_from(from_)
     ref = resolve(stack, stacks_dir)
-    cfg, graph = _synth_stack(ref, no_cache)
+    graph = _stack_graph(ref, no_cache)
     cal = from_graph(graph)
     if cal is None:
+        from gcmod.config import load_stack_file
+
+        cfg = load_stack_file(ref.path)
         msg = (
             f"stack {ref.name} ({cfg.environment}) has no shutdown schedule: it runs 24/7 "
             "(730 h a month). 停止スケジュールはありません (常時稼働)."
@@ -495,7 +519,10 @@ def check(
         name, path = ps.label, Path(_shown_path(ps.project.entry))
     else:
         ref = resolve(stack, stacks_dir)
-        cfg, graph = _synth_stack(ref, no_cache)
+        if with_estimate:
+            cfg, graph = _synth_stack(ref, no_cache)
+        else:
+            graph = _stack_graph(ref, no_cache)
         name, path = ref.name, ref.path
     report = check_graph(graph, pack_config, source=str(config_file or "policy config"))
     result = _estimate_graph(graph, price_catalog, ps, cfg, ref) if price_catalog else None

@@ -8,9 +8,9 @@ it, ``gcmod cache clear`` empties it.
 The key is a SHA-256 over everything that can change the graph:
 
 * the cache format, the Python version, the installed ``pulumi``,
-  ``pulumi-aws`` and ``gcmod`` versions, and the bytes of gcmod's own source
-  (its components, the program, the mock runtime and its answers to data
-  sources all live there);
+  ``pulumi-aws``, ``gcmod`` and ``pydantic`` (it validates the stack file)
+  versions, and the bytes of gcmod's own source (its components, the
+  program, the mock runtime and its answers to data sources all live there);
 * a gcmod stack: its name and the bytes of its stack file, and the month the
   shutdown schedules start from when the file sets none (the current month in
   Asia/Tokyo);
@@ -100,7 +100,7 @@ def _versions() -> dict[str, str]:
     from importlib import metadata
 
     out = {"python": sys.version}
-    for dist in ("pulumi", "pulumi-aws", "gcmod"):
+    for dist in ("pulumi", "pulumi-aws", "gcmod", "pydantic"):
         try:
             out[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
@@ -354,7 +354,7 @@ def synth_stack(
     from gcmod.config import load_stack_file
 
     cfg = load_stack_file(ref.path)
-    key = stack_key(ref, horizon_start or cfg.schedule.horizon_start) if use_cache else None
+    key = stack_key(ref, horizon_start) if use_cache else None
     if key is not None:
         hit = load(key)
         if hit is not None:
@@ -366,6 +366,20 @@ def synth_stack(
     if key is not None:
         store(key, graph)
     return cfg, graph
+
+
+def stack_graph(
+    ref: StackRef, *, use_cache: bool = True, horizon_start: dt.date | None = None
+) -> ResourceGraph:
+    """The graph alone. A hit skips validating the stack file: an entry is only
+    written after the same bytes validated and synthesized under the same gcmod
+    source and versions (all in the key), so the answer would be the same; a
+    warm ``gcmod check`` then imports neither pydantic nor pulumi_aws."""
+    if use_cache:
+        hit = load(stack_key(ref, horizon_start))
+        if hit is not None:
+            return hit.graph
+    return synth_stack(ref, use_cache=use_cache, horizon_start=horizon_start)[1]
 
 
 def graph_of(use_cache: bool) -> Callable[[StackRef], tuple[StackConfig, ResourceGraph]]:
