@@ -346,3 +346,29 @@ def test_commands_share_the_cache_and_no_cache_bypasses_it(
     assert not list((cache_dir / "graphs").glob("*.json"))
     runner.invoke(main, ["check", str(town.path)])
     assert synths == ["town-prod"] * 3
+
+
+def test_a_warm_check_imports_neither_pydantic_nor_pulumi_aws(town: StackRef) -> None:
+    """The cache's point: a repeated check starts no synth machinery (a fresh
+    process, as a user runs it; ~1 s)."""
+    import os
+    import subprocess
+    import sys
+
+    graphcache.synth_stack(town)
+    probe = (
+        "import sys\n"
+        "from gcmod.cli import main\n"
+        "try:\n"
+        "    main(['check', sys.argv[1]])\n"
+        "except SystemExit as e:\n"
+        "    code = e.code\n"
+        "heavy = sorted(m for m in ('pulumi_aws', 'pydantic') if m in sys.modules)\n"
+        "print('EXIT', code, 'HEAVY', heavy, file=sys.stderr)\n"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", probe, str(town.path)],
+        capture_output=True, text=True, env=dict(os.environ), check=False,
+    )  # fmt: skip
+    assert "EXIT 0 HEAVY []" in res.stderr, res.stderr
+    assert "gcmod check town-prod" in res.stdout
