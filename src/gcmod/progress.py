@@ -43,10 +43,11 @@ def _isatty(stream: TextIO) -> bool:
 
 @contextmanager
 def status(
-    en: str, ja: str, *, stream: TextIO | None = None, delay: float = DELAY
+    en: str, ja: str, *, stream: TextIO | None = None, delay: float | None = None
 ) -> Iterator[None]:
     """Show ``"<en>… / <ja>…"`` on stderr while the block runs longer than ``delay``."""
     out = stream if stream is not None else sys.stderr
+    delay = DELAY if delay is None else delay
     mode = _mode(out)
     if mode == "off":
         yield
