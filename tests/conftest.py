@@ -9,7 +9,6 @@ import pytest
 from hypothesis import settings
 
 from gcmod.graph import ResourceGraph
-from gcmod.program import synth_stack
 from gcmod.stackfiles import list_stacks, resolve, samples_dir
 
 SAMPLE_NAMES = tuple(list_stacks(samples_dir()))
@@ -40,8 +39,12 @@ def graph_cache_dir(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="session")
 def sample_stacks() -> dict[str, tuple[Any, ResourceGraph]]:
-    """Every built-in sample: name -> (config, graph), as `gcmod synth` builds them."""
-    return {name: synth_stack(resolve(name, samples_dir())) for name in SAMPLE_NAMES}
+    """Every built-in sample: name -> (config, graph), as `gcmod synth` builds them
+    (through the session's graph cache, so xdist workers and the command tests
+    reuse the same graphs)."""
+    from gcmod import graphcache
+
+    return {name: graphcache.synth_stack(resolve(name, samples_dir())) for name in SAMPLE_NAMES}
 
 
 @pytest.fixture(scope="session")
@@ -67,9 +70,12 @@ def sample_estimates(sample_stacks, catalog) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def catalog_site(tmp_path_factory) -> tuple[Any, dict[str, Any]]:
     """`gcmod catalog`'s site built once from every template: (folder, manifest)."""
+    from gcmod import graphcache
     from gcmod.catalog import entries_from_templates
     from gcmod.catalog.build import build
 
     work = tmp_path_factory.mktemp("catalog")
     out = work / "site"
-    return out, build(entries_from_templates(work / "projects"), out)
+    return out, build(
+        entries_from_templates(work / "projects"), out, synth=graphcache.graph_of(True)
+    )
