@@ -329,15 +329,17 @@ def check_graph(
 # Each resource's properties converted once, however many policies read them
 # ---------------------------------------------------------------------------
 # pulumi_policy's servicer turns a request's protobuf properties into a dict
-# (json_format.MessageToDict, then deserialize_properties) once per policy,
-# ~60 times per resource. Inside converted_once() (this thread only) both
-# steps are memoized per protobuf message; each policy still gets its own
-# unknown-checking proxy, a fresh copy, exactly as before. Outside it (the
-# pack served over gRPC, other threads) the servicer works unchanged.
+# (json_format.MessageToDict, deserialize_properties, unknown_checking_proxy)
+# once per policy, ~60 times per resource. Inside converted_once() (this thread
+# only) the three steps are memoized per message, so the policies of one check
+# read the same read-only view (rules never write to a resource's properties:
+# tests/test_hotpath.py checks the views are unchanged after every sample's
+# check). Outside it (the pack served over gRPC, other threads) the servicer
+# works unchanged.
 _memo = threading.local()
 
 
-def _memo_table() -> dict[int, tuple[Any, Any]] | None:
+def _memo_table() -> dict[Any, tuple[Any, Any]] | None:
     return getattr(_memo, "table", None)
 
 
@@ -378,6 +380,23 @@ def _memo_deserialize(real: Any):
     return deserialize_properties
 
 
+def _memo_proxy(real: Any):
+    def unknown_checking_proxy(props: Any) -> Any:
+        table = _memo_table()
+        if table is None:
+            return real(props)
+        key = ("proxy", id(props))
+        hit = table.get(key)
+        if hit is not None and hit[0] is props:
+            return hit[1]
+        out = real(props)
+        table[key] = (props, out)
+        return out
+
+    unknown_checking_proxy.__wrapped__ = real  # type: ignore[attr-defined]
+    return unknown_checking_proxy
+
+
 def _install_memo() -> None:
     import pulumi_policy.policy as pp
 
@@ -385,6 +404,8 @@ def _install_memo() -> None:
         pp.json_format = _MemoJsonFormat(pp.json_format)
     if not hasattr(pp.deserialize_properties, "__wrapped__"):
         pp.deserialize_properties = _memo_deserialize(pp.deserialize_properties)
+    if not hasattr(pp.unknown_checking_proxy, "__wrapped__"):
+        pp.unknown_checking_proxy = _memo_proxy(pp.unknown_checking_proxy)
 
 
 @contextmanager

@@ -85,3 +85,30 @@ def test_the_synth_runs_with_the_tuned_collector() -> None:
     assert seen == [gctune.THRESHOLDS]
     assert [r.name for r in graph] == ["b"]
     assert gc.get_freeze_count() == 0
+
+
+def _plain(view):
+    from pulumi_policy.proxy import _DictProxy, _ListProxy
+
+    if isinstance(view, _DictProxy):
+        return {k: _plain(v) for k, v in view["__target"].items()}
+    if isinstance(view, _ListProxy):
+        return [_plain(v) for v in view["__target"]]
+    return view
+
+
+def test_no_rule_writes_to_the_shared_views(sample_stacks) -> None:
+    """The policies of one check share each resource's read-only view: after
+    checking every sample, every view still equals a fresh one."""
+    import pulumi_policy.policy as pp
+
+    fresh = pp.unknown_checking_proxy.__wrapped__
+    shared = 0
+    for _name, (_cfg, graph) in sample_stacks.items():
+        with harness.converted_once():
+            harness.check_graph(graph)
+            for key, (props, view) in harness._memo.table.items():
+                if isinstance(key, tuple) and key[0] == "proxy":
+                    assert _plain(view) == _plain(fresh(props))
+                    shared += 1
+    assert shared > 100
