@@ -68,12 +68,14 @@ Decisions and the AWS facts behind them
 
 Limits
 ------
-* The region of a ``dr_provider`` passed in cannot be checked at runtime
-  (a provider's inputs are not readable from the program); pass one whose
+* The region of a ``dr_provider`` passed in is checked when gcmod saw the
+  provider created (:mod:`gcmod.components.providers`); otherwise pass one whose
   region is ``dr.region``. Offline synth records each resource's region, and
   the policy pack checks it.
-* A DR provider created here takes ``aws:profile`` from the stack config;
-  credentials set any other way (assume-role, ...) need a provider passed in.
+* A DR provider created here copies every setting of the component's provider
+  (assumed role, profile, default tags, ...; for the default provider the
+  stack's ``aws:*`` config) and changes only the region
+  (:func:`gcmod.components.providers.regional_copy`).
 """
 
 from __future__ import annotations
@@ -86,6 +88,16 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from gcmod.components import defaults
+from gcmod.components.environment import resolve_environment
+from gcmod.components.overrides import Planned, warn_if_rejected
+from gcmod.components.providers import (
+    aws_provider,
+    invoke_options,
+    provider_region,
+    regional_copy,
+)
+from gcmod.components.tags import component_tags
 from gcmod.config import BackupConfig, DrConfig
 
 #: Backup rule schedule, in :data:`SCHEDULE_TIMEZONE`: 02:00 every day.
@@ -116,6 +128,10 @@ RESTORE_TEST_START_WINDOW_HOURS = 24
 RESTORE_TEST_RESOURCE_TYPE = "Aurora"
 #: AWS keeps a recovery point in cold storage for at least this many days.
 COLD_STORAGE_MIN_DAYS = 90
+#: How AWS Backup names the Aurora/RDS snapshots it takes or copies (the last
+#: part of the recovery point ARN, e.g. ``cluster-snapshot:awsbackup:job-<id>``;
+#: AWS Backup Developer Guide, "Creating a backup", checked 2026-11).
+RECOVERY_POINT_PREFIX = "awsbackup:job-"
 
 _RT_NAME_MAX = 50
 _TAG_KEY = re.compile(r"^[\w .:/=+\-@]{1,128}$")
@@ -137,46 +153,56 @@ def _alias_name(*parts: str) -> str:
 
 @dataclass(frozen=True)
 class ManagedBackupArgs:
-    """Options for :class:`ManagedBackup`. The defaults are the non-production shape."""
+    """Options for :class:`ManagedBackup`. The defaults follow the environment."""
 
-    config: BackupConfig = field(default_factory=BackupConfig)
-    """Retention and cold storage (``gcmod:backup``). @default ``BackupConfig()``:
-    35-day retention, no cold storage."""
-    dr: DrConfig = field(default_factory=DrConfig)
-    """Backup-only DR (``gcmod:dr``). @default ``DrConfig()``: copy every
-    recovery point to ap-northeast-3 (Osaka), kept 35 days."""
+    config: BackupConfig | None = None
+    """Retention and cold storage (``gcmod:backup``). @default for the environment
+    (:func:`gcmod.components.defaults.backup_config`): 35 days in production,
+    14 in staging, 7 in development (GCM-BAK-001); no cold storage."""
+    dr: DrConfig | None = None
+    """Backup-only DR (``gcmod:dr``). @default for the environment
+    (:func:`gcmod.components.defaults.dr_config`): in production copy every
+    recovery point to ap-northeast-3 (Osaka), kept 35 days (GCM-DR-002);
+    elsewhere no copy."""
     dr_provider: pulumi.ProviderResource | None = None
-    """AWS provider for ``dr.region``; its region must be ``dr.region`` (not
-    checkable at runtime). Only with ``dr.copy_backups``. @default a provider
-    ``<name>-dr`` for ``dr.region`` is created as a child."""
-    vault_lock: bool = False
-    """Lock both vaults (governance mode). The program resolves it from the
-    environment (``StackConfig.vault_lock``). @default false (true in production)"""
-    restore_testing: bool = False
-    """Run the monthly Aurora restore testing plan. The program resolves it
-    (``StackConfig.restore_testing``). @default false (true in production)"""
+    """AWS provider for ``dr.region``. Only with ``dr.copy_backups``. @default a
+    provider ``<name>-dr``: the component's provider with only the region changed."""
+    vault_lock: bool | None = None
+    """Lock both vaults (governance mode). @default ``config.vault_lock``, else
+    true in production only (GCM-BAK-003)."""
+    restore_testing: bool | None = None
+    """Run the monthly Aurora restore testing plan. @default
+    ``config.restore_testing``, else true in production only."""
     selection_tag: tuple[str, str] = ("gcmod:backup", "daily")
     """Tag (key, value) that puts a resource under the daily plan and the
     restore test. @default ``gcmod:backup=daily``"""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags on every taggable resource and on every recovery point (cost
-    allocation of backup storage). @default none"""
+    allocation of backup storage); gcmod's cost-allocation keys are added. @default none"""
+    env: str | None = None
+    """production, staging or development. @default decided by
+    :func:`gcmod.components.environment.resolve_environment` (stack config, tags,
+    stack name; else production)."""
 
     def __post_init__(self) -> None:
-        cfg_lock = self.config.vault_lock
-        if cfg_lock is not None and cfg_lock != self.vault_lock:
+        cfg_lock = self.config.vault_lock if self.config is not None else None
+        if cfg_lock is not None and self.vault_lock is not None and cfg_lock != self.vault_lock:
             raise ValueError(
                 f"config.vault_lock is {cfg_lock} but vault_lock is {self.vault_lock}: "
                 "pass the resolved value (StackConfig.vault_lock) or leave config.vault_lock unset"
             )
-        cfg_rt = self.config.restore_testing
-        if cfg_rt is not None and cfg_rt != self.restore_testing:
+        cfg_rt = self.config.restore_testing if self.config is not None else None
+        if (
+            cfg_rt is not None
+            and self.restore_testing is not None
+            and cfg_rt != self.restore_testing
+        ):
             raise ValueError(
                 f"config.restore_testing is {cfg_rt} but restore_testing is "
                 f"{self.restore_testing}: pass the resolved value "
                 "(StackConfig.restore_testing) or leave config.restore_testing unset"
             )
-        if self.dr_provider is not None and not self.dr.copy_backups:
+        if self.dr_provider is not None and self.dr is not None and not self.dr.copy_backups:
             raise ValueError(
                 "dr_provider is given but dr.copy_backups is false: nothing would use it; "
                 "drop the provider or turn the DR copy on"
@@ -199,9 +225,13 @@ class ManagedBackup(pulumi.ComponentResource):
     testing), ``dr_region`` (None without DR copy).
     """
 
+    environment: str
     vault_name: pulumi.Output[str]
     vault_arn: pulumi.Output[str]
+    dr_vault_name: pulumi.Output[str] | None
     dr_vault_arn: pulumi.Output[str] | None
+    recovery_point_tags: dict[str, str]
+    recovery_point_prefix: str
     plan_id: pulumi.Output[str]
     selection_tag: tuple[str, str]
     kms_key_arn: pulumi.Output[str]
@@ -216,19 +246,36 @@ class ManagedBackup(pulumi.ComponentResource):
         args: ManagedBackupArgs | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__("gcmod:backup:ManagedBackup", name, None, opts)
         args = args or ManagedBackupArgs()
-        cfg, dr = args.config, args.dr
-        tags = dict(args.tags)
+        env = resolve_environment(args.env, args.tags).environment
+        cfg = args.config if args.config is not None else defaults.backup_config(env)
+        dr = args.dr if args.dr is not None else defaults.dr_config(env)
+        if args.dr_provider is not None and not dr.copy_backups:
+            raise ValueError(
+                "dr_provider is given but dr.copy_backups is false: nothing would use it; "
+                "drop the provider or turn the DR copy on"
+            )
+        vault_lock = _resolved(args.vault_lock, cfg.vault_lock, defaults.production_only(env))
+        restore_testing = _resolved(
+            args.restore_testing, cfg.restore_testing, defaults.production_only(env)
+        )
+        super().__init__("gcmod:backup:ManagedBackup", name, None, opts)
+        self.environment = env
+        tags = component_tags(args.tags, env)
         here = pulumi.ResourceOptions(parent=self)
         project, stack = pulumi.get_project(), pulumi.get_stack()
 
-        primary_region = pulumi.Config("aws").get("region")
+        primary_region = aws.get_region(opts=invoke_options(self)).region
         if dr.copy_backups and primary_region == dr.region:
             raise ValueError(
                 f"dr.region ({dr.region}) is the stack's region: backups must be copied "
                 "to one remote location (A.3.2.1)"
             )
+        if args.dr_provider is not None:
+            given = provider_region(args.dr_provider)
+            if given is not None and given != dr.region:
+                raise ValueError(f"{name}: dr_provider is for {given} but dr.region is {dr.region}")
+        self._warn_overrides(name, args, cfg, dr, env, vault_lock, tags)
 
         # -- primary vault -------------------------------------------------
         key = aws.kms.Key(
@@ -246,7 +293,7 @@ class ManagedBackup(pulumi.ComponentResource):
             opts=here,
         )
         vault = aws.backup.Vault(f"{name}-vault", kms_key_arn=key.arn, tags=tags, opts=here)
-        if args.vault_lock:
+        if vault_lock:
             aws.backup.VaultLockConfiguration(
                 f"{name}-vault-lock",
                 backup_vault_name=vault.name,
@@ -261,10 +308,7 @@ class ManagedBackup(pulumi.ComponentResource):
         if dr.copy_backups:
             dr_provider = args.dr_provider
             if dr_provider is None:
-                profile = pulumi.Config("aws").get("profile")
-                dr_provider = aws.Provider(
-                    f"{name}-dr", region=dr.region, profile=profile, opts=here
-                )
+                dr_provider = regional_copy(f"{name}-dr", aws_provider(self), dr.region, here)
             in_dr = pulumi.ResourceOptions(parent=self, provider=dr_provider)
             dr_key = aws.kms.Key(
                 f"{name}-dr-key",
@@ -283,7 +327,7 @@ class ManagedBackup(pulumi.ComponentResource):
             dr_vault = aws.backup.Vault(
                 f"{name}-dr-vault", kms_key_arn=dr_key.arn, tags=tags, opts=in_dr
             )
-            if args.vault_lock:
+            if vault_lock:
                 aws.backup.VaultLockConfiguration(
                     f"{name}-dr-vault-lock",
                     backup_vault_name=dr_vault.name,
@@ -371,7 +415,7 @@ class ManagedBackup(pulumi.ComponentResource):
 
         # -- restore testing (production) ----------------------------------------
         rt_name: str | None = None
-        if args.restore_testing:
+        if restore_testing:
             rt_name = restore_testing_name(project, stack, name)
             rt_plan = aws.backup.RestoreTestingPlan(
                 f"{name}-restore-testing",
@@ -411,6 +455,9 @@ class ManagedBackup(pulumi.ComponentResource):
         self.vault_name = vault.name
         self.vault_arn = vault.arn
         self.dr_vault_arn = dr_vault.arn if dr_vault is not None else None
+        self.dr_vault_name = dr_vault.name if dr_vault is not None else None
+        self.recovery_point_tags = dict(tags)
+        self.recovery_point_prefix = RECOVERY_POINT_PREFIX
         self.plan_id = plan.id
         self.selection_tag = (tag_key, tag_value)
         self.kms_key_arn = key.arn
@@ -420,6 +467,10 @@ class ManagedBackup(pulumi.ComponentResource):
         self.dr_provider = dr_provider
         self.register_outputs(
             {
+                "environment": env,
+                "dr_vault_name": self.dr_vault_name,
+                "recovery_point_tags": self.recovery_point_tags,
+                "recovery_point_prefix": RECOVERY_POINT_PREFIX,
                 "vault_name": self.vault_name,
                 "vault_arn": self.vault_arn,
                 "dr_vault_arn": self.dr_vault_arn,
@@ -431,3 +482,62 @@ class ManagedBackup(pulumi.ComponentResource):
                 "role_arn": self.role_arn,
             }
         )
+
+    def _warn_overrides(
+        self,
+        name: str,
+        args: ManagedBackupArgs,
+        cfg: BackupConfig,
+        dr: DrConfig,
+        env: str,
+        vault_lock: bool,
+        tags: dict[str, str],
+    ) -> None:
+        """One warning per rule the caller's overrides break (see gcmod.components.overrides)."""
+        copy = (
+            [{"destinationVaultArn": "dr", "lifecycle": {"deleteAfter": dr.retention_days}}]
+            if dr.copy_backups
+            else []
+        )
+        plan = Planned(
+            "aws:backup/plan:Plan",
+            f"{name}-plan",
+            {
+                "rules": [
+                    {
+                        "ruleName": "daily",
+                        "lifecycle": {"deleteAfter": cfg.retention_days},
+                        "copyActions": copy,
+                    }
+                ],
+                "tags": tags,
+            },
+        )
+        if args.config is not None or args.dr is not None:
+            warn_if_rejected(
+                self, "GCM-BAK-001", [plan], env, "config.retention_days/dr.retention_days"
+            )
+        if args.dr is not None and not dr.copy_backups:
+            warn_if_rejected(self, "GCM-DR-002", [plan], env, "dr.copy_backups=False")
+        if args.vault_lock is not None or cfg.vault_lock is not None:
+            vault = Planned("aws:backup/vault:Vault", f"{name}-vault", {"tags": tags})
+            locks = (
+                [
+                    Planned(
+                        "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+                        f"{name}-vault-lock",
+                        {"backupVaultName": f"{name}-vault"},
+                        dependencies=(f"{name}-vault",),
+                    )
+                ]
+                if vault_lock
+                else []
+            )
+            warn_if_rejected(self, "GCM-BAK-003", [vault, *locks], env, "vault_lock")
+
+
+def _resolved(argument: bool | None, configured: bool | None, default: bool) -> bool:
+    """The argument, else the config's value, else the environment's default."""
+    if argument is not None:
+        return argument
+    return configured if configured is not None else default

@@ -40,7 +40,12 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from gcmod.config import DatabaseConfig
+from gcmod.components import defaults
+from gcmod.components.environment import resolve_environment
+from gcmod.components.overrides import Planned, warn_if_rejected
+from gcmod.components.shutdown import AuroraClusterTarget, ScheduledShutdown, ScheduledShutdownArgs
+from gcmod.components.tags import TAG_SCHEDULE, component_tags
+from gcmod.config import DatabaseConfig, ScheduleConfig
 
 ENGINE = "aurora-postgresql"
 #: Serverless v2 runs on provisioned clusters with this instance class.
@@ -76,14 +81,17 @@ class DatabaseArgs:
 
     vpc_id: pulumi.Input[str]
     """VPC of the database's security group. Required."""
-    subnet_ids: Sequence[pulumi.Input[str]]
-    """Private subnets in at least two AZs (a DB subnet group needs two). Required."""
-    config: DatabaseConfig = field(default_factory=DatabaseConfig)
-    """Capacity bounds, Multi-AZ, engine version. @default ``DatabaseConfig()``
-    (0.5–4 ACU, single AZ, Aurora PostgreSQL 16.6; documented in gcmod.config)."""
-    deletion_protection: bool = False
-    """Refuse deletion, and take a final snapshot when deleted after all. Pass
-    ``StackConfig.deletion_protection`` (on in production). @default false"""
+    subnet_ids: Sequence[pulumi.Input[str]] | pulumi.Output[Sequence[str]]
+    """Private subnets in at least two AZs (a DB subnet group needs two): a list, or
+    one Output of a list (``aws.ec2.get_subnets_output(...).ids``). Required."""
+    config: DatabaseConfig | None = None
+    """Capacity bounds, Multi-AZ, engine version. @default for the environment
+    (:func:`gcmod.components.defaults.database_config`): 0.5–4 ACU in production
+    and staging, 0.5–1 ACU in development; single AZ; Aurora PostgreSQL 16.6."""
+    deletion_protection: bool | None = None
+    """Refuse deletion, and take a final snapshot when deleted after all.
+    @default ``config.deletion_protection``, else true in production only
+    (GCM-BAK-003)."""
     availability_zones: Sequence[str] = ()
     """AZs to place instances in: the writer in the first, the Multi-AZ reader
     in the second. @default none: RDS picks (a reader is then not guaranteed
@@ -91,15 +99,30 @@ class DatabaseArgs:
     performance_insights: bool = False
     """Turn Performance Insights on (default 7-day retention, free). @default false"""
     tags: Mapping[str, str] = field(default_factory=dict)
-    """Tags on every taggable resource (use :func:`gcmod.components.tags.cost_tags`).
+    """Tags on every taggable resource; gcmod's cost-allocation keys are added
+    (:func:`gcmod.components.tags.component_tags`).
     @default none"""
     cluster_tags: Mapping[str, str] = field(default_factory=dict)
     """Extra tags on the cluster only: what selects it for AWS Backup (which backs
     Aurora up per cluster) and names its shutdown schedule. @default none"""
+    env: str | None = None
+    """production, staging or development. @default decided by
+    :func:`gcmod.components.environment.resolve_environment` (stack config, tags,
+    stack name; else production)."""
+    scheduled_shutdown: bool | None = None
+    """Stop the cluster outside municipal office hours with a
+    :class:`~gcmod.components.shutdown.ScheduledShutdown` of its own
+    (``<name>-shutdown``). @default true outside production (GCM-SCHED-001);
+    leave it off when a schedule elsewhere names the cluster in ``cluster_tags``
+    (``gcmod:schedule``)."""
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    """Office hours and horizon of that schedule. @default 08:00–18:00 JST, 12 months."""
 
 
-def _validate(name: str, args: DatabaseArgs) -> None:
-    if isinstance(args.subnet_ids, str) or len(args.subnet_ids) < 2:
+def _validate(name: str, args: DatabaseArgs, config: DatabaseConfig) -> None:
+    if not isinstance(args.subnet_ids, pulumi.Output) and (
+        isinstance(args.subnet_ids, str) or len(args.subnet_ids) < 2
+    ):
         raise ValueError(
             f"{name}: subnet_ids needs at least two subnets in different availability "
             "zones (an RDS DB subnet group requires two)"
@@ -107,7 +130,7 @@ def _validate(name: str, args: DatabaseArgs) -> None:
     azs = list(args.availability_zones)
     if isinstance(args.availability_zones, str) or len(set(azs)) != len(azs):
         raise ValueError(f"{name}: availability_zones must be distinct zone names")
-    if args.config.multi_az and len(azs) == 1:
+    if config.multi_az and len(azs) == 1:
         raise ValueError(
             f"{name}: multi_az places the reader in a second AZ, but availability_zones "
             f"names only {azs[0]}; give two zones or none"
@@ -117,6 +140,10 @@ def _validate(name: str, args: DatabaseArgs) -> None:
 class Database(pulumi.ComponentResource):
     """An Aurora PostgreSQL Serverless v2 cluster admitting only named security groups."""
 
+    environment: str
+    config: DatabaseConfig
+    deletion_protection: bool
+    shutdown: ScheduledShutdown | None
     cluster: aws.rds.Cluster
     instances: list[aws.rds.ClusterInstance]
     security_group: aws.ec2.SecurityGroup
@@ -134,17 +161,36 @@ class Database(pulumi.ComponentResource):
         args: DatabaseArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        _validate(name, args)
+        env = resolve_environment(args.env, args.tags).environment
+        cfg = args.config if args.config is not None else defaults.database_config(env)
+        _validate(name, args, cfg)
+        protect = args.deletion_protection
+        if protect is None:
+            protect = cfg.deletion_protection
+        if protect is None:
+            protect = defaults.production_only(env)
+        shutdown = args.scheduled_shutdown
+        if shutdown is None:
+            shutdown = defaults.scheduled_shutdown(env) and TAG_SCHEDULE not in args.cluster_tags
         super().__init__("gcmod:database:Database", name, None, opts)
         self._name = name
-        self._tags = dict(args.tags)
-        cfg = args.config
+        self._tags = component_tags(args.tags, env)
+        self.environment = env
+        self.config = cfg
+        self.deletion_protection = protect
         tags = self._tags
         child = pulumi.ResourceOptions(parent=self)
+        sched = {TAG_SCHEDULE: f"{name}-shutdown"} if shutdown else {}
+        cluster_tags = {**tags, **args.cluster_tags, **sched}
+        self._warn_overrides(name, args, cfg, env, protect, shutdown, cluster_tags)
 
         subnet_group = aws.rds.SubnetGroup(
             f"{name}-subnets",
-            subnet_ids=list(args.subnet_ids),
+            subnet_ids=(
+                args.subnet_ids
+                if isinstance(args.subnet_ids, pulumi.Output)
+                else list(args.subnet_ids)
+            ),
             description="Private subnets of the gcmod database",
             tags=tags,
             opts=child,
@@ -172,7 +218,7 @@ class Database(pulumi.ComponentResource):
             opts=child,
         )
 
-        skip_final = not args.deletion_protection
+        skip_final = not protect
         self.cluster = aws.rds.Cluster(
             f"{name}-cluster",
             engine=ENGINE,
@@ -186,7 +232,7 @@ class Database(pulumi.ComponentResource):
             storage_encrypted=True,
             master_username=MASTER_USERNAME,
             manage_master_user_password=True,
-            snapshot_identifier=args.config.restore_from,
+            snapshot_identifier=cfg.restore_from,
             iam_database_authentication_enabled=True,
             port=PORT,
             db_subnet_group_name=subnet_group.name,
@@ -194,10 +240,10 @@ class Database(pulumi.ComponentResource):
             vpc_security_group_ids=[self.security_group.id],
             backup_retention_period=BACKUP_RETENTION_DAYS,
             copy_tags_to_snapshot=True,
-            deletion_protection=args.deletion_protection,
+            deletion_protection=protect,
             skip_final_snapshot=skip_final,
             final_snapshot_identifier=None if skip_final else _identifier(name, "final"),
-            tags={**tags, **args.cluster_tags},
+            tags=cluster_tags,
             opts=child,
         )
 
@@ -232,8 +278,28 @@ class Database(pulumi.ComponentResource):
         self.secret_arn = self.cluster.master_user_secrets.apply(
             lambda secrets: secrets[0].secret_arn if secrets else None
         )
+        self.shutdown = None
+        if shutdown:
+            self.shutdown = ScheduledShutdown(
+                f"{name}-shutdown",
+                ScheduledShutdownArgs(
+                    schedule=args.schedule,
+                    aurora_clusters=[
+                        AuroraClusterTarget(
+                            name="db",
+                            cluster_identifier=self.cluster_identifier,
+                            cluster_arn=self.cluster_arn,
+                        )
+                    ],
+                    tags=tags,
+                ),
+                opts=child,
+            )
         self.register_outputs(
             {
+                "environment": env,
+                "deletionProtection": protect,
+                "scheduleGroupName": self.shutdown.group_name if self.shutdown else None,
                 "clusterArn": self.cluster_arn,
                 "clusterIdentifier": self.cluster_identifier,
                 "endpoint": self.endpoint,
@@ -243,6 +309,49 @@ class Database(pulumi.ComponentResource):
                 "secretArn": self.secret_arn,
             }
         )
+
+    def _warn_overrides(
+        self,
+        name: str,
+        args: DatabaseArgs,
+        cfg: DatabaseConfig,
+        env: str,
+        protect: bool,
+        shutdown: bool,
+        cluster_tags: Mapping[str, str],
+    ) -> None:
+        """One warning per rule the caller's overrides break (see gcmod.components.overrides)."""
+        cluster_name = f"{name}-cluster"
+        cluster = Planned(
+            "aws:rds/cluster:Cluster",
+            cluster_name,
+            {
+                "engine": ENGINE,
+                "serverlessv2ScalingConfiguration": {
+                    "minCapacity": cfg.min_acu,
+                    "maxCapacity": cfg.max_acu,
+                },
+                "deletionProtection": protect,
+                "tags": dict(cluster_tags),
+            },
+        )
+        if args.config is not None:
+            warn_if_rejected(self, "GCM-COST-003", [cluster], env, "config.max_acu")
+            zones = list(args.availability_zones) or ["zone-1", "zone-2"]
+            instances = [
+                Planned(
+                    "aws:rds/clusterInstance:ClusterInstance",
+                    f"{name}-{role}",
+                    {"availabilityZone": zones[i] if i < len(zones) else None, "tags": {}},
+                    dependencies=(cluster_name,),
+                )
+                for i, role in enumerate(["writer", "reader"] if cfg.multi_az else ["writer"])
+            ]
+            warn_if_rejected(self, "GCM-DB-001", [cluster, *instances], env, "config.multi_az")
+        if args.deletion_protection is not None or cfg.deletion_protection is not None:
+            warn_if_rejected(self, "GCM-BAK-003", [cluster], env, "deletion_protection")
+        if args.scheduled_shutdown is False and TAG_SCHEDULE not in cluster_tags:
+            warn_if_rejected(self, "GCM-SCHED-001", [cluster], env, "scheduled_shutdown=False")
 
     def allow_from(
         self, name: str, security_group_id: pulumi.Input[str]

@@ -52,6 +52,11 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from gcmod.components import defaults
+from gcmod.components.environment import resolve_environment
+from gcmod.components.overrides import Planned, warn_if_rejected
+from gcmod.components.providers import invoke_options
+from gcmod.components.tags import component_tags
 from gcmod.config import LoggingConfig
 
 #: Firehose buffering for the archive (maxima for an S3 destination).
@@ -165,25 +170,30 @@ def _policy_json(fn: Callable[..., dict], *args: Any) -> pulumi.Output[str]:
 class ManagedLoggingArgs:
     """Inputs of :class:`ManagedLogging`."""
 
-    name_prefix: str
+    name_prefix: str | None = None
     """Log group name prefix, e.g. ``/gcmod/saas-prod``; groups are named
-    ``<name_prefix>/<class>``. Required."""
-    config: LoggingConfig = field(default_factory=LoggingConfig)
-    """Log classes with retention and archive days. @default ``LoggingConfig()``
-    (application 30 d, access 90 d, audit 400 d archived 1827 d; see gcmod.config)."""
+    ``<name_prefix>/<class>``. @default ``/<project>/<stack>``"""
+    config: LoggingConfig | None = None
+    """Log classes with retention and archive days. @default for the environment
+    (:func:`gcmod.components.defaults.logging_config`): production application
+    30 d, access 90 d, audit 400 d archived 1827 d; staging 14/30/90 d and
+    development 7/14/30 d, no archive (the pack's GCM-LOG-001 maxima)."""
     tags: Mapping[str, str] = field(default_factory=dict)
-    """Tags on every taggable resource (use :func:`gcmod.components.tags.cost_tags`).
-    @default none"""
+    """Tags on every taggable resource; gcmod's cost-allocation keys are added
+    (:func:`gcmod.components.tags.component_tags`). @default none"""
+    env: str | None = None
+    """production, staging or development. @default decided by
+    :func:`gcmod.components.environment.resolve_environment` (stack config, tags,
+    stack name; else production)."""
 
 
-def _validate(name: str, args: ManagedLoggingArgs) -> None:
-    prefix = args.name_prefix
+def _validate(name: str, prefix: str, config: LoggingConfig) -> None:
     if not prefix or prefix.endswith("/") or not _LOG_GROUP_NAME.match(prefix):
         raise ValueError(
             f"{name}: name_prefix {prefix!r} must be a log group name prefix such as "
             "/gcmod/saas-prod (letters, digits, . - _ / #; no trailing /)"
         )
-    longest = max(len(c) for c in args.config.classes)
+    longest = max(len(c) for c in config.classes)
     if len(prefix) + 1 + longest > 512:
         raise ValueError(f"{name}: name_prefix is too long for a 512-character log group name")
 
@@ -191,8 +201,11 @@ def _validate(name: str, args: ManagedLoggingArgs) -> None:
 class ManagedLogging(pulumi.ComponentResource):
     """CloudWatch log groups per class, with serverless S3 archives where asked."""
 
+    environment: str
+    config: LoggingConfig
     log_groups: dict[str, aws.cloudwatch.LogGroup]
     log_group_names: dict[str, pulumi.Output[str]]
+    log_group_arns: dict[str, pulumi.Output[str]]
     archive_bucket: aws.s3.Bucket | None
     archive_bucket_name: pulumi.Output[str] | None
     archive_streams: dict[str, aws.kinesis.FirehoseDeliveryStream]
@@ -203,16 +216,40 @@ class ManagedLogging(pulumi.ComponentResource):
         args: ManagedLoggingArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        _validate(name, args)
+        env = resolve_environment(args.env, args.tags).environment
+        config = args.config if args.config is not None else defaults.logging_config(env)
+        prefix = (
+            args.name_prefix
+            if args.name_prefix is not None
+            else f"/{pulumi.get_project()}/{pulumi.get_stack()}"
+        )
+        _validate(name, prefix, config)
         super().__init__("gcmod:logging:ManagedLogging", name, None, opts)
-        tags = dict(args.tags)
+        self.environment = env
+        self.config = config
+        tags = component_tags(args.tags, env)
         child = pulumi.ResourceOptions(parent=self)
-        classes = args.config.classes
+        classes = config.classes
+        if args.config is not None:
+            warn_if_rejected(
+                self,
+                "GCM-LOG-001",
+                [
+                    Planned(
+                        "aws:cloudwatch/logGroup:LogGroup",
+                        f"{prefix}/{cls}",
+                        {"retentionInDays": lc.retention_days, "tags": tags},
+                    )
+                    for cls, lc in classes.items()
+                ],
+                env,
+                "config.classes.*.retention_days",
+            )
 
         self.log_groups = {
             cls: aws.cloudwatch.LogGroup(
                 f"{name}-{cls}",
-                name=f"{args.name_prefix}/{cls}",
+                name=f"{prefix}/{cls}",
                 retention_in_days=lc.retention_days,
                 tags=tags,
                 opts=child,
@@ -220,6 +257,7 @@ class ManagedLogging(pulumi.ComponentResource):
             for cls, lc in classes.items()
         }
         self.log_group_names = {cls: g.name for cls, g in self.log_groups.items()}
+        self.log_group_arns = {cls: g.arn for cls, g in self.log_groups.items()}
 
         archived = {
             cls: lc.archive_days for cls, lc in classes.items() if lc.archive_days is not None
@@ -232,7 +270,9 @@ class ManagedLogging(pulumi.ComponentResource):
 
         self.register_outputs(
             {
+                "environment": env,
                 "logGroupNames": self.log_group_names,
+                "logGroupArns": self.log_group_arns,
                 "archiveBucketName": self.archive_bucket_name,
                 "archiveStreamArns": {c: s.arn for c, s in self.archive_streams.items()},
             }
@@ -246,10 +286,9 @@ class ManagedLogging(pulumi.ComponentResource):
         child: pulumi.ResourceOptions,
     ) -> None:
         """The shared archive bucket and, per class, Firehose plus subscription filter."""
-        # Synchronous invokes on the default provider, without parent/opts
-        # (an invoke with a parent deadlocks under the mock runtime).
-        region = aws.get_region().region
-        account = aws.get_caller_identity().account_id
+        # Looked up through the component's own provider (region, account).
+        region = aws.get_region(opts=invoke_options(self)).region
+        account = aws.get_caller_identity(opts=invoke_options(self)).account_id
 
         bucket = aws.s3.Bucket(f"{name}-archive", force_destroy=False, tags=tags, opts=child)
         self.archive_bucket = bucket

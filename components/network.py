@@ -34,6 +34,10 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from gcmod.components.environment import resolve_environment
+from gcmod.components.overrides import Planned, warn_if_rejected
+from gcmod.components.providers import invoke_options
+from gcmod.components.tags import component_tags
 from gcmod.config import NetworkConfig
 
 #: Services reached through interface endpoints (``com.amazonaws.<region>.<svc>``):
@@ -77,21 +81,29 @@ class NetworkArgs:
     """CIDR, number of AZs, NAT gateway mode. @default ``NetworkConfig()``
     (10.0.0.0/16, two AZs, no NAT gateway; documented in gcmod.config)."""
     tags: Mapping[str, str] = field(default_factory=dict)
-    """Tags on every taggable resource (use :func:`gcmod.components.tags.cost_tags`);
-    the network is shared by all tenants, so they are used as given. @default none"""
+    """Tags on every taggable resource; gcmod's cost-allocation keys are added
+    (:func:`gcmod.components.tags.component_tags`; the network is shared by all
+    tenants). @default none"""
     extra_interface_endpoints: Sequence[str] = ()
     """More interface endpoints (service suffixes such as ``ssm``) beside the
     four the platform always needs. @default none"""
+    env: str | None = None
+    """production, staging or development. @default decided by
+    :func:`gcmod.components.environment.resolve_environment` (stack config, tags,
+    stack name; else production). The network's defaults are the same in every
+    environment (no NAT gateway); the environment tags the resources and decides
+    the override warnings (GCM-NET-001)."""
 
 
 class Network(pulumi.ComponentResource):
     """A private-only VPC whose workloads reach AWS services through VPC endpoints.
 
-    The component reads the region and the availability zones from the default
-    AWS provider (``aws.get_region()``, ``aws.get_availability_zones()``), so
-    create it with the default provider of the primary region.
+    The region and the availability zones are looked up through the component's
+    provider (``opts.provider``, ``opts.providers`` or the parent's).
     """
 
+    environment: str
+    region: str
     vpc: aws.ec2.Vpc
     vpc_id: pulumi.Output[str]
     cidr_block: str
@@ -114,15 +126,28 @@ class Network(pulumi.ComponentResource):
         args = args or NetworkArgs()
         cfg = args.config
         private_cidrs, public_cidrs = plan_subnets(cfg.cidr, cfg.az_count)
+        env = resolve_environment(args.env, args.tags).environment
         super().__init__("gcmod:network:Network", name, None, opts)
-        tags = dict(args.tags)
+        self.environment = env
+        tags = component_tags(args.tags, env)
         child = pulumi.ResourceOptions(parent=self)
+        if cfg.nat_gateway != "none":
+            warn_if_rejected(
+                self,
+                "GCM-NET-001",
+                [
+                    Planned("aws:ec2/natGateway:NatGateway", f"{name}-nat-{i}", {"tags": tags})
+                    for i in range(cfg.az_count if cfg.nat_gateway == "per-az" else 1)
+                ],
+                env,
+                f"config.nat_gateway={cfg.nat_gateway}",
+            )
 
-        # Synchronous invokes on the default provider, without parent/opts:
-        # under the mock runtime an invoke with a parent waits for the
-        # parent's URN and deadlocks.
-        region = aws.get_region().region
-        zones = list(aws.get_availability_zones(state="available").names)
+        # Looked up through the component's provider (synchronous: the
+        # zone names name the subnets).
+        region = aws.get_region(opts=invoke_options(self)).region
+        zones = list(aws.get_availability_zones(state="available", opts=invoke_options(self)).names)
+        self.region = region
         if len(zones) < cfg.az_count:
             raise ValueError(
                 f"{name}: az_count is {cfg.az_count} but {region} offers only "
@@ -233,6 +258,8 @@ class Network(pulumi.ComponentResource):
 
         self.register_outputs(
             {
+                "environment": env,
+                "region": region,
                 "vpcId": self.vpc_id,
                 "cidrBlock": self.cidr_block,
                 "availabilityZones": self.availability_zones,

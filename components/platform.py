@@ -30,6 +30,7 @@ from gcmod.components.backup import ManagedBackup, ManagedBackupArgs
 from gcmod.components.database import Database, DatabaseArgs
 from gcmod.components.logs import ManagedLogging, ManagedLoggingArgs
 from gcmod.components.network import Network, NetworkArgs
+from gcmod.components.providers import aws_provider, invoke_options, regional_copy
 from gcmod.components.service import StatelessService, StatelessServiceArgs
 from gcmod.components.shutdown import (
     AuroraClusterTarget,
@@ -93,12 +94,22 @@ class GovCloudPlatform(pulumi.ComponentResource):
         # parameter per tenant), reached through an ssm endpoint.
         self.network = Network(
             f"{name}-net",
-            NetworkArgs(config=cfg.network, tags=base, extra_interface_endpoints=("ssm",)),
+            NetworkArgs(
+                config=cfg.network,
+                tags=base,
+                extra_interface_endpoints=("ssm",),
+                env=cfg.environment,
+            ),
             opts=child,
         )
         self.logging = ManagedLogging(
             f"{name}-logs",
-            ManagedLoggingArgs(name_prefix=f"/gcmod/{args.stack}", config=cfg.logging, tags=base),
+            ManagedLoggingArgs(
+                name_prefix=f"/gcmod/{args.stack}",
+                config=cfg.logging,
+                tags=base,
+                env=cfg.environment,
+            ),
             opts=child,
         )
         self.database = Database(
@@ -111,6 +122,10 @@ class GovCloudPlatform(pulumi.ComponentResource):
                 deletion_protection=cfg.deletion_protection,
                 tags=base,
                 cluster_tags={**sched, BACKUP_TAG[0]: BACKUP_TAG[1]},
+                env=cfg.environment,
+                # The platform's one schedule (below) starts and stops it.
+                scheduled_shutdown=False,
+                schedule=cfg.schedule,
             ),
             opts=child,
         )
@@ -138,13 +153,16 @@ class GovCloudPlatform(pulumi.ComponentResource):
                 tags={**base, **sched},
                 bounds_managed_by_schedule=cfg.schedule_enabled,
                 unmatched_hosts="not-found",
+                env=cfg.environment,
+                scheduled_shutdown=False,
+                schedule=cfg.schedule,
             ),
             opts=child,
         )
         self.database.allow_from("app", self.service.security_group_id)
 
         # The application may read its tenant parameters, and nothing else.
-        identity = aws.get_caller_identity()
+        identity = aws.get_caller_identity(opts=invoke_options(self))
         aws.iam.RolePolicy(
             f"{name}-app-read-tenants",
             role=self.service.task_role.id,
@@ -227,13 +245,10 @@ class GovCloudPlatform(pulumi.ComponentResource):
         )
 
         # -- backup and backup-only DR ------------------------------------------
+        # The platform's provider with only the region changed (assumed role,
+        # profile, default tags carry over).
         self.dr_provider = (
-            aws.Provider(
-                f"{name}-dr",
-                region=cfg.dr.region,
-                profile=pulumi.Config("aws").get("profile"),
-                opts=child,
-            )
+            regional_copy(f"{name}-dr", aws_provider(self), cfg.dr.region, child)
             if cfg.dr.copy_backups
             else None
         )
@@ -247,6 +262,7 @@ class GovCloudPlatform(pulumi.ComponentResource):
                 restore_testing=cfg.restore_testing,
                 selection_tag=BACKUP_TAG,
                 tags=base,
+                env=cfg.environment,
             ),
             opts=child,
         )
@@ -294,7 +310,14 @@ class GovCloudPlatform(pulumi.ComponentResource):
             {
                 **self.summary,
                 "loadBalancerDnsName": self.service.load_balancer_dns_name,
+                "serviceUrl": self.service.url,
+                "serviceSecurityGroupId": self.service.security_group_id,
+                "loadBalancerSecurityGroupId": self.service.alb_security_group_id,
                 "databaseEndpoint": self.database.endpoint,
+                "databaseSecurityGroupId": self.database.security_group_id,
+                "logGroupNames": self.logging.log_group_names,
                 "backupVaultArn": self.backup.vault_arn,
+                "drBackupVaultArn": self.backup.dr_vault_arn,
+                "recoveryPointPrefix": self.backup.recovery_point_prefix,
             }
         )

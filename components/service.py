@@ -28,7 +28,13 @@ from typing import Literal
 import pulumi
 import pulumi_aws as aws
 
-from gcmod.config import ServiceConfig
+from gcmod.components import defaults
+from gcmod.components.environment import resolve_environment
+from gcmod.components.overrides import Planned, warn_if_rejected
+from gcmod.components.providers import invoke_options
+from gcmod.components.shutdown import EcsServiceTarget, ScheduledShutdown, ScheduledShutdownArgs
+from gcmod.components.tags import TAG_SCHEDULE, component_tags
+from gcmod.config import ScheduleConfig, ServiceConfig
 
 #: Name of the one container in the task definition (the load balancer targets it).
 CONTAINER_NAME = "app"
@@ -72,17 +78,29 @@ class StatelessServiceArgs:
 
     vpc_id: pulumi.Input[str]
     """VPC the service and its load balancer live in. Required."""
-    vpc_cidr: str
+    vpc_cidr: pulumi.Input[str]
     """CIDR of the VPC; the only source admitted to the load balancer (port 443).
-    Required."""
-    subnet_ids: Sequence[pulumi.Input[str]]
-    """Private subnets, in at least two availability zones (an ALB needs two).
+    An Output (``aws.ec2.get_vpc_output(id=...).cidr_block``) is passed through;
+    a known value is checked. Required."""
+    subnet_ids: Sequence[pulumi.Input[str]] | pulumi.Output[Sequence[str]]
+    """Private subnets, in at least two availability zones (an ALB needs two): a
+    list, or one Output of a list (``aws.ec2.get_subnets_output(...).ids``).
     Required."""
     log_group_name: pulumi.Input[str]
     """CloudWatch Logs group the container writes to (awslogs driver). Required."""
-    config: ServiceConfig = field(default_factory=ServiceConfig)
+    config: ServiceConfig | None = None
     """Image, size, port, health check, scaling bounds, peaks, certificate.
-    @default ``ServiceConfig()`` (its defaults are documented in gcmod.config)."""
+    @default for the environment (:func:`gcmod.components.defaults.service_config`):
+    0.5 vCPU / 1 GiB, 1–4 tasks in production and staging; 0.25 vCPU / 0.5 GiB,
+    1–2 tasks in development; Graviton (ARM64)."""
+    image: pulumi.Input[str] | None = None
+    """Container image; wins over ``config.image``. An Output (an ECR repository
+    URL of the same program) is passed through. @default ``config.image``"""
+    certificate_arn: pulumi.Input[str] | None = None
+    """ACM certificate of the HTTPS listener; wins over ``config.certificate_arn``.
+    An Output (an ``aws.acm.Certificate`` of the same program) is passed through;
+    a known value must be an ACM ARN. @default ``config.certificate_arn``, else a
+    DNS-validated certificate for ``*.<domain>`` is requested."""
     domain: str = "gcmod.internal"
     """Domain whose wildcard ``*.<domain>`` the requested certificate covers
     (tenants are served at ``<code>.<domain>``); unused when
@@ -97,7 +115,8 @@ class StatelessServiceArgs:
     a ``:json-key:version-stage:version-id`` suffix); ECS injects the value at
     start, and the execution role may read exactly these secrets. @default none"""
     tags: Mapping[str, str] = field(default_factory=dict)
-    """Tags on every taggable resource (use :func:`gcmod.components.tags.cost_tags`).
+    """Tags on every taggable resource; gcmod's cost-allocation keys are added
+    (:func:`gcmod.components.tags.component_tags`).
     @default none"""
     unmatched_hosts: Literal["forward", "not-found"] = "forward"
     """What the HTTPS listener does with a request no listener rule matched:
@@ -109,7 +128,19 @@ class StatelessServiceArgs:
     moves the autoscaling bounds at run time: the scalable target then ignores
     changes to ``minCapacity``/``maxCapacity``, so ``pulumi up --refresh`` at
     night does not start a stopped service. New bounds then reach AWS with the
-    schedule's next start. @default false: Pulumi owns the bounds."""
+    schedule's next start. @default false: Pulumi owns the bounds (true when the
+    component runs its own shutdown schedule)."""
+    env: str | None = None
+    """production, staging or development. @default decided by
+    :func:`gcmod.components.environment.resolve_environment` (stack config, tags,
+    stack name; else production)."""
+    scheduled_shutdown: bool | None = None
+    """Stop the service outside municipal office hours with a
+    :class:`~gcmod.components.shutdown.ScheduledShutdown` of its own
+    (``<name>-shutdown``). @default true outside production (GCM-SCHED-001),
+    unless ``tags`` already name a schedule (``gcmod:schedule``) run elsewhere."""
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    """Office hours and horizon of that schedule. @default 08:00–18:00 JST, 12 months."""
 
 
 def _secret_resource_arn(value_from: str | None) -> str:
@@ -123,25 +154,46 @@ def _secret_resource_arn(value_from: str | None) -> str:
     return ":".join(value_from.split(":")[:7])
 
 
-def _validate(name: str, args: StatelessServiceArgs) -> None:
-    if isinstance(args.subnet_ids, str) or len(args.subnet_ids) < 2:
-        raise ValueError(
-            f"{name}: subnet_ids needs at least two subnets in different availability "
-            "zones (an Application Load Balancer requires two)"
-        )
-    literal = [s for s in args.subnet_ids if isinstance(s, str)]
-    if len(set(literal)) != len(literal):
-        raise ValueError(f"{name}: subnet_ids lists the same subnet twice")
-    try:
-        net = ipaddress.ip_network(args.vpc_cidr, strict=True)
-    except ValueError as exc:
-        raise ValueError(f"{name}: vpc_cidr {args.vpc_cidr!r} is not a network CIDR") from exc
-    if net.prefixlen == 0:
-        raise ValueError(
-            f"{name}: vpc_cidr {args.vpc_cidr!r} would admit the whole internet to the "
-            "load balancer; give the VPC's CIDR"
-        )
-    if args.config.certificate_arn is None and not _DOMAIN.match(args.domain):
+def _known_overrides(name: str, args: StatelessServiceArgs) -> None:
+    """``image`` and ``certificate_arn``, when known, pass ServiceConfig's own checks."""
+    from pydantic import ValidationError
+
+    for attr in ("image", "certificate_arn"):
+        value = getattr(args, attr)
+        if value is None or isinstance(value, pulumi.Output | pulumi.Resource):
+            continue
+        if not isinstance(value, str):
+            raise TypeError(f"{name}: {attr} must be a str or a pulumi.Output, got {value!r}")
+        try:
+            ServiceConfig.model_validate({attr: value})
+        except ValidationError as exc:
+            msg = exc.errors()[0]["msg"].removeprefix("Value error, ")
+            raise ValueError(f"{name}: {attr} {value!r}: {msg}") from None
+
+
+def _validate(name: str, args: StatelessServiceArgs, cfg: ServiceConfig) -> None:
+    if not isinstance(args.subnet_ids, pulumi.Output):
+        if isinstance(args.subnet_ids, str) or len(args.subnet_ids) < 2:
+            raise ValueError(
+                f"{name}: subnet_ids needs at least two subnets in different availability "
+                "zones (an Application Load Balancer requires two)"
+            )
+        literal = [s for s in args.subnet_ids if isinstance(s, str)]
+        if len(set(literal)) != len(literal):
+            raise ValueError(f"{name}: subnet_ids lists the same subnet twice")
+    if isinstance(args.vpc_cidr, str):
+        try:
+            net = ipaddress.ip_network(args.vpc_cidr, strict=True)
+        except ValueError as exc:
+            raise ValueError(f"{name}: vpc_cidr {args.vpc_cidr!r} is not a network CIDR") from exc
+        if net.prefixlen == 0:
+            raise ValueError(
+                f"{name}: vpc_cidr {args.vpc_cidr!r} would admit the whole internet to the "
+                "load balancer; give the VPC's CIDR"
+            )
+    _known_overrides(name, args)
+    cert = args.certificate_arn if args.certificate_arn is not None else cfg.certificate_arn
+    if cert is None and not _DOMAIN.match(args.domain):
         raise ValueError(f"{name}: domain {args.domain!r} is not a lower-case DNS name")
     for var in (*args.environment, *args.secrets):
         if not _ENV_NAME.match(var):
@@ -159,7 +211,7 @@ def _validate(name: str, args: StatelessServiceArgs) -> None:
                 f"{name}: secret {var!r} must be a Secrets Manager ARN "
                 f"(arn:aws:secretsmanager:...), got {arn!r}"
             )
-    peak_names = [p.name for p in args.config.peaks]
+    peak_names = [p.name for p in cfg.peaks]
     if len(set(peak_names)) != len(peak_names):
         raise ValueError(f"{name}: peak names must be unique, got {peak_names}")
 
@@ -185,6 +237,10 @@ class StatelessService(pulumi.ComponentResource):
     target_group_arn: pulumi.Output[str]
     security_group_id: pulumi.Output[str]
     alb_security_group_id: pulumi.Output[str]
+    url: pulumi.Output[str]
+    environment: str
+    config: ServiceConfig
+    shutdown: ScheduledShutdown | None
     scalable_target: aws.appautoscaling.Target
     task_role_arn: pulumi.Output[str]
     execution_role_arn: pulumi.Output[str]
@@ -195,11 +251,29 @@ class StatelessService(pulumi.ComponentResource):
         args: StatelessServiceArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        _validate(name, args)
+        env = resolve_environment(args.env, args.tags).environment
+        cfg = args.config if args.config is not None else defaults.service_config(env)
+        _validate(name, args, cfg)
+        shutdown = args.scheduled_shutdown
+        if shutdown is None:
+            shutdown = defaults.scheduled_shutdown(env) and TAG_SCHEDULE not in args.tags
+        if shutdown and cfg.peaks:
+            raise ValueError(
+                f"{name}: config.peaks and a shutdown schedule conflict: a peak's scheduled "
+                "scaling would start a stopped service on a closed day; drop the peaks or set "
+                "scheduled_shutdown=False"
+            )
         super().__init__("gcmod:service:StatelessService", name, None, opts)
-        cfg = args.config
-        tags = dict(args.tags)
+        self.environment = env
+        self.config = cfg
+        sched = {TAG_SCHEDULE: f"{name}-shutdown"} if shutdown else {}
+        tags = {**component_tags(args.tags, env), **sched}
+        bounds_by_schedule = args.bounds_managed_by_schedule or shutdown
         child = pulumi.ResourceOptions(parent=self)
+        self._warn_overrides(name, args, cfg, env, tags)
+        subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]] = (
+            args.subnet_ids if isinstance(args.subnet_ids, pulumi.Output) else list(args.subnet_ids)
+        )
 
         # --- Cluster -------------------------------------------------------
         # Container Insights is off: it publishes per-task/service custom
@@ -267,10 +341,10 @@ class StatelessService(pulumi.ComponentResource):
 
         # --- Task definition -----------------------------------------------
         # The region of the provider this component uses (inherited via parent).
-        region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
+        region = aws.get_region(opts=invoke_options(self)).region
         container = {
             "name": CONTAINER_NAME,
-            "image": cfg.image,
+            "image": args.image if args.image is not None else cfg.image,
             "essential": True,
             "portMappings": [{"containerPort": cfg.container_port, "protocol": "tcp"}],
             "readonlyRootFilesystem": True,
@@ -374,7 +448,7 @@ class StatelessService(pulumi.ComponentResource):
             f"{name}-alb",
             internal=True,
             load_balancer_type="application",
-            subnets=list(args.subnet_ids),
+            subnets=subnet_ids,
             security_groups=[alb_sg.id],
             drop_invalid_header_fields=True,
             tags=tags,
@@ -397,8 +471,11 @@ class StatelessService(pulumi.ComponentResource):
             tags=tags,
             opts=child,
         )
-        if cfg.certificate_arn is not None:
-            certificate_arn: pulumi.Input[str] = cfg.certificate_arn
+        given_cert = (
+            args.certificate_arn if args.certificate_arn is not None else cfg.certificate_arn
+        )
+        if given_cert is not None:
+            certificate_arn: pulumi.Input[str] = given_cert
         else:
             # Requested, not validated here: the vendor adds the DNS record ACM
             # asks for (or passes certificateArn). The listener needs it ISSUED.
@@ -444,7 +521,7 @@ class StatelessService(pulumi.ComponentResource):
             desired_count=cfg.min_tasks,
             network_configuration={
                 "assign_public_ip": False,
-                "subnets": list(args.subnet_ids),
+                "subnets": subnet_ids,
                 "security_groups": [service_sg.id],
             },
             load_balancers=[
@@ -481,9 +558,7 @@ class StatelessService(pulumi.ComponentResource):
             tags=tags,
             opts=pulumi.ResourceOptions(
                 parent=self,
-                ignore_changes=(
-                    ["minCapacity", "maxCapacity"] if args.bounds_managed_by_schedule else None
-                ),
+                ignore_changes=(["minCapacity", "maxCapacity"] if bounds_by_schedule else None),
             ),
         )
         target = self.scalable_target
@@ -532,8 +607,31 @@ class StatelessService(pulumi.ComponentResource):
         self.task_role = task_role
         self.task_role_arn = task_role.arn
         self.execution_role_arn = execution_role.arn
+        self.url = pulumi.Output.concat("https://", alb.dns_name)
+        self.shutdown = None
+        if shutdown:
+            self.shutdown = ScheduledShutdown(
+                f"{name}-shutdown",
+                ScheduledShutdownArgs(
+                    schedule=args.schedule,
+                    ecs_services=[
+                        EcsServiceTarget(
+                            name="app",
+                            cluster_name=self.cluster_name,
+                            service_name=self.service_name,
+                            min_tasks=max(cfg.min_tasks, 1),
+                            max_tasks=cfg.max_tasks,
+                        )
+                    ],
+                    tags=component_tags(args.tags, env),
+                ),
+                opts=child,
+            )
         self.register_outputs(
             {
+                "environment": env,
+                "url": self.url,
+                "schedule_group_name": self.shutdown.group_name if self.shutdown else None,
                 "cluster": self.cluster,
                 "cluster_name": self.cluster_name,
                 "cluster_arn": self.cluster_arn,
@@ -552,3 +650,23 @@ class StatelessService(pulumi.ComponentResource):
                 "execution_role_arn": self.execution_role_arn,
             }
         )
+
+    def _warn_overrides(
+        self,
+        name: str,
+        args: StatelessServiceArgs,
+        cfg: ServiceConfig,
+        env: str,
+        tags: Mapping[str, str],
+    ) -> None:
+        """One warning per rule the caller's overrides break (see gcmod.components.overrides)."""
+        if args.config is not None:
+            task = Planned(
+                "aws:ecs/taskDefinition:TaskDefinition",
+                f"{name}-task",
+                {"cpu": str(cfg.cpu), "memory": str(cfg.memory), "tags": dict(tags)},
+            )
+            warn_if_rejected(self, "GCM-COST-003", [task], env, "config.cpu/config.memory")
+        if args.scheduled_shutdown is False and TAG_SCHEDULE not in tags:
+            service = Planned("aws:ecs/service:Service", f"{name}-service", {"tags": dict(tags)})
+            warn_if_rejected(self, "GCM-SCHED-001", [service], env, "scheduled_shutdown=False")

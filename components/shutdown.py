@@ -64,7 +64,9 @@ from typing import Literal, NamedTuple
 import pulumi
 import pulumi_aws as aws
 
-from gcmod.components.tags import TAG_HORIZON_END, TAG_SCHEDULE
+from gcmod.components.environment import resolve_environment
+from gcmod.components.providers import invoke_options
+from gcmod.components.tags import TAG_HORIZON_END, TAG_SCHEDULE, component_tags
 from gcmod.config import ScheduleConfig
 from gcmod.officecalendar import (
     JST,
@@ -240,7 +242,9 @@ class ScheduledShutdownArgs:
     """First day of the horizon (normalised to the first of its month).
     @default ``schedule.horizon_start``, else the first day of the current month in JST."""
     tags: Mapping[str, str] = field(default_factory=dict)
-    """Tags for every taggable resource (cost allocation). @default none"""
+    """Tags for every taggable resource; gcmod's cost-allocation keys are added
+    (:func:`gcmod.components.tags.component_tags`, environment from these tags, the
+    stack config or the stack name). @default none"""
     alarm_actions: Sequence[pulumi.Input[str]] = ()
     """SNS topic ARNs notified when a start finally failed. @default none: the alarm
     is visible in CloudWatch only."""
@@ -261,7 +265,7 @@ class ScheduledShutdownArgs:
         if not self.ecs_services and not self.aurora_clusters:
             raise ValueError(
                 "ScheduledShutdown needs at least one ECS service or Aurora cluster / "
-                "停止対象（ECSサービスまたはAuroraクラスター）を1つ以上指定してください"
+                "停止対象 (ECS サービスまたは Aurora クラスター) を1つ以上指定してください"
             )
         names = [t.name for t in (*self.ecs_services, *self.aurora_clusters)]
         duplicates = sorted({n for n in names if names.count(n) > 1})
@@ -498,13 +502,12 @@ class ScheduledShutdown(pulumi.ComponentResource):
         if not isinstance(args, ScheduledShutdownArgs):
             raise TypeError(f"args must be ScheduledShutdownArgs, got {args!r}")
         plan = plan_schedules(name, args)  # validate before registering anything
-        # Synchronous invokes on the default provider, without parent/opts, and before
-        # the component registers: under the mock runtime an invoke with a parent, or
-        # one made between super().__init__ and the first child, never returns.
-        account = aws.get_caller_identity().account_id
-        region = aws.get_region().region
-        partition = aws.get_partition().partition
+        env = resolve_environment(None, args.tags).environment
         super().__init__("gcmod:schedule:ScheduledShutdown", name, None, opts)
+        # Looked up through the component's own provider.
+        account = aws.get_caller_identity(opts=invoke_options(self)).account_id
+        region = aws.get_region(opts=invoke_options(self)).region
+        partition = aws.get_partition(opts=invoke_options(self)).partition
 
         self.plan = plan
         self.group_name = plan.group_name
@@ -514,7 +517,7 @@ class ScheduledShutdown(pulumi.ComponentResource):
         self.running_calendar = plan.running_calendar
         self.daily_schedules = plan.daily_schedules
         self.schedule_count = len(plan.schedules)
-        tags = dict(args.tags)
+        tags = component_tags(args.tags, env)
         child = pulumi.ResourceOptions(parent=self)
 
         group = aws.scheduler.ScheduleGroup(
@@ -545,7 +548,7 @@ class ScheduledShutdown(pulumi.ComponentResource):
             self.alarm_name,
             name=self.alarm_name,
             alarm_description=(
-                "定時起動（またはECSサービスの定時停止）が再試行の後も失敗しました。"
+                "定時起動 (または ECS サービスの定時停止) が再試行の後も失敗しました。"
                 f"デッドレターキュー {queue_name} のメッセージを確認してください。 / "
                 "A scheduled start (or ECS service stop) finally failed after all retries; "
                 f"see the messages in dead-letter queue {queue_name}."

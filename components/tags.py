@@ -42,3 +42,21 @@ def cost_tags(
 def with_tenant(tags: Mapping[str, str], tenant: str) -> dict[str, str]:
     """``tags`` re-labelled for one tenant's resource."""
     return {**tags, TAG_TENANT: tenant}
+
+
+def component_tags(tags: Mapping[str, str], environment: str) -> dict[str, str]:
+    """The tags a component puts on its resources: the caller's, completed with
+    gcmod's cost-allocation keys. ``environment`` is the component's (it wins over
+    a tag); the system is the caller's ``gcmod:system`` tag, else the stack config
+    ``gcmod:system``, else the Pulumi project name; the tenant defaults to ``shared``."""
+    import pulumi
+
+    given = dict(tags)
+    system = given.get(TAG_SYSTEM) or pulumi.Config("gcmod").get("system") or pulumi.get_project()
+    return {
+        **given,
+        TAG_SYSTEM: system,
+        TAG_ENVIRONMENT: environment,
+        TAG_TENANT: given.get(TAG_TENANT) or SHARED,
+        TAG_MANAGED_BY: MANAGED_BY,
+    }

@@ -13,17 +13,18 @@ running pack.
 
 from __future__ import annotations
 
-import json
+import math
 import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from gcmod.graph import UNKNOWN, ResourceGraph, ResourceNode
-from gcmod.policies.model import Rule, Text, all_rules
+from gcmod.loader import shown
+from gcmod.policies.model import Environment, Rule, Setting, Text, all_rules
 
 _ENGINE_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 _LEVELS = ("advisory", "mandatory", "disabled")
@@ -37,14 +38,22 @@ class PolicyConfigError(Exception):
 # Pack config (the JSON file `pulumi preview --policy-pack-config` takes)
 # ---------------------------------------------------------------------------
 def load_pack_config(path: Path) -> dict[str, Any]:
+    """Read a policy config JSON file (:mod:`gcmod.loader`: size, UTF-8, duplicate
+    keys, finite numbers) and check it against every rule's declared settings
+    (:func:`normalize_pack_config`), before any stack is synthesized or account read."""
+    from gcmod.loader import LoadError, load_json
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = load_json(path)
     except FileNotFoundError:
         raise PolicyConfigError(f"{path}: file not found") from None
-    except (OSError, json.JSONDecodeError) as exc:
-        raise PolicyConfigError(f"{path}: not valid JSON: {exc}") from None
+    except OSError as exc:
+        raise PolicyConfigError(f"{path}: cannot read the file: {exc.strerror or exc}") from None
+    except LoadError as exc:
+        raise PolicyConfigError(str(exc)) from None
     if not isinstance(data, dict):
         raise PolicyConfigError(f"{path}: must be a JSON object keyed by policy id")
+    normalize_pack_config(data, all_rules(), source=str(path))  # refused before anything runs
     return data
 
 
@@ -60,26 +69,35 @@ def normalize_pack_config(
     }
     problems: list[str] = []
 
-    def apply(name: str, value: Any) -> None:
+    def apply(name: str, value: Any, label: str | None = None) -> None:
+        """Apply ``value`` to policy ``name``; problems are named ``label``
+        (``all`` for the entry that applies to every policy)."""
+        label = label or name
         r = by_name[name]
         level, props = out[name]
         if isinstance(value, str):
             value = {"enforcementLevel": value}
         if not isinstance(value, dict):
-            problems.append(f"{name}: must be an enforcement level or an object")
+            problems.append(f"{label}: must be an enforcement level or an object")
             return
         allowed = {s.name: s for s in r.all_settings()}
         for key, v in value.items():
             if key == "enforcementLevel":
                 if v not in _LEVELS:
-                    problems.append(f"{name}.enforcementLevel: {v!r} is not one of {_LEVELS}")
+                    problems.append(
+                        f"{label}.enforcementLevel: {shown(v, 40)} is not one of {_LEVELS}"
+                    )
                 else:
                     level = v
             elif key in allowed:
-                props[key] = v
+                problem = setting_problem(allowed[key], v)
+                if problem:
+                    problems.append(f"{label}.{key}: {problem} (got {shown(v, 60)})")
+                else:
+                    props[key] = v
             else:
                 problems.append(
-                    f"{name}.{key}: unknown setting; allowed: "
+                    f"{label}.{key}: unknown setting; allowed: "
                     + ", ".join(["enforcementLevel", *sorted(allowed)])
                 )
         out[name] = (level, props)
@@ -87,7 +105,7 @@ def normalize_pack_config(
     for key, value in (config or {}).items():
         if key == "all":
             for name in by_name:
-                apply(name, value)
+                apply(name, value, "all")
     for key, value in (config or {}).items():
         if key == "all":
             continue
@@ -97,8 +115,67 @@ def normalize_pack_config(
             continue
         apply(name, value)
     if problems:
-        raise PolicyConfigError(f"{source}:\n" + "\n".join(f"  - {p}" for p in problems))
+        unique = list(dict.fromkeys(problems))  # an ``all`` entry is reported once
+        raise PolicyConfigError(f"{source}:\n" + "\n".join(f"  - {p}" for p in unique))
     return out
+
+
+#: Environment names a per-environment setting may name.
+ENVIRONMENTS: tuple[str, ...] = get_args(Environment)
+#: Bound of numeric settings (days, counts, sizes, percentages): finite, ≥ 0.
+MAX_SETTING_NUMBER = 1e9
+
+
+def _number_problem(v: Any, kind: str = "number") -> str | None:
+    integer = kind == "integer"
+    ok_type = isinstance(v, int) if integer else isinstance(v, int | float)
+    if isinstance(v, bool) or not ok_type:
+        return f"must be {'an integer' if integer else 'a number'}"
+    if not math.isfinite(v) or not 0 <= v <= MAX_SETTING_NUMBER:
+        return f"must be a finite number from 0 to {MAX_SETTING_NUMBER:.0e}"
+    return None
+
+
+def setting_problem(setting: Setting, v: Any) -> str | None:
+    """Why ``v`` does not fit ``setting``'s declared type (None when it fits):
+    numbers finite and from 0 up, strings from the declared choices, arrays of
+    text or numbers, per-environment tables keyed by environment names."""
+    kind = setting.type
+    if kind in ("number", "integer"):
+        return _number_problem(v, kind)
+    if kind == "boolean":
+        return None if isinstance(v, bool) else "must be true or false"
+    if kind == "string":
+        if not isinstance(v, str) or len(v) > 256:
+            return "must be a string (at most 256 characters)"
+        if setting.choices and v not in setting.choices:
+            return "must be one of " + ", ".join(setting.choices)
+        return None
+    if kind == "array":
+        if not isinstance(v, list) or len(v) > 1000:
+            return "must be a list (at most 1000 items)"
+        for item in v:
+            if isinstance(item, str):
+                continue
+            if _number_problem(item) is not None:
+                return "items must be strings or finite numbers"
+        return None
+    # object: a table per environment, shaped like the default
+    if not isinstance(v, dict):
+        return "must be an object mapping environment names to values"
+    default = setting.default if isinstance(setting.default, dict) else {}
+    if set(default) <= set(ENVIRONMENTS):
+        unknown = sorted(set(v) - set(ENVIRONMENTS))
+        if unknown:
+            return f"unknown environment {unknown[0]!r}; allowed: " + ", ".join(ENVIRONMENTS)
+        nullable = any(x is None for x in default.values())
+        for env, x in v.items():
+            if x is None and nullable:
+                continue
+            problem = _number_problem(x)
+            if problem:
+                return f"{env}: {problem}" + (" or null (no limit)" if nullable else "")
+    return None
 
 
 def configure_request(normalized: Mapping[str, tuple[str, dict[str, Any]]]):

@@ -10,6 +10,7 @@ because all three reach it through the same CrossGuard adapter
 
 from __future__ import annotations
 
+import json
 from collections import ChainMap
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -66,9 +67,14 @@ class Setting:
     type: Literal["number", "integer", "boolean", "string", "object", "array"]
     default: Any
     description: str
+    choices: tuple[str, ...] = ()
+    """For a string: the values allowed (empty: any string)."""
 
     def schema(self) -> dict[str, Any]:
-        return {"type": self.type, "default": self.default, "description": self.description}
+        out = {"type": self.type, "default": self.default, "description": self.description}
+        if self.choices:
+            out["enum"] = list(self.choices)
+        return out
 
 
 @dataclass(frozen=True)
@@ -133,6 +139,12 @@ class Res:
     def effective_tags(self) -> Mapping[str, Any]:
         """Tags the resource ends up with: its provider's ``defaultTags``, then its own."""
         default = self.provider_props.get("defaultTags")
+        if isinstance(default, str):
+            # An explicit provider's object inputs reach the engine JSON-encoded.
+            try:
+                default = json.loads(default)
+            except ValueError:
+                default = None
         base = default.get("tags") if isinstance(default, Mapping) else None
         # A lazy view: values are read only when asked for, so an unknown tag
         # value raises only for the rule that needs it (as under the engine).
@@ -186,6 +198,7 @@ COMMON_SETTINGS: tuple[Setting, ...] = (
         "production",
         "Environment assumed for resources without an environment tag "
         "(production, staging or development).",
+        choices=("production", "staging", "development"),
     ),
 )
 

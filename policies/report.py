@@ -47,14 +47,18 @@ def _level(v: Violation, lang: str) -> str:
     return t["mandatory"] if v.mandatory else t["advisory"]
 
 
+def _kind(v: Violation) -> str:
+    return "unknown" if v.unknown else ("mandatory" if v.mandatory else "advisory")
+
+
 def table(report: CheckReport, lang: str = "en") -> str:
-    from gcmod.textable import render
+    from gcmod.textable import paint, render
 
     t = LABELS[lang]
     ordered = sorted(report.violations, key=lambda v: (not v.mandatory, v.rule.id, v.urn))
     rows = [
         (
-            _level(v, lang),
+            paint(_level(v, lang), _kind(v)),
             v.rule.id,
             f"{short_type(v.resource_type)} {v.resource_name}".strip() or "(stack)",
             v.message(lang),

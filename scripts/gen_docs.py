@@ -8,15 +8,19 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from gcmod.components.docs import render_markdown as render_components_markdown
 from gcmod.configdoc import render_markdown, render_usage_markdown
 from gcmod.policies.model import all_rules
 from gcmod.policies.report import rules_markdown
+from gcmod.terminology import render_markdown as terminology_markdown
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 GENERATED = {
+    "components.md": render_components_markdown,
     "configuration.md": render_markdown,
     "rules.md": lambda: rules_markdown(all_rules()),
     "usage.md": render_usage_markdown,
+    "terminology.md": terminology_markdown,
 }
 
 

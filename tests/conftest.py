@@ -21,6 +21,12 @@ settings.register_profile("ci", derandomize=True, deadline=None)
 settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
+# gcmod speaks the locale's language (gcmod.i18n): tests start from a neutral one,
+# whatever the machine's, and tests of the language set it themselves.
+for _var in ("GCMOD_LANG", "LC_ALL", "LC_MESSAGES", "COLUMNS", "FORCE_COLOR", "NO_COLOR"):
+    os.environ.pop(_var, None)
+os.environ["LANG"] = "C.UTF-8"
+
 
 @pytest.fixture(scope="session", autouse=True)
 def graph_cache_dir(tmp_path_factory: pytest.TempPathFactory):
@@ -79,3 +85,12 @@ def catalog_site(tmp_path_factory) -> tuple[Any, dict[str, Any]]:
     return out, build(
         entries_from_templates(work / "projects"), out, synth=graphcache.graph_of(True)
     )
+
+
+@pytest.fixture(scope="session")
+def demo_audit():
+    """`gcmod audit --demo`'s result (AuditResult), audited once in an embedded moto."""
+    from gcmod.cli import _audit_demo
+    from gcmod.reference import GOV_REGIONS
+
+    return _audit_demo(tuple(GOV_REGIONS), None, None, 4, None, True)

@@ -48,7 +48,7 @@ def test_sarif_and_table(tmp_path) -> None:
     res = runner.invoke(main, ["audit", "--demo", "--lang", "ja", "--html", str(html)])
     assert res.exit_code == 1
     assert "必須" in res.output
-    assert "<table>" in html.read_text(encoding="utf-8")
+    assert "<table" in html.read_text(encoding="utf-8")
 
 
 def test_iam_policy_is_read_only() -> None:

@@ -25,6 +25,8 @@ from gcmod.synth import SynthError, run_program
 PRIMARY = "ap-northeast-1"
 OSAKA = "ap-northeast-3"
 TAGS = {"gcmod:system": "jumin-kihon-daicho", "gcmod:environment": "development"}
+#: TAGS completed with gcmod's other cost-allocation keys (components add them, issue 20).
+ALL_TAGS = {**TAGS, "gcmod:tenant": "shared", "gcmod:managed-by": "gcmod"}
 
 T_KEY = "aws:kms/key:Key"
 T_ALIAS = "aws:kms/alias:Alias"
@@ -68,6 +70,12 @@ def synth(
     """Run a program holding one ManagedBackup(name, ManagedBackupArgs(tags=TAGS, **kw));
     return the graph and the component."""
     made: list[ManagedBackup] = []
+
+    # The shapes asserted here are the explicit 35-day retention with a DR copy
+    # (the defaults before issue 20 made them follow the environment; development's
+    # own defaults are tested in tests/test_component_environment.py).
+    kw.setdefault("config", BackupConfig())
+    kw.setdefault("dr", DrConfig())
 
     def program() -> None:
         if with_provider:
@@ -138,7 +146,7 @@ def test_default_daily_rule(default):
     assert r["startWindow"] == 60 and r["completionWindow"] == 360
     assert r["enableContinuousBackup"] is False
     assert r["lifecycle"] == {"deleteAfter": 35}
-    assert r["recoveryPointTags"] == TAGS
+    assert r["recoveryPointTags"] == ALL_TAGS
     vault, _ = vaults(graph)
     assert vault.urn in one(graph, T_PLAN).property_dependencies["rules"]
 
@@ -332,7 +340,7 @@ def test_every_taggable_resource_is_tagged(prod):
     taggable = [n for n in resources if _taggable(n.type)]
     assert {n.type for n in taggable} == {T_KEY, T_VAULT, T_PLAN, T_RT_PLAN, T_ROLE}
     for n in taggable:
-        assert n.tags == TAGS, n.name
+        assert n.tags == ALL_TAGS, n.name
 
 
 def test_children_are_parented_and_prefixed(prod):
@@ -358,9 +366,11 @@ def test_component_name_prefixes_children_and_restore_testing_name():
 @pytest.mark.parametrize(
     ("kw", "match"),
     [
-        ({"config": BackupConfig(vault_lock=True)}, "vault_lock"),
         ({"config": BackupConfig(vault_lock=False), "vault_lock": True}, "vault_lock"),
-        ({"config": BackupConfig(restore_testing=True)}, "restore_testing"),
+        (
+            {"config": BackupConfig(restore_testing=True), "restore_testing": False},
+            "restore_testing",
+        ),
         ({"selection_tag": ("aws:backup", "daily")}, "tag key"),
         ({"selection_tag": ("gcmod:backup", "")}, "value"),
     ],
@@ -368,6 +378,14 @@ def test_component_name_prefixes_children_and_restore_testing_name():
 def test_conflicting_args_are_rejected(kw, match):
     with pytest.raises(ValueError, match=match):
         ManagedBackupArgs(**kw)
+
+
+def test_config_alone_decides_lock_and_restore_testing():
+    # Issue 20: with the arguments left unset, the config's values are used (before,
+    # the arguments defaulted to false and a config saying true was a conflict).
+    graph, comp = synth(config=BackupConfig(vault_lock=True, restore_testing=True))
+    assert len(graph.of_type(T_LOCK)) == 2
+    assert comp.restore_testing_plan_name is not None
 
 
 def test_consistent_explicit_config_is_accepted():

@@ -97,10 +97,16 @@ def test_encrypted_with_managed_password_and_iam_auth(default):
 
 
 def test_backups_and_deletion_defaults(default):
+    # TAGS say production: deletion protection is on by default there (issue 20:
+    # environment-aware defaults); elsewhere it is off and no final snapshot is kept.
     graph, _ = default
     c = cluster_of(graph)
     assert c.inputs["backupRetentionPeriod"] == 1
     assert c.inputs["copyTagsToSnapshot"] is True
+    assert c.inputs["deletionProtection"] is True
+    assert c.inputs["skipFinalSnapshot"] is False
+    graph, _ = synth(env="development", scheduled_shutdown=False)
+    c = cluster_of(graph)
     assert c.inputs["deletionProtection"] is False
     assert c.inputs["skipFinalSnapshot"] is True
     assert "finalSnapshotIdentifier" not in c.inputs
@@ -167,7 +173,12 @@ def test_registered_outputs(default):
         "port",
         "securityGroupId",
         "secretArn",
+        "environment",
+        "deletionProtection",
+        "scheduleGroupName",
     }
+    plain = {"environment": "production", "deletionProtection": True, "scheduleGroupName": None}
+    assert {k: outputs.pop(k) for k in plain} == plain
     assert all(isinstance(v, pulumi.Output) for v in outputs.values())
     assert isinstance(db.cluster, pulumi.CustomResource)
     assert db.secret_arn is outputs["secretArn"]
@@ -285,6 +296,16 @@ def test_cluster_tags_go_on_the_cluster_only() -> None:
 
     g = run_program(prog, project="gcmod", stack="test", region="ap-northeast-1")
     (cluster,) = g.of_type("aws:rds/cluster:Cluster")
-    assert cluster.tags == {"t": "1", "gcmod:backup": "daily"}
+    # The caller's tags, completed with gcmod's cost-allocation keys (issue 20); the
+    # stack "test" is development, so the cluster also names its own shutdown schedule.
+    assert cluster.tags == {
+        "t": "1",
+        "gcmod:backup": "daily",
+        "gcmod:system": "gcmod",
+        "gcmod:environment": "development",
+        "gcmod:tenant": "shared",
+        "gcmod:managed-by": "gcmod",
+        "gcmod:schedule": "db-shutdown",
+    }
     others = [r for r in g.custom_resources if r.urn != cluster.urn and r.tags]
     assert others and all("gcmod:backup" not in r.tags for r in others)

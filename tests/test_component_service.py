@@ -22,7 +22,9 @@ from gcmod.synth import run_program
 
 REGION = "ap-northeast-1"
 VPC_CIDR = "10.20.0.0/16"
-TAGS = {"gcmod:system": "juki", "gcmod:environment": "test", "owner": "vendor-a"}
+TAGS = {"gcmod:system": "juki", "gcmod:environment": "production", "owner": "vendor-a"}
+#: What every taggable resource carries: TAGS completed with gcmod's own keys (issue 20).
+ALL_TAGS = {**TAGS, "gcmod:tenant": "shared", "gcmod:managed-by": "gcmod"}
 CERT = "arn:aws:acm:ap-northeast-1:123456789012:certificate/0f0e0d0c-aaaa-bbbb-cccc-000000000001"
 DB_SECRET = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:rds!cluster-db-AbCdEf"
 API_SECRET = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:api-key-GhIjKl"
@@ -78,6 +80,9 @@ def _args(**kw: Any) -> StatelessServiceArgs:
         "subnet_ids": ["subnet-a", "subnet-c"],
         "log_group_name": "/gcmod/test/application",
         "tags": TAGS,
+        # The shapes asserted below are production's (issue 20 made the defaults
+        # environment-aware; the stack "test" alone would mean development).
+        "env": "production",
     }
     return StatelessServiceArgs(**{**base, **kw})
 
@@ -317,7 +322,7 @@ def test_every_taggable_resource_carries_the_tags(g: ResourceGraph, opt: Resourc
         taggable = [n for n in graph.custom_resources if _taggable(n.type)]
         assert len(taggable) >= 15
         for n in taggable:
-            assert n.tags == TAGS, n.name
+            assert n.tags == ALL_TAGS, n.name
 
 
 def test_children_parented_and_prefixed(g: ResourceGraph) -> None:

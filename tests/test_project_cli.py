@@ -160,10 +160,10 @@ def test_missing_module_exits_2_naming_it(runner: CliRunner, tmp_path: Path) -> 
     assert "Traceback" not in res.output
 
 
-def test_unanswerable_data_source_exits_1(runner: CliRunner, tmp_path: Path) -> None:
+def test_unanswerable_data_source_exits_4(runner: CliRunner, tmp_path: Path) -> None:
     args = _program(tmp_path, "import pulumi_aws as aws\naws.kms.get_alias(name='alias/x')\n")
     res = runner.invoke(main, ["synth", *args])
-    assert res.exit_code == 1, res.output
+    assert res.exit_code == 4, res.output  # the program failed (issue 13/14 exit codes)
     assert "aws:kms/getAlias:getAlias cannot be answered offline" in res.output
     assert "Traceback" not in res.output
 
@@ -203,7 +203,7 @@ def test_what_the_program_prints_never_corrupts_json_on_stdout(
         assert "in apply" in res.stderr
 
 
-def test_unanswerable_data_source_in_output_form_exits_1_without_noise(tmp_path: Path) -> None:
+def test_unanswerable_data_source_in_output_form_exits_4_without_noise(tmp_path: Path) -> None:
     import subprocess
     import sys
 
@@ -217,7 +217,7 @@ def test_unanswerable_data_source_in_output_form_exits_1_without_noise(tmp_path:
         [sys.executable, "-m", "gcmod.cli", "synth", *args],
         capture_output=True, text=True, cwd=tmp_path, check=False,
     )  # fmt: skip
-    assert res.returncode == 1, res.stderr
+    assert res.returncode == 4, res.stderr
     assert "aws:ec2/getInstance:getInstance cannot be answered offline" in res.stderr
     assert "Traceback" not in res.stderr and "Exception ignored" not in res.stderr
 
@@ -265,7 +265,7 @@ def test_required_stack_reference_output_missing_from_the_file_is_named(
     refs = tmp_path / "refs.yaml"
     refs.write_text("acme/net/dev:\n  vpcId: vpc-1\n", encoding="utf-8")
     res = runner.invoke(main, ["synth", *args, "--stack-reference-outputs", str(refs)])
-    assert res.exit_code == 1, res.output
+    assert res.exit_code == 4, res.output
     assert "requires stack reference output 'logBucket' (require_output)" in res.stderr
     assert "--stack-reference-outputs do not have" in res.stderr
     assert "Traceback" not in res.output

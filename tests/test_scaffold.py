@@ -417,17 +417,19 @@ def test_a_write_failing_part_way_leaves_nothing_behind(
 ) -> None:
     (tmp_path / "p").mkdir()
     (tmp_path / "p" / "notes.txt").write_text("mine", encoding="utf-8")
-    real = Path.write_text
+    import gcmod.safewrite
+
+    real = gcmod.safewrite._replace  # every write goes through gcmod.safewrite
     calls = []
 
-    def full_disk(self: Path, *args, **kwargs):
+    def full_disk(self: Path, text: str):
         calls.append(self)
         if len(calls) == 6:  # policy/PulumiPolicy.yaml, in a folder it created
-            real(self, "half", encoding="utf-8")
+            real(self, "half")
             raise OSError(28, "No space left on device")
-        return real(self, *args, **kwargs)
+        return real(self, text)
 
-    monkeypatch.setattr(Path, "write_text", full_disk)
+    monkeypatch.setattr(gcmod.safewrite, "_replace", full_disk)
     with pytest.raises(ScaffoldError, match="No space left on device"):
         scaffold("shared-saas", tmp_path / "p")
     assert calls[-1].parent.name == "policy"

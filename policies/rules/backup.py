@@ -254,7 +254,7 @@ def _in_managed_backup(res: Res) -> bool:
         en="Remove the snapshot resources and scripts; tag the resources for the AWS Backup "
         "plan (gcmod: gcmod:backup=daily selects them for ManagedBackup).",
         ja="スナップショットのリソースとスクリプトを削除し、対象リソースに AWS Backup プランの"
-        "タグを付ける (gcmod: gcmod:backup=daily で ManagedBackup の対象になる)。",
+        "タグを付ける (gcmod: `gcmod:backup=daily` で ManagedBackup の対象になる)。",
     ),
     settings=(
         Setting(
@@ -320,10 +320,10 @@ def snapshot_scripts(res: Res, ctx: Ctx) -> Iterator[Finding]:
         "(AWS Backup Developer Guide, 'AWS Backup Vault Lock'; checked 2026-11). Deletion "
         "protection stops a production database from being deleted by a stray 'pulumi destroy' "
         "or API call (RDS User Guide, 'Deletion protection'; checked 2026-11).",
-        ja="バックアップのみの DR (構成C、ガイド v1.0 2025年3月24日 の施策5) はバックアップだけが頼り"
+        ja="バックアップのみの DR (構成C。2025年3月24日のガイド v1.0 の施策5) はバックアップだけが頼り"
         "である。誤操作やランサムウェアで早期に削除されれば、A.1.4.1 の1か月以内の再開に使うものが"
         "残らない。AWS Backup Vault Lock は保存期間前の復旧ポイント削除と範囲外のライフサイクルを"
-        "拒否する。削除保護は誤った pulumi destroy や API 呼び出しによる本番データベースの削除を"
+        "拒否する。削除保護は誤った `pulumi destroy` や API 呼び出しによる本番データベースの削除を"
         "防ぐ。",
     ),
     remediation=Text(
@@ -449,7 +449,7 @@ _DR_COMPUTE = (EC2_INSTANCE, ASG, LAUNCH_TEMPLATE, LAUNCH_CONFIGURATION, SPOT_RE
     id="GCM-DR-001",
     title=Text(
         en="DR is backup-only unless the availability grade demands more",
-        ja="DR はバックアップのみ (構成C) とする (可用性の等級が求める場合を除く)",
+        ja="DR はバックアップのみ (構成C) とする (可用性区分が求める場合を除く)",
     ),
     severity="high",
     enforcement="mandatory",
@@ -479,8 +479,8 @@ _DR_COMPUTE = (EC2_INSTANCE, ASG, LAUNCH_TEMPLATE, LAUNCH_CONFIGURATION, SPOT_RE
         "system's availability grade truly needs warm standby, set availabilityGrade to high "
         "and record the justification.",
         ja="DR リージョンからリソースを削除し、そこにはバックアップボールトのみを置く (gcmod の "
-        "ManagedBackup は大阪へコピーする)。被災時は同じコードから再構築する。システムの可用性の"
-        "等級が本当にウォームスタンバイを必要とする場合は availabilityGrade を high にし、その根拠を"
+        "ManagedBackup は大阪へコピーする)。被災時は同じコードから再構築する。システムの可用性区分"
+        "が本当にウォームスタンバイを必要とする場合は availabilityGrade を high にし、その根拠を"
         "記録する。",
     ),
     settings=(

@@ -158,7 +158,7 @@ def _type_field(res: Res) -> str:
     id="GCM-COST-001",
     title=Text(
         en="Current-generation instance families only",
-        ja="最新世代のインスタンスファミリーを使用している",
+        ja="現行世代のインスタンスファミリーを使用している",
     ),
     severity="high",
     enforcement="mandatory",
@@ -169,15 +169,15 @@ def _type_field(res: Res) -> str:
         "instance generation, and the estimate checklist (2025-04) asks auditors to confirm "
         "that the latest generation is used. Previous-generation families cost more for the "
         "same work than their Nitro/Graviton successors.",
-        ja=f"{GUIDE_JA} の施策1 (インスタンスの選定・サイズ) は最新世代の採用を求め、見積チェック"
-        "リスト (2025年4月) も「最新世代が採用されているか」の確認を求めている。旧世代のファミリーは"
+        ja=f"{GUIDE_JA} の施策1 (インスタンスの選定・サイズ) は現行世代の採用を求め、見積チェック"
+        "リスト (2025年4月) も「現行世代が採用されているか」の確認を求めている。旧世代のファミリーは"
         "後継の Nitro/Graviton 世代より同じ処理に多くの費用がかかる。",
     ),
     remediation=Text(
         en="Change instanceType/instanceClass to a current family (e.g. t4g, m7g, c7g, r7g; "
         "db.t4g, db.m7g, db.r7g; or Aurora Serverless v2 db.serverless). To keep an old "
         "family for a documented reason, list it in allowFamilies.",
-        ja="instanceType/instanceClass を最新世代 (例: t4g, m7g, c7g, r7g / db.t4g, db.m7g, "
+        ja="instanceType/instanceClass を現行世代 (例: t4g, m7g, c7g, r7g / db.t4g, db.m7g, "
         "db.r7g / Aurora Serverless v2 の db.serverless) に変更する。理由があり旧世代を使い続ける"
         "場合は allowFamilies に明記する。",
     ),
@@ -266,14 +266,14 @@ def _graviton_suggestion(instance_type: Any) -> str | None:
         ja=f"{GUIDE_JA} の施策1 は処理に見合う最も安価なインスタンスタイプの選定を求めている。"
         "Graviton ファミリーは同等の x86 より vCPU 当たりの料金が安い (Fargate では Arm64 の vCPU・"
         "メモリ単価が x86 より 20% 安い)。ソフトウェアが Arm64 で動作するかはベンダーの判断が必要"
-        "なため推奨 (advisory) とする。",
+        "なため推奨 (`advisory`) とする。",
     ),
     remediation=Text(
         en="Build multi-architecture images and set runtimePlatform.cpuArchitecture = ARM64 "
         "(gcmod's service default); move EC2/RDS to the Graviton family named in the message "
         "once the software is verified on Arm64.",
         ja="マルチアーキテクチャのイメージをビルドし runtimePlatform.cpuArchitecture を ARM64 に"
-        "する (gcmod のサービスの既定値)。EC2/RDS は Arm64 での動作確認後、メッセージに示す"
+        "する (gcmod のサービスの既定値)。EC2/RDS は Arm64 での動作確認後、メッセージに示す "
         "Graviton ファミリーへ移行する。",
     ),
 )
@@ -581,8 +581,8 @@ _OPS_JA = {
 _OPS_JA_WORDS: dict[str, tuple[str, ...]] = {
     "backup": ("バックアップ",),
     "monitoring": ("監視",),
-    "logging": ("ログサーバ", "ログ収集", "ログ管理", "ログ集約"),
-    "job scheduling": ("ジョブ管理", "ジョブスケジューラ", "ジョブサーバ", "運用管理", "千手"),
+    "logging": ("ログサーバー", "ログ収集", "ログ管理", "ログ集約"),
+    "job scheduling": ("ジョブ管理", "ジョブスケジューラ", "ジョブサーバー", "運用管理", "千手"),
     "patching": ("パッチ管理",),
 }
 _SUFFIX = r"(?:s|srv|svr|sv|server|servers|host|hosts)?"
@@ -658,7 +658,7 @@ def _names(res: Res) -> Iterator[tuple[str, str]]:
     id="GCM-COST-004",
     title=Text(
         en="No self-built backup, monitoring, log or job servers",
-        ja="バックアップ・監視・ログ・ジョブ管理のサーバを自前で構築していない",
+        ja="バックアップ・監視・ログ・ジョブ管理のサーバーを自前で構築していない",
     ),
     severity="high",
     enforcement="mandatory",
@@ -670,7 +670,7 @@ def _names(res: Res) -> Iterator[tuple[str, str]]:
         "build one's own operations systems (backup, job management); the estimate checklist "
         "(2025-04) asks that backup, monitoring and incident response be automated.",
         ja=f"{GUIDE_JA} の施策3 は運用管理系の基本機能をマネージドサービスで代替し、バックアップ"
-        "サーバや監視サーバを常時稼働させないこと、独自の運用管理システム (バックアップ、ジョブ管理"
+        "サーバーや監視サーバーを常時稼働させないこと、独自の運用管理システム (バックアップ、ジョブ管理"
         "等) の構築を避けることを求めている。見積チェックリスト (2025年4月) も運用作業 (バックアップ、"
         "監視・障害対応等) の自動化を求めている。",
     ),
@@ -679,10 +679,10 @@ def _names(res: Res) -> Iterator[tuple[str, str]]:
         "CloudWatch, CloudWatch Logs, EventBridge Scheduler, Systems Manager); gcmod's "
         "ManagedBackup, ManagedLogging and ScheduledShutdown components do this. If the name "
         "is a false match, rename the resource or its Name tag.",
-        ja="サーバを廃止し、メッセージに示すマネージドサービス (AWS Backup、CloudWatch、CloudWatch "
+        ja="サーバーを廃止し、メッセージに示すマネージドサービス (AWS Backup、CloudWatch、CloudWatch "
         "Logs、EventBridge Scheduler、Systems Manager) を使用する。gcmod の ManagedBackup・"
         "ManagedLogging・ScheduledShutdown コンポーネントが対応する。誤検知の場合はリソース名や "
-        "Name タグを見直す。",
+        "`Name` タグを見直す。",
     ),
 )
 def no_ops_servers(res: Res, ctx: Ctx) -> Iterator[Finding]:
@@ -697,8 +697,8 @@ def no_ops_servers(res: Res, ctx: Ctx) -> Iterator[Finding]:
             Text(
                 en=f"{res.name} looks like a self-built {kind} server ({label} {text!r}); "
                 f"use {managed_en} instead of a server running 24/7",
-                ja=f"{res.name} は自前の{_OPS_JA[kind]}サーバと見られます ({label_ja} 「{text}」)。"
-                f"常時稼働のサーバではなく {managed_ja} を使用してください",
+                ja=f"{res.name} は自前の{_OPS_JA[kind]}サーバーと見られます ({label_ja} 「{text}」)。"
+                f"常時稼働のサーバーではなく {managed_ja} を使用してください",
             )
         )
         return
@@ -919,7 +919,7 @@ def imdsv2(res: Res, ctx: Ctx) -> Iterator[Finding]:
         "balancer, reaching AWS services through VPC endpoints. A public IP exposes the "
         "workload to the internet and, since 2024-02-01, AWS also charges for every public "
         "IPv4 address, in use or not (Amazon VPC pricing, public IPv4; checked 2026-11).",
-        ja="自治体はガバメントクラウド上のシステムに閉域網で接続し、gcmod はコンテナやサーバを"
+        ja="自治体はガバメントクラウド上のシステムに閉域網で接続し、gcmod はコンテナやサーバーを"
         "プライベートサブネットの内部ロードバランサーの背後に置き、AWS サービスへは VPC "
         "エンドポイントで接続する。パブリック IP はワークロードをインターネットに露出させ、さらに "
         "2024年2月1日からはパブリック IPv4 アドレスごとに (未使用でも) 課金される (Amazon VPC 料金)。",

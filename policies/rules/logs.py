@@ -30,8 +30,8 @@ LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
     remediation=Text(
         en="Set retentionInDays to the log class's period (gcmod: logging.classes.<name>."
         "retentionDays); archive what must be kept for years to S3 with lifecycle rules.",
-        ja="retentionInDays をログ区分の保存期間に設定する (gcmod: logging.classes.<name>."
-        "retentionDays)。長期保存が必要なものは S3 にアーカイブしライフサイクルを設定する。",
+        ja="`retentionInDays` をログ区分の保存期間に設定する (gcmod: `logging.classes.<name>."
+        "retentionDays`)。長期保存が必要なものは S3 にアーカイブしライフサイクルを設定する。",
     ),
     settings=(
         Setting(

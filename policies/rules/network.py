@@ -102,12 +102,12 @@ def vpc_of(res: Res) -> str | None:
         "AZ ごとに置くのは AZ 障害への備えであり、検証・開発環境には不要である。"
         f"{GUIDE_JA}は慣習でなく必要量に基づくサイズ決定を求め、資料 (2025年10月) は必要以上のサービス"
         "レベルをコスト増の一因に挙げている。常時稼働部品の冗長化は必要量を超える容量にあたるため、"
-        "レバーは「インスタンスの選択とサイズ」とする。",
+        "施策は「インスタンスの選択とサイズ」とする。",
     ),
     remediation=Text(
-        en="Outside production use one shared NAT gateway (gcmod:network.natGateway: single), "
+        en="Outside production use one shared NAT gateway (`gcmod:network.natGateway: single`), "
         "or none: reach AWS services through VPC endpoints (gcmod's default).",
-        ja="本番以外では NAT ゲートウェイを1つに集約する (gcmod:network.natGateway: single)。"
+        ja="本番以外では NAT ゲートウェイを1つに集約する (`gcmod:network.natGateway: single`)。"
         "あるいは VPC エンドポイントで AWS サービスに接続し NAT ゲートウェイを置かない (gcmod の既定)。",
     ),
     settings=(
@@ -177,7 +177,7 @@ def _endpoint_service(name: str, services: Iterable[str]) -> str | None:
         "確認)。イメージの取得とログ送信で毎月の請求に確実に上乗せされる。S3 のゲートウェイ型"
         "エンドポイントは無料で、インターフェイス型エンドポイントのデータ処理料金はその数分の一 "
         f"(1GB 0.01 USD と AZ ごとの時間料金) である。{GUIDE_JA}はマネージドサービスの活用を求めている。"
-        "インターフェイス型が得かどうかは通信量によるため推奨 (advisory) とする。",
+        "インターフェイス型が得かどうかは通信量によるため推奨 (`advisory`) とする。",
     ),
     remediation=Text(
         en="Add an S3 gateway endpoint (free) on the private route tables, and interface "
@@ -396,7 +396,7 @@ def no_world_ingress(res: Res, ctx: Ctx) -> Iterator[Finding]:
         "'Security policies for your Application Load Balancer', checked 2026-11); the "
         "ELBSecurityPolicy-TLS13-1-2-* family is AWS's recommendation. The public SaaS "
         "requirements ask for secure user authentication, which needs a secure channel.",
-        ja="住民記録・税務・福祉などの住民データは通信経路上で暗号化しなければならない。HTTP リスナーは"
+        ja="住民記録・税務・福祉などの住民データは通信経路上で暗号化しなければならない。HTTP リスナーは "
         "HTTPS へのリダイレクトのみに使う。ポリシーを指定しない HTTPS/TLS リスナーには "
         "ELBSecurityPolicy-2016-08 が適用され、TLS 1.0・1.1 を受け入れてしまう (ELB ユーザーガイド"
         "「Application Load Balancer のセキュリティポリシー」、2026年11月確認)。AWS の推奨は "

@@ -219,7 +219,7 @@ def _today(ctx: Ctx) -> date | None:
         "いる。cron では祝日を除外できないため、gcmod のスケジュールは各月の開庁日を対象期間 "
         f"(タグ {TAG_HORIZON_END}) まで列挙する。期間後は起動されず、再デプロイまで環境が停止した"
         "ままになる。ガイドは稼働時間の定期的な見直しも求めている。期間切れ間近は保守の通知であり"
-        "浪費ではないため推奨 (advisory) とする。",
+        "浪費ではないため推奨 (`advisory`) とする。",
     ),
     remediation=Text(
         en="Run `pulumi up` for the stack to roll the horizon forward (the schedules are "

@@ -216,7 +216,7 @@ def block_devices(res: Res) -> list[tuple[str, str, Mapping[str, Any]]]:
         en="Set the volume type (EBS type, volumeType, RDS storageType) to gp3; provision extra "
         "IOPS or throughput on gp3 if measurements need them. Keep io1/io2 only for a measured "
         "need above the gp3 maximum (setting minProvisionedIops / minProvisionedIopsRds).",
-        ja="ボリューム種別 (EBS の type、volumeType、RDS の storageType) を gp3 にする。"
+        ja="ボリューム種別 (EBS の `type`、volumeType、RDS の storageType) を gp3 にする。"
         "実測で必要なら gp3 で IOPS やスループットを追加する。io1/io2 は gp3 の上限を超える実測の"
         "必要がある場合に限る (設定 minProvisionedIops / minProvisionedIopsRds)。",
     ),

@@ -297,7 +297,7 @@ def _spans_azs(instances: Sequence[Res]) -> bool:
     id="GCM-DB-001",
     title=Text(
         en="Multi-AZ databases only where the availability grade asks for them",
-        ja="可用性の区分が求める場合に限りデータベースをマルチ AZ にする",
+        ja="可用性区分が求める場合に限りデータベースをマルチ AZ にする",
     ),
     severity="medium",
     enforcement="mandatory",
@@ -320,7 +320,7 @@ def _spans_azs(instances: Sequence[Res]) -> bool:
         "RDS インスタンスに 99.5% (RDS SLA) を約束しており (2026年11月確認)、Aurora はどちらの構成でも"
         f"データを3つの AZ に6重に保存する。{GUIDE_JA}は必要量に基づくサイズ決定を求め、資料 "
         "(2025年10月) は必要以上のサービスレベルをコスト増の一因に挙げている。例外は設定1つ "
-        "(availabilityGrade: high) で明示できるため必須 (mandatory) とする。",
+        "(availabilityGrade: high) で明示できるため必須 (`mandatory`) とする。",
     ),
     remediation=Text(
         en="Run one writer (gcmod:database.multiAz: false, the default) and rely on managed "
@@ -430,7 +430,7 @@ def multi_az_only_where_needed(resources: Sequence[Res], ctx: Ctx) -> Iterator[F
         en="Tag every resource with gcmod.components.tags.cost_tags(system, environment, "
         "tenant) (gcmod's components do), and activate the keys as cost allocation tags in the "
         "billing console.",
-        ja="全リソースに gcmod.components.tags.cost_tags(system, environment, tenant) のタグを付け"
+        ja="全リソースに ``gcmod.components.tags.cost_tags(system, environment, tenant)`` のタグを付け"
         " (gcmod のコンポーネントは付与済み)、請求コンソールでそのキーをコスト配分タグとして有効化する。",
     ),
     settings=(

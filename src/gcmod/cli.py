@@ -16,13 +16,41 @@ from typing import Any
 import click
 
 from gcmod import __version__
+from gcmod.clihelp import LocalizedGroup
+from gcmod.i18n import default_lang, report_lang, terminal_lang
 from gcmod.reference import GOV_REGIONS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+#: The program or its synth failed: crash, timeout, child killed, no complete
+#: graph delivered (README "Exit codes"; 3 is the audit's "incomplete").
+EXIT_PROGRAM = 4
 
 
 class UsageProblem(Exception):
     """Bad input other than a stack config (e.g. a policy config file): exit 2."""
+
+
+def _set_wide(_ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    from gcmod.textable import set_wide
+
+    set_wide(value)
+    return value
+
+
+wide_option = click.option(
+    "--wide",
+    is_flag=True,
+    expose_value=False,
+    callback=_set_wide,
+    help="Do not fit tables and text to the terminal's width (COLUMNS).",
+)
+
+
+def echo_text(text: str) -> None:
+    """Print plain text fitted to the terminal's width (see :mod:`gcmod.textable`)."""
+    from gcmod.textable import fit_lines
+
+    click.echo(fit_lines(text))
 
 
 def _fail(message: str, code: int) -> None:
@@ -50,21 +78,28 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _known_error(exc: Exception) -> tuple[str, int] | None:
-    """(message, exit code) of one of gcmod's own errors, else None."""
+    """(message, exit code) of one of gcmod's own errors, else None (in the order
+    of the checks: the first class that matches decides)."""
     from gcmod.config import ConfigError
+    from gcmod.loader import LoadError
     from gcmod.policies.harness import PolicyConfigError
     from gcmod.pricing.catalog import CatalogError
     from gcmod.project import ProgramDependencyError
+    from gcmod.safewrite import UnsafeWrite
     from gcmod.synth import SynthError
 
     if isinstance(exc, ConfigError | UsageProblem):
         return str(exc), EXIT_USAGE
+    if isinstance(exc, UnsafeWrite):
+        return f"書き込みを拒否 / refused to write: {exc}", EXIT_USAGE
+    if isinstance(exc, LoadError):  # a file read outside a caller that names it otherwise
+        return f"読み込みエラー / cannot read: {exc}", EXIT_USAGE
     if isinstance(exc, PolicyConfigError):
         return f"ポリシー設定エラー / policy config error: {exc}", EXIT_USAGE
     if isinstance(exc, CatalogError):
         return f"価格カタログのエラー / price catalogue error: {exc}", EXIT_USAGE
     if isinstance(exc, SynthError):
-        return f"synth エラー / synth failed: {exc}", EXIT_FINDINGS
+        return f"プログラムの実行に失敗 / synth failed: {exc}", EXIT_PROGRAM
     if isinstance(exc, ProgramDependencyError):
         return f"依存モジュールがありません / missing module: {exc}", EXIT_USAGE
     return None
@@ -109,6 +144,15 @@ stack_refs_option = click.option(
     help="With --project: YAML/JSON file mapping referenced stacks (org/project/stack) to "
     "their outputs. Default: a stack reference's outputs are unknown, as in a preview. "
     "参照先スタックの出力値 (省略時は不明値).",
+)
+timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(min=1, max=86400),
+    default=None,
+    callback=lambda ctx, param, v: _finite(ctx, param, v),
+    metavar="SECONDS",
+    help="With --project: stop the program after this many seconds (exit 4). "
+    "Default: 300. プログラムの制限時間 (秒).",
 )
 
 no_cache_option = click.option(
@@ -165,14 +209,26 @@ def _shown_path(path: Path) -> str:
 
 
 def _synth_project(
-    ps: Any, stack_refs_file: Path | None, log: Any = None, *, use_cache: bool = False
+    ps: Any,
+    stack_refs_file: Path | None,
+    log: Any = None,
+    timeout: float | None = None,
+    *,
+    use_cache: bool = False,
 ):
+    """Run a --project program in a child process (gcmod.childrun), through the
+    graph cache when ``use_cache``."""
     from gcmod import graphcache
-    from gcmod.project import load_stack_references, synth_project
+    from gcmod.childrun import DEFAULT_TIMEOUT, synth_isolated
+    from gcmod.project import load_stack_references
 
     refs = load_stack_references(stack_refs_file) if stack_refs_file else None
     return graphcache.synth_project(
-        ps, refs, lambda lg: synth_project(ps, refs, lg), log, use_cache=use_cache
+        ps,
+        refs,
+        lambda lg: synth_isolated(ps, refs, lg, timeout=timeout or DEFAULT_TIMEOUT),
+        log,
+        use_cache=use_cache,
     )
 
 
@@ -196,7 +252,15 @@ def _stack_graph(ref: Any, no_cache: bool):
     return graphcache.stack_graph(ref, use_cache=not no_cache)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def _no_timeout_without_project(timeout: float | None, ps: Any) -> None:
+    if timeout is not None and ps is None:
+        raise UsageProblem("--timeout goes with --project (gcmod's own stacks run in-process)")
+
+
+@click.group(
+    cls=LocalizedGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="gcmod")
 def main() -> None:
     """gcmod: Government Cloud modernisation toolkit / ガバメントクラウド最適化ツール.
@@ -204,10 +268,17 @@ def main() -> None:
     Builds the optimised architecture (Fargate, Aurora Serverless v2, managed
     backup and logging, scheduled shutdown, backup-only DR) from a typed stack
     config, and inspects it offline: no Pulumi CLI, no cloud credentials.
+    Language: --lang, else GCMOD_LANG (ja or en), else the locale (LANG).
     """
+    import os
+
     from gcmod.gctune import tune_process
+    from gcmod.i18n import LANGS
 
     tune_process()
+    value = os.environ.get("GCMOD_LANG", "").strip()
+    if value and value.lower() not in LANGS:
+        _fail(f"GCMOD_LANG={value!r}: 使える値は ja と en / allowed: ja, en", EXIT_USAGE)
 
 
 @main.command()
@@ -216,7 +287,9 @@ def main() -> None:
 @project_option
 @project_stack_option
 @stack_refs_option
+@timeout_option
 @click.option("--json", "as_json", is_flag=True, help="Print the resource graph as JSON.")
+@wide_option
 @no_cache_option
 @handle_errors
 def synth(
@@ -225,6 +298,7 @@ def synth(
     project_dir: Path | None,
     project_stack: str | None,
     stack_refs_file: Path | None,
+    timeout: float | None,
     as_json: bool,
     no_cache: bool,
 ) -> None:
@@ -237,7 +311,8 @@ def synth(
     or a path to a Pulumi.<stack>.yaml.
     --project DIR --stack NAME runs any Pulumi Python project instead (docs/projects.md).
     The JSON form is documented in docs/graph.md (schemaVersion 1).
-    Exit codes: 0 done, 1 synth failed, 2 bad stack, config or missing module.
+    Exit codes: 0 done, 2 bad stack, config or missing module, 4 the program or
+    its synth failed (crash, timeout, no graph delivered).
     """
     from gcmod.graph import short_type
     from gcmod.stackfiles import resolve
@@ -245,9 +320,10 @@ def synth(
     from gcmod.textable import render
 
     ps = _project_stack(stack, stacks_dir, project_dir, project_stack, stack_refs_file)
+    _no_timeout_without_project(timeout, ps)
     log = RunLog()
     if ps is not None:
-        graph = _synth_project(ps, stack_refs_file, log, use_cache=not no_cache)
+        graph = _synth_project(ps, stack_refs_file, log, timeout, use_cache=not no_cache)
     else:
         ref = resolve(stack, stacks_dir)
         cfg, graph = _synth_stack(ref, no_cache)
@@ -356,7 +432,7 @@ def calendar(
     Read from the EventBridge Scheduler schedules the stack declares (weekdays,
     business hours; closed on weekends, national holidays and 29 Dec - 3 Jan).
     A stack without a shutdown schedule (production, by default) runs 24/7.
-    Exit codes: 0 done, 1 synth failed, 2 bad stack or config.
+    Exit codes: 0 done, 2 bad stack or config, 4 synth failed.
     """
     from gcmod.runcalendar import from_graph
     from gcmod.stackfiles import resolve
@@ -436,23 +512,54 @@ policy_config_option = click.option(
 )
 
 
+def _output_file(_ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """An output file the user named: its folder must exist (a mistyped folder is
+    an error before any work, never created silently), and it is not a folder."""
+    if value is None:
+        return None
+    folder = value.parent
+    if not folder.is_dir():
+        raise click.BadParameter(
+            f"{value}: フォルダー {folder} がありません / the folder {folder} does not exist; "
+            "create it first (gcmod creates no folders for an output file)",
+            param=param,
+        )
+    if value.is_dir():
+        raise click.BadParameter(f"{value} is a folder; give a file name", param=param)
+    if value.is_symlink():
+        raise click.BadParameter(
+            f"{value} is a symbolic link; gcmod does not write through links", param=param
+        )
+    return value
+
+
 def html_option(help_text: str):
-    """``--html FILE``: also write an HTML report there."""
+    """``--html FILE``: also write an HTML report there (its folder must exist)."""
     return click.option(
         "--html",
         "html_path",
         type=click.Path(dir_okay=False, path_type=Path),
         default=None,
-        help=help_text,
+        callback=_output_file,
+        help=help_text + " Its folder must exist.",
     )
+
+
+def _finite(_ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """Refuse ``nan`` and ``inf`` (click's FloatRange lets NaN through)."""
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value!r} is not a finite number", param=param)
+    return value
 
 
 lang_option = click.option(
     "--lang",
     type=click.Choice(["en", "ja"]),
-    default="en",
-    show_default=True,
-    help="Language of the table / 表示言語.",
+    default=default_lang,
+    help="Language of the table / 表示言語. Default: GCMOD_LANG, else the locale "
+    "(LANG=ja_JP.UTF-8 → ja), else en.",
 )
 
 
@@ -462,7 +569,9 @@ lang_option = click.option(
 @project_option
 @project_stack_option
 @stack_refs_option
+@timeout_option
 @lang_option
+@wide_option
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option("--sarif", "as_sarif", is_flag=True, help="Print SARIF 2.1.0 (code scanning).")
 @policy_config_option
@@ -482,6 +591,7 @@ def check(
     project_dir: Path | None,
     project_stack: str | None,
     stack_refs_file: Path | None,
+    timeout: float | None,
     lang: str,
     as_json: bool,
     as_sarif: bool,
@@ -499,8 +609,9 @@ def check(
     same analyzer the Pulumi engine drives, with the same semantics.
     --project DIR --stack NAME checks any Pulumi Python project (e.g. a vendor's).
     --estimate also prints the cost estimate of the same graph (one synth for CI).
-    Exit codes: 0 no mandatory violation, 1 mandatory violations (or synth
-    failed), 2 bad stack, config, policy config or missing module.
+    Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 bad stack,
+    config, policy config or missing module, 4 the program or its synth failed
+    (crash, timeout, no graph delivered: never a pass).
     """
     from gcmod.policies.harness import check_graph, load_pack_config
     from gcmod.policies.report import table, to_json, to_sarif
@@ -513,9 +624,10 @@ def check(
     pack_config = load_pack_config(config_file) if config_file else None
     price_catalog = _load_catalog(catalog_path) if with_estimate else None
     ps = _project_stack(stack, stacks_dir, project_dir, project_stack, stack_refs_file)
+    _no_timeout_without_project(timeout, ps)
     cfg = ref = None
     if ps is not None:
-        graph = _synth_project(ps, stack_refs_file, use_cache=not no_cache)
+        graph = _synth_project(ps, stack_refs_file, timeout=timeout, use_cache=not no_cache)
         name, path = ps.label, Path(_shown_path(ps.project.entry))
     else:
         ref = resolve(stack, stacks_dir)
@@ -537,12 +649,12 @@ def check(
         echo_json(to_sarif(report, artifact=_artifact(path), lang=lang))
     else:
         click.echo(f"gcmod check {name}  [{path}]")
-        click.echo(table(report, lang))
+        echo_text(table(report, lang))
         if result is not None:
             from gcmod.cost.report import table as estimate_table
 
             click.echo(f"\ngcmod estimate {name}")
-            click.echo(estimate_table(result, lang))
+            echo_text(estimate_table(result, terminal_lang(lang)))
     if result is not None:
         _estimate_warnings(result)
     sys.exit(EXIT_FINDINGS if report.mandatory else EXIT_OK)
@@ -599,6 +711,7 @@ def _artifact(path: Path) -> str:
 
 @main.command()
 @lang_option
+@wide_option
 @click.option("--json", "as_json", is_flag=True, help="Print the catalogue as JSON.")
 def rules(lang: str, as_json: bool) -> None:
     """List the policy rules / ポリシールール一覧.
@@ -612,7 +725,7 @@ def rules(lang: str, as_json: bool) -> None:
     if as_json:
         echo_json(rules_json(catalogue))
     else:
-        click.echo(rules_table(catalogue, lang))
+        echo_text(rules_table(catalogue, lang))
 
 
 @main.command()
@@ -621,12 +734,15 @@ def rules(lang: str, as_json: bool) -> None:
 @project_option
 @project_stack_option
 @stack_refs_option
+@timeout_option
 @click.option(
     "--lang",
     type=click.Choice(["en", "ja"]),
     default=None,
-    help="Language / 表示言語. Default: en for the terminal, ja for --html.",
+    help="Language / 表示言語. Default: GCMOD_LANG, else the locale (LANG=ja_JP.UTF-8 → ja), "
+    "else en for the terminal and ja for --html.",
 )
+@wide_option
 @click.option("--json", "as_json", is_flag=True, help="Print the estimate as JSON.")
 @click.option("--markdown", "as_markdown", is_flag=True, help="Print the estimate as Markdown.")
 @html_option("Also write a self-contained HTML report (Japanese unless --lang en) to this file.")
@@ -634,7 +750,8 @@ def rules(lang: str, as_json: bool) -> None:
     "--jpy-rate",
     type=click.FloatRange(min=1, max=1000),
     default=None,
-    help="Yen per US dollar. Default: the catalogue's documented rate.",
+    callback=_finite,
+    help="Yen per US dollar (1 to 1000). Default: the catalogue's documented rate.",
 )
 @catalog_option
 @no_cache_option
@@ -645,6 +762,7 @@ def estimate(
     project_dir: Path | None,
     project_stack: str | None,
     stack_refs_file: Path | None,
+    timeout: float | None,
     lang: str | None,
     as_json: bool,
     as_markdown: bool,
@@ -665,8 +783,8 @@ def estimate(
     --project DIR --stack NAME prices any Pulumi Python project from its graph
     alone: no lift-and-shift baseline, no tenant shares, usage from the documented
     program defaults or usage.<NAME>.yaml beside its stack file (docs/projects.md).
-    Exit codes: 0 done, 1 synth failed, 2 bad stack, usage file, catalogue or
-    missing module.
+    Exit codes: 0 done, 2 bad stack, usage file, catalogue or missing module,
+    4 the program or its synth failed (crash, timeout, no graph delivered).
     """
     from gcmod.cost import report as render
     from gcmod.cost.estimate import estimate_program
@@ -677,9 +795,10 @@ def estimate(
         raise UsageProblem("choose one of --json and --markdown")
     catalog = _load_catalog(catalog_path)
     ps = _project_stack(stack, stacks_dir, project_dir, project_stack, stack_refs_file)
+    _no_timeout_without_project(timeout, ps)
     if ps is not None:
         usage = usage_for(program_basis(), ps.file)
-        graph = _synth_project(ps, stack_refs_file, use_cache=not no_cache)
+        graph = _synth_project(ps, stack_refs_file, timeout=timeout, use_cache=not no_cache)
         with _pricing_status():
             result = estimate_program(graph, catalog, usage, stack=ps.label)
     else:
@@ -690,14 +809,14 @@ def estimate(
         result.jpy_per_usd = jpy_rate
         result.fx_source = "--jpy-rate (given on the command line)"
     if html_path is not None:
-        render.write_html(result, html_path, lang=lang or "ja")
+        render.write_html(result, html_path, lang=report_lang(lang))
         click.echo(f"wrote {html_path}", err=True)
     if as_json:
         echo_json(render.to_json(result))
     elif as_markdown:
-        click.echo(render.markdown(result, lang or "en"))
+        click.echo(render.markdown(result, terminal_lang(lang)))
     else:
-        click.echo(render.table(result, lang or "en"))
+        echo_text(render.table(result, terminal_lang(lang)))
     _estimate_warnings(result)
 
 
@@ -747,7 +866,7 @@ def catalog(
     configuration options with defaults) and an index comparing them, in
     Japanese and English. Plain HTML, CSS and inline SVG: no scripts, fonts or
     network; relative links only. catalog.json lists what was built.
-    Exit codes: 0 done, 1 synth failed, 2 bad output folder or template.
+    Exit codes: 0 done, 2 bad output folder or template, 4 synth failed.
     """
     import tempfile
 
@@ -944,14 +1063,15 @@ REGIONS = GOV_REGIONS
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option("--sarif", "as_sarif", is_flag=True, help="Print SARIF 2.1.0.")
+@wide_option
 @html_option("Also write an HTML report to this file.")
 @policy_config_option
 @click.option(
     "--lang",
     type=click.Choice(["en", "ja"]),
-    default="en",
-    show_default=True,
-    help="Language / 表示言語.",
+    default=None,
+    help="Language / 表示言語. Default: GCMOD_LANG, else the locale (LANG=ja_JP.UTF-8 → ja), "
+    "else en for the terminal and ja for --html.",
 )
 @click.pass_context
 @handle_errors
@@ -966,7 +1086,7 @@ def audit(
     as_sarif: bool,
     html_path: Path | None,
     config_file: Path | None,
-    lang: str,
+    lang: str | None,
 ) -> None:
     """Audit deployed AWS accounts with the same rules (read-only).
 
@@ -994,14 +1114,16 @@ def audit(
         regions, profile, org_role, concurrency, pack_config, quiet
     )
     if html_path is not None:
-        html_path.write_text(render.html_report(result, lang), encoding="utf-8")
+        from gcmod.safewrite import write_file
+
+        write_file(html_path, render.html_report(result, report_lang(lang)))
         click.echo(f"wrote {html_path}", err=True)
     if as_json:
         echo_json(render.to_json(result))
     elif as_sarif:
-        echo_json(render.to_sarif(result, lang))
+        echo_json(render.to_sarif(result, terminal_lang(lang)))
     else:
-        click.echo(render.table(result, lang))
+        echo_text(render.table(result, terminal_lang(lang)))
     sys.exit(result.exit_code)
 
 

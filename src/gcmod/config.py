@@ -23,7 +23,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -35,6 +34,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from gcmod import reference as ref
+from gcmod.loader import LoadError, load_yaml, shown
 
 PROJECT = "gcmod"
 """Pulumi project name, and so the config namespace (``gcmod:``)."""
@@ -54,9 +54,11 @@ class ConfigError(Exception):
 
 
 #: Settings of every model read from a user's YAML (stack and usage files):
-#: unknown keys are errors, camelCase keys, frozen, field docstrings kept.
+#: unknown keys are errors, camelCase keys, frozen, field docstrings kept;
+#: numbers are finite (``.inf``, ``.nan``, ``"1e999"`` are refused).
 MODEL_CONFIG = ConfigDict(
     extra="forbid",
+    allow_inf_nan=False,
     frozen=True,
     alias_generator=to_camel,
     populate_by_name=True,
@@ -84,6 +86,31 @@ _LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
 _HOST_RE = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*$")
 
 
+def one_line(v: str) -> str:
+    """Validator: one line of printable text by the Unicode definition. Refuses
+    control and format characters (category C: ``\\x0b``, ``\\x0c``, ``\\x85``, the
+    bidi controls U+200E/F, U+202A–202E, U+2066–2069, ...), the line and paragraph
+    separators U+2028/2029 (categories Zl, Zp) and anything ``str.splitlines``
+    breaks on. The one place names written into generated files are checked."""
+    bad = next(
+        (
+            c
+            for c in v
+            if unicodedata.category(c)[0] == "C"
+            or unicodedata.category(c) in ("Zl", "Zp")
+            or len(f"a{c}a".splitlines()) > 1
+        ),
+        None,
+    )
+    if bad is not None:
+        raise ValueError(
+            "must be one line of printable text (no control characters): "
+            f"U+{ord(bad):04X} ({unicodedata.name(bad, 'a control character')}) is not "
+            "allowed, nor any line or paragraph separator, format or bidirectional control"
+        )
+    return v
+
+
 def _japan_region(v: str) -> str:
     """Validator: one of :data:`gcmod.reference.JAPAN_REGIONS`."""
     if v not in ref.JAPAN_REGIONS:
@@ -105,12 +132,7 @@ class Tenant(_Model):
     """Host name routed to this tenant on the shared load balancer.
     @default ``<code>.<domain>``"""
 
-    @field_validator("name")
-    @classmethod
-    def _name(cls, v: str) -> str:
-        if any(unicodedata.category(c).startswith("C") for c in v):
-            raise ValueError("must be one line of printable text (no control characters)")
-        return v
+    _name = field_validator("name")(lambda cls, v: one_line(v))
 
     @field_validator("code", mode="before")
     @classmethod
@@ -344,8 +366,27 @@ class ScheduleConfig(_Model):
     """How many calendar months of holiday-aware schedules are generated.
     @default 12"""
     horizon_start: dt.date | None = None
-    """First day of the horizon. @default the first day of the current month
-    (Asia/Tokyo) when the program runs."""
+    """First day of the horizon; the horizon must end within the years the
+    Japanese holiday calendar covers (the ``holidays`` package: 1949–2099).
+    @default the first day of the current month (Asia/Tokyo) when the program runs."""
+
+    @field_validator("horizon_start")
+    @classmethod
+    def _horizon_in_calendar(cls, v: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        import holidays
+
+        if v is None:
+            return v
+        first, last = holidays.Japan.start_year, holidays.Japan.end_year
+        months = info.data.get("horizon_months") or 1
+        end_month = v.year * 12 + v.month - 1 + months  # month after the horizon (exclusive)
+        if v.year < first or (end_month - 1) // 12 > last:
+            raise ValueError(
+                f"the horizon ({months} months from {v.isoformat()}) must lie within "
+                f"{first}–{last}, the years with Japanese holiday data; e.g. the first day "
+                "of this month"
+            )
+        return v
 
 
 # ---------------------------------------------------------------------------
@@ -413,7 +454,7 @@ class BackupConfig(_Model):
 
     retention_days: Annotated[int, Field(ge=1, le=36500)] = 35
     """Days each daily recovery point is kept. @default 35"""
-    cold_storage_after_days: Annotated[int, Field(ge=1)] | None = None
+    cold_storage_after_days: Annotated[int, Field(ge=1, le=36500)] | None = None
     """Move recovery points to cold storage after this many days (only pays
     for long retention; AWS needs 90 days in cold). @default none"""
     vault_lock: bool | None = None
@@ -687,10 +728,8 @@ def _describe(err: dict[str, Any], data: Mapping[str, Any]) -> str:
         return f"{key}: required key is missing"
     msg = err["msg"].removeprefix("Value error, ")
     value = _lookup(data, loc) if loc else None
-    shown = json.dumps(value, ensure_ascii=False, default=str) if value is not None else None
-    if shown is not None and len(shown) > 80:
-        shown = shown[:77] + "..."
-    got = f" (got {shown})" if shown is not None and not isinstance(value, dict) else ""
+    text = shown(value) if value is not None else None
+    got = f" (got {text})" if text is not None and not isinstance(value, dict) else ""
     return f"{key}: {msg}{got}"
 
 
@@ -725,26 +764,24 @@ def parse_config(raw: Mapping[str, Any], source: str) -> StackConfig:
     return cfg
 
 
-def _yaml_error(source: str, exc: yaml.YAMLError) -> ConfigError:
-    mark = getattr(exc, "problem_mark", None)
-    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-    problem = getattr(exc, "problem", None) or str(exc)
-    return ConfigError(source, [f"not valid YAML{where}: {problem}"])
+def read_yaml(path: Path, what: str = "file", *, int_keys: bool = False) -> Any:
+    """A user's YAML file through :mod:`gcmod.loader`; any problem is a
+    :class:`ConfigError` naming the file (``what`` names it when missing)."""
+    source = str(path)
+    try:
+        return load_yaml(path, int_keys=int_keys)
+    except FileNotFoundError:
+        raise ConfigError(source, [f"{what} not found"]) from None
+    except OSError as exc:
+        raise ConfigError(source, [f"cannot read the file: {exc.strerror or exc}"]) from None
+    except LoadError as exc:
+        raise ConfigError(source, [exc.detail]) from None
 
 
 def read_stack_file(path: Path) -> dict[str, Any]:
     """Read a ``Pulumi.<stack>.yaml`` file and return its ``config:`` mapping."""
     source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(source, ["file not found"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(source, [f"cannot read the file: {exc}"]) from None
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise _yaml_error(source, exc) from None
+    doc = read_yaml(path)
     if doc is None:
         doc = {}
     if not isinstance(doc, dict):

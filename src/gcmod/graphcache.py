@@ -18,9 +18,12 @@ The key is a SHA-256 over everything that can change the graph:
   engine would pass, the stack-reference outputs given, today's date (Asia/
   Tokyo; a program may read the clock), and every file under the project
   folder (hidden folders, ``__pycache__``, ``node_modules`` and virtual
-  environments left out). Modules the program imported from outside the project
-  and outside installed packages (an editable install of the vendor's own
-  library, say) are recorded with their hashes and checked on each hit.
+  environments left out). When the program runs in this process
+  (:func:`gcmod.project.synth_project`), modules it imported from outside the
+  project and outside installed packages (an editable install of the vendor's
+  own library, say) are recorded with their hashes and checked on each hit; the
+  CLI runs programs in a child process (:mod:`gcmod.childrun`), where they are
+  not seen.
 
 Not in the key: environment variables a program reads, and installed
 packages other than those above (upgrade one and use ``--no-cache``). The usage

@@ -39,10 +39,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from gcmod.config import ConfigError, _yaml_error
+from gcmod.config import ConfigError, read_yaml
 from gcmod.graph import ResourceGraph, ResourceNode
+from gcmod.loader import shown
 from gcmod.synth import SECRET, RunLog, SynthError
 
 #: Region a program runs in when its stack sets no ``aws:region`` (as
@@ -129,22 +128,11 @@ class ProjectStack:
 
 
 def _read_yaml(path: Path, what: str) -> Any:
-    source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(source, [f"{what} not found"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(source, [f"cannot read the file: {exc}"]) from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise _yaml_error(source, exc) from None
+    return read_yaml(path, what)
 
 
 def _shown(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return shown(value, 60)
 
 
 def _runtime_problem(runtime: Any) -> str | None:
@@ -541,8 +529,11 @@ def synth_project(
     stack_references: Mapping[str, Mapping[str, Any]] | None = None,
     log: RunLog | None = None,
 ) -> ResourceGraph:
-    """Run the stack's program under the mock runtime and return its resource graph
-    (``log`` receives the data sources answered and the stack references read)."""
+    """Run the stack's program under the mock runtime, **in this process**, and
+    return its resource graph (``log`` receives the data sources answered and the
+    stack references read). gcmod's commands call this only inside the child
+    process of :func:`gcmod.childrun.synth_isolated`: use that for a program
+    you did not write."""
     import pulumi.runtime.config as pconfig
 
     from gcmod.synth import run_program

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import yaml
+from gcmod.loader import LoadError, parse_yaml, read_text
 
 #: The sample the README's main command uses.
 DEFAULT_STACK = "saas-prod"
@@ -44,9 +44,9 @@ def project_stacks_dir(cwd: Path) -> Path | None:
     if not project.is_file():
         return None
     try:
-        text = project.read_text(encoding="utf-8")
-        doc = yaml.safe_load(text) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        text = read_text(project)
+        doc = parse_yaml(text, project) or {}
+    except (OSError, LoadError):
         return None
     if not isinstance(doc, dict):
         return None

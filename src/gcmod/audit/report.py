@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-from collections import defaultdict
 from typing import Any
 
 from gcmod import __version__
@@ -72,6 +70,12 @@ def _level(f: Finding, lang: str) -> str:
     return t["mandatory"] if f.mandatory else t["advisory"]
 
 
+def _kind(f: Finding) -> str:
+    if f.violation.unknown:
+        return "unknown"
+    return "mandatory" if f.mandatory else "advisory"
+
+
 def _waste(f: Finding) -> str:
     return "-" if f.waste_usd is None else f"${f.waste_usd:,.2f}"
 
@@ -88,12 +92,12 @@ def total_waste(result: AuditResult) -> float:
 
 
 def table(result: AuditResult, lang: str = "en") -> str:
-    from gcmod.textable import render
+    from gcmod.textable import paint, render
 
     t = LABELS[lang]
     rows = [
         (
-            _level(f, lang),
+            paint(_level(f, lang), _kind(f)),
             f.account,
             f.region or "-",
             f.violation.rule.id,
@@ -238,78 +242,11 @@ def to_sarif(result: AuditResult, lang: str = "en") -> dict[str, Any]:
 
 
 def html_report(result: AuditResult, lang: str = "ja") -> str:
-    """A self-contained page: totals, findings by rule and by account, gaps."""
-    e = html.escape
-    ja = lang == "ja"
-    by_rule: dict[str, list[Finding]] = defaultdict(list)
-    for f in result.findings:
-        by_rule[f.violation.rule.id].append(f)
+    """A self-contained page (gcmod.reports layout): summary, savings by lever,
+    findings by rule and by account, every finding, and what could not be read."""
+    from dataclasses import asdict
 
-    def money(x: float | None) -> str:
-        return "-" if x is None else f"${x:,.2f}"
+    from gcmod.audit.view import build
+    from gcmod.reports import render
 
-    rule_rows = "".join(
-        f"<tr><td>{e(rid)}</td><td>{e(fs[0].violation.rule.title(lang))}</td>"
-        f"<td class=n>{len(fs)}</td>"
-        f"<td class=n>{money(sum(f.waste_usd or 0 for f in fs))}</td></tr>"
-        for rid, fs in sorted(by_rule.items())
-    )
-    acct_rows = "".join(
-        f"<tr><td>{e(a.account_id)}</td><td>{e(a.name or '')}</td>"
-        f"<td class=n>{sum(a.resource_counts.values())}</td>"
-        f"<td class=n>{sum(1 for f in a.findings if f.mandatory)}</td>"
-        f"<td class=n>{money(a.waste_usd)}</td></tr>"
-        for a in result.accounts
-    )
-    finding_rows = "".join(
-        f"<tr><td>{e(_level(f, lang))}</td><td>{e(f.account)}</td><td>{e(f.region or '-')}</td>"
-        f"<td>{e(f.violation.rule.id)}</td><td>{e(f.violation.resource_name)}</td>"
-        f"<td class=n>{e(_waste(f))}</td><td>{e(finding_message(f)(lang))}</td></tr>"
-        for f in _ordered(result)
-    )
-    gap_rows = "".join(
-        f"<li>{e(g.account)} {e(g.region)} {e(g.collector)}: {e(g.kind)}: {e(g.reason)}</li>"
-        for g in result.gaps
-    )
-    title = "クラウド環境の監査結果" if ja else "Cloud account audit"
-    h = {
-        "rule": ("ルール別", "By rule"),
-        "acct": ("アカウント別", "By account"),
-        "all": ("指摘一覧", "Findings"),
-        "gaps": ("読み取れなかった箇所", "Not read"),
-    }
-    i = 0 if ja else 1
-    gaps_html = f"<h2>{h['gaps'][i]}</h2><ul>{gap_rows}</ul>" if gap_rows else ""
-    status = (
-        ("完了" if ja else "complete") if result.complete else ("不完全" if ja else "INCOMPLETE")
-    )
-    return f"""<!doctype html>
-<html lang="{e(lang)}"><head><meta charset="utf-8"><title>{e(title)}</title>
-<style>
-body{{font-family:system-ui,"Noto Sans CJK JP",sans-serif;margin:2rem auto;max-width:70rem;
-color:#1b1f24;padding:0 1rem}}
-h1{{border-bottom:3px solid #1d4e89}} h2{{border-left:6px solid #1d4e89;padding-left:.5rem}}
-table{{border-collapse:collapse;width:100%;margin:1rem 0}}
-th,td{{border-bottom:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;vertical-align:top}}
-th{{background:#f3f6f9}} .n{{text-align:right;white-space:nowrap}}
-.box{{background:#eef6ee;border:1px solid #9c9;padding:1rem;border-radius:.5rem}}
-.bad{{background:#fdf0f0;border-color:#d99}}
-@media print{{body{{margin:0}} tr{{break-inside:avoid}}}}
-</style></head><body>
-<h1>{e(title)}</h1>
-<div class="box{"" if result.complete else " bad"}">
-<p>{e(status)} · {len(result.accounts)} accounts · {len(result.findings)} findings
-({len(result.mandatory)} mandatory) · {e(money(total_waste(result)))}/month
-· {result.calls.total} API calls</p>
-<p>{e(calls_line(result, lang))}</p>
-<p>{e(result.waste_method)}</p></div>
-<h2>{h["rule"][i]}</h2><table><tr><th>ID</th><th></th><th class=n>#</th><th class=n>$/mo</th></tr>
-{rule_rows}</table>
-<h2>{h["acct"][i]}</h2><table><tr><th>Account</th><th></th><th class=n>resources</th>
-<th class=n>mandatory</th><th class=n>$/mo</th></tr>{acct_rows}</table>
-<h2>{h["all"][i]}</h2><table><tr><th></th><th>Account</th><th>Region</th><th>Rule</th>
-<th>Resource</th><th class=n>$/mo</th><th></th></tr>{finding_rows}</table>
-{gaps_html}
-<footer><p>gcmod {e(__version__)}</p></footer>
-</body></html>
-"""
+    return render("audit.html.j2", **asdict(build(result, lang)))

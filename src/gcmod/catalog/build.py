@@ -29,6 +29,8 @@ from gcmod import __version__
 from gcmod.catalog import CatalogEntry, CatalogOutputError
 from gcmod.catalog.analysis import StackResult, TemplateResult, analyse
 from gcmod.catalog.pages import index_html, page_path, template_html
+from gcmod.loader import LoadError, load_json
+from gcmod.safewrite import UnsafeWrite, check_all_under, write_under
 
 if TYPE_CHECKING:
     from gcmod.pricing import Catalog
@@ -42,8 +44,8 @@ def _read_manifest(out: Path) -> dict[str, Any] | None:
     """The previous build's ``catalog.json`` in ``out``; ``None`` when there is none or
     it is not one gcmod wrote (wrong schema, or ``files`` not a list of paths)."""
     try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = load_json(out / MANIFEST)
+    except (OSError, LoadError):
         return None
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         return None
@@ -162,7 +164,11 @@ def _remove_previous(out: Path, previous: dict[str, Any]) -> None:
     root = out.resolve()
     folders: set[Path] = set()
     for name in previous.get("files", []):
-        p = (out / str(name)).resolve()
+        link = out / str(name)
+        if link.is_symlink() and link.parent.resolve().is_relative_to(root):
+            link.unlink()  # the link itself, never its target (which may be outside)
+            continue
+        p = link.resolve()
         if p.is_file() and root in p.parents:
             p.unlink()
             folders.update(q for q in p.parents if root in q.parents)
@@ -209,14 +215,14 @@ def build(
         _remove_previous(out, previous)
     names = sorted([*files, MANIFEST])
     data = manifest(results, langs, names)
+    problems = check_all_under(out, names)
+    if problems:  # a link or a file left in the way: nothing is written
+        raise CatalogOutputError("; ".join(problems))
     try:
         for name, text in files.items():
-            path = out / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-        (out / MANIFEST).write_text(text, encoding="utf-8")
-    except OSError as exc:
+            write_under(out, name, text)
+        write_under(out, MANIFEST, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    except (OSError, UnsafeWrite) as exc:
         raise CatalogOutputError(f"{out}: cannot write: {exc.strerror or exc}") from None
     if progress:
         progress(f"{len(names)} ファイルを出力 / wrote {len(names)} files to {out}")

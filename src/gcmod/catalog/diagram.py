@@ -398,7 +398,7 @@ def render_svg(graph: ResourceGraph, lang: str = "ja", *, svg_id: str = "arch") 
             'stroke-width="1.5" stroke-dasharray="6 4"/>'
         )
         out.append(svg_text(f.x + 14, f.y + 20, fit(label, 13, f.w - 24), size=13, weight="bold"))
-        out.append(svg_text(f.x + 14, f.y + 34, f.region, size=10.5, fill="#5B6475"))
+        out.append(svg_text(f.x + 14, f.y + 34, f.region, size=11.5, fill="#5B6475"))
     ports = _ports(lay)
     for e in lay.edges:
         s, t = lay.boxes[e.source], lay.boxes[e.target]
@@ -437,7 +437,7 @@ def render_svg(graph: ResourceGraph, lang: str = "ja", *, svg_id: str = "arch") 
             )
         )
         out.append(
-            svg_text(b.x + 14, b.y + 34, fit(g.name, 10.5, b.w - 22), size=10.5, fill="#5B6475")
+            svg_text(b.x + 14, b.y + 34, fit(g.name, 11.5, b.w - 22), size=11.5, fill="#5B6475")
         )
         out.append(
             f'<line x1="{coord(b.x + 12)}" y1="{coord(b.y + HEADER_H - 4)}" '

@@ -13,13 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-import yaml
-
 from gcmod import __version__
 from gcmod.catalog.analysis import StackResult, TemplateResult
 from gcmod.catalog.diagram import region_name, render_svg
 from gcmod.cost import report as cost
 from gcmod.cost.report import esc
+from gcmod.loader import load_yaml
 from gcmod.policies.rulekit import ENV_JA
 
 #: Each language's name in itself (the language switch).
@@ -450,7 +449,7 @@ def _config_html(r: TemplateResult, lang: str) -> str:
 
     t = T[lang]
     p = r.primary
-    doc = yaml.safe_load(p.stack.path.read_text(encoding="utf-8")) or {}
+    doc = load_yaml(p.stack.path) or {}
     config = doc.get("config") or {}
     parts = [f'<p class="note">{_md(t["config_intro"].format(stack=p.stack.name))}</p>']
     rows = []

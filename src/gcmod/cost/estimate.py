@@ -149,11 +149,13 @@ def estimate_stack(
 def estimate_file(ref: StackRef, catalog: PriceSource | None = None) -> EstimateResult:
     """Synthesize a stack file offline and estimate it (usage file beside it,
     packaged catalogue unless one is given)."""
+    from gcmod.config import load_stack_file
     from gcmod.pricing import Catalog
-    from gcmod.program import synth_stack
+    from gcmod.program import synth_config
 
-    cfg, graph = synth_stack(ref)
-    usage = usage_for(cfg, ref.path)
+    cfg = load_stack_file(ref.path)
+    usage = usage_for(cfg, ref.path)  # a bad usage file is refused before the synth
+    graph = synth_config(cfg, ref.name)
     return estimate_stack(
         cfg, graph, catalog if catalog is not None else Catalog.load(), usage, stack=ref.name
     )

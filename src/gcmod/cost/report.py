@@ -66,6 +66,7 @@ from __future__ import annotations
 import html as _html
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -509,14 +510,20 @@ def _scalar(value: Any) -> str:
     return json.dumps(_jsonable(value), ensure_ascii=False, sort_keys=True)
 
 
+#: An absolute file path (POSIX or Windows): reports name the file, not the machine's folders.
+_ABS_PATH = re.compile(r"(?:[A-Za-z]:\\|/)(?:[^\s()/\\]+[/\\])+([^\s()/\\]+)")
+
+
 def _catalogue_note(result: EstimateResult) -> str | None:
     for key in CATALOGUE_KEYS:
         if key in result.assumptions:
             raw = result.assumptions[key]
             if isinstance(raw, Mapping) and "value" in raw:
                 src = raw.get("source")
-                return f"{_scalar(raw['value'])}" + (f" ({src})" if src else "")
-            return _scalar(raw)
+                note = f"{_scalar(raw['value'])}" + (f" ({src})" if src else "")
+            else:
+                note = _scalar(raw)
+            return _ABS_PATH.sub(r"\1", note)
     return None
 
 
@@ -982,19 +989,22 @@ def markdown(result: EstimateResult, lang: str = "en") -> str:
 
 # --------------------------------------------------------------------------- HTML
 
-#: Category colours (Okabe-Ito, colour-blind safe) and the text colour that reads on them.
+#: Category colours: Okabe-Ito hues (colour-blind safe), darkened where needed so that
+#: every bar and swatch is >= 3:1 against the page and the text drawn on it (white or
+#: ink, see :func:`_text_on`) >= 4.5:1 (WCAG 2.2, 1.4.11 and 1.4.3; measured by
+#: tests/test_report_browser.py).
 CATEGORY_COLOURS: dict[str, str] = {
     "compute": "#0072B2",
-    "database": "#E69F00",
+    "database": "#A06000",
     "storage": "#009E73",
-    "backup": "#56B4E9",
+    "backup": "#00798C",
     "logs": "#CC79A7",
-    "network": "#D55E00",
-    "security": "#F0E442",
-    "operations": "#7A7A7A",
+    "network": "#B03A2E",
+    "security": "#7A7A12",
+    "operations": "#6B6B6B",
     "other": "#4B3F72",
 }
-_EXTRA_COLOURS = ("#8C564B", "#17BECF", "#BCBD22", "#393B79")
+_EXTRA_COLOURS = ("#8C564B", "#0E6E55", "#8A3B9E", "#393B79")
 _BASELINE = "#8A94A6"
 _PLANNED = "#1F4E9C"
 _SAVE = "#2E7D4F"
@@ -1078,12 +1088,15 @@ table.missing thead th { background: #fdf0d5; }
 dl.sources { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px;
   font-size: 14px; margin: 0; }
 dl.sources dt { font-weight: 600; }
-dl.sources dd { margin: 0; }
+dl.sources dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
 footer { margin-top: 36px; padding-top: 12px; border-top: 1px solid var(--line);
   color: var(--muted); font-size: 12.5px; }
 @media screen and (max-width: 760px) {
   .cards { grid-template-columns: 1fr; }
   main { padding: 16px; }
+  /* a chart keeps its drawn size (text >= 11 px) and scrolls inside its own box */
+  figure { overflow-x: auto; }
+  figure svg { max-width: none; }
 }
 @media print {
   @page { size: A4; margin: 14mm 12mm; }
@@ -1138,9 +1151,26 @@ def _colour(category: str, categories: Sequence[str]) -> str:
     return _EXTRA_COLOURS[extra.index(category) % len(_EXTRA_COLOURS)]
 
 
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of ``#RRGGBB``."""
+
+    def channel(v: int) -> float:
+        c = v / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two ``#RRGGBB`` colours (1 to 21)."""
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
 def _text_on(fill: str) -> str:
-    r, g, b = (int(fill[i : i + 2], 16) for i in (1, 3, 5))
-    return _INK if 0.299 * r + 0.587 * g + 0.114 * b > 150 else "#FFFFFF"
+    """Ink or white, whichever reads better on ``fill``."""
+    return _INK if contrast(_INK, fill) >= contrast("#FFFFFF", fill) else "#FFFFFF"
 
 
 def _text_px(text: str, size: float) -> float:
@@ -1685,5 +1715,7 @@ def html(result: EstimateResult, lang: str = "ja") -> str:
 def write_html(result: EstimateResult, path: str | Path, lang: str = "ja") -> Path:
     """Write :func:`html` to ``path`` (UTF-8); return the path."""
     out = Path(path)
-    out.write_text(html(result, lang), encoding="utf-8")
+    from gcmod.safewrite import write_file
+
+    write_file(out, html(result, lang))
     return out

@@ -39,12 +39,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import BaseModel, Field, PrivateAttr, ValidationError
 from pydantic.alias_generators import to_camel
 
 from gcmod import reference as ref
-from gcmod.config import MODEL_CONFIG, ConfigError, StackConfig
+from gcmod.config import MODEL_CONFIG, ConfigError, StackConfig, read_yaml
 from gcmod.cost.arithmetic import HOURS_PER_MONTH
 
 # ---------------------------------------------------------------------------
@@ -189,7 +188,10 @@ def program_basis() -> UsageBasis:
     )
 
 
-NonNegative = Annotated[float, Field(ge=0)]
+#: Upper bound of every usage quantity (GB, requests, LCUs, API calls a month):
+#: 10^12 is far beyond any municipal system, and keeps every product finite.
+MAX_QUANTITY = 1e12
+NonNegative = Annotated[float, Field(ge=0, le=MAX_QUANTITY)]
 Share = Annotated[float, Field(ge=0, le=1)]
 Ratio = Annotated[float, Field(gt=0, le=1)]
 
@@ -486,16 +488,8 @@ def _problem(err: dict[str, Any], data: Any) -> str:
 def load_usage_file(path: Path) -> Usage:
     """Read and validate a usage file (not resolved)."""
     source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(source, [f"cannot read the file: {exc}"]) from None
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ConfigError(source, [f"not valid YAML{where}: {exc}"]) from None
+    # Integer keys are read here (and refused below unless six digits).
+    doc = read_yaml(path, "usage file", int_keys=True)
     if doc is None:
         doc = {}
     if not isinstance(doc, dict):

@@ -37,7 +37,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
+from gcmod.loader import LoadError, load_yaml
 
 #: Where the packaged catalogue lives inside the ``gcmod`` package.
 PACKAGED_CATALOG = ("data", "prices.yaml")
@@ -155,15 +155,11 @@ class Catalog:
         """Load and validate a catalogue (default: the one packaged with gcmod)."""
         file = Path(path) if path is not None else packaged_path()
         try:
-            text = file.read_text(encoding="utf-8")
+            doc = load_yaml(file)
         except OSError as exc:
             raise CatalogError(file, f"cannot read the file ({exc.strerror or exc})") from None
-        try:
-            doc = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 1}" if mark is not None else ""
-            raise CatalogError(file, f"not valid YAML{where}") from None
+        except LoadError as exc:
+            raise CatalogError(file, exc.detail) from None
         return cls.from_document(doc, file)
 
     @classmethod

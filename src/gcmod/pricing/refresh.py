@@ -30,8 +30,10 @@ from typing import Any
 
 import yaml
 
+from gcmod.loader import parse_yaml, read_text
 from gcmod.pricing.catalog import Catalog, CatalogError
 from gcmod.reference import GOV_REGIONS, dr_partner
+from gcmod.safewrite import write_file
 
 DEFAULT_REGIONS = GOV_REGIONS
 
@@ -284,8 +286,8 @@ def refresh(
     path = Path(catalog_path)
     regions = (regions,) if isinstance(regions, str) else tuple(regions)
     Catalog.load(path)  # refuse to touch a catalogue that does not validate
-    text = path.read_text(encoding="utf-8")
-    doc = yaml.safe_load(text)
+    text = read_text(path)
+    doc = parse_yaml(text, path)
     day = today or date.today()
     report = RefreshReport(path=path, checked=day)
     wanted = set(keys) if keys is not None else None
@@ -352,9 +354,9 @@ def refresh(
             tell(key, region, "updated")
 
     new_text = _header(text) + dump_catalog(doc)
-    Catalog.from_document(yaml.safe_load(new_text), path)  # never write a broken file
+    Catalog.from_document(parse_yaml(new_text, path), path)  # never write a broken file
     if write:
-        path.write_text(new_text, encoding="utf-8")
+        write_file(path, new_text)
         report.written = True
     return report
 

@@ -14,17 +14,18 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from gcmod import __version__
 from gcmod import reference as ref
 from gcmod.config import StackConfig, parse_config
+from gcmod.loader import LoadError, load_yaml, parse_yaml
+from gcmod.safewrite import UnsafeWrite, check_all_under, write_under
 from gcmod.scaffold import sizing
 from gcmod.scaffold.answers import (
     ENVIRONMENTS,
@@ -90,7 +91,7 @@ def _templates_root() -> Path:
 
 def _load_template(folder: Path) -> tuple[int, Template]:
     source = str(folder / _META)
-    doc = yaml.safe_load((folder / _META).read_text(encoding="utf-8"))
+    doc = load_yaml(folder / _META)
     extra = sorted(set(doc) - _META_KEYS) + sorted(set(doc.get("options") or {}) - set(OPTIONS))
     if extra:  # a packaging mistake, not user input
         raise ValueError(f"{source}: unknown keys {extra}")
@@ -161,14 +162,63 @@ def _check_answers(tpl: Template, a: Answers, source: str = "gcmod new") -> None
 # ---------------------------------------------------------------------------
 # Rendering
 # ---------------------------------------------------------------------------
-def _yaml_scalar(value: Any) -> str:
-    """A value as a YAML flow scalar (JSON is valid YAML)."""
-    return json.dumps(value, ensure_ascii=False)
+#: Text that needs no escaping in any target format (names, ids, numbers, paths).
+_PLAIN = re.compile(r"^[A-Za-z0-9 ._/:@+,=-]*$")
+#: Characters with a meaning in Markdown (and HTML) text, escaped with a backslash
+#: or as an entity by :func:`_markdown_escape`.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+
+
+def _yaml_scalar(value: Any) -> Any:
+    """A value as a YAML flow scalar (JSON is valid YAML): safe as written."""
+    from markupsafe import Markup
+
+    return Markup(json.dumps(value, ensure_ascii=False))
+
+
+def _markdown_escape(text: str) -> str:
+    """Text into Markdown: HTML entities for ``& < >`` (so ``<script>`` is shown,
+    never run, by viewers that render HTML) and a backslash before the characters
+    Markdown gives a meaning (emphasis, links, table cells, code)."""
+    import html
+
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def _finalize(kind: str):
+    """The escaping of every ``{{ value }}`` for the target format ``kind``: done
+    here, once, not by each template. A filter's output marked safe (``Markup``:
+    ``yq``, ``num``) is kept as it is; numbers and plain names pass unchanged."""
+    from markupsafe import Markup
+
+    def finalize(value: Any) -> Any:
+        if isinstance(value, Markup) or not isinstance(value, str) or _PLAIN.match(value):
+            return value
+        if kind == "markdown":
+            return _markdown_escape(value)
+        if kind == "yaml":
+            # Values are written with ``yq`` (quoted); what else reaches a YAML file
+            # (comments) must stay on its line: anything that could break it is quoted.
+            one_line = len(f"a{value}a".splitlines()) == 1 and value.isprintable()
+            return value if one_line else json.dumps(value, ensure_ascii=False)
+        if kind == "python":  # only inside docstrings and comments of the program
+            return value.encode("unicode_escape").decode("ascii").replace('"', '\\"')
+        return value
+
+    return finalize
+
+
+def _kind(out: PurePosixPath | str) -> str:
+    """Target format of an output file, by its name."""
+    suffix = PurePosixPath(str(out)).suffix
+    return {".md": "markdown", ".yaml": "yaml", ".yml": "yaml", ".py": "python"}.get(suffix, "text")
 
 
 @functools.cache
-def _jinja() -> jinja2.Environment:
+def _jinja(kind: str = "text") -> jinja2.Environment:
+    """The jinja environment of one target format (see :func:`_finalize`)."""
     import jinja2
+    from markupsafe import Markup
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(_templates_root())),
@@ -177,10 +227,10 @@ def _jinja() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,
+        finalize=_finalize(kind),
     )
     env.filters["yq"] = _yaml_scalar
-    env.filters["num"] = lambda v: f"{v:g}"
-    env.filters["cell"] = lambda v: str(v).replace("|", "\\|")  # a Markdown table cell
+    env.filters["num"] = lambda v: Markup(f"{v:g}")
     return env
 
 
@@ -270,7 +320,7 @@ def render(template_id: str, answers: Answers | Mapping[str, Any] | None = None)
     files: dict[PurePosixPath, str] = {}
     stacks: dict[str, StackConfig] = {}
     for out, name in _sources(tpl).items():
-        template = _jinja().get_template(name)
+        template = _jinja(_kind(out)).get_template(name)
         if STACK_PLACEHOLDER in str(out):
             for s in ctx["stacks"]:
                 path = PurePosixPath(str(out).replace(STACK_PLACEHOLDER, s["name"]))
@@ -281,7 +331,10 @@ def render(template_id: str, answers: Answers | Mapping[str, Any] | None = None)
     project = Project(tpl, a, files, stacks)
     for stack in tpl.stacks(a):
         path = project.stack_file(stack)
-        doc = yaml.safe_load(files[path])
+        try:
+            doc = parse_yaml(files[path], path)
+        except LoadError as exc:  # the answers broke the file: never written
+            raise ScaffoldError([f"{path}: {exc.detail}"]) from None
         stacks[stack] = parse_config(doc["config"], str(path))
     return project
 
@@ -302,10 +355,12 @@ def scaffold(
     """
     project = render(template_id, answers)
     dest = Path(dest)
+    if dest.is_symlink() and not dest.exists():
+        raise ScaffoldError([f"DEST: {dest} is a dangling symbolic link; remove it"])
     if dest.exists() and not dest.is_dir():
         raise ScaffoldError([f"DEST: {dest} exists and is not a folder"])
     targets = [(dest / Path(*rel.parts), text) for rel, text in project.files.items()]
-    problems = []
+    problems = [f"DEST: {p}" for p in check_all_under(dest, project.files)]
     for path, _ in targets:
         for parent in [*reversed(path.relative_to(dest).parents)][1:]:
             if (dest / parent).exists() and not (dest / parent).is_dir():
@@ -325,12 +380,11 @@ def scaffold(
                 if not q.exists()}  # fmt: skip
     written: list[Path] = []
     try:
-        for path, text in targets:
-            path.parent.mkdir(parents=True, exist_ok=True)
+        for (rel, text), (path, _) in zip(project.files.items(), targets, strict=True):
             if not path.exists():
                 written.append(path)  # before writing: a half-written file is removed too
-            path.write_text(text, encoding="utf-8")
-    except OSError as exc:
+            write_under(dest, rel, text)
+    except (OSError, UnsafeWrite) as exc:
         _undo(written, new_dirs)
         raise ScaffoldError([f"DEST: cannot write {dest}: {exc}"]) from None
     return [path for path, _ in targets]

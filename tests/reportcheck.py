@@ -1,0 +1,33 @@
+"""What a reader on a phone or a desktop needs of a report page, measured in Chromium:
+no sideways scroll of the page, no text under 11 px, and text contrast of at least
+4.5:1 (3:1 for large text), per WCAG 2.2 (1.4.3 Contrast (Minimum))."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+#: Runs in the page; returns {scrollWidth, innerWidth, small, lowContrast, wide}.
+MEASURE_JS = (Path(__file__).parent / "reportcheck.js").read_text(encoding="utf-8")
+
+
+def measure(browser: Any, uri: str, width: int) -> dict[str, Any]:
+    """Open ``uri`` at ``width`` CSS px and measure it (see :data:`MEASURE_JS`)."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto(uri, wait_until="load")
+        return page.evaluate(MEASURE_JS)
+    finally:
+        page.close()
+
+
+def problems(result: dict[str, Any]) -> list[str]:
+    out = []
+    if result["scrollWidth"] > result["innerWidth"]:
+        out.append(
+            f"page scrolls sideways: {result['scrollWidth']} > {result['innerWidth']} px "
+            f"({', '.join(result['wide'][:5])})"
+        )
+    out += [f"text under 11 px: {s}" for s in result["small"][:10]]
+    out += [f"contrast: {s}" for s in result["lowContrast"][:10]]
+    return out

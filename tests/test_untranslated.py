@@ -1,0 +1,59 @@
+"""What a Japanese reader sees is Japanese: every rule text, the Japanese --help and
+the audit report, apart from data (ids, names, code in backticks, values marked
+translate="no") and the allow-listed names and units of tests/englishcheck.py."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+import click
+import pytest
+from click.testing import CliRunner
+from englishcheck import leaks, page_leaks
+
+from gcmod.cli import main
+
+JA = {"LANG": "ja_JP.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "GCMOD_LANG": ""}
+
+
+def test_the_checker_finds_english_and_spares_data() -> None:
+    assert leaks("必須の指摘が 3 件あります") == []
+    assert leaks("httpTokens が `optional` です (GCM-SEC-001, t4g.small, ap-northeast-1)") == []
+    assert leaks("The FY2026 rate was not found") == ["The", "rate", "was", "not", "found"]
+    assert page_leaks('<p>合計 <span translate="no">kita-app-2</span></p>') == []
+    assert page_leaks("<p>published by the bank</p>") == ["published", "the", "bank"]
+
+
+def test_every_rule_text_is_japanese() -> None:
+    import gcmod.policies.rules  # noqa: F401  (registers the rules)
+    from gcmod.policies.model import all_rules
+
+    found = [
+        f"{r.id}.{f.name}: {word}"
+        for r in all_rules()
+        for f in fields(r)
+        if hasattr(getattr(r, f.name), "ja")
+        for word in leaks(getattr(r, f.name).ja)
+    ]
+    assert not found, found
+
+
+def _commands(cmd: click.Command, path: tuple[str, ...] = ()):
+    yield path
+    if isinstance(cmd, click.Group):
+        for name, sub in cmd.commands.items():
+            yield from _commands(sub, (*path, name))
+
+
+@pytest.mark.parametrize("path", list(_commands(main)), ids=lambda p: " ".join(p) or "gcmod")
+def test_japanese_help_is_japanese(path: tuple[str, ...]) -> None:
+    out = CliRunner().invoke(main, [*path, "--help"], env=JA, prog_name="gcmod").output
+    names = {n for p in _commands(main) for n in p}  # command names are data
+    assert [w for w in leaks(out) if w not in names] == [], out
+
+
+def test_japanese_audit_report_is_japanese(demo_audit) -> None:
+    from gcmod.audit.report import html_report
+
+    names = {n for p in _commands(main) for n in p}
+    assert page_leaks(html_report(demo_audit, "ja"), names) == []
