@@ -1,4 +1,7 @@
-"""`gcmod check --estimate`: the policy result and the estimate from one synth."""
+"""`gcmod check --estimate`: the policy result and the estimate from one synth.
+
+The first test runs a real synth with --no-cache (it counts synths), so it pays the
+``pulumi_aws`` imports when it is the first of its worker to synthesize (>5 s)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,10 @@
 """The graph cache: a change to anything that makes the graph misses, an
 unchanged program hits, a bad entry is never trusted, and a graph read back
-gives the same check and estimate as a fresh synth."""
+gives the same check and estimate as a fresh synth.
+
+Slow tests, and why: the first test of a worker to synthesize pays the import of the
+``pulumi_aws`` modules a stack uses (2–3 s CPU, 10 s and more on a loaded machine);
+the key tests need real synths to show a miss is a new synth and a hit is none."""
 
 from __future__ import annotations
 
