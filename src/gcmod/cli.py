@@ -245,11 +245,12 @@ def _synth_stack(ref: Any, no_cache: bool):
     return graphcache.synth_stack(ref, use_cache=not no_cache)
 
 
-def _stack_graph(ref: Any, no_cache: bool):
-    """The graph alone (a cache hit needs no config validation: see graphcache)."""
+def _stack_graph(ref: Any, no_cache: bool, cfg: Any = None):
+    """The graph alone (a cache hit needs no config validation: see graphcache);
+    ``cfg``: the stack's config when the caller has validated it already."""
     from gcmod import graphcache
 
-    return graphcache.stack_graph(ref, use_cache=not no_cache)
+    return graphcache.stack_graph(ref, use_cache=not no_cache, cfg=cfg)
 
 
 def _no_timeout_without_project(timeout: float | None, ps: Any) -> None:
@@ -625,19 +626,18 @@ def check(
     price_catalog = _load_catalog(catalog_path) if with_estimate else None
     ps = _project_stack(stack, stacks_dir, project_dir, project_stack, stack_refs_file)
     _no_timeout_without_project(timeout, ps)
-    cfg = ref = None
+    ref = None if ps is not None else resolve(stack, stacks_dir)
+    cfg, usage = _estimate_usage(ps, ref) if with_estimate else (None, None)
     if ps is not None:
         graph = _synth_project(ps, stack_refs_file, timeout=timeout, use_cache=not no_cache)
         name, path = ps.label, Path(_shown_path(ps.project.entry))
     else:
-        ref = resolve(stack, stacks_dir)
-        if with_estimate:
-            cfg, graph = _synth_stack(ref, no_cache)
-        else:
-            graph = _stack_graph(ref, no_cache)
+        graph = _stack_graph(ref, no_cache, cfg)
         name, path = ref.name, ref.path
     report = check_graph(graph, pack_config, source=str(config_file or "policy config"))
-    result = _estimate_graph(graph, price_catalog, ps, cfg, ref) if price_catalog else None
+    result = (
+        _estimate_graph(graph, price_catalog, ps, cfg, ref, usage) if price_catalog else None
+    )
     if as_json:
         if result is None:
             echo_json(to_json(report))
@@ -660,21 +660,32 @@ def check(
     sys.exit(EXIT_FINDINGS if report.mandatory else EXIT_OK)
 
 
-def _estimate_graph(graph: Any, catalog: Any, ps: Any, cfg: Any, ref: Any):
-    """The estimate of an already synthesized graph: a project's (priced alone) or
-    a gcmod stack's (with its usage file, baseline and shares), as `gcmod estimate`."""
+def _estimate_usage(ps: Any, ref: Any) -> tuple[Any, Any]:
+    """(stack config or None, resolved usage) for an estimate, read before the synth
+    so a bad stack or usage file is refused before any program runs."""
     from gcmod.cost.usage import usage_for
 
+    if ps is not None:
+        from gcmod.cost.usage import program_basis
+
+        return None, usage_for(program_basis(), ps.file)
+    from gcmod.config import load_stack_file
+
+    cfg = load_stack_file(ref.path)
+    return cfg, usage_for(cfg, ref.path)
+
+
+def _estimate_graph(graph: Any, catalog: Any, ps: Any, cfg: Any, ref: Any, usage: Any):
+    """The estimate of an already synthesized graph: a project's (priced alone) or
+    a gcmod stack's (with its usage file, baseline and shares), as `gcmod estimate`."""
     with _pricing_status():
         if ps is not None:
             from gcmod.cost.estimate import estimate_program
-            from gcmod.cost.usage import program_basis
 
-            usage = usage_for(program_basis(), ps.file)
             return estimate_program(graph, catalog, usage, stack=ps.label)
         from gcmod.cost.estimate import estimate_stack
 
-        return estimate_stack(cfg, graph, catalog, usage_for(cfg, ref.path), stack=ref.name)
+        return estimate_stack(cfg, graph, catalog, usage, stack=ref.name)
 
 
 def _pricing_status():
@@ -787,8 +798,6 @@ def estimate(
     4 the program or its synth failed (crash, timeout, no graph delivered).
     """
     from gcmod.cost import report as render
-    from gcmod.cost.estimate import estimate_program
-    from gcmod.cost.usage import program_basis, usage_for
     from gcmod.stackfiles import resolve
 
     if as_json and as_markdown:
@@ -796,15 +805,13 @@ def estimate(
     catalog = _load_catalog(catalog_path)
     ps = _project_stack(stack, stacks_dir, project_dir, project_stack, stack_refs_file)
     _no_timeout_without_project(timeout, ps)
+    ref = None if ps is not None else resolve(stack, stacks_dir)
+    cfg, usage = _estimate_usage(ps, ref)  # a bad usage file is refused before the synth
     if ps is not None:
-        usage = usage_for(program_basis(), ps.file)
         graph = _synth_project(ps, stack_refs_file, timeout=timeout, use_cache=not no_cache)
-        with _pricing_status():
-            result = estimate_program(graph, catalog, usage, stack=ps.label)
     else:
-        ref = resolve(stack, stacks_dir)
-        cfg, graph = _synth_stack(ref, no_cache)
-        result = _estimate_graph(graph, catalog, None, cfg, ref)
+        graph = _stack_graph(ref, no_cache, cfg)
+    result = _estimate_graph(graph, catalog, ps, cfg, ref, usage)
     if jpy_rate is not None:
         result.jpy_per_usd = jpy_rate
         result.fx_source = "--jpy-rate (given on the command line)"

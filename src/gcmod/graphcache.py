@@ -349,14 +349,18 @@ def _status(what: str):
 
 
 def synth_stack(
-    ref: StackRef, *, use_cache: bool = True, horizon_start: dt.date | None = None
+    ref: StackRef,
+    *,
+    use_cache: bool = True,
+    horizon_start: dt.date | None = None,
+    cfg: StackConfig | None = None,
 ) -> tuple[StackConfig, ResourceGraph]:
     """:func:`gcmod.program.synth_stack` through the cache: the stack file is
-    validated every time (same errors), the graph comes from the cache when its
-    key is there."""
+    validated every time (same errors; ``cfg``: already validated by the caller),
+    the graph comes from the cache when its key is there."""
     from gcmod.config import load_stack_file
 
-    cfg = load_stack_file(ref.path)
+    cfg = cfg if cfg is not None else load_stack_file(ref.path)
     key = stack_key(ref, horizon_start) if use_cache else None
     if key is not None:
         hit = load(key)
@@ -372,7 +376,11 @@ def synth_stack(
 
 
 def stack_graph(
-    ref: StackRef, *, use_cache: bool = True, horizon_start: dt.date | None = None
+    ref: StackRef,
+    *,
+    use_cache: bool = True,
+    horizon_start: dt.date | None = None,
+    cfg: StackConfig | None = None,
 ) -> ResourceGraph:
     """The graph alone. A hit skips validating the stack file: an entry is only
     written after the same bytes validated and synthesized under the same gcmod
@@ -382,7 +390,7 @@ def stack_graph(
         hit = load(stack_key(ref, horizon_start))
         if hit is not None:
             return hit.graph
-    return synth_stack(ref, use_cache=use_cache, horizon_start=horizon_start)[1]
+    return synth_stack(ref, use_cache=use_cache, horizon_start=horizon_start, cfg=cfg)[1]
 
 
 def graph_of(use_cache: bool) -> Callable[[StackRef], tuple[StackConfig, ResourceGraph]]:
