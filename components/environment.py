@@ -11,8 +11,8 @@ this order, and picks the defaults the policy pack accepts for it:
    (``gcmod:environment``, ``Environment``, ``env``, ``Stage``, ...);
 4. the stack name, whole or by its ``-``/``_``/``.``-separated words
    (``saas-prod``, ``town_dev``);
-5. otherwise production, as the pack assumes for an untagged resource
-   (``defaultEnvironment``).
+5. otherwise production (the components then tag every resource with it, so
+   the pack never meets them as "unknown").
 
 The word -> environment mapping is the rules' own (:func:`environment_from_word`);
 the components then tag every resource ``gcmod:environment=<env>``, so the pack
@@ -29,21 +29,19 @@ from typing import Any, Literal
 
 Environment = Literal["production", "staging", "development"]
 ENVIRONMENTS: tuple[Environment, ...] = ("production", "staging", "development")
-#: What the pack assumes for a resource without environment evidence.
+#: What a component assumes without environment evidence (it then tags every resource).
 DEFAULT_ENVIRONMENT: Environment = "production"
 _WORDS = re.compile(r"[-_.\s/]+")
 
 
 def _from_rules_table(value: str) -> Environment | None:
-    """The rules' own word table (``_ENV_VALUES`` in policies/model.py)."""
-    from gcmod.policies.model import _ENV_VALUES
+    """The rules' own word table (policies/evidence.py)."""
+    from gcmod.policies.evidence import environment_from_word as decide
 
-    return _ENV_VALUES.get(value.strip().lower())
+    return decide(value)
 
 
-#: Word -> environment, decided where the rules decide it. Once
-#: policies/evidence.py exists this one line becomes
-#: ``from gcmod.policies.evidence import environment_from_word as _RULES_WORD``.
+#: Word -> environment, decided where the rules decide it (policies/evidence.py).
 _RULES_WORD: Callable[[str], Environment | None] = _from_rules_table
 
 
@@ -53,9 +51,9 @@ def environment_from_word(value: Any) -> Environment | None:
 
 
 def _env_tag_keys() -> tuple[str, ...]:
-    from gcmod.policies.model import _ENV_KEYS
+    from gcmod.policies.evidence import ENV_TAG_KEYS, GCMOD_ENV_TAG
 
-    return _ENV_KEYS
+    return (GCMOD_ENV_TAG, *ENV_TAG_KEYS)
 
 
 @dataclass(frozen=True)
@@ -69,7 +67,9 @@ class Resolved:
 def _from_tags(tags: Mapping[str, Any] | None) -> Environment | None:
     if not isinstance(tags, Mapping):
         return None
-    for key in _env_tag_keys():
+    from gcmod.policies.evidence import tag_keys
+
+    for key in tag_keys(tags, _env_tag_keys()):  # case-insensitive, as the rules read them
         env = environment_from_word(tags.get(key))
         if env is not None:
             return env

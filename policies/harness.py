@@ -24,7 +24,9 @@ from typing import Any, get_args
 
 from gcmod.graph import UNKNOWN, ResourceGraph, ResourceNode
 from gcmod.loader import shown
-from gcmod.policies.model import Environment, Rule, Setting, Text, all_rules
+from gcmod.policies.evidence import environment_of, region_of
+from gcmod.policies.model import Environment, Res, Rule, Setting, Text, all_rules
+from gcmod.policies.rulekit import env_ja
 
 _ENGINE_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 _LEVELS = ("advisory", "mandatory", "disabled")
@@ -149,7 +151,7 @@ def setting_problem(setting: Setting, v: Any) -> str | None:
         if not isinstance(v, str) or len(v) > 256:
             return "must be a string (at most 256 characters)"
         if setting.choices and v not in setting.choices:
-            return "must be one of " + ", ".join(setting.choices)
+            return "must be one of " + ", ".join(c or '""' for c in setting.choices)
         return None
     if kind == "array":
         if not isinstance(v, list) or len(v) > 1000:
@@ -196,6 +198,9 @@ def configure_request(normalized: Mapping[str, tuple[str, dict[str, Any]]]):
 # Requests from the graph
 # ---------------------------------------------------------------------------
 def _engine_value(value: Any) -> Any:
+    """A graph value as the engine sends it: UNKNOWN becomes the engine's unknown;
+    assets and archives are already in the engine's signature-keyed form (synth
+    records them so) and pass through unchanged."""
     if isinstance(value, str) and value == UNKNOWN:
         return _ENGINE_UNKNOWN
     if isinstance(value, dict):
@@ -305,10 +310,53 @@ class Violation:
     """True when the rule could not run because a value is unknown before deployment."""
     unknown_at: str = ""
     """With ``unknown``: the property path the engine named (``.tags``), if any."""
+    environment: str = ""
+    """The resource's environment as the rule judged it ("" for a stack finding;
+    ``unknown`` when no evidence named one)."""
+    environment_from: Text | None = None
+    """Which evidence decided the environment (:mod:`gcmod.policies.evidence`)."""
+    region: str = ""
+    """Where the resource is created ("" when unknown or for a stack finding)."""
+    region_from: Text | None = None
+    """Which evidence decided the region."""
 
     @property
     def mandatory(self) -> bool:
         return self.enforcement == "mandatory" and not self.unknown
+
+
+@dataclass(frozen=True)
+class AlwaysOn:
+    """A resource exempted from GCM-SCHED-001 by its always-on tag, and why."""
+
+    name: str
+    type: str
+    urn: str
+    reason: str
+
+
+def always_on(
+    graph: ResourceGraph, configs: Mapping[str, tuple[str, dict[str, Any]]] | None = None
+) -> list[AlwaysOn]:
+    """The exemptions GCM-SCHED-001 accepted (its exempt tag with a reason in words,
+    on a resource it judges as non-production), for the report to show."""
+    from gcmod.policies.model import Ctx, get_rule
+    from gcmod.policies.schedules import SCHEDULABLE, reason_ok
+
+    rule = get_rule("GCM-SCHED-001")
+    level, props = (configs or {}).get(rule.policy_name, (rule.enforcement, {}))
+    if level == "disabled":
+        return []
+    ctx = Ctx(rule, props)
+    key = ctx.setting("exemptTagKey")
+    out = []
+    for node in analyzed_nodes(graph):
+        if node.type not in SCHEDULABLE or not isinstance(key, str):
+            continue
+        reason = node.tags.get(key)
+        if reason_ok(reason) and ctx.environment(evidence_res(graph, node)) != "production":
+            out.append(AlwaysOn(node.name, node.type, node.urn, reason.strip()))
+    return out
 
 
 @dataclass
@@ -321,6 +369,8 @@ class CheckReport:
     resources: int
     violations: list[Violation] = field(default_factory=list)
     not_applicable: int = 0
+    always_on: list[AlwaysOn] = field(default_factory=list)
+    """Non-production resources exempted from the shutdown schedule, with their reasons."""
 
     @property
     def mandatory(self) -> list[Violation]:
@@ -342,13 +392,55 @@ def _level_name(level: int) -> str:
     )
 
 
+def evidence_res(graph: ResourceGraph, node: ResourceNode) -> Res:
+    """The resource as the pack sees it (plain inputs, its provider's or the default
+    provider's inputs), for :mod:`gcmod.policies.evidence` to weigh."""
+    provider = graph.by_urn.get(node.provider) if node.provider else None
+    if provider is not None:
+        props, name = provider.inputs, provider.name
+    else:
+        props = {"region": graph.region} if node.package == "aws" else {}
+        name = "default"
+    res = Res(node.type, node.name, node.urn, node.inputs, provider_props=props, provider_name=name)
+    res.region = region_of(res).value
+    return res
+
+
+def _evidence(
+    graph: ResourceGraph, node: ResourceNode | None, rule: Rule, config: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Violation fields saying which evidence decided the resource's environment and region."""
+    if node is None:
+        return {}
+    res = evidence_res(graph, node)
+    env = environment_of(res, config)
+    region = region_of(res)
+    if env.value is not None:
+        environment, env_from = env.value, env.source
+    else:
+        judged = rule.unknown_environment
+        environment = "unknown"
+        env_from = Text(
+            f"{env.source.en}; judged as {judged}, the stricter case for this rule",
+            f"{env.source.ja}。このルールでより厳しい {env_ja(judged)} として判定",
+        )
+    return {
+        "environment": environment,
+        "environment_from": env_from,
+        "region": region.value or "",
+        "region_from": region.source,
+    }
+
+
 def collect(
     responses: Iterable[tuple[Any, ResourceNode | None]],
     rules: list[Rule],
     graph: ResourceGraph,
     report: CheckReport,
+    configs: Mapping[str, tuple[str, dict[str, Any]]] | None = None,
 ) -> None:
-    """Turn AnalyzeResponses (from the servicer or over gRPC) into violations."""
+    """Turn AnalyzeResponses (from the servicer or over gRPC) into violations;
+    ``configs`` (the normalized pack config) decides the evidence fields."""
     from gcmod.policies.pack import split_message
 
     by_name = {r.policy_name: r for r in rules}
@@ -373,6 +465,12 @@ def collect(
                     resource_name=target.name if target else "",
                     unknown=unknown,
                     unknown_at=at,
+                    **_evidence(
+                        graph,
+                        graph.by_urn.get(urn),
+                        rule,
+                        (configs or {}).get(rule.policy_name, ("", {}))[1],
+                    ),
                 )
             )
 
@@ -389,7 +487,8 @@ def check_graph(
     from gcmod.policies.pack import make_servicer
 
     servicer = make_servicer(rules)
-    servicer.Configure(configure_request(normalize_pack_config(config, rules, source)), None)
+    normalized = normalize_pack_config(config, rules, source)
+    servicer.Configure(configure_request(normalized), None)
     report = CheckReport(graph.stack, graph.region, rules, len(analyzed_nodes(graph)))
     nodes = analyzed_nodes(graph)
     with fewer_collections(), converted_once():
@@ -398,7 +497,9 @@ def check_graph(
             for req, node in zip(analyze_requests(graph), nodes, strict=True)
         ]
         responses.append((servicer.AnalyzeStack(analyze_stack_request(graph), None), None))
-    collect(responses, rules, graph, report)
+    collect(responses, rules, graph, report, normalized)
+    if any(r.id == "GCM-SCHED-001" for r in rules):
+        report.always_on = always_on(graph, normalized)
     return report
 
 

@@ -10,11 +10,13 @@ because all three reach it through the same CrossGuard adapter
 
 from __future__ import annotations
 
-import json
 from collections import ChainMap
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from gcmod.policies.evidence import Decided
 
 Severity = Literal["low", "medium", "high", "critical"]
 Enforcement = Literal["mandatory", "advisory", "disabled"]
@@ -36,16 +38,6 @@ LEVERS: dict[str, tuple[str, str]] = {
     "security": ("セキュリティ", "Security baseline"),
     "reliability": ("信頼性", "Reliability"),
 }
-
-ENV_TAG = "gcmod:environment"
-#: Common environment tag keys and values on resources not built by gcmod.
-_ENV_KEYS = (ENV_TAG, "Environment", "environment", "Env", "env", "Stage", "stage")
-_ENV_VALUES: dict[str, Environment] = {
-    "production": "production", "prod": "production", "prd": "production", "本番": "production",
-    "staging": "staging", "stage": "staging", "stg": "staging", "検証": "staging",
-    "development": "development", "dev": "development", "test": "development",
-    "開発": "development", "テスト": "development",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -98,6 +90,8 @@ class Res:
     urn: str
     props: Mapping[str, Any]
     region: str | None = None
+    """Where the resource is created, as :func:`gcmod.policies.evidence.region_of`
+    decides it (the runner sets it)."""
     parent: Res | None = None
     dependencies: list[Res] = field(default_factory=list)
     provider_props: Mapping[str, Any] = field(default_factory=dict)
@@ -105,12 +99,9 @@ class Res:
     provider_name: str | None = None
     """Logical name of the resource's provider (the engine names its default
     providers ``default`` or ``default_<version>``)."""
-
-    @property
-    def on_default_provider(self) -> bool:
-        """True when the resource lives in the stack's own region (default provider),
-        not in a second region reached through an explicit provider."""
-        return self.provider_name is None or self.provider_name.startswith("default")
+    property_dependencies: Mapping[str, list[Res]] = field(default_factory=dict)
+    """Per top-level input, the resources its value came from (stack rules only;
+    empty where the runner knows none, e.g. the audit)."""
 
     def get(self, path: str, default: Any = None) -> Any:
         """Prop at a dotted path; ``default`` when absent (unknown still raises)."""
@@ -131,24 +122,28 @@ class Res:
 
     @property
     def tags(self) -> Mapping[str, Any]:
-        """The resource's own ``tags`` input."""
+        """The resource's own ``tags`` input; an Auto Scaling group's list of
+        ``{key, value, propagateAtLaunch}`` is read as the mapping it stands for."""
         t = self.props.get("tags")
-        return t if isinstance(t, Mapping) else {}
+        if isinstance(t, Mapping):
+            return t
+        if isinstance(t, Sequence) and not isinstance(t, str):
+            out: dict[str, Any] = {}
+            for item in t:
+                if isinstance(item, Mapping) and isinstance(item.get("key"), str):
+                    out[item["key"]] = item.get("value")
+            return out
+        return {}
 
     @property
     def effective_tags(self) -> Mapping[str, Any]:
-        """Tags the resource ends up with: its provider's ``defaultTags``, then its own."""
-        default = self.provider_props.get("defaultTags")
-        if isinstance(default, str):
-            # An explicit provider's object inputs reach the engine JSON-encoded.
-            try:
-                default = json.loads(default)
-            except ValueError:
-                default = None
-        base = default.get("tags") if isinstance(default, Mapping) else None
+        """Tags the resource ends up with: its provider's ``defaultTags`` (mapping or
+        the JSON string pulumi-aws sends), then its own."""
+        from gcmod.policies.evidence import provider_default_tags
+
         # A lazy view: values are read only when asked for, so an unknown tag
         # value raises only for the rule that needs it (as under the engine).
-        return ChainMap(self.tags, base if isinstance(base, Mapping) else {})  # type: ignore[arg-type]
+        return ChainMap(self.tags, provider_default_tags(self.provider_props))  # type: ignore[arg-type]
 
     def ancestors(self) -> Iterator[Res]:
         cur = self.parent
@@ -173,13 +168,17 @@ class Ctx:
         raise KeyError(f"rule {self.rule.id} has no setting {name!r}")
 
     def environment(self, res: Res) -> Environment:
-        """The resource's environment: its tags, else ``defaultEnvironment``."""
-        tags = res.effective_tags
-        for key in _ENV_KEYS:
-            value = tags.get(key)
-            if isinstance(value, str) and value.strip().lower() in _ENV_VALUES:
-                return _ENV_VALUES[value.strip().lower()]
-        return self.config.get("defaultEnvironment", "production")
+        """The resource's environment (:func:`gcmod.policies.evidence.environment_of`);
+        when no evidence decides, the rule's :attr:`Rule.unknown_environment` (the
+        stricter case for that rule)."""
+        decided = self.environment_decided(res)
+        return decided.value if decided.value is not None else self.rule.unknown_environment
+
+    def environment_decided(self, res: Res) -> Decided[Environment]:
+        """The resource's environment with the evidence that decided it (None: unknown)."""
+        from gcmod.policies.evidence import environment_of
+
+        return environment_of(res, self.config)
 
     def per_environment(self, name: str, res: Res) -> Any:
         """A setting that maps environment -> value."""
@@ -193,12 +192,22 @@ StackCheck = Callable[[Sequence[Res], Ctx], Iterable[Finding]]
 #: Settings every rule accepts.
 COMMON_SETTINGS: tuple[Setting, ...] = (
     Setting(
+        "environment",
+        "string",
+        "",
+        "Environment of every resource of the stack (production, staging or development), "
+        "overriding tags and the stack name; empty: decided from the evidence (see "
+        "'How gcmod decides the environment, region and schedule of a resource').",
+        choices=("", "production", "staging", "development"),
+    ),
+    Setting(
         "defaultEnvironment",
         "string",
-        "production",
-        "Environment assumed for resources without an environment tag "
-        "(production, staging or development).",
-        choices=("production", "staging", "development"),
+        "",
+        "Environment assumed when no tag, provider default tag or stack name names one "
+        "(production, staging or development); empty: unknown, and each rule judges as the "
+        "stricter environment.",
+        choices=("", "production", "staging", "development"),
     ),
 )
 
@@ -221,6 +230,9 @@ class Rule:
     resource_types: tuple[str, ...] = ()
     """Type tokens a resource rule looks at (empty: every resource)."""
     settings: tuple[Setting, ...] = ()
+    unknown_environment: Environment = "production"
+    """The environment the rule judges a resource as when no evidence names one:
+    the stricter case for this rule (production for rules that relax outside it)."""
 
     @property
     def policy_name(self) -> str:

@@ -24,6 +24,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from gcmod.policies.evidence import region_of
 from gcmod.policies.model import LEVERS, Ctx, Finding, Res, Rule, all_rules
 
 PACK_NAME = "gcmod"
@@ -55,26 +56,17 @@ def description(rule: Rule) -> str:
     return f"{rule.title.en} / {rule.title.ja}"
 
 
-def _region(provider: Any) -> str | None:
-    if provider is None:
-        return None
-    try:
-        region = provider.props.get("region")
-    except Exception:  # an unknown provider region: the rule sees None
-        return None
-    return region if isinstance(region, str) else None
-
-
 def _res(type_: str, name: str, urn: str, props: Any, provider: Any) -> Res:
-    return Res(
+    res = Res(
         type_,
         name,
         urn,
         props,
-        _region(provider),
         provider_props=provider.props if provider is not None else {},
         provider_name=provider.name if provider is not None else None,
     )
+    res.region = region_of(res).value
+    return res
 
 
 def _report(findings: Iterable[Finding], report_violation: ReportViolation) -> None:
@@ -102,6 +94,10 @@ def _stack_validate(rule: Rule):
             if r.parent is not None:
                 res.parent = by_urn.get(r.parent.urn)
             res.dependencies = [by_urn[d.urn] for d in r.dependencies if d.urn in by_urn]
+            res.property_dependencies = {
+                key: [by_urn[d.urn] for d in deps if d.urn in by_urn]
+                for key, deps in (r.property_dependencies or {}).items()
+            }
         resources = list(by_urn.values())
         _report(rule.check(resources, Ctx(rule, args.get_config() or {})), report_violation)
 

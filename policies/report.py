@@ -21,8 +21,9 @@ def sarif_level(v: Violation) -> str:
 LABELS = {
     "en": {
         "clean": "No mandatory violations.",
+        "always_on": "Always on, exempted from the shutdown schedule (GCM-SCHED-001) because:",
         "summary": "{m} mandatory, {a} advisory finding(s) over {n} resources, {r} rules",
-        "headers": ["LEVEL", "RULE", "RESOURCE", "MESSAGE"],
+        "headers": ["LEVEL", "RULE", "RESOURCE", "MESSAGE", "DECIDED BY"],
         "mandatory": "MANDATORY",
         "advisory": "advisory",
         "unknown": "unknown",
@@ -30,8 +31,9 @@ LABELS = {
     },
     "ja": {
         "clean": "必須違反はありません。",
+        "always_on": "停止スケジュールから除外された常時稼働リソース (GCM-SCHED-001) とその理由:",
         "summary": "必須 {m} 件・推奨 {a} 件 (リソース {n} 件、ルール {r} 件)",
-        "headers": ["区分", "ルール", "リソース", "内容"],
+        "headers": ["区分", "ルール", "リソース", "内容", "判定の根拠"],
         "mandatory": "必須",
         "advisory": "推奨",
         "unknown": "不明",
@@ -45,6 +47,20 @@ def _level(v: Violation, lang: str) -> str:
     if v.unknown:
         return t["unknown"]
     return t["mandatory"] if v.mandatory else t["advisory"]
+
+
+def evidence_text(v: Violation, lang: str = "en") -> str:
+    """``environment development (tag Environment=development)``, and the region when
+    it did not come from the stack's own region: what decided the finding."""
+    if not v.environment or v.environment_from is None:
+        return ""
+    env = "不明" if (lang == "ja" and v.environment == "unknown") else v.environment
+    label = "環境" if lang == "ja" else "environment"
+    out = f"{label} {env} ({v.environment_from(lang)})"
+    if v.region_from is not None and "aws:region" not in v.region_from.en:
+        where = "リージョン" if lang == "ja" else "region"
+        out += f"; {where} {v.region or '?'} ({v.region_from(lang)})"
+    return out
 
 
 def _kind(v: Violation) -> str:
@@ -62,6 +78,7 @@ def table(report: CheckReport, lang: str = "en") -> str:
             v.rule.id,
             f"{short_type(v.resource_type)} {v.resource_name}".strip() or "(stack)",
             v.message(lang),
+            evidence_text(v, lang),
         )
         for v in ordered
     ]
@@ -74,9 +91,31 @@ def table(report: CheckReport, lang: str = "en") -> str:
             r=len(report.rules),
         )
     )
+    if report.always_on:
+        out.append(t["always_on"])
+        out += [f"  - {short_type(a.type)} {a.name}: {a.reason}" for a in report.always_on]
     if not report.mandatory:
         out.append(t["clean"])
     return "\n".join(out)
+
+
+def evidence_json(v: Violation) -> dict[str, Any]:
+    """``environment``/``environmentFrom``/``region``/``regionFrom`` of a resource
+    finding (English evidence, and its Japanese under ``...Ja``)."""
+    if v.environment_from is None:
+        return {}
+    out: dict[str, Any] = {
+        "environment": v.environment,
+        "environmentFrom": v.environment_from.en,
+        "environmentFromJa": v.environment_from.ja,
+    }
+    if v.region_from is not None:
+        out |= {
+            "region": v.region or None,
+            "regionFrom": v.region_from.en,
+            "regionFromJa": v.region_from.ja,
+        }
+    return out
 
 
 def to_json(report: CheckReport) -> dict[str, Any]:
@@ -88,6 +127,10 @@ def to_json(report: CheckReport) -> dict[str, Any]:
         "mandatory": len(report.mandatory),
         "advisory": len(report.advisory),
         "notApplicable": report.not_applicable,
+        "alwaysOn": [
+            {"name": a.name, "type": a.type, "urn": a.urn, "reason": a.reason}
+            for a in report.always_on
+        ],
         "violations": [
             {
                 "rule": v.rule.id,
@@ -100,6 +143,7 @@ def to_json(report: CheckReport) -> dict[str, Any]:
                 "type": v.resource_type,
                 "name": v.resource_name,
                 "message": {"en": v.message.en, "ja": v.message.ja},
+                **evidence_json(v),
             }
             for v in report.violations
         ],
@@ -148,7 +192,11 @@ def to_sarif(report: CheckReport, artifact: str, lang: str = "en") -> dict[str, 
                         ],
                     }
                 ],
-                "properties": {"resourceType": v.resource_type, "unknown": v.unknown},
+                "properties": {
+                    "resourceType": v.resource_type,
+                    "unknown": v.unknown,
+                    **evidence_json(v),
+                },
             }
         )
     return {

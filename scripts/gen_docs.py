@@ -18,10 +18,20 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 GENERATED = {
     "components.md": render_components_markdown,
     "configuration.md": render_markdown,
-    "rules.md": lambda: rules_markdown(all_rules()),
+    "rules.md": lambda: _rules_md(),
     "usage.md": render_usage_markdown,
     "terminology.md": terminology_markdown,
 }
+
+
+def _rules_md() -> str:
+    """The rule reference, with how gcmod decides environment, region and schedule
+    before the rules themselves."""
+    from gcmod.policies.evidencedoc import decisions_markdown
+
+    text = rules_markdown(all_rules())
+    head, sep, rest = text.partition("\n## ")
+    return head + "\n" + decisions_markdown() + sep.lstrip("\n") + rest if sep else text
 
 
 def main(argv: list[str]) -> int:

@@ -271,12 +271,13 @@ def test_template_page_has_diagram_rules_costs_and_options(site) -> None:
             assert ("table", "cost") in parsed.classes
             assert ("table", "rules") in parsed.classes
             assert ("table", "config") in parsed.classes
+            # rule ids, option keys and stack names are data, marked translate="no"
             for r in rules:
-                assert f"<code>{r.id}</code>" in text
-            assert "<code>gcmod:service.minTasks</code>" in text
+                assert f'<span class="id" translate="no">{r.id}</span>' in text
+            assert '<span class="id" translate="no">gcmod:service.minTasks</span>' in text
             # one cost row per stack, with the manifest's figures
             for s in t["stacks"]:
-                assert f"<td>{s['name']}</td>" in text
+                assert f'"><span class="id" translate="no">{s["name"]}</span></td>' in text
             primary = next(s for s in t["stacks"] if s["name"] == t["primaryStack"])
             if lang == "en":
                 assert fmt_usd(primary["plannedMonthlyUsd"]) in text
@@ -299,7 +300,7 @@ def test_index_compares_every_template(site) -> None:
     out, data = site
     for lang, prefix in (("ja", ""), ("en", "en/")):
         text = (out / prefix / "index.html").read_text(encoding="utf-8")
-        assert 'class="compare"' in text
+        assert ("table", "compare") in _parse(out / prefix / "index.html").classes
         for t in data["templates"]:
             assert f'href="templates/{t["id"]}.html"' in text
             assert (t["titleJa"] if lang == "ja" else t["titleEn"]) in text.replace("&amp;", "&")
@@ -441,3 +442,57 @@ def test_cli_builds_with_progress_and_json(tmp_path) -> None:
     assert _parse(out / "index.html").lang == "en"
     assert (out / "README.txt").read_text() == "publish notes"
     assert not (out / "en").exists()  # the previous build's folder, now empty, is gone
+
+
+def test_option_types_read_in_japanese_and_keep_names_as_data() -> None:
+    from gcmod.catalog.view import _default_cell, rich, type_text
+
+    def shown(pieces):
+        return "".join(f"`{p}`" if code else p for p, code in pieces)
+
+    assert shown(type_text("int", "ja")) == "整数"
+    assert shown(type_text("int or null", "ja")) == "整数 (省略可)"
+    assert (
+        shown(type_text("list of [TenantConfig](#tenantconfig)", "ja")) == "`TenantConfig` のリスト"
+    )
+    assert (
+        shown(type_text("map of str to [LogClass](#logclass)", "ja"))
+        == "文字列から `LogClass` への対応表"
+    )
+    assert shown(type_text("`none` \\| `single` \\| `per-az`", "ja")) == (
+        "次のいずれか: `none` / `single` / `per-az`"
+    )
+    assert (
+        shown(type_text("list of str", "en")) == "list of str"
+    )  # English keeps the reference's words
+    t = {"see_note": "注記"}
+    assert _default_cell(rich("false: only where the grade asks"), t, "ja") == {
+        "rich": [("false", True)],
+        "sub": "注記",
+    }
+    assert _default_cell(rich("none: VPC endpoints serve it"), t, "ja")["text"] == "なし"
+    assert _default_cell(rich("true in production, false elsewhere."), t, "ja") == {"text": "注記"}
+
+
+def test_catalogue_texts_are_escaped_and_only_svg_passes_as_markup() -> None:
+    from gcmod.catalog.view import _svg, rich
+    from gcmod.reports import render
+
+    evil = '<img src=x onerror="alert(1)">'
+    card = {
+        "href": "templates/x.html", "title": evil, "summary": rich(f"`{evil}` {evil}"),
+        "planned": "1円", "per_month": "/月", "chip": "−1%", "chip_cls": "ok", "bar": 50,
+        "vs": evil, "dr_note": "", "facts": evil,
+    }  # fmt: skip
+    view = {
+        "lang": "ja", "version": "0", "site": evil, "back": None,
+        "switch": {"href": "en/index.html", "lang": "en", "text": evil},
+        "footer": rich(evil), "title": evil, "kicker": evil, "intro": rich(evil),
+        "templates_title": evil, "cards": [card], "compare_title": evil,
+        "compare_columns": [{"label": evil}, {"label": "ID", "id": True}],
+        "compare_rows": [[{"text": evil, "sub": evil}, {"text": evil, "id": True}]], "note": evil,
+    }  # fmt: skip
+    html = render("catalog_index.html.j2", **view)
+    assert "<img" not in html and html.count("&lt;img src=x") >= 12
+    assert '<code translate="no">&lt;img' in html  # code in backticks is data
+    assert str(_svg("<svg></svg>")) == "<svg></svg>"  # the one way markup gets in

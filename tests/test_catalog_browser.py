@@ -57,9 +57,9 @@ def test_every_page_loads_cleanly_and_its_links_resolve(site, browser) -> None:
         try:
             assert errors == [], f"{path}: {errors}"
             assert outside == [], f"{path}: requests off the disk: {outside}"
-            # the stylesheets were applied (the top bar is styled by catalog.css)
+            # the stylesheet was applied (the top bar is styled by the inlined report.css)
             bg = page.eval_on_selector(".topbar", "e => getComputedStyle(e).backgroundColor")
-            assert bg == "rgb(20, 40, 75)", f"{path}: catalog.css not applied ({bg})"
+            assert bg == "rgb(20, 40, 75)", f"{path}: report.css not applied ({bg})"
             for url in _links(page):
                 parts = urlsplit(url)
                 assert parts.scheme == "file", f"{path}: {url}"

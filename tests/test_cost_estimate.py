@@ -86,6 +86,12 @@ def test_saas_prod_recomputed_line_by_line(
     add("db-cluster", "aurora.storage.gb-month", db.data_gb * p("aurora.storage.gb-month"))
     add("db-cluster", "aurora.io.million-requests", 30.0 * p("aurora.io.million-requests"))
     add("db-cluster", "secretsmanager.secret-month", p("secretsmanager.secret-month"))
+    # One Aurora instance, app tasks in two AZs: half the requests' 50 kB cross AZs,
+    # billed in both directions at the inter-AZ rate.
+    cross_gb = 3_000_000 * 50_000 / 1e9 * (1 - 1 / 2) * 2
+    add("db-cluster", "datatransfer.inter-az.gb", cross_gb * p("datatransfer.inter-az.gb"))
+    # The target tracking policy's two CloudWatch alarms (scale out, scale in).
+    add("app-cpu", "cloudwatch.alarm-month", 2 * p("cloudwatch.alarm-month"))
     add("db-cluster", "secretsmanager.10k-api-calls", cost("secretsmanager.10k-api-calls", 1.0))
     # Five interface endpoints in two AZs; the logs endpoint carries the log volume.
     for ep in ("ecr-api", "ecr-dkr", "logs", "secretsmanager", "ssm"):
@@ -96,7 +102,8 @@ def test_saas_prod_recomputed_line_by_line(
     # Logs: ingestion + steady-state storage (GB a day × retention days).
     for cls, lc in cfg.logging.classes.items():
         add(f"logs-{cls}", "logs.ingest.gb", log_gb[cls] * p("logs.ingest.gb"))
-        stored = log_gb[cls] / (H / 24) * lc.retention_days
+        # stored on the compressed size: × 0.15 (the Pricing Calculator's factor)
+        stored = log_gb[cls] / (H / 24) * lc.retention_days * 0.15
         add(f"logs-{cls}", "logs.storage.gb-month", stored * p("logs.storage.gb-month"))
     # Audit archive: Firehose (one object per 900 s buffer), S3 tiers 0-30-180-1827 days.
     audit_daily = log_gb["audit"] / (H / 24)
@@ -117,14 +124,13 @@ def test_saas_prod_recomputed_line_by_line(
             missing_keys.add(key)
         else:
             add("logs-archive", key, cost(key, objects / 1000))
-    # AWS Backup: 60 GB, one full + 34 increments of 2 %; daily full copy to Osaka
-    # (Aurora snapshot copies are always full), 35 copies kept there.
+    # AWS Backup: 35 daily Aurora snapshots of 60 GB, each billed at the full
+    # volume once older than the cluster's 1-day automated backup (Aurora User
+    # Guide, backup storage usage): 34 × 60 = 2,040 GB-month; daily full copy to
+    # Osaka (Aurora snapshot copies are always full), 35 copies kept there.
     full, keep = db.data_gb, cfg.backup.retention_days
-    add(
-        "backup-plan",
-        "aurora.backup.gb-month",
-        (full + full * 0.02 * (keep - 1)) * p("aurora.backup.gb-month"),
-    )
+    assert (full, keep) == (60, 35)
+    add("backup-plan", "aurora.backup.gb-month", 2040 * p("aurora.backup.gb-month"))
     add(
         "backup-plan",
         "backup.cross-region-transfer.gb",

@@ -309,14 +309,14 @@ def test_json_round_trips_with_documented_keys(result: EstimateResult) -> None:
     assert set(doc) == {
         "schema", "stack", "region", "currency", "period", "hoursPerMonth", "fx",
         "planned", "baseline", "saving", "ratio", "percentLower", "target", "levers",
-        "unattributedUsd", "shares", "assumptions",
+        "unattributedUsd", "unattributedJpy", "shares", "assumptions",
     }  # fmt: skip
     for key in doc:
         assert f'"{key}"' in report.__doc__  # documented in the module docstring
     assert doc["fx"] == {
         "jpyPerUsd": 150.0,
         "source": "catalogue rate 2025-04",
-        "rounding": "half-up to 1 yen",
+        "rounding": report.ROUNDING,
     }
     p, b = doc["planned"], doc["baseline"]
     assert (p["monthlyUsd"], p["monthlyJpy"], p["annualUsd"], p["annualJpy"]) == (

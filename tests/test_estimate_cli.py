@@ -90,3 +90,48 @@ def test_lever_explanations_come_in_both_languages(prod_json) -> None:
     for lever in prod_json["levers"]:
         assert lever["explanation"] and lever["explanationJa"] != lever["explanation"]
         assert any("\u3040" <= ch <= "\u9fff" for ch in lever["explanationJa"]), lever
+
+
+def test_compare_with_its_own_json_is_zero_and_exports_are_written(
+    runner: CliRunner, tmp_path: Path, prod_json
+) -> None:
+    # One CLI run (one synth, ~15 s on the shared machine) covers --compare FILE,
+    # --csv and --xlsx wiring; the arithmetic is tested in test_cost_compare.py and
+    # test_cost_spreadsheet.py on shared session estimates.
+    before = tmp_path / "before.json"
+    before.write_text(json.dumps(prod_json, ensure_ascii=False), encoding="utf-8")
+    csv_path, xlsx_path = tmp_path / "e.csv", tmp_path / "e.xlsx"
+    res = runner.invoke(
+        main,
+        ["estimate", "saas-prod", "--compare", str(before), "--json",
+         "--csv", str(csv_path), "--xlsx", str(xlsx_path)],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    diff = json.loads(res.stdout)
+    assert diff["schema"] == "gcmod.estimate-compare/1"
+    rows = diff["totals"] + diff["categories"] + diff["levers"] + diff["resources"]
+    assert rows and all(r["deltaUsd"] == 0 and r["deltaJpy"] == 0 for r in rows)
+    assert diff["counts"]["same"] == len(diff["resources"])
+    assert csv_path.read_bytes().startswith(b"\xef\xbb\xbf")
+    from openpyxl import load_workbook
+
+    assert "明細 Line items" in load_workbook(xlsx_path).sheetnames
+
+
+def test_compare_refuses_what_is_not_an_estimate(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "other.json"
+    bad.write_text("[]", encoding="utf-8")
+    res = runner.invoke(main, ["estimate", "--compare", str(bad), "--compare-stack", "x"])
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    res = runner.invoke(main, ["estimate", "--compare-stack", "x"])
+    assert res.exit_code == 2 and "--compare-stack goes with --compare" in res.output
+
+
+def test_bad_inventory_exits_2_naming_the_key(runner: CliRunner, tmp_path: Path) -> None:
+    inv = tmp_path / "inv.yaml"
+    inv.write_text("name: x\nservers:\n  - {name: a, vcpu: 2, memoryGb: 4, ram: 8}\n", "utf-8")
+    res = runner.invoke(main, ["estimate", "town-prod", "--baseline", str(inv)])
+    assert res.exit_code == 2 and "servers[0].ram: unknown key" in res.output
+    assert "Traceback" not in res.output
+    res = runner.invoke(main, ["estimate", "--baseline-project", str(tmp_path)])
+    assert res.exit_code == 2 and "go together" in res.output

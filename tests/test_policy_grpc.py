@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -115,10 +116,23 @@ def _graph(name: str) -> ResourceGraph:
         return run_program(
             _unknowns_program, project="unknowns", stack="t", region="ap-northeast-1"
         )
+    if name.startswith("vendor-"):  # issue 13: assets, JSON default tags, default-osaka
+        from gcmod.project import open_stack, synth_project
+
+        program, stack = name.split("/")
+        return synth_project(
+            open_stack(Path(__file__).parent / "fixtures/programs" / program, stack)
+        )
     raise KeyError(name)
 
 
-GRAPHS = ("liftshift", "saas-prod", "unknowns")
+GRAPHS = (
+    "liftshift",
+    "saas-prod",
+    "unknowns",
+    "vendor-lambda-inline/stg",
+    "vendor-warm-standby/prod",
+)
 
 
 # ---------------------------------------------------------------------------

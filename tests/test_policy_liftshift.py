@@ -58,6 +58,13 @@ PLANNED: tuple[str, ...] = (
     "GCM-DB-001",  # Multi-AZ only where the grade asks
     "GCM-TAG-001",  # cost allocation tags
     "GCM-LOG-001",  # log retention
+    # what peers (checkov, AWS Config / Guard rules, Cloud Custodian) catch (issue 13)
+    "GCM-SEC-030",  # publicly accessible database
+    "GCM-SEC-031",  # KMS key rotation
+    "GCM-NET-003",  # Elastic IP attached to nothing
+    "GCM-DB-002",  # native RDS backup / Performance Insights retention
+    "GCM-STO-004",  # versioned bucket never expiring noncurrent versions
+    "GCM-SEC-022",  # bucket policy allowing everyone
 )
 
 _OPS = tuple(OPS_SERVERS)  # backup-server, zabbix-monitor, syslog-server, jp1-job-scheduler
@@ -101,6 +108,12 @@ EXPECTED: dict[str, set[str]] = {
     "GCM-TAG-001": names("jp1-job-scheduler"),  # only a Name tag
     "GCM-LOG-001": names("app-logs", "syslog-logs"),
     "GCM-BAK-004": {"backup-region-settings"},  # RDS opted out in Tokyo
+    "GCM-SEC-030": names("dev-db"),  # publicly accessible "for the office"
+    "GCM-DB-002": names("dev-db"),  # 35 days of automated backups of test data
+    "GCM-SEC-031": {f"{m.slug}-ebs-key" for m in MUNICIPALITIES if m.slug != HARDENED},
+    "GCM-NET-003": names("spare-eip"),
+    "GCM-STO-004": names("backup-bucket"),  # versioned dumps kept forever
+    "GCM-SEC-022": names("forms-policy"),  # Principal * without a condition
 }
 
 #: rule id -> candidates; the rule fires at least once, on one of them.
@@ -134,12 +147,16 @@ NOT_EXPECTED: dict[str, set[str]] = {
     "GCM-STO-001": names("work-vol", "dev-ap"),  # gp3
     "GCM-STO-002": names("work-vol"),  # 110 GB for 100 GB
     "GCM-SEC-021": names("work-vol"),  # encrypted
-    "GCM-STO-003": {f"{HARDENED}-audit-log-bucket"},  # lifecycle configuration
+    "GCM-STO-003": {f"{HARDENED}-audit-log-bucket"} | names("forms-bucket"),  # lifecycle; not logs
     "GCM-SEC-020": {f"{HARDENED}-audit-log-bucket"},  # public access block
     "GCM-SCHED-001": names("ap-1", "ap-2", "db"),  # production, not opted in
     "GCM-DR-001": names("ap-1", "db", "vpc"),  # Tokyo is not the DR region
     "GCM-COST-004": names("ap-1", "ap-2"),  # application servers
     "GCM-BAK-004": {"dr-backup-region-settings"},  # Aurora and RDS opted in
+    "GCM-SEC-031": {f"{HARDENED}-ebs-key"},  # rotation on
+    "GCM-NET-003": names("nat-eip-a", "nat-eip-c", "nat-eip-d"),  # used by NAT gateways
+    "GCM-SEC-030": names("db"),  # production database private
+    "GCM-STO-004": names("log-bucket"),  # not versioned
 }
 
 
@@ -231,15 +248,27 @@ DEPLOYED_ONLY: tuple[str, ...] = ("GCM-COST-006",)
 #: Rules about scale (quotas) the estate's few municipalities never reach; they
 #: must stay silent on it (tests/test_rules_alb_quota.py makes them fire).
 SCALE_ONLY: tuple[str, ...] = ("GCM-TEN-002",)
+#: Rules about services an IaaS lift-and-shift estate does not use (Lambda,
+#: DynamoDB); they must stay silent on it (tests/test_rules_serverless.py makes
+#: them fire).
+SERVERLESS_ONLY: tuple[str, ...] = ("GCM-FN-001", "GCM-LOG-002", "GCM-COST-007")
 
 
 def test_every_registered_rule_is_planned() -> None:
-    extra = _registered() - set(PLANNED) - set(DEPLOYED_ONLY) - set(SCALE_ONLY)
+    extra = (
+        _registered() - set(PLANNED) - set(DEPLOYED_ONLY) - set(SCALE_ONLY) - set(SERVERLESS_ONLY)
+    )
     assert not extra, f"registered but not in the lift-and-shift tables: {sorted(extra)}"
 
 
 @pytest.mark.parametrize("rule_id", SCALE_ONLY)
 def test_scale_only_rules_are_silent_on_the_estate(report: CheckReport, rule_id) -> None:
+    assert rule_id in _registered()
+    assert report.by_rule(rule_id) == []
+
+
+@pytest.mark.parametrize("rule_id", SERVERLESS_ONLY)
+def test_serverless_rules_are_silent_on_the_iaas_estate(report: CheckReport, rule_id) -> None:
     assert rule_id in _registered()
     assert report.by_rule(rule_id) == []
 

@@ -12,7 +12,7 @@ from gcmod.policies.rules import backup
 
 RULES: list[Rule] = [v for v in vars(backup).values() if isinstance(v, Rule)]
 IDS = {"GCM-BAK-001", "GCM-BAK-002", "GCM-BAK-003", "GCM-BAK-004", "GCM-DR-001", "GCM-DR-002"}
-STACK, PROJECT = "test", "gcmod"
+STACK, PROJECT = "main", "gcmod"  # a stack name that names no environment
 TOKYO, OSAKA = "ap-northeast-1", "ap-northeast-3"
 
 PLAN = "aws:backup/plan:Plan"

@@ -553,3 +553,37 @@ def test_cost006_measured_utilisation() -> None:
     strict = check_graph(g, {"gcm-cost-006": {"maxPeakCpuPercent": 95}},
                          rules=[get_rule("GCM-COST-006")])  # fmt: skip
     assert sorted(v.resource_name for v in strict.by_rule("GCM-COST-006")) == ["idle", "spiky"]
+
+
+# --------------------------------------------------------------------------- GCM-COST-005 (ECS)
+def test_cost005_flags_fixed_ecs_scalable_target_like_a_fixed_asg() -> None:
+    """min = max on an ECS scalable target is the same fixed fleet as on an ASG (issue 13)."""
+    fixed = _scaled_service("fixed", lo=4.0, hi=4.0)
+    single = _scaled_service("single", lo=1.0, hi=1.0)  # one task: nothing to scale in
+    ranged = _scaled_service("ranged", lo=1.0, hi=4.0)
+    # A target whose service lives in another stack (the audit sees it this way too).
+    orphan = node(
+        compute.SCALABLE_TARGET,
+        "other-stack-target",
+        {
+            "serviceNamespace": "ecs",
+            "scalableDimension": "ecs:service:DesiredCount",
+            "resourceId": "service/main/elsewhere",
+            "minCapacity": 6.0,
+            "maxCapacity": 6.0,
+        },
+    )
+    dynamo = node(
+        compute.SCALABLE_TARGET,
+        "table-read",
+        {"serviceNamespace": "dynamodb", "minCapacity": 5.0, "maxCapacity": 5.0},
+    )
+    report = run("GCM-COST-005", *fixed, *single, *ranged, orphan, dynamo)
+    by = {v.resource_name: v for v in report.by_rule("GCM-COST-005")}
+    assert sorted(by) == ["fixed-scaling", "other-stack-target"]
+    v = by["fixed-scaling"]
+    assert v.mandatory
+    assert "ECS scalable target fixed-scaling is a fixed fleet" in v.message.en
+    assert "(minCapacity = maxCapacity = 4)" in v.message.en
+    assert "台数固定" in v.message.ja
+    assert "minCapacity = maxCapacity = 6" in by["other-stack-target"].message.en

@@ -36,12 +36,34 @@ def group(name: str = "stg-shutdown", horizon_end: str | None = "2027-11-01") ->
 
 
 def sched(
-    name: str, group_name: Any = "stg-shutdown", state: str = "ENABLED", deps=()
+    name: str, group_name: Any = "stg-shutdown", state: str = "ENABLED", deps=(), action=None
 ) -> ResourceNode:
-    inputs = {"scheduleExpression": "cron(30 8 1,2 12 ? 2026)", "state": state}
+    """A schedule; with ``action`` (``rds:stopDBCluster``), a universal target whose
+    input is known only after deployment (as gcmod's component writes it)."""
+    inputs: dict[str, Any] = {"scheduleExpression": "cron(30 8 1,2 12 ? 2026)", "state": state}
     if group_name is not None:
         inputs["groupName"] = group_name
+    if action is not None:
+        inputs["target"] = {"arn": f"arn:aws:scheduler:::aws-sdk:{action}", "input": UNKNOWN}
     return node(schedule.SCHEDULE, name, inputs, deps)
+
+
+_ACTIONS = {
+    ECS_SERVICE: ("applicationautoscaling:registerScalableTarget",) * 2,
+    RDS_CLUSTER: ("rds:stopDBCluster", "rds:startDBCluster"),
+    RDS_INSTANCE: ("rds:stopDBInstance", "rds:startDBInstance"),
+    EC2: ("ec2:stopInstances", "ec2:startInstances"),
+}
+
+
+def stop_start(res: ResourceNode, group_name: Any = "stg-shutdown", deps=()) -> list[ResourceNode]:
+    """The stop and start schedules gcmod's ScheduledShutdown writes for ``res``
+    (issue 13: a schedule counts only when it stops or starts the resource)."""
+    stop, start = _ACTIONS[res.type]
+    return [
+        sched(f"{res.name}-stop-202612", group_name, deps=(res, *deps), action=stop),
+        sched(f"{res.name}-start-202612", group_name, deps=(res, *deps), action=start),
+    ]
 
 
 def scheduled(type_: str, name: str, env: str = "staging", group_name: str = "stg-shutdown"):
@@ -51,15 +73,18 @@ def scheduled(type_: str, name: str, env: str = "staging", group_name: str = "st
 # --------------------------------------------------------------------------- GCM-SCHED-001
 def test_sched001_passes_scheduled_non_production_and_production() -> None:
     g = group()
+    svc = scheduled(ECS_SERVICE, "stg-app-service")
+    db = scheduled(RDS_CLUSTER, "stg-db-cluster")
     report = run(
         "GCM-SCHED-001",
         g,
-        sched("stg-app-start-202612"),
-        scheduled(ECS_SERVICE, "stg-app-service"),
-        scheduled(RDS_CLUSTER, "stg-db-cluster"),
+        *stop_start(svc),
+        *stop_start(db),
+        svc,
+        db,
         node(EC2, "prod-vm", {"tags": tags("production")}),
         node(RDS_INSTANCE, "prod-db", {"tags": tags("prod")}),
-        node(EC2, "untagged-defaults-to-production", {}),
+        node(EC2, "vendor-tagged-production", {"tags": {"ENVIRONMENT": "Production"}}),
         node(
             EC2,
             "always-on",
@@ -71,15 +96,33 @@ def test_sched001_passes_scheduled_non_production_and_production() -> None:
 
 def test_sched001_matches_group_by_logical_name_and_dependency() -> None:
     g = node(schedule.SCHEDULE_GROUP, "dev-shutdown", {})  # auto-named: match the logical name
-    s = sched("dev-start", group_name=UNKNOWN, deps=(g,))  # groupName unknown: the dependency links
     svc = scheduled(ECS_SERVICE, "dev-app", env="development", group_name="dev-shutdown")
-    assert run("GCM-SCHED-001", g, s, svc).violations == []
+    # groupName unknown: the dependency on the group links the schedules to it
+    s = stop_start(svc, group_name=UNKNOWN, deps=(g,))
+    assert run("GCM-SCHED-001", g, *s, svc).violations == []
 
 
 def test_sched001_default_group() -> None:
-    s = sched("in-default", group_name=None)
     vm = scheduled(EC2, "vm", group_name="default")
-    assert run("GCM-SCHED-001", s, vm).violations == []
+    s = stop_start(vm, group_name=None)
+    assert run("GCM-SCHED-001", *s, vm).violations == []
+
+
+def test_sched001_group_schedules_must_stop_and_start_this_resource() -> None:
+    """Issue 13: an enabled schedule in the named group no longer satisfies the rule
+    whatever it targets; it must stop and start the tagged resource."""
+    g = group()
+    other = scheduled(RDS_CLUSTER, "other-db")
+    db = scheduled(RDS_CLUSTER, "stg-db")
+    report = run("GCM-SCHED-001", g, *stop_start(other), other, db)
+    [v] = report.by_rule("GCM-SCHED-001")
+    assert v.resource_name == "stg-db"
+    assert "'stg-shutdown' has no enabled schedules that both stop and start it" in v.message.en
+    assert "停止・起動する有効なスケジュール" in v.message.ja
+    # a stop alone in the group does not count either
+    half = stop_start(db)[:1]
+    [v] = run("GCM-SCHED-001", g, *half, db).by_rule("GCM-SCHED-001")
+    assert v.resource_name == "stg-db"
 
 
 def test_sched001_flags_non_production_running_24_7() -> None:
@@ -114,12 +157,16 @@ def test_sched001_settings_through_pack_config() -> None:
     assert len(run("GCM-SCHED-001", vm).violations) == 1
     cfg = {"gcm-sched-001": {"exemptTagKey": "keep-running"}}
     assert run("GCM-SCHED-001", vm, config=cfg).violations == []
-    # resources without an environment tag take defaultEnvironment
+    # resources without environment evidence take defaultEnvironment; with none
+    # (issue 13: unknown) the rule judges them as non-production, its stricter case
     bare = node(EC2, "bare", {})
-    assert run("GCM-SCHED-001", bare).violations == []
+    cfg = {"gcm-sched-001": {"defaultEnvironment": "production"}}
+    assert run("GCM-SCHED-001", bare, config=cfg).violations == []
     cfg = {"gcm-sched-001": {"defaultEnvironment": "development"}}
     [v] = run("GCM-SCHED-001", bare, config=cfg).violations
     assert v.resource_name == "bare" and "runs 24/7" in v.message.en
+    [v] = run("GCM-SCHED-001", bare).violations
+    assert v.environment == "unknown" and "judged as development" in v.environment_from.en
 
 
 def test_sched001_unknown_tags_defer_but_keep_other_findings() -> None:

@@ -13,7 +13,15 @@ from gcmod.policies.model import Rule
 from gcmod.policies.rules import storage
 
 RULES: list[Rule] = [v for v in vars(storage).values() if isinstance(v, Rule)]
-IDS = {"GCM-STO-001", "GCM-STO-002", "GCM-STO-003", "GCM-SEC-020", "GCM-SEC-021"}
+IDS = {
+    "GCM-STO-001",
+    "GCM-STO-002",
+    "GCM-STO-003",
+    "GCM-STO-004",
+    "GCM-SEC-020",
+    "GCM-SEC-021",
+    "GCM-SEC-022",
+}
 STACK, PROJECT, REGION = "test", "gcmod", "ap-northeast-1"
 
 VOLUME = "aws:ebs/volume:Volume"
@@ -299,7 +307,9 @@ def test_sec020_public_buckets_flagged() -> None:
     assert "blockPublicPolicy off" in only(report, "GCM-SEC-020", "half-open").message.en
     assert "public ACL public-read;" in only(report, "GCM-SEC-020", "inline-acl").message.en
     assert "public-read-write" in only(report, "GCM-SEC-020", "acl-open").message.en
-    assert "Principal *" in only(report, "GCM-SEC-020", "policy-open").message.en
+    # The public policy is GCM-SEC-022's finding since issue 13 (on the policy resource).
+    assert not hits(report, "GCM-SEC-020", "policy-open")
+    assert "Principal *" in only(report, "GCM-SEC-022", "policy-open-policy").message.en
 
 
 def test_sec020_unknown_flag_cant_run() -> None:

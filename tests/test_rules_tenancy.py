@@ -292,11 +292,32 @@ def test_tag001_missing_tags_fail() -> None:
     assert set(found) == {"bare", "half"}
     assert all(v.mandatory for v in found.values())
     bare = found["bare"].message
-    assert "gcmod:system, gcmod:environment, gcmod:tenant" in bare.en
+    # issue 13: the tenant is asked only of multi-tenant builds (gcmod's tags or a
+    # tenant key); an untagged resource is asked for system and environment.
+    assert "lacks cost-allocation tag(s) gcmod:system, gcmod:environment;" in bare.en
+    assert "gcmod:tenant" not in bare.en.split("(aliases")[0]
     assert "aws:ec2/vpc:Vpc" in bare.en and "コスト配分タグ" in bare.ja
     assert (
         "lacks cost-allocation tag(s) gcmod:environment, gcmod:tenant;" in found["half"].message.en
     )
+
+
+def test_tag001_vendor_keys_aliases_and_multi_tenant() -> None:
+    """A vendor's own keys (System/Environment, any case) satisfy the rule; the tenant
+    is asked where the build is multi-tenant, or when the config says so."""
+    vendor = {"System": "juki", "environment": "development", "CostCenter": "1234"}
+    g = graph(node(tenancy.VPC, "vendor-vpc", {"tags": vendor}))
+    assert check(g).by_rule("GCM-TAG-001") == []
+    [v] = check(g, {"gcm-tag-001": {"multiTenant": "yes"}}).by_rule("GCM-TAG-001")
+    assert "lacks cost-allocation tag(s) gcmod:tenant;" in v.message.en
+    assert "Municipality" in v.message.en and "別名も可" in v.message.ja
+    tenant = node(tenancy.VPC, "t-vpc", {"tags": {**vendor, "Municipality": ""}})
+    [v] = check(graph(tenant)).by_rule("GCM-TAG-001")  # a tenant key, left empty
+    assert "lacks cost-allocation tag(s) gcmod:tenant;" in v.message.en
+    own = {"gcm-tag-001": {"tagAliases": {"system": ["Sys"]}}}
+    g = graph(node(tenancy.VPC, "sys", {"tags": {"Sys": "juki", "Env": "prod"}}))
+    assert check(g, own).by_rule("GCM-TAG-001") == []
+    assert check(g).by_rule("GCM-TAG-001") != []
 
 
 def test_tag001_tagged_and_untaggable_pass() -> None:

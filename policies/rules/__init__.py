@@ -3,9 +3,12 @@
 from gcmod.policies.rules import (  # noqa: F401
     backup,
     compute,
+    database,
     logs,
     network,
     schedule,
+    security,
+    serverless,
     storage,
     tenancy,
 )

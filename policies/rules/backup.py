@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
+from gcmod.policies.evidence import in_stack_region
 from gcmod.policies.model import Ctx, Finding, Res, Setting, Text, rule
 from gcmod.policies.rulekit import GUIDE_JA, UNKNOWN, each, items, peek
 from gcmod.policies.rules.storage import (
@@ -110,6 +111,12 @@ _KIND = {
     EVENT_RULE: ("EventBridge rule", "EventBridge ルール"),
     EVENT_TARGET: ("EventBridge target", "EventBridge ターゲット"),
     SCHEDULE: ("EventBridge Scheduler schedule", "EventBridge Scheduler スケジュール"),
+    "aws:elasticache/replicationGroup:ReplicationGroup": ("ElastiCache replication group",
+                                                           "ElastiCache レプリケーショングループ"),
+    "aws:elasticache/cluster:Cluster": ("ElastiCache cluster", "ElastiCache クラスター"),
+    "aws:ec2/vpcEndpoint:VpcEndpoint": ("VPC endpoint", "VPC エンドポイント"),
+    "aws:ec2/eip:Eip": ("Elastic IP", "Elastic IP"),
+    "aws:opensearch/domain:Domain": ("OpenSearch domain", "OpenSearch ドメイン"),
     **{t: ("load balancer", "ロードバランサー") for t in LOAD_BALANCERS},
 }  # fmt: skip
 
@@ -437,24 +444,63 @@ def database_opt_in(res: Res, ctx: Ctx) -> Iterator[Finding]:
 
 
 # ---------------------------------------------------------------------------
-# GCM-DR-001 nothing runs in the DR region
+# GCM-DR-001 only data at rest in the DR region
 # ---------------------------------------------------------------------------
-_DR_COMPUTE = (EC2_INSTANCE, ASG, LAUNCH_TEMPLATE, LAUNCH_CONFIGURATION, SPOT_REQUEST, EC2_FLEET,
-               ECS_CLUSTER, ECS_SERVICE, EKS_CLUSTER, RDS_INSTANCE, RDS_CLUSTER,
-               RDS_CLUSTER_INSTANCE, LAMBDA_FUNCTION, NAT_GATEWAY, DYNAMODB_TABLE,
-               DYNAMODB_REPLICA, *LOAD_BALANCERS)  # fmt: skip
+#: Whole modules allowed in the DR region: backup copies, their keys and buckets,
+#: and global services whose resources have no region of their own.
+DR_ALLOWED_MODULES = (
+    "aws:backup/", "aws:kms/", "aws:s3/", "aws:iam/", "aws:route53/", "aws:cloudfront/",
+    "aws:organizations/", "aws:budgets/", "aws:costexplorer/",
+)  # fmt: skip
+#: Types allowed in the DR region: data at rest billed by the GB only (snapshots,
+#: image copies, repositories, secrets, log groups) and definitions that cost
+#: nothing and run nothing (the network every account has, topics, parameters).
+DR_ALLOWED_TYPES = frozenset({
+    EBS_SNAPSHOT, EBS_SNAPSHOT_COPY, RDS_SNAPSHOT, RDS_SNAPSHOT_COPY, RDS_CLUSTER_SNAPSHOT,
+    RDS_CLUSTER_SNAPSHOT_COPY, "aws:rds/instanceAutomatedBackupsReplication:"
+    "InstanceAutomatedBackupsReplication", "aws:ec2/amiCopy:AmiCopy",
+    "aws:ecr/repository:Repository", "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+    "aws:ecr/repositoryPolicy:RepositoryPolicy", "aws:secretsmanager/secret:Secret",
+    "aws:secretsmanager/secretVersion:SecretVersion", "aws:ssm/parameter:Parameter",
+    "aws:cloudwatch/logGroup:LogGroup", "aws:sns/topic:Topic",
+    "aws:sns/topicPolicy:TopicPolicy", "aws:sns/topicSubscription:TopicSubscription",
+    "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/securityGroup:SecurityGroup",
+    "aws:ec2/securityGroupRule:SecurityGroupRule",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+    "aws:ec2/routeTable:RouteTable", "aws:ec2/route:Route",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation",
+    "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation",
+    "aws:ec2/internetGateway:InternetGateway", "aws:ec2/networkAcl:NetworkAcl",
+    "aws:ec2/networkAclRule:NetworkAclRule", "aws:ec2/vpcDhcpOptions:VpcDhcpOptions",
+    "aws:ec2/vpcDhcpOptionsAssociation:VpcDhcpOptionsAssociation",
+    "aws:ec2/defaultVpc:DefaultVpc", "aws:ec2/defaultSubnet:DefaultSubnet",
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+    "aws:ec2/defaultRouteTable:DefaultRouteTable", "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl",
+    "aws:ec2/keyPair:KeyPair",
+})  # fmt: skip
+
+
+def allowed_in_dr_region(type_token: str, extra: Sequence[str] = ()) -> bool:
+    """Whether a resource of ``type_token`` may exist in the DR region under
+    backup-only DR (:data:`DR_ALLOWED_MODULES`, :data:`DR_ALLOWED_TYPES`, ``extra``)."""
+    return (
+        type_token in DR_ALLOWED_TYPES
+        or type_token in extra
+        or type_token.startswith(DR_ALLOWED_MODULES)
+        or not type_token.startswith("aws:")
+    )
 
 
 @rule(
     id="GCM-DR-001",
     title=Text(
-        en="DR is backup-only unless the availability grade demands more",
-        ja="DR はバックアップのみ (構成C) とする (可用性区分が求める場合を除く)",
+        en="DR is backup-only: only data at rest in the DR region",
+        ja="DR はバックアップのみ (構成C): DR リージョンには保存データのみを置く",
     ),
     severity="high",
     enforcement="mandatory",
     lever="dr",
-    resource_types=(*_DR_COMPUTE, RDS_GLOBAL_CLUSTER),
     rationale=Text(
         en="The cost-optimisation guide (v1.0, 2025-03-24), lever 5, recommends backup-only DR "
         "(構成C: backups copied to a remote region, rebuilt from code after a disaster) over "
@@ -462,26 +508,34 @@ _DR_COMPUTE = (EC2_INSTANCE, ASG, LAUNCH_TEMPLATE, LAUNCH_CONFIGURATION, SPOT_RE
         "levels above need among the causes of the 2.3x cost rise. Backup-only DR meets the "
         "non-functional requirement standard: A.1.4.1 restart within one month after a large "
         "disaster, A.3.1.1 rebuild with the same configuration, A.3.2.1 off-site backup in one "
-        "remote location. Servers, databases, replicas, load balancers or NAT gateways in the "
-        "DR region (or an Aurora global database) are standby capacity billed every hour.",
+        "remote location. So the DR region holds only what keeps data at rest and costs "
+        "nothing while idle (backup vaults and their locks, KMS keys, S3 buckets, snapshots, "
+        "IAM, the free network definitions every account has): anything else there - "
+        "servers, databases, caches, replicas, load balancers, NAT gateways, endpoints, "
+        "whatever the service - is standby capacity billed by the hour. An Aurora global "
+        "database or a DynamoDB global table replica in the DR region is one too.",
         ja=f"{GUIDE_JA} の施策5は、ウォームスタンバイ (構成B) や"
         "アクティブ/アクティブ (構成A) ではなく、バックアップのみの DR (構成C: バックアップを遠隔"
         "リージョンに複製し、被災時はコードから再構築) を推奨しており、資料 (2025年10月) も必要以上"
         "の DR をコスト増 (2.3倍) の一因に挙げている。構成C でも非機能要求標準の A.1.4.1 (大規模"
         "災害時は1か月以内に再開)、A.3.1.1 (同一構成での再構築)、A.3.2.1 (遠隔地1か所への"
-        "バックアップ保管) を満たす。DR リージョンのサーバー・データベース・レプリカ・ロード"
-        "バランサー・NAT ゲートウェイや Aurora グローバルデータベースは、毎時課金される待機容量で"
-        "ある。",
+        "バックアップ保管) を満たす。したがって DR リージョンに置くのは、データを保存するだけで待機中"
+        "に費用のかからないもの (バックアップボールトとそのロック、KMS キー、S3 バケット、"
+        "スナップショット、IAM、どのアカウントにもある無料のネットワーク定義) に限る。それ以外の"
+        "サーバー・データベース・キャッシュ・レプリカ・ロードバランサー・NAT ゲートウェイ・"
+        "エンドポイントなどは、サービスを問わず毎時課金される待機容量である。Aurora グローバル"
+        "データベースや DR リージョンの DynamoDB グローバルテーブルのレプリカも同様である。",
     ),
     remediation=Text(
-        en="Remove the resource from the DR region and keep only backup vaults there (gcmod: "
+        en="Remove the resource from the DR region and keep only backup copies there (gcmod: "
         "ManagedBackup copies to Osaka); rebuild from the same code after a disaster. If the "
         "system's availability grade truly needs warm standby, set availabilityGrade to high "
-        "and record the justification.",
-        ja="DR リージョンからリソースを削除し、そこにはバックアップボールトのみを置く (gcmod の "
+        "and record the justification; a data-at-rest type gcmod does not know can be listed "
+        "in allowedInDrRegion.",
+        ja="DR リージョンからリソースを削除し、そこにはバックアップのコピーのみを置く (gcmod の "
         "ManagedBackup は大阪へコピーする)。被災時は同じコードから再構築する。システムの可用性区分"
         "が本当にウォームスタンバイを必要とする場合は availabilityGrade を high にし、その根拠を"
-        "記録する。",
+        "記録する。gcmod が知らない保存データのタイプは allowedInDrRegion に追加できる。",
     ),
     settings=(
         *_DR_SETTINGS,
@@ -498,6 +552,13 @@ _DR_COMPUTE = (EC2_INSTANCE, ASG, LAUNCH_TEMPLATE, LAUNCH_CONFIGURATION, SPOT_RE
             "standard",
             "The system's availability grade: 'standard' (backup-only DR) or 'high' (warm "
             "standby justified; the rule then allows resources in the DR region).",
+        ),
+        Setting(
+            "allowedInDrRegion",
+            "array",
+            [],
+            "Further type tokens (aws:x/y:Z) that only hold data at rest and may exist in the "
+            "DR region, besides the built-in allow-list (docs/rules.md).",
         ),
     ),
 )
@@ -526,7 +587,13 @@ def backup_only_dr(res: Res, ctx: Ctx) -> Iterator[Finding]:
         return
     # A stack whose own region (its default provider's) is the DR region is the
     # rebuild after a disaster: the DR plan working, not a standby.
-    if res.region == dr and res.region != primary and not res.on_default_provider:
+    extra = [t for t in ctx.setting("allowedInDrRegion") or [] if isinstance(t, str)]
+    if (
+        res.region == dr
+        and res.region != primary
+        and not in_stack_region(res)
+        and not allowed_in_dr_region(res.type, extra)
+    ):
         yield Finding(
             Text(
                 en=f"{en_kind} {res.name} runs in the DR region {dr}; {tail_en}",

@@ -30,6 +30,7 @@ TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 ECS_SERVICE = "aws:ecs/service:Service"
 SCALABLE_TARGET = "aws:appautoscaling/target:Target"
 SCALING_POLICY = "aws:appautoscaling/policy:Policy"
+LAMBDA_FUNCTION = "aws:lambda/function:Function"
 
 ECS_DESIRED_COUNT = "ecs:service:DesiredCount"
 
@@ -257,29 +258,40 @@ def _graviton_suggestion(instance_type: Any) -> str | None:
         RDS_INSTANCE,
         RDS_CLUSTER_INSTANCE,
         TASK_DEFINITION,
+        LAMBDA_FUNCTION,
     ),
     rationale=Text(
         en=f"Lever 1 of {GUIDE_EN} asks to choose the instance type that fits the workload "
         "at the lowest cost. Graviton families cost less per vCPU than their x86 "
-        "counterparts (AWS lists Fargate Arm64 vCPU and GB rates 20% below x86). Whether the "
-        "software runs on Arm64 is a judgement the vendor must make, hence advisory.",
+        "counterparts (AWS lists Fargate Arm64 vCPU and GB rates 20% below x86, and Lambda "
+        "arm64 duration 20% below x86_64). Whether the software runs on Arm64 is a judgement "
+        "the vendor must make, hence advisory. Peers: AWS Compute Optimizer's Graviton "
+        "migration recommendations; for Lambda, a function without architectures runs on "
+        "x86_64.",
         ja=f"{GUIDE_JA} の施策1 は処理に見合う最も安価なインスタンスタイプの選定を求めている。"
         "Graviton ファミリーは同等の x86 より vCPU 当たりの料金が安い (Fargate では Arm64 の vCPU・"
-        "メモリ単価が x86 より 20% 安い)。ソフトウェアが Arm64 で動作するかはベンダーの判断が必要"
-        "なため推奨 (`advisory`) とする。",
+        "メモリ単価が x86 より 20% 安く、Lambda の arm64 の実行時間単価は x86_64 より 20% 安い)。"
+        "ソフトウェアが Arm64 で動作するかはベンダーの判断が必要なため推奨 (`advisory`) とする。"
+        "`AWS Compute Optimizer` も Graviton への移行を推奨する。Lambda は `architectures` 未指定なら "
+        "x86_64 で動作する。",
     ),
     remediation=Text(
         en="Build multi-architecture images and set runtimePlatform.cpuArchitecture = ARM64 "
-        "(gcmod's service default); move EC2/RDS to the Graviton family named in the message "
-        "once the software is verified on Arm64.",
+        "(gcmod's service default); set a Lambda function's architectures to [\"arm64\"] "
+        "(native dependencies and layers built for arm64); move EC2/RDS to the Graviton family "
+        "named in the message once the software is verified on Arm64.",
         ja="マルチアーキテクチャのイメージをビルドし runtimePlatform.cpuArchitecture を ARM64 に"
-        "する (gcmod のサービスの既定値)。EC2/RDS は Arm64 での動作確認後、メッセージに示す "
-        "Graviton ファミリーへ移行する。",
+        'する (gcmod のサービスの既定値)。Lambda 関数は `architectures` を ["arm64"] にする '
+        "(ネイティブ依存ライブラリとレイヤーは arm64 用にビルドする)。EC2/RDS は Arm64 での動作確認後、"
+        "メッセージに示す Graviton ファミリーへ移行する。",
     ),
 )
 def graviton(res: Res, ctx: Ctx) -> Iterator[Finding]:
     if res.type == TASK_DEFINITION:
         yield from _task_architecture(res)
+        return
+    if res.type == LAMBDA_FUNCTION:
+        yield from _lambda_architecture(res)
         return
     if res.type == RDS_INSTANCE:
         engine = res.get("engine")
@@ -322,6 +334,37 @@ def _task_architecture(res: Res) -> Iterator[Finding]:
             "costs 20% less per vCPU and GB",
             ja=f"タスク定義 {res.name}: cpuArchitecture が {shown_ja} です。Fargate の ARM64 "
             "(Graviton) は vCPU・メモリ単価が 20% 安価です",
+        )
+    )
+
+
+#: Lambda bills arm64 duration 20% below x86_64 (AWS News Blog, "AWS Lambda
+#: Functions Powered by AWS Graviton2 Processor", 2021-09-29; AWS Lambda pricing,
+#: checked 2026-12). arm64 needs a runtime on Amazon Linux 2 or later; these
+#: Amazon Linux 1 runtimes are x86_64 only (Lambda Developer Guide, "Selecting and
+#: configuring an instruction set architecture" and "Lambda runtimes", deprecated
+#: runtimes; checked 2026-12).
+LAMBDA_X86_ONLY_RUNTIMES = frozenset(
+    {"go1.x", "java8", "python2.7", "python3.6", "python3.7", "nodejs10.x", "nodejs8.10",
+     "ruby2.5", "dotnetcore2.1", "provided"}
+)  # fmt: skip
+
+
+def _lambda_architecture(res: Res) -> Iterator[Finding]:
+    arch = [a for a in (res.get("architectures") or []) if isinstance(a, str)]
+    if "arm64" in arch:
+        return
+    runtime = res.get("runtime")
+    if isinstance(runtime, str) and runtime in LAMBDA_X86_ONLY_RUNTIMES:
+        return
+    shown = arch[0] if arch else "not set (Lambda default x86_64)"
+    shown_ja = arch[0] if arch else "未設定 (Lambda の既定値 x86_64)"
+    yield Finding(
+        Text(
+            en=f"Lambda function {res.name}: architectures {shown}; arm64 (Graviton) costs 20% "
+            "less per GB-second if the code and its layers run on Arm64",
+            ja=f"Lambda 関数 {res.name}: `architectures` が {shown_ja} です。コードとレイヤーが Arm64 "
+            "で動作するなら arm64 (Graviton) は GB 秒単価が 20% 安価です",
         )
     )
 
@@ -785,25 +828,43 @@ def _ecs_service_findings(
             )
 
 
-def _asg_findings(asg: Res) -> Iterator[Finding]:
-    lo, hi = _num(asg.get("minSize")), _num(asg.get("maxSize"))
+#: What holds a fleet's bounds: (English, Japanese) kind, min input, max input.
+_FLEETS: dict[str, tuple[str, str, str, str]] = {
+    AUTOSCALING_GROUP: ("Auto Scaling group", "Auto Scaling グループ", "minSize", "maxSize"),
+    SCALABLE_TARGET: ("ECS scalable target", "ECS スケーリングターゲット", "minCapacity",
+                      "maxCapacity"),
+}  # fmt: skip
+
+
+def _fixed_fleet(res: Res) -> Iterator[Finding]:
+    """A fleet whose minimum equals its maximum (above one) never scales: an Auto
+    Scaling group (minSize = maxSize) or an ECS service's scalable target
+    (minCapacity = maxCapacity)."""
+    en, ja, lo_key, hi_key = _FLEETS[res.type]
+    lo, hi = _num(res.get(lo_key)), _num(res.get(hi_key))
     if lo is not None and hi is not None and lo == hi and hi > 1:
         yield Finding(
             Text(
-                en=f"Auto Scaling group {asg.name} is a fixed fleet (minSize = maxSize = {hi:g}); "
+                en=f"{en} {res.name} is a fixed fleet ({lo_key} = {hi_key} = {hi:g}); "
                 "let it scale in and out with the load",
-                ja=f"Auto Scaling グループ {asg.name} は台数固定です (minSize = maxSize = {hi:g})。"
+                ja=f"{ja} {res.name} は台数固定です ({lo_key} = {hi_key} = {hi:g})。"
                 "負荷に応じてスケールイン・アウトさせてください",
             ),
-            asg.urn,
+            res.urn,
         )
+
+
+def _is_ecs_target(res: Res) -> bool:
+    ns = known_or_none(res.get, "serviceNamespace")
+    dim = known_or_none(res.get, "scalableDimension")
+    return ns == "ecs" or dim == ECS_DESIRED_COUNT
 
 
 @rule(
     id="GCM-COST-005",
     title=Text(
-        en="ECS services autoscale with sane bounds; no fixed EC2 fleets",
-        ja="ECS サービスが妥当な範囲でオートスケールし、EC2 を台数固定で運用していない",
+        en="ECS services autoscale with sane bounds; no fixed EC2 or ECS fleets",
+        ja="ECS サービスが妥当な範囲でオートスケールし、EC2・ECS を台数固定で運用していない",
     ),
     severity="medium",
     enforcement="mandatory",
@@ -814,19 +875,21 @@ def _asg_findings(asg: Res) -> Iterator[Finding]:
         "load (CPU or memory triggers, scheduled scaling for known peaks such as month-end), "
         "with the minimum and maximum decided from the observed load, so that no surplus "
         "capacity runs. A service without a scaling target and policy, or a fleet with "
-        "min = max, pays for its peak all the time.",
+        "min = max (an Auto Scaling group's minSize = maxSize, an ECS scalable target's "
+        "minCapacity = maxCapacity), pays for its peak all the time.",
         ja=f"{GUIDE_JA} の施策2 はステートレスなアプリケーションを負荷に応じてスケールアウト・イン"
         "させ (CPU・メモリ使用率をトリガーとし、月末等の定期的な負荷はスケジュールによる"
         "オートスケール)、最大・最小をこれまでの負荷から決めて余剰リソースを抑えるよう求めている。"
-        "スケーリングのターゲットとポリシーのないサービスや、最小 = 最大の固定台数は常にピーク分の"
-        "費用がかかる。",
+        "スケーリングのターゲットとポリシーのないサービスや、最小 = 最大の固定台数 (Auto Scaling "
+        "グループの minSize = maxSize、ECS スケーリングターゲットの minCapacity = maxCapacity) は"
+        "常にピーク分の費用がかかる。",
     ),
     remediation=Text(
         en="Register each ECS service as a scalable target (ecs:service:DesiredCount) with "
-        "0 < minCapacity <= maxCapacity <= maxTasksCap and attach a target-tracking policy "
+        "0 < minCapacity < maxCapacity <= maxTasksCap and attach a target-tracking policy "
         "(gcmod's StatelessService does this); give Auto Scaling groups a range and a policy.",
         ja="各 ECS サービスをスケーラブルターゲット (ecs:service:DesiredCount) に登録し、"
-        "minCapacity <= maxCapacity <= maxTasksCap (maxCapacity は 1 以上) とし、ターゲット追跡"
+        "minCapacity < maxCapacity <= maxTasksCap (maxCapacity は 1 以上) とし、ターゲット追跡"
         "ポリシーを設定する (gcmod の StatelessService が行う)。Auto Scaling グループには台数の幅と"
         "ポリシーを設定する。",
     ),
@@ -847,8 +910,8 @@ def autoscaling(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding]:
     def one(res: Res) -> Iterator[Finding]:
         if res.type == ECS_SERVICE:
             yield from _ecs_service_findings(res, targets, policies, cap)
-        elif res.type == AUTOSCALING_GROUP:
-            yield from _asg_findings(res)
+        elif res.type == AUTOSCALING_GROUP or (res.type == SCALABLE_TARGET and _is_ecs_target(res)):
+            yield from _fixed_fleet(res)
 
     yield from each(resources, one)
 

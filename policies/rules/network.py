@@ -17,7 +17,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from gcmod.policies.model import Ctx, Environment, Finding, Res, Setting, Text, rule
-from gcmod.policies.rulekit import GUIDE_JA, Unknowns, env_ja, known, names
+from gcmod.policies.rulekit import GUIDE_JA, Unknowns, env_ja, known, names, peek
 
 VPC = "aws:ec2/vpc:Vpc"
 NAT_GATEWAY = "aws:ec2/natGateway:NatGateway"
@@ -470,3 +470,104 @@ def https_listeners(res: Res, ctx: Ctx) -> Iterator[Finding]:
                     f"限定したポリシーではありません。許可されるポリシー: {', '.join(allowed)}",
                 )
             )
+
+
+# ---------------------------------------------------------------------------
+# GCM-NET-003 Elastic IPs attached
+# ---------------------------------------------------------------------------
+EIP = "aws:ec2/eip:Eip"
+EIP_ASSOCIATION = "aws:ec2/eipAssociation:EipAssociation"
+#: Resources that put an Elastic IP to use, and the inputs through which they
+#: name it (pulumi-aws input names; the allocation id is unknown before deployment,
+#: so the link is the dependency plus the input being set).
+EIP_USERS: dict[str, tuple[str, ...]] = {
+    EIP_ASSOCIATION: ("allocationId", "publicIp"),
+    NAT_GATEWAY: ("allocationId", "secondaryAllocationIds"),
+    "aws:lb/loadBalancer:LoadBalancer": ("subnetMappings",),
+    "aws:alb/loadBalancer:LoadBalancer": ("subnetMappings",),
+    "aws:transfer/server:Server": ("endpointDetails",),
+}
+#: Public IPv4 addresses, attached or idle, cost USD 0.005 per hour each since
+#: 2024-02-01 (Amazon VPC pricing, "Public IPv4 address" tab; AWS News Blog
+#: "New – AWS Public IPv4 Address Charge", 2023-07-28; checked 2026-12).
+PUBLIC_IPV4_USD_PER_HOUR = 0.005
+
+
+def _used_eips(resources: Sequence[Res]) -> set[str]:
+    """URNs of the Elastic IPs something in the stack attaches: a user that depends
+    on the address through one of its EIP inputs, or names its known public IP or
+    allocation id (one pass over the stack)."""
+    eips = [r for r in resources if r.type == EIP]
+    by_id: dict[str, str] = {}
+    for e in eips:
+        for key in ("publicIp", "allocationId"):
+            value = known(e, key)
+            if isinstance(value, str) and value:
+                by_id[value] = e.urn
+    used: set[str] = set()
+    for user in (r for r in resources if r.type in EIP_USERS):
+        if not any(_is_set(user, f) for f in EIP_USERS[user.type]):
+            continue
+        used.update(d.urn for d in user.dependencies if d.type == EIP)
+        for key in ("publicIp", "allocationId"):
+            value = known(user, key)
+            if isinstance(value, str) and value in by_id:
+                used.add(by_id[value])
+    return used
+
+
+def _is_set(res: Res, path: str) -> bool:
+    """An input is present (known or not; an empty string names nothing)."""
+    return peek(res, path) not in (None, "")
+
+
+@rule(
+    id="GCM-NET-003",
+    title=Text(
+        en="Elastic IPs are attached to something",
+        ja="Elastic IP がどこにも関連付けられずに残っていない",
+    ),
+    severity="low",
+    enforcement="mandatory",
+    lever="sizing",
+    scope="stack",
+    rationale=Text(
+        en="Since 2024-02-01 AWS charges USD 0.005 an hour (about USD 3.65 a month) for every "
+        "public IPv4 address, whether in use or idle (Amazon VPC pricing, public IPv4; checked "
+        "2026-12). An Elastic IP attached to no instance, network interface, NAT gateway or "
+        "load balancer buys nothing. The guide (v1.0, 2025-03-24) asks to pay only for what "
+        "the system uses. Peers flag the same: the AWS Config managed rule / AWS Guard rule "
+        "eip-attached, checkov CKV2_AWS_19 ('Ensure that all EIP addresses allocated to a VPC "
+        "are attached to EC2 instances') and Cloud Custodian's elastic-ip resource with the "
+        "filter AssociationId: absent.",
+        ja="2024年2月1日以降、パブリック IPv4 アドレスは使用中か否かにかかわらず 1 時間 0.005 USD "
+        "(月約 3.65 USD) 課金される (Amazon VPC 料金、パブリック IPv4)。インスタンス・ネットワーク"
+        "インターフェイス・NAT ゲートウェイ・ロードバランサーのいずれにも関連付けられていない "
+        f"Elastic IP は何の役にも立たない。{GUIDE_JA} は使う分だけ支払うことを求めている。同じ点を "
+        "`AWS Config` マネージドルール / `AWS Guard` ルール eip-attached、`checkov` CKV2_AWS_19、"
+        "`Cloud Custodian` の elastic-ip リソース (フィルター `AssociationId: absent`) も検出する。",
+    ),
+    remediation=Text(
+        en="Attach the address (Eip instance / networkInterface, an EipAssociation, a NAT "
+        "gateway's allocationId or a network load balancer's subnetMappings) or delete it.",
+        ja="アドレスを関連付ける (`Eip` の instance / networkInterface、EipAssociation、NAT "
+        "ゲートウェイの allocationId、ネットワークロードバランサーの subnetMappings) か、削除する。",
+    ),
+)
+def eip_attached(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding]:
+    used = _used_eips(resources)
+    for eip in (r for r in resources if r.type == EIP):
+        if _is_set(eip, "instance") or _is_set(eip, "networkInterface") or eip.urn in used:
+            continue
+        yield Finding(
+            Text(
+                en=f"Elastic IP {eip.name} is attached to nothing in the stack (no instance, "
+                "network interface, EipAssociation, NAT gateway or load balancer uses it); it "
+                f"costs USD {PUBLIC_IPV4_USD_PER_HOUR} an hour idle: attach or release it",
+                ja=f"Elastic IP {eip.name} はスタック内のどこにも関連付けられていません "
+                "(インスタンス・ネットワークインターフェイス・EipAssociation・NAT ゲートウェイ・"
+                f"ロードバランサーのいずれも使っていません)。未使用でも 1 時間 "
+                f"{PUBLIC_IPV4_USD_PER_HOUR} USD かかります。関連付けるか解放してください",
+            ),
+            eip.urn,
+        )

@@ -18,23 +18,23 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
 
-from pulumi_policy.proxy import UnknownValueError
-
-from gcmod.components.tags import TAG_HORIZON_END, TAG_SCHEDULE
+from gcmod.components.tags import TAG_HORIZON_END, TAG_SCHEDULE  # noqa: F401 (re-exported)
 from gcmod.policies.model import Ctx, Finding, Res, Setting, Text, rule
-from gcmod.policies.rulekit import ENV_JA, GUIDE_EN, GUIDE_JA, each, known_or_none
-from gcmod.policies.rules.compute import (
+from gcmod.policies.rulekit import ENV_JA, GUIDE_EN, GUIDE_JA, each
+from gcmod.policies.schedules import (
+    ASG,
     EC2_INSTANCE,
     ECS_SERVICE,
     RDS_CLUSTER,
     RDS_INSTANCE,
+    SCHEDULE,
+    SCHEDULE_GROUP,
+    group_names,
+    reason_ok,
+    schedule_in_group,
+    schedule_of,
 )
 
-SCHEDULE_GROUP = "aws:scheduler/scheduleGroup:ScheduleGroup"
-SCHEDULE = "aws:scheduler/schedule:Schedule"
-#: EventBridge Scheduler puts a schedule without GroupName in the group named
-#: "default" (Scheduler API reference, CreateSchedule; checked 2026-11).
-DEFAULT_GROUP = "default"
 #: Japan Standard Time; Japan has no daylight saving time.
 JST = timezone(timedelta(hours=9), "JST")
 
@@ -44,34 +44,8 @@ _KIND = {
     ECS_SERVICE: ("ECS service", "ECS サービス"),
     RDS_INSTANCE: ("RDS instance", "RDS インスタンス"),
     RDS_CLUSTER: ("DB cluster", "DB クラスター"),
+    ASG: ("Auto Scaling group", "Auto Scaling グループ"),
 }
-
-
-def _group_names(group: Res) -> set[str]:
-    names = {group.name}
-    value = known_or_none(group.get, "name")
-    if isinstance(value, str):
-        names.add(value)
-    return names
-
-
-def _schedule_in_group(schedule: Res, group: Res | None, group_name: str) -> bool:
-    """Whether ``schedule`` belongs to the group named ``group_name`` (``group`` is
-    its resource, None for the implicit default group)."""
-    if group is not None and any(d.urn == group.urn for d in schedule.dependencies):
-        return True
-    try:
-        value = schedule.get("groupName")
-    except UnknownValueError:
-        return False  # unknown and no dependency on the group: not evidence
-    if value is None:
-        return group_name == DEFAULT_GROUP
-    return value == group_name
-
-
-def _enabled(schedule: Res) -> bool:
-    state = known_or_none(schedule.get, "state")
-    return not (isinstance(state, str) and state.upper() == "DISABLED")
 
 
 @rule(
@@ -110,20 +84,22 @@ def _enabled(schedule: Res) -> bool:
             "string",
             "gcmod:always-on",
             "Tag key that exempts a non-production resource from the schedule; its value "
-            "must state the reason.",
+            "must state the reason in a few words (at least three, or six Japanese "
+            "characters), shown in the report.",
+        ),
+        Setting(
+            "instanceSchedulerTagKey",
+            "string",
+            "Schedule",
+            "Tag key of the AWS Instance Scheduler (its default is Schedule); a resource "
+            "carrying it counts as stopped and started. Empty: not used.",
         ),
     ),
+    unknown_environment="development",
 )
 def shutdown_schedule(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding]:
-    groups = [r for r in resources if r.type == SCHEDULE_GROUP]
-    schedules = [r for r in resources if r.type == SCHEDULE]
     exempt_key = ctx.setting("exemptTagKey")
-
-    def find_group(name: str) -> tuple[bool, Res | None]:
-        for g in groups:
-            if name in _group_names(g):
-                return True, g
-        return name == DEFAULT_GROUP, None
+    scheduler_tag = ctx.setting("instanceSchedulerTagKey")
 
     def one(res: Res) -> Iterator[Finding]:
         if res.type not in _KIND:
@@ -137,53 +113,34 @@ def shutdown_schedule(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding]:
         tags = res.tags
         if isinstance(exempt_key, str) and exempt_key in tags:
             reason = tags.get(exempt_key)
-            if isinstance(reason, str) and reason.strip():
+            if reason_ok(reason):
                 return
+            shown = reason.strip() if isinstance(reason, str) else ""
             yield Finding(
                 Text(
                     en=f"{what_en}: tag {exempt_key} exempts it from the shutdown schedule but "
-                    "gives no reason; state why it must run 24/7 as the tag's value",
+                    + (f"gives no reason in words ({shown!r})" if shown else "gives no reason")
+                    + "; state why it must run 24/7 in a few words as the tag's value",
                     ja=f"{what_ja}: タグ {exempt_key} で停止スケジュールから除外されていますが理由が"
-                    "ありません。24時間稼働が必要な理由をタグの値に記載してください",
+                    + (f"十分に書かれていません ({shown!r})" if shown else "ありません")
+                    + "。24時間稼働が必要な理由を数語以上でタグの値に記載してください",
                 ),
                 res.urn,
             )
             return
-        name = tags.get(TAG_SCHEDULE)
-        if not isinstance(name, str) or not name.strip():
-            yield Finding(
-                Text(
-                    en=f"{what_en} runs 24/7: it has no {TAG_SCHEDULE} tag naming a shutdown "
-                    "schedule; non-production must not run 24/365",
-                    ja=f"{what_ja} は24時間稼働です。停止スケジュールを示す {TAG_SCHEDULE} タグが"
-                    "ありません。本番以外の環境を24時間365日稼働させないでください",
-                ),
-                res.urn,
-            )
+        decision = schedule_of(
+            res, resources, scheduler_tag if isinstance(scheduler_tag, str) else ""
+        )
+        if decision.scheduled:
             return
-        found, group = find_group(name)
-        if not found:
-            yield Finding(
-                Text(
-                    en=f"{what_en} runs 24/7: its {TAG_SCHEDULE} tag names schedule group "
-                    f"{name!r}, which is not in this stack; non-production must not run 24/365",
-                    ja=f"{what_ja} は24時間稼働です。{TAG_SCHEDULE} タグのスケジュールグループ "
-                    f"「{name}」がこのスタックにありません。本番以外の環境を24時間365日稼働させない"
-                    "でください",
-                ),
-                res.urn,
-            )
-            return
-        if not any(_schedule_in_group(s, group, name) and _enabled(s) for s in schedules):
-            yield Finding(
-                Text(
-                    en=f"{what_en} runs 24/7: schedule group {name!r} has no enabled schedule; "
-                    "non-production must not run 24/365",
-                    ja=f"{what_ja} は24時間稼働です。スケジュールグループ「{name}」に有効な"
-                    "スケジュールがありません。本番以外の環境を24時間365日稼働させないでください",
-                ),
-                res.urn,
-            )
+        yield Finding(
+            Text(
+                en=f"{what_en} runs 24/7: {decision.source.en}; non-production must not run 24/365",
+                ja=f"{what_ja} は24時間稼働です。{decision.source.ja}。本番以外の環境を24時間365日"
+                "稼働させないでください",
+            ),
+            res.urn,
+        )
 
     yield from each(resources, one)
 
@@ -263,8 +220,8 @@ def schedule_horizon(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding]:
         tags = group.tags
         end_text = tags.get(TAG_HORIZON_END) if isinstance(tags, Mapping) else None
         if end_text is None:
-            names = _group_names(group)
-            if any(any(_schedule_in_group(s, group, n) for n in names) for s in schedules):
+            names = group_names(group)
+            if any(any(schedule_in_group(s, group, n) for n in names) for s in schedules):
                 yield Finding(
                     Text(
                         en=f"schedule group {group.name} has schedules but no {TAG_HORIZON_END} "

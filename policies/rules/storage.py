@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from gcmod.policies.model import Ctx, Finding, Res, Setting, Text, rule
-from gcmod.policies.rulekit import GUIDE_JA, each, items, peek, truthy
+from gcmod.policies.rulekit import ENV_JA, GUIDE_JA, UNKNOWN, each, items, known, peek, truthy
 
 # ---------------------------------------------------------------------------
 # Resource types
@@ -406,8 +406,43 @@ def storage_capacity(res: Res, ctx: Ctx) -> Iterator[Finding]:
 
 
 # ---------------------------------------------------------------------------
-# GCM-STO-003 lifecycle on log/backup buckets
+# GCM-STO-003 lifecycle on buckets holding logs, backups, dumps or archives
 # ---------------------------------------------------------------------------
+S3_OBJECTS = ("aws:s3/bucketObject:BucketObject", "aws:s3/bucketObjectv2:BucketObjectv2")
+S3_LOGGINGS = ("aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2")
+_LBS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
+#: What writes logs, backups or exports into a bucket: type -> (input naming the
+#: bucket, gate input that must be truthy or equal to the value given, English
+#: and Japanese description). pulumi-aws input names; the bucket is named by
+#: name, ARN (``arn:aws:s3:::name[/prefix]``) or domain (``name.s3.amazonaws.com``).
+DELIVERIES: dict[str, tuple[tuple[str, tuple[str, Any] | None, str, str], ...]] = {
+    **{lb: (("accessLogs.bucket", ("accessLogs.enabled", True),
+             "access logs of load balancer", "ロードバランサーのアクセスログ"),
+            ("connectionLogs.bucket", ("connectionLogs.enabled", True),
+             "connection logs of load balancer", "ロードバランサーの接続ログ"))
+       for lb in _LBS},
+    "aws:cloudtrail/trail:Trail": (
+        ("s3BucketName", None, "CloudTrail trail", "CloudTrail 証跡"),),
+    "aws:ec2/flowLog:FlowLog": (
+        ("logDestination", ("logDestinationType", "s3"), "VPC flow log", "VPC フローログ"),),
+    **{t: (("targetBucket", None, "S3 server access logging", "S3 サーバーアクセスログ"),)
+       for t in S3_LOGGINGS},
+    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": (
+        ("extendedS3Configuration.bucketArn", None, "Firehose delivery stream",
+         "`Firehose` 配信ストリーム"),
+        ("s3Configuration.bucketArn", None, "Firehose delivery stream",
+         "`Firehose` 配信ストリーム")),
+    "aws:cloudfront/distribution:Distribution": (
+        ("loggingConfig.bucket", None, "CloudFront access logs", "CloudFront アクセスログ"),),
+    "aws:cfg/deliveryChannel:DeliveryChannel": (
+        ("s3BucketName", None, "AWS Config delivery channel", "AWS Config 配信チャネル"),),
+    "aws:rds/exportTask:ExportTask": (
+        ("s3BucketName", None, "RDS snapshot export", "RDS スナップショットのエクスポート"),),
+    "aws:dynamodb/tableExport:TableExport": (
+        ("s3Bucket", None, "DynamoDB table export", "DynamoDB テーブルのエクスポート"),),
+}  # fmt: skip
+
+
 def _rule_ages_out(r: Any, inline: bool) -> bool:
     """A lifecycle rule that is enabled and expires or transitions current objects."""
     if not isinstance(r, Mapping):
@@ -425,22 +460,145 @@ def _rule_ages_out(r: Any, inline: bool) -> bool:
     return bool(items(peek(r, "transitions")))
 
 
-def bucket_words(res: Res) -> list[Any]:
-    """Names a bucket is known by: logical name, bucket name/prefix, Name/purpose tags."""
-    return [
-        res.name,
-        peek(res, "bucket"),
-        peek(res, "bucketPrefix"),
-        peek(res, "tags.Name"),
-        peek(res, f"tags.{PURPOSE_TAG}"),
-    ]
+def bucket_name_in(value: str) -> str:
+    """The bucket a known reference names: a name, an ARN
+    (``arn:<partition>:s3:::name[/prefix]``), an ``s3://`` URL or a domain
+    (``name.s3.amazonaws.com``, ``name.s3.<region>.amazonaws.com``)."""
+    v = value.strip()
+    if v.startswith("arn:") and ":s3:::" in v:
+        v = v.split(":s3:::", 1)[1]
+    elif v.startswith("s3://"):
+        v = v[5:]
+    return v.split("/", 1)[0].split(".s3", 1)[0]
+
+
+class BucketIndex:
+    """The stack's buckets by URN and by known name, to find in one lookup the
+    bucket(s) an input names (stack rules stay linear in the stack's size)."""
+
+    def __init__(self, resources: Sequence[Res]) -> None:
+        self.buckets = [r for r in resources if r.type in S3_BUCKETS]
+        self.by_urn = {b.urn: b for b in self.buckets}
+        self.by_name: dict[str, Res] = {}
+        for b in self.buckets:
+            name = known(b, "bucket")
+            if isinstance(name, str) and name:
+                self.by_name.setdefault(name, b)
+
+    def named_by(self, res: Res, path: str) -> list[Res]:
+        """Buckets ``res``'s input at ``path`` names: by a known value, or, unknown
+        before deployment, through the engine's property dependencies of its
+        top-level input (else, where the runner sends none, its dependencies)."""
+        value = peek(res, path)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            found = self.by_name.get(bucket_name_in(value))
+            return [found] if found is not None else []
+        if res.property_dependencies:
+            deps = res.property_dependencies.get(path.split(".", 1)[0], [])
+        else:
+            deps = res.dependencies
+        return [self.by_urn[d.urn] for d in deps if d.urn in self.by_urn]
+
+    def configured_by(self, res: Res) -> list[Res]:
+        """Buckets a per-bucket configuration (``bucket`` input) applies to: named
+        by its ``bucket`` input, or any bucket it depends on (as :func:`depends_on`)."""
+        found = {b.urn: b for b in self.named_by(res, "bucket")}
+        for d in res.dependencies:
+            if d.urn in self.by_urn:
+                found.setdefault(d.urn, self.by_urn[d.urn])
+        return list(found.values())
+
+    def group(self, configs: Sequence[Res]) -> dict[str, list[Res]]:
+        """Bucket URN -> the ``configs`` that apply to it."""
+        out: dict[str, list[Res]] = {}
+        for c in configs:
+            for b in self.configured_by(c):
+                out.setdefault(b.urn, []).append(c)
+        return out
+
+
+def _gate_open(res: Res, gate: tuple[str, Any] | None) -> bool:
+    if gate is None:
+        return True
+    value = peek(res, gate[0])
+    if gate[1] is True:
+        return truthy(value) or value is UNKNOWN
+    return value is UNKNOWN or str(value).lower() == str(gate[1]).lower()
+
+
+def _keyword_in(text: Any, keywords: Sequence[str]) -> str | None:
+    """:func:`matches_keyword`, plus keywords in Japanese matched as substrings."""
+    word = matches_keyword([text], [k for k in keywords if k.isascii()])
+    if word is None and isinstance(text, str):
+        word = next((k for k in keywords if not k.isascii() and k in text), None)
+    return word
+
+
+def written_evidence(
+    index: BucketIndex, resources: Sequence[Res], ctx: Ctx
+) -> dict[str, tuple[str, str]]:
+    """Bucket URN -> (English, Japanese) evidence from what writes into it: dump
+    objects, another bucket's server access logging, a log or export delivery (the
+    first found, in that order; one pass over the stack)."""
+    out: dict[str, tuple[str, str]] = {}
+    suffixes = tuple(s.lower() for s in ctx.setting("objectSuffixes"))
+    for obj in (r for r in resources if r.type in S3_OBJECTS):
+        key = known(obj, "key")
+        if isinstance(key, str) and key.lower().endswith(suffixes):
+            for b in index.named_by(obj, "bucket"):
+                out.setdefault(b.urn, (f"object {key}", f"オブジェクト {key}"))
+    for src in index.buckets:
+        paths = [f"loggings.{i}.targetBucket" for i in range(len(items(peek(src, "loggings"))))]
+        for path in (*paths, "logging.targetBucket"):
+            for b in index.named_by(src, path):
+                if b is not src:
+                    out.setdefault(b.urn, (f"S3 server access logging of bucket {src.name}",
+                                           f"バケット {src.name} の S3 サーバーアクセスログ"))  # fmt: skip
+    for r in (r for r in resources if r.type in DELIVERIES):
+        for path, gate, en, ja in DELIVERIES[r.type]:
+            if _gate_open(r, gate):
+                for b in index.named_by(r, path):
+                    out.setdefault(
+                        b.urn, (f"destination of {en} {r.name}", f"{ja} {r.name} の出力先")
+                    )
+    return out
+
+
+def holding_evidence(
+    bucket: Res, written: Mapping[str, tuple[str, str]], ctx: Ctx
+) -> tuple[str, str] | None:
+    """(English, Japanese) evidence that ``bucket`` holds logs, backups, dumps or
+    archives, in the documented order, or None: its names, its tags, then what
+    writes into it (``written``, from :func:`written_evidence`). See the rule's
+    rationale."""
+    keywords = [k for k in ctx.setting("keywords") if isinstance(k, str) and k]
+    for text in (bucket.name, peek(bucket, "bucket"), peek(bucket, "bucketPrefix")):
+        word = _keyword_in(text, keywords)
+        if word is not None:
+            return f"'{word}' in its name", f"名前に「{word}」"
+    purpose = known(bucket, f"tags.{PURPOSE_TAG}")
+    if isinstance(purpose, str):
+        return f"{PURPOSE_TAG}={purpose}", f"{PURPOSE_TAG}={purpose}"
+    tags = peek(bucket, "tags")
+    tag_keys = {str(k).lower() for k in ctx.setting("purposeTagKeys")}
+    if isinstance(tags, Mapping):
+        for key in list(tags):
+            if str(key).lower() not in tag_keys:
+                continue
+            value = known(bucket, f"tags.{key}")
+            word = _keyword_in(value, keywords)
+            if word is not None:
+                return f"tag {key}={value}", f"タグ {key}={value}"
+    return written.get(bucket.urn)
 
 
 @rule(
     id="GCM-STO-003",
     title=Text(
-        en="Log, backup and archive buckets have lifecycle rules",
-        ja="ログ・バックアップ・アーカイブ用の S3 バケットにライフサイクルルールがある",
+        en="Buckets holding logs, backups, dumps or archives have lifecycle rules",
+        ja="ログ・バックアップ・ダンプ・アーカイブを保存する S3 バケットにライフサイクルルールがある",
     ),
     severity="medium",
     enforcement="mandatory",
@@ -449,11 +607,32 @@ def bucket_words(res: Res) -> list[Any]:
     rationale=Text(
         en="The guide (v1.0, 2025-03-24) asks to define which logs and backups are needed and "
         "for how long, and to keep the minimum (lever 4 and the log retention lever; source "
-        "deck 2025-10). A log or backup bucket without a lifecycle rule keeps every object in "
-        "S3 Standard forever, so its bill only grows.",
+        "deck 2025-10). A bucket of logs, backups, database dumps or exports without a "
+        "lifecycle rule keeps every object in S3 Standard forever, so its bill only grows. "
+        "A bucket counts as holding them on any of this evidence, checked in this order: a "
+        "keyword (setting keywords: log, backup, dump, export, snapshot, archive, バックアップ, "
+        "...) in its logical name, bucket name or prefix; a gcmod:purpose tag; a keyword in "
+        "the value of a purpose-like tag (setting purposeTagKeys: Name, Purpose, Usage, ...); "
+        "an object in it whose key ends in a dump or backup suffix (setting objectSuffixes: "
+        ".dump, .bak, .sql.gz, ...); being the target of another bucket's server access "
+        "logging; being the destination of load balancer access logs, a CloudTrail trail, VPC "
+        "flow logs, a Firehose stream, CloudFront logs, an AWS Config delivery channel, an RDS "
+        "snapshot export or a DynamoDB table export. Peers: checkov CKV2_AWS_61 ('Ensure that "
+        "an S3 bucket has a lifecycle configuration') and Cloud Custodian's s3 resource with "
+        "the lifecycle filter / configure-lifecycle action.",
         ja="ガイド (v1.0, 2025年3月24日) は必要なログとバックアップおよびその保存期間を定め、最小限を"
         "保管するよう求めている (施策4とログ保存、資料 2025年10月)。ライフサイクルルールのない"
-        "ログ・バックアップ用バケットは全オブジェクトを S3 標準に永久に保存し、費用は増え続ける。",
+        "ログ・バックアップ・データベースのダンプ・エクスポート用バケットは全オブジェクトを S3 標準に"
+        "永久に保存し、費用は増え続ける。次の根拠のいずれか (この順に確認) があれば対象とする: "
+        "論理名・バケット名・接頭辞のキーワード (設定 `keywords`: `log`、`backup`、`dump`、`export`、"
+        "`snapshot`、`archive`、バックアップなど)、gcmod:purpose タグ、用途を表すタグ (設定 "
+        "`purposeTagKeys`: `Name`、`Purpose`、`Usage` 等) の値のキーワード、ダンプ・バックアップの拡張子 "
+        "(設定 `objectSuffixes`: `.dump`、`.bak`、`.sql.gz` 等) で終わるキーのオブジェクト、他のバケットの "
+        "S3 サーバーアクセスログの出力先、ロードバランサーのアクセスログ・CloudTrail 証跡・VPC "
+        "フローログ・`Firehose` 配信ストリーム・CloudFront のログ・`AWS Config` 配信チャネル・RDS "
+        "スナップショットのエクスポート・DynamoDB テーブルのエクスポートの出力先。同様の検査: "
+        "`checkov` CKV2_AWS_61、`Cloud Custodian` の s3 リソース (lifecycle フィルター / "
+        "configure-lifecycle アクション)。",
     ),
     remediation=Text(
         en="Add an s3.BucketLifecycleConfiguration for the bucket with an enabled rule that "
@@ -477,35 +656,58 @@ def bucket_words(res: Res) -> list[Any]:
                 "archives",
                 "audit",
                 "trail",
+                "dump",
+                "dumps",
+                "export",
+                "exports",
+                "snapshot",
+                "snapshots",
+                "バックアップ",
+                "ログ",
+                "ダンプ",
+                "アーカイブ",
+                "エクスポート",
             ],
-            "Words in a bucket's name, Name tag or gcmod:purpose tag that mark it as holding "
-            "logs, backups or archives.",
+            "Words in a bucket's name or in a purpose-like tag value that mark it as holding "
+            "logs, backups, dumps or archives (ASCII words match whole words or word starts/"
+            "ends; Japanese ones match anywhere).",
+        ),
+        Setting(
+            "purposeTagKeys",
+            "array",
+            ["Name", "Purpose", "Usage", "Role", "Description", "Contents", "用途"],
+            "Tag keys (case-insensitive) whose values are searched for the keywords.",
+        ),
+        Setting(
+            "objectSuffixes",
+            "array",
+            [".bak", ".backup", ".dump", ".dmp", ".sql", ".sql.gz", ".sql.bz2", ".sql.zst"],
+            "Object key endings (case-insensitive) that mark a bucket's objects as dumps or "
+            "backups.",
         ),
     ),
 )
 def bucket_lifecycle(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding]:
-    lifecycles = [r for r in resources if r.type in S3_LIFECYCLES]
-    keywords = ctx.setting("keywords")
+    index = BucketIndex(resources)
+    lifecycles = index.group([r for r in resources if r.type in S3_LIFECYCLES])
+    written = written_evidence(index, resources, ctx)
 
     def check(bucket: Res) -> Iterator[Finding]:
-        purpose = peek(bucket, f"tags.{PURPOSE_TAG}")
-        word = matches_keyword(bucket_words(bucket), keywords)
-        if word is None and not isinstance(purpose, str):
+        evidence = holding_evidence(bucket, written, ctx)
+        if evidence is None:
             return
         if any(_rule_ages_out(r, True) for r in items(peek(bucket, "lifecycleRules"))):
             return
-        for lc in lifecycles:
-            if depends_on(lc, bucket, "bucket", "bucket") and any(
-                _rule_ages_out(r, False) for r in items(lc.get("rules"))
-            ):
+        for lc in lifecycles.get(bucket.urn, ()):
+            if any(_rule_ages_out(r, False) for r in items(lc.get("rules"))):
                 return
-        why = f"'{word}'" if word else f"{PURPOSE_TAG}={purpose}"
+        why, why_ja = evidence
         yield Finding(
             Text(
                 en=f"S3 bucket {bucket.name} holds logs/backups ({why}) but no enabled lifecycle "
                 "rule expires or transitions its objects; add a BucketLifecycleConfiguration "
                 "with an expiration or transition",
-                ja=f"S3 バケット {bucket.name} はログ・バックアップ用 ({why}) ですが、オブジェクトを"
+                ja=f"S3 バケット {bucket.name} はログ・バックアップ用 ({why_ja}) ですが、オブジェクトを"
                 "削除または移行する有効なライフサイクルルールがありません。expiration または "
                 "transition を持つ BucketLifecycleConfiguration を追加してください",
             ),
@@ -516,31 +718,142 @@ def bucket_lifecycle(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding]:
 
 
 # ---------------------------------------------------------------------------
+# GCM-STO-004 versioned buckets expire noncurrent versions
+# ---------------------------------------------------------------------------
+S3_VERSIONINGS = (
+    "aws:s3/bucketVersioning:BucketVersioning",
+    "aws:s3/bucketVersioningV2:BucketVersioningV2",
+)
+
+
+def _versioned_by(bucket: Res, versionings: Sequence[Res]) -> str | None:
+    """What turns versioning on for ``bucket`` (for the message), or None.
+    Unknown values the decision needs raise."""
+    if truthy(bucket.get("versioning.enabled")):
+        return "versioning.enabled"
+    if any(truthy(peek(v, "enabled")) for v in items(peek(bucket, "versionings"))):
+        return "versionings"
+    if truthy(peek(bucket, "objectLockEnabled")):
+        return "objectLockEnabled (Object Lock needs versioning)"
+    for v in versionings:  # the versioning configurations of this bucket
+        if str(v.get("versioningConfiguration.status") or "").lower() == "enabled":
+            return v.name
+    return None
+
+
+def _noncurrent_days(rule_: Any, inline: bool) -> list[float]:
+    """Days after which an enabled lifecycle rule expires noncurrent versions."""
+    if not isinstance(rule_, Mapping):
+        return []
+    enabled = truthy(rule_.get("enabled")) if inline else (
+        str(rule_.get("status") or "").lower() == "enabled"
+    )  # fmt: skip
+    if not enabled:
+        return []
+    out: list[float] = []
+    for key in ("noncurrentVersionExpiration", "noncurrentVersionExpirations"):
+        value = rule_.get(key)
+        for exp in [value] if isinstance(value, Mapping) else items(value):
+            if not isinstance(exp, Mapping):
+                continue
+            days = _num(exp.get("noncurrentDays")) or _num(exp.get("days"))
+            if days:
+                out.append(days)
+    return out
+
+
+@rule(
+    id="GCM-STO-004",
+    title=Text(
+        en="Versioned buckets expire noncurrent versions",
+        ja="バージョニングを有効にしたバケットで旧バージョンを削除している",
+    ),
+    severity="medium",
+    enforcement="mandatory",
+    lever="storage",
+    scope="stack",
+    rationale=Text(
+        en="With versioning on, every overwrite and delete keeps the previous object as a "
+        "noncurrent version, billed like any object until a lifecycle rule expires it (S3 "
+        "User Guide, 'Retaining multiple versions of objects with S3 Versioning' and "
+        "'Lifecycle configuration elements', NoncurrentVersionExpiration; checked 2026-12). "
+        "Without such a rule a versioned bucket's bill only grows. The guide (v1.0, "
+        "2025-03-24), lever 4, asks for capacity for today and retention with a reason. "
+        "Peers flag the same: the AWS Config managed rule / AWS Guard rule "
+        "s3-version-lifecycle-policy-check, and Cloud Custodian's s3 resource (versioning "
+        "and lifecycle filters).",
+        ja="バージョニングを有効にすると、上書きや削除のたびに以前のオブジェクトが旧バージョン"
+        "(`noncurrent`) として残り、ライフサイクルルールで削除するまで通常のオブジェクトと同様に"
+        "課金される (S3 ユーザーガイド「S3 バージョニング」「ライフサイクル設定の要素」"
+        f"NoncurrentVersionExpiration)。そのルールがないとバケットの費用は増え続ける。{GUIDE_JA} "
+        "の施策4は現在に見合う容量と理由のある保存期間を求めている。同じ点を `AWS Config` マネージド"
+        "ルール / `AWS Guard` ルール s3-version-lifecycle-policy-check、`Cloud Custodian` の s3 "
+        "リソース (`versioning`・`lifecycle` フィルター) も検出する。",
+    ),
+    remediation=Text(
+        en="Add to the bucket's BucketLifecycleConfiguration an enabled rule with "
+        "noncurrentVersionExpiration.noncurrentDays within maxNoncurrentDays (and "
+        "expiredObjectDeleteMarker cleanup), or turn versioning off where nothing needs it.",
+        ja="バケットの BucketLifecycleConfiguration に、noncurrentVersionExpiration."
+        "noncurrentDays が maxNoncurrentDays 以内の有効なルール (削除マーカーの整理を含む) を"
+        "追加する。必要のないバケットではバージョニングを無効にする。",
+    ),
+    settings=(
+        Setting(
+            "maxNoncurrentDays",
+            "object",
+            {"production": 400, "staging": 90, "development": 30},
+            "Longest time (days) noncurrent object versions may be kept, per environment.",
+        ),
+    ),
+)
+def noncurrent_versions(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding]:
+    index = BucketIndex(resources)
+    versionings = index.group([r for r in resources if r.type in S3_VERSIONINGS])
+    lifecycles = index.group([r for r in resources if r.type in S3_LIFECYCLES])
+
+    def check(bucket: Res) -> Iterator[Finding]:
+        by = _versioned_by(bucket, versionings.get(bucket.urn, []))
+        if by is None:
+            return
+        days = [d for r in items(bucket.get("lifecycleRules")) for d in _noncurrent_days(r, True)]
+        for lc in lifecycles.get(bucket.urn, ()):
+            days += [d for r in items(lc.get("rules")) for d in _noncurrent_days(r, False)]
+        env = ctx.environment(bucket)
+        if not days:
+            yield Finding(
+                Text(
+                    en=f"S3 bucket {bucket.name} is versioned ({by}) but no enabled lifecycle rule "
+                    "expires noncurrent versions: every overwrite and delete is kept and billed "
+                    "forever",
+                    ja=f"S3 バケット {bucket.name} はバージョニングが有効 ({by}) ですが、旧バージョンを"
+                    "削除する有効なライフサイクルルールがありません。上書き・削除のたびに旧バージョンが"
+                    "永久に残り課金されます",
+                ),
+                bucket.urn,
+            )
+            return
+        cap = _num(ctx.per_environment("maxNoncurrentDays", bucket))
+        if cap is not None and min(days) > cap:
+            yield Finding(
+                Text(
+                    en=f"S3 bucket {bucket.name} keeps noncurrent versions {min(days):g} days; "
+                    f"the {env} maximum is {cap:g}",
+                    ja=f"S3 バケット {bucket.name} は旧バージョンを {min(days):g} 日保存します。"
+                    f"{ENV_JA.get(env, env)}環境の上限は {cap:g} 日です",
+                ),
+                bucket.urn,
+            )
+
+    yield from each((r for r in resources if r.type in S3_BUCKETS), check)
+
+
+# ---------------------------------------------------------------------------
 # GCM-SEC-020 public access blocked
 # ---------------------------------------------------------------------------
 def _all_flags(pab: Res) -> list[str]:
     """Flags of a public access block that are not true (reading them may raise)."""
     return [f for f in PAB_FLAGS if pab.get(f) is not True]
-
-
-def _public_statements(policy: Any) -> bool:
-    """A known bucket policy with an unconditioned Allow to everyone."""
-    if isinstance(policy, str):
-        try:
-            policy = json.loads(policy)
-        except ValueError:
-            return False
-    if not isinstance(policy, Mapping):
-        return False
-    stmts = policy.get("Statement")
-    stmts = [stmts] if isinstance(stmts, Mapping) else items(stmts)
-    for s in stmts:
-        if not isinstance(s, Mapping) or s.get("Effect") != "Allow" or s.get("Condition"):
-            continue
-        p = s.get("Principal")
-        if p == "*" or (isinstance(p, Mapping) and "*" in (p.get("AWS"), *items(p.get("AWS")))):
-            return True
-    return False
 
 
 @rule(
@@ -576,9 +889,9 @@ def _public_statements(policy: Any) -> bool:
     ),
 )
 def bucket_public_access(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding]:
-    pabs = [r for r in resources if r.type == S3_PUBLIC_ACCESS_BLOCK]
-    acls = [r for r in resources if r.type in S3_ACLS]
-    policies = [r for r in resources if r.type == S3_POLICY]
+    index = BucketIndex(resources)
+    pabs = index.group([r for r in resources if r.type == S3_PUBLIC_ACCESS_BLOCK])
+    acls = index.group([r for r in resources if r.type in S3_ACLS])
     account_blocked = False
     for a in (r for r in resources if r.type == S3_ACCOUNT_PUBLIC_ACCESS_BLOCK):
         flags = [peek(a, f) for f in PAB_FLAGS]
@@ -595,9 +908,9 @@ def bucket_public_access(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding
                 ),
                 bucket.urn,
             )
-        for a in acls:
+        for a in acls.get(bucket.urn, ()):
             a_acl = peek(a, "acl")
-            if a_acl in PUBLIC_ACLS and depends_on(a, bucket, "bucket", "bucket"):
+            if a_acl in PUBLIC_ACLS:
                 yield Finding(
                     Text(
                         en=f"S3 bucket {bucket.name} gets the public ACL {a_acl} from "
@@ -607,20 +920,9 @@ def bucket_public_access(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding
                     ),
                     bucket.urn,
                 )
-        for p in policies:
-            if depends_on(p, bucket, "bucket", "bucket") and _public_statements(peek(p, "policy")):
-                yield Finding(
-                    Text(
-                        en=f"S3 bucket {bucket.name}: policy {p.name} allows everyone "
-                        "(Principal *) without a condition",
-                        ja=f"S3 バケット {bucket.name}: ポリシー {p.name} が条件なしで全員 "
-                        "(Principal *) に許可しています",
-                    ),
-                    bucket.urn,
-                )
         if account_blocked:
             return
-        mine = [p for p in pabs if depends_on(p, bucket, "bucket", "bucket")]
+        mine = pabs.get(bucket.urn, [])
         if not mine:
             yield Finding(
                 Text(
@@ -645,6 +947,190 @@ def bucket_public_access(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding
             )
 
     yield from each((r for r in resources if r.type in S3_BUCKETS), check)
+
+
+# ---------------------------------------------------------------------------
+# GCM-SEC-022 bucket policies do not allow everyone
+# ---------------------------------------------------------------------------
+#: Condition keys that, with fixed values, make a statement non-public in S3's
+#: own terms (S3 API Reference, PublicAccessBlockConfiguration, and S3 User Guide,
+#: "The meaning of 'public'": aws:SourceIp CIDRs, aws:SourceArn, aws:SourceVpc,
+#: aws:SourceVpce, aws:SourceOwner, aws:SourceAccount, the SSE-KMS key id,
+#: aws:userid; checked 2026-12), plus the organisation/account/principal keys that
+#: fix who the caller is (IAM User Guide, global condition context keys).
+RESTRICTING_CONDITION_KEYS = frozenset(
+    k.lower()
+    for k in (
+        "aws:SourceIp", "aws:SourceArn", "aws:SourceVpc", "aws:SourceVpce", "aws:SourceOwner",
+        "aws:SourceAccount", "s3:x-amz-server-side-encryption-aws-kms-key-id", "aws:userid",
+        "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalAccount",
+        "aws:PrincipalArn", "aws:SourceOrgID", "aws:SourceOrgPaths",
+    )
+)  # fmt: skip
+_OPEN_CIDRS = ("0.0.0.0/0", "::/0")
+
+
+def _fixed(value: Any) -> bool:
+    """A condition value without wildcards or policy variables (S3: "fixed")."""
+    values = items(value) if not isinstance(value, str) else [value]
+    return bool(values) and all(
+        isinstance(v, str) and v and "*" not in v and "?" not in v and "${" not in v
+        and v not in _OPEN_CIDRS
+        for v in values
+    )  # fmt: skip
+
+
+def _restricts(condition: Any) -> bool:
+    """A statement's Condition limits who can use it (unknown parts raise)."""
+    if not isinstance(condition, Mapping):
+        return False
+    for operator in list(condition):
+        op = str(operator).lower().split(":")[-1]
+        if op.startswith(("stringnot", "arnnot", "notip", "null", "bool")):
+            continue  # negations and flags (aws:SecureTransport) do not say who
+        if op.endswith("ifexists"):
+            continue  # a request without the key (anonymous, from the internet) passes
+        block = condition[operator]
+        if not isinstance(block, Mapping):
+            continue
+        for key in list(block):
+            if str(key).lower() in RESTRICTING_CONDITION_KEYS and _fixed(block[key]):
+                return True
+    return False
+
+
+def _everyone(principal: Any) -> bool:
+    if principal == "*":
+        return True
+    if isinstance(principal, Mapping):
+        for kind in ("AWS", "CanonicalUser"):
+            value = principal.get(kind)
+            if value == "*" or "*" in items(value):
+                return True
+    return False
+
+
+def public_statements(policy: Any) -> list[str]:
+    """Sids (or ``#index``) of the Allow statements that grant everyone access
+    without a restricting condition, in a known policy (a JSON string or an
+    object). Unknown parts a decision needs raise UnknownValueError."""
+    if isinstance(policy, str):
+        try:
+            policy = json.loads(policy)
+        except ValueError:
+            return []  # not JSON: AWS rejects it, nothing is granted
+    if not isinstance(policy, Mapping):
+        return []
+    stmts = policy["Statement"] if "Statement" in list(policy) else None
+    stmts = [stmts] if isinstance(stmts, Mapping) else items(stmts)
+    found: list[str] = []
+    for i, s in enumerate(stmts):
+        if not isinstance(s, Mapping) or s.get("Effect") != "Allow":
+            continue
+        keys = list(s)
+        to_all = ("NotPrincipal" in keys) or _everyone(s.get("Principal"))
+        if to_all and not _restricts(s.get("Condition")):
+            sid = peek(s, "Sid")
+            found.append(str(sid) if isinstance(sid, str) and sid else f"#{i}")
+    return found
+
+
+def _blocks_public_policies(pab: Res) -> bool:
+    """Public access block settings under which no public policy takes effect
+    (RestrictPublicBuckets) and none can be put (BlockPublicPolicy)."""
+    return peek(pab, "restrictPublicBuckets") is True and peek(pab, "blockPublicPolicy") is True
+
+
+@rule(
+    id="GCM-SEC-022",
+    title=Text(
+        en="Bucket policies do not allow everyone",
+        ja="バケットポリシーで全員 (`Principal *`) に許可していない",
+    ),
+    severity="critical",
+    enforcement="mandatory",
+    lever="security",
+    scope="stack",
+    rationale=Text(
+        en="A bucket policy statement that allows Principal '*' (or {'AWS': '*'}, or "
+        "NotPrincipal) without a condition fixing the caller's network, account or "
+        "organisation opens the bucket to anyone on the internet; municipal systems hold "
+        "residents' personal data and the guide (v1.0, 2025-03-24) never trades security for "
+        "cost. S3's own definition of a public policy decides which conditions restrict (S3 "
+        "User Guide, 'The meaning of \"public\"'; checked 2026-12). Peers flag the same: "
+        "checkov CKV_AWS_70 ('Ensure S3 bucket does not allow an action with any Principal'), "
+        "the AWS Config managed rules / AWS Guard rules s3-bucket-public-read-prohibited and "
+        "s3-bucket-public-write-prohibited, and Cloud Custodian's s3 resource with the "
+        "has-statement / cross-account filters. A policy whose text is only known after "
+        "deployment (built from the bucket's ARN) is judged by the bucket's public access "
+        "block: with blockPublicPolicy and restrictPublicBuckets on, no public statement can "
+        "take effect; otherwise the rule says it could not decide.",
+        ja="条件 (呼び出し元のネットワーク・アカウント・組織を固定するもの) なしで `Principal '*'` "
+        "({'AWS': '*'} や NotPrincipal を含む) に許可するバケットポリシーの記述は、バケットを"
+        "インターネット上の誰にでも開放する。自治体のシステムは住民の個人情報を扱い、ガイド (v1.0, "
+        "2025年3月24日) はコストのためにセキュリティを下げない。どの条件が制限になるかは S3 自身の"
+        "「パブリック」の定義に従う。同じ点を `checkov` CKV_AWS_70、`AWS Config` マネージドルール / "
+        "`AWS Guard` ルール s3-bucket-public-read-prohibited・s3-bucket-public-write-prohibited、"
+        "`Cloud Custodian` の s3 リソース (has-statement / cross-account フィルター) も検出する。"
+        "デプロイ後にしか内容が決まらないポリシー (バケットの ARN から組み立てたもの) は、バケットの"
+        "パブリックアクセスブロックで判定する。blockPublicPolicy と restrictPublicBuckets が有効なら"
+        "公開の記述は効力を持たない。そうでなければ判定できなかったことを報告する。",
+    ),
+    remediation=Text(
+        en="Name the principals that need access (roles, accounts, service principals with "
+        "aws:SourceArn / aws:SourceAccount), or add a condition on aws:SourceVpce, "
+        "aws:PrincipalOrgID or the like; serve public content through CloudFront with origin "
+        "access control; keep the bucket's public access block all true (GCM-SEC-020).",
+        ja="アクセスが必要なプリンシパル (ロール、アカウント、aws:SourceArn / aws:SourceAccount "
+        "付きのサービスプリンシパル) を指定するか、aws:SourceVpce・aws:PrincipalOrgID 等の条件を"
+        "付ける。公開コンテンツは CloudFront のオリジンアクセスコントロール経由で配信する。バケット"
+        "のパブリックアクセスブロックは4設定すべて true にする (GCM-SEC-020)。",
+    ),
+)
+def bucket_policy_not_public(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding]:
+    index = BucketIndex(resources)
+    pabs = index.group([r for r in resources if r.type == S3_PUBLIC_ACCESS_BLOCK])
+    account_blocks = any(
+        _blocks_public_policies(a)
+        for a in resources
+        if a.type == S3_ACCOUNT_PUBLIC_ACCESS_BLOCK
+    )  # fmt: skip
+
+    def targets(p: Res) -> list[Res]:
+        if p.type in S3_BUCKETS:
+            return [p]
+        return index.configured_by(p)
+
+    def check(p: Res) -> Iterator[Finding]:
+        policy = peek(p, "policy")
+        if policy is None:
+            return
+        mine = targets(p)
+        if policy is UNKNOWN:
+            blocked = account_blocks or (
+                bool(mine)
+                and all(any(_blocks_public_policies(x) for x in pabs.get(b.urn, ())) for b in mine)
+            )
+            if not blocked:
+                p.get("policy")  # raises: the engine's "can't run" for this policy
+            return
+        public = public_statements(p.props["policy"])
+        if not public:
+            return
+        on = ", ".join(b.name for b in mine) or str(known(p, "bucket") or "?")
+        what = "bucket" if p.type in S3_BUCKETS else "bucket policy"
+        what_ja = "バケット" if p.type in S3_BUCKETS else "バケットポリシー"
+        yield Finding(
+            Text(
+                en=f"{what} {p.name} (on {on}): statement {', '.join(public)} allows everyone "
+                "(Principal *) without a condition restricting the caller",
+                ja=f"{what_ja} {p.name} ({on}): ステートメント {', '.join(public)} が呼び出し元を"
+                "制限する条件なしで全員 (`Principal *`) に許可しています",
+            ),
+            p.urn,
+        )
+
+    yield from each((r for r in resources if r.type == S3_POLICY or r.type in S3_BUCKETS), check)
 
 
 # ---------------------------------------------------------------------------

@@ -10,13 +10,14 @@ tenant's share of a shared bill visible.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 from pulumi_policy.proxy import UnknownValueError
 
 from gcmod import reference as ref
 from gcmod.awstypes import taggable
-from gcmod.components.tags import TAG_ENVIRONMENT, TAG_SYSTEM, TAG_TENANT
+from gcmod.policies.evidence import TAG_ALIASES, tag_keys
 from gcmod.policies.model import Ctx, Finding, Res, Setting, Text, rule
 from gcmod.policies.rulekit import GUIDE_JA, Unknowns, env_ja, known, names
 
@@ -29,8 +30,10 @@ LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:Load
 LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
 LISTENER_RULES = ("aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule")
 
-#: Tag keys that name the tenant (municipality) a resource serves.
-TENANT_TAG_KEYS: tuple[str, ...] = (TAG_TENANT, "Tenant", "tenant", "Municipality")
+#: Tag keys that name the tenant (municipality) a resource serves (case-insensitive).
+TENANT_TAG_KEYS: tuple[str, ...] = TAG_ALIASES["tenant"]
+#: Tenant values that mean "shared by all tenants", not one tenant.
+SHARED_TENANT = "shared"
 
 
 # ---------------------------------------------------------------------------
@@ -42,14 +45,13 @@ def tenant_of(res: Res) -> str | None:
         tags = res.tags
     except UnknownValueError:
         return None
-    for key in TENANT_TAG_KEYS:
-        if key in set(tags):
-            try:
-                value = tags[key]
-            except UnknownValueError:
-                continue
-            if isinstance(value, str) and value.strip():
-                return value.strip()
+    for key in tag_keys(tags, TENANT_TAG_KEYS):
+        try:
+            value = tags[key]
+        except UnknownValueError:
+            continue
+        if isinstance(value, str) and value.strip():
+            return value.strip()
     return None
 
 
@@ -437,36 +439,105 @@ def multi_az_only_where_needed(resources: Sequence[Res], ctx: Ctx) -> Iterator[F
         Setting(
             "requiredTags",
             "array",
-            [TAG_SYSTEM, TAG_ENVIRONMENT, TAG_TENANT],
-            "Tag keys every taggable resource must carry with a non-empty value.",
+            ["system", "environment", "tenant"],
+            "What every taggable resource must carry with a non-empty value: a concept "
+            "(system, environment, tenant), satisfied by any of its keys in tagAliases, or a "
+            "literal tag key. tenant is asked only in a multi-tenant environment (see "
+            "multiTenant).",
+        ),
+        Setting(
+            "tagAliases",
+            "object",
+            {k: list(v) for k, v in TAG_ALIASES.items()},
+            "Tag keys (case-insensitive) that carry each concept; the resource's own tags and "
+            "its provider's defaultTags both count.",
+        ),
+        Setting(
+            "multiTenant",
+            "string",
+            "auto",
+            "Whether the tenant tag is asked: yes, no, or auto (asked when the resource or "
+            "its provider's default tags already carry a tenant key or gcmod's tags, i.e. it "
+            "belongs to a multi-tenant build).",
         ),
     ),
 )
 def cost_allocation_tags(res: Res, ctx: Ctx) -> Iterator[Finding]:
     if not taggable(res.type):
+        return  # AWS cannot tag it (the pulumi_aws resource takes no tags)
+    wanted = [k for k in ctx.setting("requiredTags") or [] if isinstance(k, str) and k.strip()]
+    if not wanted:
         return
-    required = [k for k in ctx.setting("requiredTags") or [] if isinstance(k, str)]
-    if not required:
-        return
-    tags = res.effective_tags  # provider defaultTags count too
-    keys = set(tags)
-    missing = []
-    for key in required:
-        if key not in keys:
-            missing.append(key)
-            continue
+    aliases = _aliases(ctx.setting("tagAliases"))
+    tags = res.effective_tags  # provider defaultTags count too (mapping or JSON string)
+    if "tenant" in wanted and not _multi_tenant(tags, aliases, ctx.setting("multiTenant")):
+        wanted = [k for k in wanted if k != "tenant"]
+    missing = [k for k in wanted if not _carried(tags, aliases.get(k, (k,)))]
+    if missing:
+        shown = [_shown(k, aliases) for k in missing]
+        required = ", ".join(_shown(k, aliases) for k in wanted)
+        alias_text = "; ".join(
+            f"{_shown(k, aliases)}: {', '.join(aliases[k][1:5])}"
+            for k in missing
+            if len(aliases.get(k, ())) > 1
+        )
+        tail_en = f" (aliases accepted: {alias_text})" if alias_text else ""
+        # Tag keys are data: code spans in Japanese, so a reader (and the untranslated
+        # check) does not take System or App for untranslated English.
+        alias_ja = "、".join(
+            f"{_shown(k, aliases)}: " + ", ".join(f"`{a}`" for a in aliases[k][1:5])
+            for k in missing
+            if len(aliases.get(k, ())) > 1
+        )
+        tail_ja = f" (別名も可: {alias_ja})" if alias_ja else ""
+        yield Finding(
+            Text(
+                en=f"{res.name} ({res.type}) lacks cost-allocation tag(s) {', '.join(shown)}; "
+                f"required: {required}{tail_en}",
+                ja=f"{res.name} ({res.type}) にコスト配分タグ {', '.join(shown)} がありません。"
+                f"必須タグ: {required}{tail_ja}",
+            )
+        )
+
+
+def _aliases(value: Any) -> dict[str, tuple[str, ...]]:
+    out = {k: tuple(v) for k, v in TAG_ALIASES.items()}
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            if isinstance(v, list | tuple) and all(isinstance(x, str) for x in v) and v:
+                out[str(k)] = tuple(v)
+    return out
+
+
+def _shown(concept: str, aliases: Mapping[str, Sequence[str]]) -> str:
+    """A concept by its first key (gcmod's), a literal key as itself."""
+    keys = aliases.get(concept)
+    return keys[0] if keys else concept
+
+
+def _carried(tags: Mapping[str, Any], keys: Sequence[str]) -> bool:
+    """Some key of ``keys`` is set to a non-empty value (or one known after deployment)."""
+    for key in tag_keys(tags, keys):
         try:
             value = tags[key]
         except UnknownValueError:
-            continue  # set, to a value known after deployment
-        if not isinstance(value, str) or not value.strip():
-            missing.append(key)
-    if missing:
-        yield Finding(
-            Text(
-                en=f"{res.name} ({res.type}) lacks cost-allocation tag(s) {', '.join(missing)}; "
-                f"required: {', '.join(required)}",
-                ja=f"{res.name} ({res.type}) にコスト配分タグ {', '.join(missing)} がありません。"
-                f"必須タグ: {', '.join(required)}",
-            )
-        )
+            return True  # set, to a value known after deployment
+        if isinstance(value, str) and value.strip():
+            return True
+    return False
+
+
+#: gcmod's cost-allocation keys (components.tags.cost_tags): a build that uses them
+#: tags every resource with its tenant too.
+_GCMOD_COST_KEYS = ("gcmod:system", "gcmod:environment", "gcmod:tenant")
+
+
+def _multi_tenant(tags: Mapping[str, Any], aliases: Mapping[str, Sequence[str]], mode: Any) -> bool:
+    mode = str(mode or "auto").strip().lower()
+    if mode in ("yes", "true"):
+        return True
+    if mode in ("no", "false"):
+        return False
+    if tag_keys(tags, aliases.get("tenant", ())):
+        return True
+    return bool(tag_keys(tags, _GCMOD_COST_KEYS))  # gcmod's cost tags include the tenant

@@ -739,6 +739,49 @@ def rules(lang: str, as_json: bool) -> None:
         echo_text(rules_table(catalogue, lang))
 
 
+def _compare_doc(
+    other: str,
+    compare_stack: str | None,
+    stacks_dir: Path | None,
+    catalog: Any,
+    jpy_rate: float | None,
+    timeout: float | None = None,
+) -> dict[str, Any]:
+    """The estimate JSON of ``--compare OTHER``: a previous --json file, a Pulumi
+    project (with --compare-stack) or a gcmod stack."""
+    from gcmod.cost import report as render
+    from gcmod.cost.compare import CompareInputError, load_estimate_json
+    from gcmod.cost.estimate import estimate_file, estimate_program
+    from gcmod.cost.usage import program_basis, usage_for
+    from gcmod.stackfiles import resolve
+
+    path = Path(other)
+    if path.suffix.lower() == ".json":
+        try:
+            return load_estimate_json(path)
+        except CompareInputError as exc:
+            raise UsageProblem(f"--compare: {exc}") from None
+    if (path.is_dir() and (path / "Pulumi.yaml").exists()) or compare_stack is not None:
+        from gcmod.project import load_project, load_stack
+
+        if compare_stack is None:
+            known = load_project(path).stacks()
+            raise UsageProblem(
+                f"--compare {other} is a Pulumi project: name its stack with --compare-stack "
+                "NAME; stacks: " + (", ".join(known) or "none")
+            )
+        ps = load_stack(load_project(path), compare_stack)
+        usage = usage_for(program_basis(), ps.file)
+        graph = _synth_project(ps, None, timeout=timeout)
+        result = estimate_program(graph, catalog, usage, stack=ps.label)
+    else:
+        result = estimate_file(resolve(other, stacks_dir), catalog=catalog)
+    if jpy_rate is not None:
+        result.jpy_per_usd = jpy_rate
+        result.fx_source = "--jpy-rate (given on the command line)"
+    return render.to_json(result)
+
+
 @main.command()
 @stack_argument
 @stacks_dir_option
@@ -757,6 +800,50 @@ def rules(lang: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the estimate as JSON.")
 @click.option("--markdown", "as_markdown", is_flag=True, help="Print the estimate as Markdown.")
 @html_option("Also write a self-contained HTML report (Japanese unless --lang en) to this file.")
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the line items as CSV (UTF-8 with BOM, opens in Excel) / 明細をCSVで出力.",
+)
+@click.option(
+    "--xlsx",
+    "xlsx_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write an Excel workbook (summary, line items, levers, tenant shares, "
+    "assumptions, price sources) / Excelブックを出力.",
+)
+@click.option(
+    "--compare",
+    "compare_with",
+    metavar="OTHER",
+    default=None,
+    help="Compare with OTHER (before) and print the differences instead: a gcmod stack, a "
+    "previous `--json` file, or a Pulumi project folder (with --compare-stack) / 比較.",
+)
+@click.option(
+    "--compare-stack",
+    metavar="NAME",
+    default=None,
+    help="The stack of --compare's Pulumi project.",
+)
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The municipality's as-is system as the baseline: an inventory (YAML or CSV; "
+    "stacks/baseline.sample-town.yaml) / 現行システムの構成表を比較基準に.",
+)
+@click.option(
+    "--baseline-project",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="A vendor's lift-and-shift Pulumi project as the baseline (with --baseline-stack).",
+)
+@click.option("--baseline-stack", metavar="NAME", default=None, help="Stack of --baseline-project.")
 @click.option(
     "--jpy-rate",
     type=click.FloatRange(min=1, max=1000),
@@ -778,6 +865,13 @@ def estimate(
     as_json: bool,
     as_markdown: bool,
     html_path: Path | None,
+    csv_path: Path | None,
+    xlsx_path: Path | None,
+    compare_with: str | None,
+    compare_stack: str | None,
+    baseline_file: Path | None,
+    baseline_project: Path | None,
+    baseline_stack: str | None,
     jpy_rate: float | None,
     catalog_path: Path | None,
     no_cache: bool,
@@ -791,18 +885,36 @@ def estimate(
     date). Usage the graph cannot tell (data, logs, requests) comes from presets
     by municipality size, overridable in stacks/usage.<stack>.yaml.
     A price missing from the catalogue is reported, never counted as zero.
+    The built-in baseline is a low-high range (docs/baseline.md); the headline
+    uses the conservative low end. --baseline FILE or --baseline-project DIR
+    --baseline-stack NAME use the municipality's own as-is system instead.
     --project DIR --stack NAME prices any Pulumi Python project from its graph
-    alone: no lift-and-shift baseline, no tenant shares, usage from the documented
+    alone: no built-in baseline, no tenant shares, usage from the documented
     program defaults or usage.<NAME>.yaml beside its stack file (docs/projects.md).
-    Exit codes: 0 done, 2 bad stack, usage file, catalogue or missing module,
-    4 the program or its synth failed (crash, timeout, no graph delivered).
+    --compare OTHER prints the differences from OTHER (after − before).
+    Exit codes: 0 done, 2 bad stack, usage file, inventory, catalogue or missing
+    module, 4 the program or its synth failed (crash, timeout, no graph delivered).
     """
     from gcmod.cost import report as render
     from gcmod.stackfiles import resolve
 
     if as_json and as_markdown:
         raise UsageProblem("choose one of --json and --markdown")
+    if compare_stack is not None and compare_with is None:
+        raise UsageProblem("--compare-stack goes with --compare DIR")
+    if baseline_file is not None and baseline_project is not None:
+        raise UsageProblem("choose one of --baseline FILE and --baseline-project DIR")
+    if (baseline_project is None) != (baseline_stack is None):
+        raise UsageProblem("--baseline-project DIR and --baseline-stack NAME go together")
     catalog = _load_catalog(catalog_path)
+    before = None
+    if compare_with is not None and Path(compare_with).suffix.lower() == ".json":
+        # A previous estimate: read (and refuse) it before running anything.
+        before = _compare_doc(compare_with, compare_stack, stacks_dir, catalog, jpy_rate)
+    if baseline_file is not None:
+        from gcmod.cost.asis import load_inventory
+
+        load_inventory(baseline_file)  # a bad inventory exits 2 before the synth
     ps = _project_stack(stack, stacks_dir, project_dir, project_stack, stack_refs_file)
     _no_timeout_without_project(timeout, ps)
     ref = None if ps is not None else resolve(stack, stacks_dir)
@@ -812,13 +924,50 @@ def estimate(
     else:
         graph = _stack_graph(ref, no_cache, cfg)
     result = _estimate_graph(graph, catalog, ps, cfg, ref, usage)
+    if baseline_file is not None or baseline_project is not None:
+        from gcmod.cost.asis import apply_baseline, baseline_from_file, baseline_from_program
+
+        if baseline_file is not None:
+            given = baseline_from_file(baseline_file, catalog, region=result.region)
+        else:
+            bps = _project_stack(None, None, baseline_project, baseline_stack)
+            given = baseline_from_program(
+                _synth_project(bps, None, timeout=timeout),
+                catalog,
+                label=bps.label,
+                usage_file=bps.file,
+            )
+        result = apply_baseline(result, given)
     if jpy_rate is not None:
         result.jpy_per_usd = jpy_rate
         result.fx_source = "--jpy-rate (given on the command line)"
     if html_path is not None:
         render.write_html(result, html_path, lang=report_lang(lang))
         click.echo(f"wrote {html_path}", err=True)
-    if as_json:
+    if csv_path is not None or xlsx_path is not None:
+        from gcmod.cost import spreadsheet
+
+        if csv_path is not None:
+            spreadsheet.write_estimate_csv(result, csv_path, lang or "ja")
+            click.echo(f"wrote {csv_path}", err=True)
+        if xlsx_path is not None:
+            spreadsheet.write_estimate_xlsx(result, xlsx_path, lang or "ja")
+            click.echo(f"wrote {xlsx_path}", err=True)
+    if compare_with is not None:
+        from gcmod.cost import compare as cmp
+
+        if before is None:
+            before = _compare_doc(
+                compare_with, compare_stack, stacks_dir, catalog, jpy_rate, timeout
+            )
+        diff = cmp.compare(before, render.to_json(result))
+        if as_json:
+            echo_json(cmp.to_json(diff))
+        elif as_markdown:
+            click.echo(cmp.markdown(diff))
+        else:
+            click.echo(cmp.table(diff))
+    elif as_json:
         echo_json(render.to_json(result))
     elif as_markdown:
         click.echo(render.markdown(result, terminal_lang(lang)))

@@ -73,10 +73,13 @@ COMMANDS_JA: dict[str, str] = {
     米ドル、各価格に出典と確認日) を使います。グラフから分からない利用量 (データ量、
     ログ、リクエスト) は団体の規模別の既定値を使い、stacks/usage.<stack>.yaml で
     上書きできます。カタログにない価格は報告し、0 として計上しません。
+    組み込みの比較基準は下限〜上限の幅で示し、見出しには控えめな下限を使います
+    (docs/baseline.md)。--baseline FILE または --baseline-project DIR
+    --baseline-stack NAME では自団体の現行構成を比較基準にします。
     --project DIR --stack NAME では任意の Pulumi Python プロジェクトをグラフだけから
-    概算します (docs/projects.md)。
-    終了コード: 0 完了、2 スタック・利用量ファイル・カタログの誤りまたはモジュール
-    不足、4 プログラムまたは合成の失敗。
+    概算します (docs/projects.md)。--compare OTHER は OTHER との差 (後 − 前) を表示します。
+    終了コード: 0 完了、2 スタック・利用量ファイル・構成表・カタログの誤りまたは
+    モジュール不足、4 プログラムまたは合成の失敗。
     """,
     "catalog": """テンプレートカタログ (静的サイト) を生成します.
 
@@ -186,6 +189,16 @@ OPTIONS_JA: dict[str, str] = {
     "prices list:region": "このリージョンだけを表示します。",
     "prices refresh:regions": "更新するリージョン (既定: 両方)。",
     "dry_run": "変更内容を表示するだけで、何も書き込みません。",
+    "csv_path": "明細を CSV (BOM つき UTF-8、Excel で日本語が読めます) でも書き出します。",
+    "xlsx_path": "Excel ブック (概要、明細、施策、団体別按分、前提、価格の出典) も書き出します。",
+    "compare_with": "OTHER (比較前) との差を表示します: gcmod のスタック、以前の `--json` の"
+    "ファイル、または Pulumi プロジェクトのフォルダー (--compare-stack と併用)。",
+    "compare_stack": "--compare に指定した Pulumi プロジェクトのスタック名。",
+    "baseline_file": "自団体の現行システムの構成表 (YAML または CSV。例: "
+    "stacks/baseline.sample-town.yaml) を比較基準にします。",
+    "baseline_project": "ベンダーのリフト&シフトの Pulumi プロジェクトを比較基準にします "
+    "(--baseline-stack と併用)。",
+    "baseline_stack": "--baseline-project のスタック名。",
 }
 
 def command_path(ctx: click.Context) -> str:

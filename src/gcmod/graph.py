@@ -22,6 +22,9 @@ consume. JSON form (``gcmod synth --json``)::
       ]
     }
 
+Assets and archives (``pulumi.StringAsset``, ``AssetArchive``, ...) keep the
+engine's form: a map with the signature key ``4dabf181...`` set to the asset or
+archive signature and ``text``/``path``/``uri`` (``assets`` for an asset archive).
 Values only the provider computes (ids, ARNs) are unknown before deployment,
 as under ``pulumi preview``; they appear as the string :data:`UNKNOWN`.
 Numbers are floats where the engine sends floats. Resources are sorted by

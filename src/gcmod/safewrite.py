@@ -88,8 +88,9 @@ def write_under(root: Path, rel: str | PurePath, text: str) -> Path:
     return path
 
 
-def write_file(path: Path, text: str) -> Path:
-    """Write ``text`` (UTF-8) to a file the user named; its folder must exist."""
+def write_file(path: Path, text: str | bytes) -> Path:
+    """Write ``text`` (UTF-8; ``bytes`` as they are, e.g. an XLSX workbook) to a
+    file the user named; its folder must exist."""
     folder = path.parent
     if not folder.is_dir():
         raise UnsafeWrite(
@@ -104,14 +105,18 @@ def write_file(path: Path, text: str) -> Path:
     return path
 
 
-def _replace(path: Path, text: str) -> None:
+def _replace(path: Path, text: str | bytes) -> None:
     """Temporary file in the same folder, then an atomic rename over ``path``
     (a rename replaces a link that appeared meanwhile; it never follows it)."""
     mode = path.stat().st_mode & 0o777 if path.is_file() else None
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".gcmod-tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as fb:
+                fb.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+                f.write(text)
         os.chmod(tmp, mode if mode is not None else 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:

@@ -53,18 +53,58 @@ class SynthError(Exception):
     """The program could not be synthesized offline. ``str()`` is the user message."""
 
 
+#: The engine's signatures of assets and archives (pulumi sdk/go/common/resource:
+#: asset.go AssetSig, archive.go ArchiveSig; the same in pulumi.runtime.rpc).
+ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17"
+ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7"
+
+
+def _asset(value: Any) -> dict[str, Any] | None:
+    """An asset or archive as the engine marshals it: the signature key and one of
+    ``text``/``path``/``uri`` (an asset) or ``assets``/``path``/``uri`` (an archive),
+    with the ``hash`` of a text asset (SHA-256 of its text, as the engine computes
+    it). None when ``value`` is neither."""
+    import pulumi
+
+    if isinstance(value, pulumi.StringAsset):
+        text = value.text
+        return {
+            _SIG_KEY: ASSET_SIG,
+            "hash": hashlib.sha256(text.encode()).hexdigest(),
+            "text": text,
+        }
+    if isinstance(value, pulumi.FileAsset):
+        return {_SIG_KEY: ASSET_SIG, "path": str(value.path)}
+    if isinstance(value, pulumi.RemoteAsset):
+        return {_SIG_KEY: ASSET_SIG, "uri": str(value.uri)}
+    if isinstance(value, pulumi.AssetArchive):
+        assets = {str(k): _asset(v) or UNKNOWN for k, v in sorted(value.assets.items())}
+        return {_SIG_KEY: ARCHIVE_SIG, "assets": assets}
+    if isinstance(value, pulumi.FileArchive):
+        return {_SIG_KEY: ARCHIVE_SIG, "path": str(value.path)}
+    if isinstance(value, pulumi.RemoteArchive):
+        return {_SIG_KEY: ARCHIVE_SIG, "uri": str(value.uri)}
+    return None
+
+
 def _clean(value: Any) -> Any:
-    """Engine wire values -> plain JSON-able values with UNKNOWN/SECRET markers."""
+    """Engine wire values -> plain JSON-able values with UNKNOWN/SECRET markers;
+    assets and archives keep the engine's form (:func:`_asset`)."""
     from pulumi.output import Unknown
 
     if isinstance(value, Unknown):
         return UNKNOWN
+    asset = _asset(value)
+    if asset is not None:
+        return asset
     if isinstance(value, dict):
         sig = value.get(_SIG_KEY)
         if sig == _SECRET_SIG:
             return SECRET
         if sig == _RESOURCE_SIG:
             return value.get("urn", UNKNOWN)
+        if sig in (ASSET_SIG, ARCHIVE_SIG):
+            return {k: v if k == _SIG_KEY else _clean(v) for k, v in value.items()}
         if sig is not None:
             return UNKNOWN
         return {k: _clean(v) for k, v in value.items()}
@@ -573,6 +613,9 @@ def _make_monitor(recorder: _Recorder):
                 node_region = recorder.provider_regions.get(resp.urn)
             else:
                 node_region = recorder.region_of(request.provider, package)
+                own = inputs.get("region") if isinstance(inputs, dict) else None
+                if package == "aws" and isinstance(own, str) and own and own != UNKNOWN:
+                    node_region = own  # pulumi-aws 7: a per-resource region beats the provider's
             parent = request.parent or None
             recorder.nodes.append(
                 ResourceNode(

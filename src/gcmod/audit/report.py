@@ -8,6 +8,7 @@ from gcmod import __version__
 from gcmod.audit.runner import AuditResult, Finding
 from gcmod.graph import short_type
 from gcmod.policies.model import Text
+from gcmod.policies.report import evidence_json
 
 LABELS = {
     "en": {
@@ -172,6 +173,8 @@ def to_json(result: AuditResult) -> dict[str, Any]:
                 "name": f.violation.resource_name,
                 "wasteUsd": f.waste_usd,
                 "message": {"en": finding_message(f).en, "ja": finding_message(f).ja},
+                # which evidence decided the environment (the region is the account's)
+                **{k: v for k, v in evidence_json(f.violation).items() if k != "region"},
             }
             for f in _ordered(result)
         ],

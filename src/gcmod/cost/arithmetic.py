@@ -24,13 +24,12 @@ Conventions
   The two regimes are compared over the same five years; a bounded retention
   longer than half the horizon (2.5 years) stores more in steady state than
   the never-expiring average, because the average counts the growth years.
-* **Backups**: a chain of daily recovery points kept *R* days is one full copy
-  plus *R − 1* incremental ones (AWS Backup, EBS, RDS and Aurora snapshots
-  store only changed blocks after the first; AWS Backup pricing page, "AWS
-  Backup storage": "For the first backup of an AWS resource, a full copy of
-  your data is saved. For each incremental backup, only the changed part of
-  your AWS resource is saved"); a lift-and-shift "full copy every night" keeps
-  *R* full copies (:func:`backup_stored_gb`).
+* **Backups**: an incremental chain of daily recovery points kept *R* days is
+  one full copy plus *R − 1* incremental ones; full copies keep *R* full
+  copies (:func:`backup_stored_gb`). Which one a service bills (EBS and RDS
+  incremental, Aurora snapshots full beyond the automated-backup window,
+  cross-region copies) is decided per service, each rule citing its AWS page,
+  in :data:`gcmod.cost.pricers.backup.BACKUP_RULES`.
 * Money stays unrounded inside the model; :func:`round_money` rounds for
   display (and for figures that must add up to the cent).
 """

@@ -12,24 +12,19 @@ planned estimate (:func:`gcmod.cost.pricers.price_charges` and the building
 blocks beside it). Every number here is an **assumption** with its source;
 change a constant and the whole waterfall moves consistently.
 
-The baseline scenario, per municipality (one environment each):
+The baseline scenario, per municipality (one environment each), at one end
+of the range of :mod:`gcmod.cost.sizing` (``ModelInputs.sizing``; the low,
+conservative end is the headline, docs/baseline.md explains both):
 
-* **app servers**: :data:`APP_SERVERS_PER_ENV` EC2 instances sized like the
-  on-premises box of the tenant's population band (:data:`APP_INSTANCE_BY_BAND`),
-  24/7, each with a :data:`ROOT_VOLUME_GB` GB gp2 root volume;
-* **a DB server**: RDS for PostgreSQL Multi-AZ of the band's class
-  (:data:`DB_CLASS_BY_BAND`), 24/7, on gp2 sized five years ahead
-  (today's data × :data:`STORAGE_GROWTH_FACTOR`);
-* **warm standby in Osaka** (構成B, production stacks only): the app servers at
-  :data:`STANDBY_APP_SERVERS` instance(s), a Single-AZ copy of the DB server and
-  its storage, a load balancer and a NAT gateway, all running 24/7, plus the
-  replication traffic;
-* **self-built operations servers** (:data:`OPS_SERVERS`): a backup server and
-  a monitoring server per environment, 24/7;
-* **full daily backups**: a full copy of the data every night kept the stack's
-  ``backup.retentionDays``, as EBS snapshots taken by the backup server;
-* **unbounded logs**: every log class in a log group that never expires
-  (priced at the five-year average, see :mod:`gcmod.cost.arithmetic`);
+* **app servers** (count and size from the sizing end), 24/7, with root volumes;
+* **a DB server**: RDS for PostgreSQL (Multi-AZ in production at the high
+  end), 24/7, storage for today's data × the end's growth factor;
+* **warm standby in Osaka** (構成B, production, high end only): one app
+  server, a Single-AZ copy of the DB server, a load balancer and a NAT
+  gateway running 24/7, plus the replication traffic;
+* **self-built operations servers** of the end, 24/7;
+* **backups**: full nightly copies (high) or incremental snapshots (low);
+* **logs**: never expire (high) or kept a year (low);
 * **network**: a NAT gateway (and its public IPv4 address) per AZ and an
   Application Load Balancer per environment.
 
@@ -45,7 +40,7 @@ The levers, in :data:`gcmod.cost.model.LEVER_ORDER`, each change one thing
    alarms (:data:`MANAGED_ALARMS_PER_ENV`) do the monitoring;
 4. **sizing**: the stack's right-sized Fargate service (Graviton by default)
    and Aurora Serverless v2 instead of on-premises-sized VMs and DB classes;
-   the database storage is still the five-year gp2 volume until step 6;
+   the database storage is still the lifted volume until step 6;
 5. **operating-hours**: the stack's scheduled running hours (from its running
    calendar) instead of 730; production runs 730 unless it opts in;
 6. **storage**: storage for today's data (Aurora storage, gp3); incremental
@@ -69,6 +64,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from gcmod.components.database import BACKUP_RETENTION_DAYS as _DB_BACKUP_DAYS
 from gcmod.config import StackConfig
 from gcmod.cost.arithmetic import DAYS_PER_MONTH, HOURS_PER_MONTH, monthly_hours
 from gcmod.cost.model import CATEGORY_NAMES, LEVER_NAMES, LEVER_ORDER, Estimate, Lever, LeverSaving
@@ -87,61 +83,28 @@ from gcmod.cost.pricers import (
     public_ip_charge,
     rds_instance_charges,
 )
+from gcmod.cost.sizing import LOW, Sizing
 from gcmod.cost.usage import Usage, band_of
 
 # ---------------------------------------------------------------------------
-# Assumptions (each one sourced; they are assumptions, not facts)
+# Assumptions (each one sourced or a stated rule; the sizes of each end of the
+# range are in gcmod.cost.sizing)
 # ---------------------------------------------------------------------------
-#: Application servers per environment: two, for redundancy, as lift-and-shift
-#: vendors duplicate the on-premises pair (the deck's "B: IaaS type"; the
-#: lift-and-shift fixture's ap-1/ap-2). Assumption.
-APP_SERVERS_PER_ENV = 2
-#: App server instance type by population band, sized like the on-premises
-#: server rather than from measured use. The guide's lever-1 example is a
-#: 16 vCPU / 128 GB server averaging 30 % CPU: r5.4xlarge (16 vCPU, 128 GiB)
-#: for the largest tenants; m5.2xlarge (8 vCPU, 32 GiB) for mid-sized cities,
-#: m5.xlarge (4 vCPU, 16 GiB) for small ones. Assumption (Digital Agency
-#: cost-optimisation approach guide v1.0, 2025-03-24, lever 1 example).
-APP_INSTANCE_BY_BAND: dict[str, str] = {
-    "designated-city": "r5.4xlarge",
-    "core-city": "r5.2xlarge",
-    "city": "m5.2xlarge",
-    "town-village": "m5.xlarge",
-}
-#: DB server (RDS for PostgreSQL) class by band, one step below the app server's
-#: memory, Multi-AZ (:data:`DB_MULTI_AZ`). Assumption.
-DB_CLASS_BY_BAND: dict[str, str] = {
-    "designated-city": "db.r5.2xlarge",
-    "core-city": "db.r5.xlarge",
-    "city": "db.m5.xlarge",
-    "town-village": "db.m5.large",
-}
-#: The lift-and-shift DB server is Multi-AZ (the fixture's RDS; a higher
-#: service level than needed is one of the deck's reasons costs rose).
-DB_MULTI_AZ = True
-#: Database storage provisioned five years ahead: today's data × this factor.
-#: The estimate checklist (April 2025) asks for "storage sized for current
-#: data, not five years ahead"; the factor 5 (data growing by its own size
-#: every 15 months or so, with headroom) is an assumption.
-STORAGE_GROWTH_FACTOR = 5.0
-#: Root volume of every lift-and-shift server (GB, gp2 until the storage
-#: lever). Assumption, as in the lift-and-shift fixture.
-ROOT_VOLUME_GB = 100.0
-#: Self-built operations servers per environment, running 24/7 (guide lever 3:
-#: backup, monitoring, logging and job control as managed services instead).
-#: The brief names a backup server and a monitoring server; instance types
-#: are assumptions.
-OPS_SERVERS: dict[str, str] = {"backup": "m5.large", "monitoring": "m5.large"}
-#: App servers kept running in the warm standby (構成B: "reduced count").
+#: App servers kept running in the warm standby: the deck's warm standby is "a
+#: minimal, reduced environment" (最小限の縮退環境) in another region; one server.
 STANDBY_APP_SERVERS = 1
-#: NAT gateways in the standby (one, not one per AZ). Assumption.
+#: NAT gateways in the standby (one, not one per AZ). Rule (the reduced environment).
 STANDBY_NAT_GATEWAYS = 1
 #: GB a month each environment sends through NAT besides its logs (OS
-#: patches, agent updates). Assumption.
+#: patches, agent updates). Rule, no source: small against the logs.
 NAT_OTHER_GB_PER_ENV = 10.0
 #: CloudWatch alarms that replace a monitoring server (managed-services lever).
-#: Assumption: CPU, memory, 5xx, DB connections, backup failures.
+#: Rule: CPU, memory, 5xx, DB connections, backup failures.
 MANAGED_ALARMS_PER_ENV = 5
+
+#: Retention of the modern Aurora cluster's own automated backup (the database
+#: component's default): AWS Backup's snapshots younger than it are not billed.
+AURORA_AUTOMATED_BACKUP_DAYS = float(_DB_BACKUP_DAYS)
 
 Dr = Literal["warm-standby", "backup-only"]
 
@@ -200,6 +163,8 @@ class ModelInputs:
     """Scheduled monthly hours of the app service (None: not scheduled, 730)."""
     db_hours: float | None = None
     archive_transitions: dict[str, list[tuple[float, str]]] = field(default_factory=dict)
+    sizing: Sizing = LOW
+    """Which end of the baseline range (:mod:`gcmod.cost.sizing`)."""
 
     @property
     def region(self) -> str:
@@ -211,7 +176,11 @@ class ModelInputs:
 
 
 def model_inputs(
-    cfg: StackConfig, usage: Usage, app_hours: float | None = None, db_hours: float | None = None
+    cfg: StackConfig,
+    usage: Usage,
+    app_hours: float | None = None,
+    db_hours: float | None = None,
+    sizing: Sizing = LOW,
 ) -> ModelInputs:
     """Model inputs from a stack config and its resolved usage profile."""
     pop = sum(t.population for t in cfg.tenants)
@@ -225,7 +194,7 @@ def model_inputs(
             from gcmod.components.logs import archive_transitions
 
             archive[cls] = [(float(d), sc) for d, sc in archive_transitions(lc.archive_days)]
-    return ModelInputs(cfg, usage, tenants, app_hours, db_hours, archive)
+    return ModelInputs(cfg, usage, tenants, app_hours, db_hours, archive, sizing)
 
 
 # ---------------------------------------------------------------------------
@@ -263,20 +232,27 @@ def _envs(sc: Scenario, m: ModelInputs) -> list[_Env]:
 
 def scenario_charges(sc: Scenario, m: ModelInputs) -> list[Charge]:
     """The charges of scenario ``sc`` (see the module docstring)."""
-    u, cfg = m.usage, m.cfg
+    u, cfg, s = m.usage, m.cfg, m.sizing
+    prod = cfg.is_production
     out: list[Charge] = []
     app_h = monthly_hours(m.app_hours) if sc.scheduled_hours else HOURS_PER_MONTH
     db_h = monthly_hours(m.db_hours) if sc.scheduled_hours else HOURS_PER_MONTH
-    disk = "gp3" if sc.storage_for_today else "gp2"
+    disk = "gp3" if sc.storage_for_today else s.root_volume[0]
+    root_gb = s.root_volume[1]
     region, dr_region = m.region, m.dr_region
-    standby = sc.dr == "warm-standby" and cfg.is_production
+    standby = sc.dr == "warm-standby" and prod and s.warm_standby
     copies = sc.dr == "backup-only" and cfg.dr.copy_backups
     svc, db = cfg.service, cfg.database
+    app_servers = s.app_servers_production if prod else s.app_servers_other
+    ops_servers = s.ops_servers_production if prod else s.ops_servers_other
     for env in _envs(sc, m):
         t = env.tenant
         data = u.data * env.data_share
         requests = u.requests * env.request_share
-        db_storage = data if sc.storage_for_today else data * STORAGE_GROWTH_FACTOR
+        growth = 1.0 if sc.storage_for_today else s.storage_growth_factor
+        db_storage = data * growth
+        app_type = s.app_type(svc, env.request_share)
+        db_class = s.db_class(db, env.request_share)
         app_res = f"{env.name}/app"
         db_res = f"{env.name}/db"
 
@@ -306,16 +282,16 @@ def scenario_charges(sc: Scenario, m: ModelInputs) -> list[Charge]:
                 io_requests=requests * u.aurora_io_per_request,
                 tenant=t,
             )
-            if not sc.storage_for_today:  # still the five-year gp2 volume
+            if not sc.storage_for_today:  # still the lifted volume
                 az = "-multiaz" if db.multi_az else ""
                 aurora = [c for c in aurora if c.price_key != "aurora.storage.gb-month"] + [
                     Charge(
                         db_res,
                         "baseline:database",
                         "database",
-                        f"database storage still provisioned five years ahead, gp2 "
-                        f"({data:.4g} GB × {STORAGE_GROWTH_FACTOR:g})",
-                        f"rds.storage.gp2{az}.gb-month",
+                        f"database storage still provisioned as lifted, {disk} "
+                        f"({data:.4g} GB × {growth:g})",
+                        f"rds.storage.{disk}{az}.gb-month",
                         region,
                         db_storage,
                         t,
@@ -327,25 +303,25 @@ def scenario_charges(sc: Scenario, m: ModelInputs) -> list[Charge]:
                 app_res,
                 "baseline:app-server",
                 region,
-                instance_type=APP_INSTANCE_BY_BAND[env.band],
-                count=APP_SERVERS_PER_ENV,
+                instance_type=app_type,
+                count=app_servers,
                 hours=app_h,
-                volumes=[(disk, ROOT_VOLUME_GB)],
+                volumes=[(disk, root_gb)],
                 tenant=t,
-                what=f"app server ({env.band}-sized)",
+                what=f"app server ({s.end} end: {s.app_capacity})",
             )
             out += rds_instance_charges(
                 db_res,
                 "baseline:db-server",
                 region,
                 engine="postgres",
-                instance_class=DB_CLASS_BY_BAND[env.band],
-                multi_az=DB_MULTI_AZ,
+                instance_class=db_class,
+                multi_az=s.db_multi_az_production and prod,
                 hours=db_h,
                 storage_type=disk,
                 storage_gb=db_storage,
                 tenant=t,
-                what=f"DB server ({env.band}-sized)",
+                what=f"DB server ({s.end} end)",
             )
 
         # -- warm standby in the DR region -----------------------------------
@@ -382,10 +358,10 @@ def scenario_charges(sc: Scenario, m: ModelInputs) -> list[Charge]:
                     sb,
                     "baseline:standby",
                     dr_region,
-                    instance_type=APP_INSTANCE_BY_BAND[env.band],
+                    instance_type=app_type,
                     count=STANDBY_APP_SERVERS,
                     hours=HOURS_PER_MONTH,
-                    volumes=[(disk, ROOT_VOLUME_GB)],
+                    volumes=[(disk, root_gb)],
                     tenant=t,
                     what="standby app server",
                 )
@@ -394,7 +370,7 @@ def scenario_charges(sc: Scenario, m: ModelInputs) -> list[Charge]:
                     "baseline:standby",
                     dr_region,
                     engine="postgres",
-                    instance_class=DB_CLASS_BY_BAND[env.band],
+                    instance_class=db_class,
                     multi_az=False,
                     hours=HOURS_PER_MONTH,
                     storage_type=disk,
@@ -428,7 +404,7 @@ def scenario_charges(sc: Scenario, m: ModelInputs) -> list[Charge]:
 
         # -- operations: self-built servers or managed services ---------------
         if not sc.managed:
-            for role, itype in OPS_SERVERS.items():
+            for role, itype in ops_servers.items():
                 out += ec2_charges(
                     f"{env.name}/{role}-server",
                     "baseline:ops-server",
@@ -436,7 +412,7 @@ def scenario_charges(sc: Scenario, m: ModelInputs) -> list[Charge]:
                     instance_type=itype,
                     count=1,
                     hours=HOURS_PER_MONTH,
-                    volumes=[(disk, ROOT_VOLUME_GB)],
+                    volumes=[(disk, root_gb)],
                     tenant=t,
                     what=f"{role} server",
                 )
@@ -457,8 +433,11 @@ def scenario_charges(sc: Scenario, m: ModelInputs) -> list[Charge]:
         # -- backups ------------------------------------------------------------
         # Full copies are EBS snapshots (what the backup server made; AWS Backup
         # takes the job over at the managed-services step, the volume stays);
-        # incremental snapshots of the database are its own backup storage.
-        if not sc.storage_for_today:
+        # then AWS Backup's recovery points of the database, billed by the rule
+        # of its kind (pricers.backup.BACKUP_RULES: RDS incremental beyond its
+        # provisioned storage, Aurora full snapshots beyond the automated window).
+        full_copies = s.full_backups and not sc.storage_for_today
+        if full_copies:
             kind = "snapshot-script"
         else:
             kind = "aurora" if sc.right_sized else "rds"
@@ -470,7 +449,9 @@ def scenario_charges(sc: Scenario, m: ModelInputs) -> list[Charge]:
             full_gb=data,
             daily_change=u.backup_daily_change_rate,
             retention_days=cfg.backup.retention_days,
-            incremental=sc.storage_for_today,
+            incremental=not full_copies,
+            automated_days=AURORA_AUTOMATED_BACKUP_DAYS,
+            allowance_gb=db_storage if kind == "rds" else 0.0,
             copy_region=dr_region if copies else None,
             copy_retention_days=cfg.dr.retention_days,
             tenant=t,
@@ -504,7 +485,7 @@ def scenario_charges(sc: Scenario, m: ModelInputs) -> list[Charge]:
                 region,
                 log_class=cls,
                 gb_per_month=gb,
-                retention_days=lc.retention_days if sc.bounded_logs else None,
+                retention_days=lc.retention_days if sc.bounded_logs else s.log_retention_days,
                 storage_ratio=u.log_storage_ratio,
                 tenant=t,
             )
@@ -574,20 +555,36 @@ def _delta_text_ja(before: Estimate, after: Estimate) -> str:
     return "、".join(parts) or "変化なし"
 
 
+def _lifted(m: ModelInputs) -> tuple[str, int, str, bool, str]:
+    """(app type, servers, DB class, Multi-AZ, ops servers) of the shared environment's
+    lift-and-shift at this end of the range (what the sizing lever replaces)."""
+    s, prod = m.sizing, m.cfg.is_production
+    n = s.app_servers_production if prod else s.app_servers_other
+    ops = s.ops_servers_production if prod else s.ops_servers_other
+    return (
+        s.app_type(m.cfg.service, 1.0),
+        n,
+        s.db_class(m.cfg.database, 1.0),
+        s.db_multi_az_production and prod,
+        "/".join(ops) or "-",
+    )
+
+
 def _explain_ja(lever: Lever, m: ModelInputs, before: Estimate, after: Estimate) -> str:
     """:func:`_explain` in Japanese."""
     n = len(m.tenants)
     cfg = m.cfg
     pop = sum(t.population for t in m.tenants)
     band = band_of(pop)
-    if cfg.is_production:
+    app, napp, dbc, maz, ops = _lifted(m)
+    if cfg.is_production and m.sizing.warm_standby:
         dr_text = f"{cfg.dr.region} のウォームスタンバイを廃止" + (
             f"、代わりに日次バックアップのコピーを {cfg.dr.retention_days} 日保持 (構成C)"
             if cfg.dr.copy_backups
             else "、バックアップのコピーなし (dr.copyBackups: false)"
         )
     else:
-        dr_text = "非本番: 移行前構成にスタンバイなし" + (
+        dr_text = "移行前構成にスタンバイなし" + (
             "、日次バックアップのコピーを追加" if cfg.dr.copy_backups else ""
         )
     text = {
@@ -596,12 +593,12 @@ def _explain_ja(lever: Lever, m: ModelInputs, before: Estimate, after: Estimate)
         ),
         "dr": dr_text,
         "managed-services": (
-            f"自前の {'・'.join(OPS_SERVERS)} サーバーを廃止し、AWS Backup と CloudWatch "
+            f"自前の運用サーバー ({ops}) を廃止し、AWS Backup と CloudWatch "
             f"アラーム {MANAGED_ALARMS_PER_ENV} 個で代替"
         ),
         "sizing": (
-            f"{APP_INSTANCE_BY_BAND[band]} × {APP_SERVERS_PER_ENV} 台と "
-            f"{DB_CLASS_BY_BAND[band]} マルチAZ を、{cfg.service.vcpu:g} vCPU / "
+            f"{app} × {napp} 台と "
+            f"{dbc}{' マルチAZ' if maz else ''} を、{cfg.service.vcpu:g} vCPU / "
             f"{cfg.service.memory / 1024:g} GB の Fargate {cfg.service.architecture} タスク "
             f"{cfg.service.min_tasks} 個と Aurora Serverless v2 "
             f"{cfg.database.min_acu:g}–{cfg.database.max_acu:g} ACU に"
@@ -612,8 +609,9 @@ def _explain_ja(lever: Lever, m: ModelInputs, before: Estimate, after: Estimate)
             + ("(業務時間外の自動停止)" if cfg.schedule_enabled else "(本番は常時稼働)")
         ),
         "storage": (
-            f"gp2 で {STORAGE_GROWTH_FACTOR:g} 倍ではなく現在のデータ {m.usage.data:g} GB 分の"
-            "ストレージ、日次のフルバックアップではなく増分バックアップ"
+            f"{m.sizing.root_volume[0]} で {m.sizing.storage_growth_factor:g} 倍ではなく現在の"
+            f"データ {m.usage.data:g} GB 分のストレージ"
+            + ("、日次のフルバックアップではなく AWS Backup" if m.sizing.full_backups else "")
         ),
         "logs": (
             "無期限保存のロググループではなく区分ごとの保存期間 ("
@@ -632,14 +630,15 @@ def _explain(lever: Lever, m: ModelInputs, before: Estimate, after: Estimate) ->
     n = len(m.tenants)
     cfg = m.cfg
     pop = sum(t.population for t in m.tenants)
-    if cfg.is_production:
+    app, napp, dbc, maz, ops = _lifted(m)
+    if cfg.is_production and m.sizing.warm_standby:
         dr_text = f"no warm standby in {cfg.dr.region}" + (
             f"; daily backup copies kept {cfg.dr.retention_days} days instead (構成C)"
             if cfg.dr.copy_backups
             else "; the stack copies no backups (dr.copyBackups false)"
         )
     else:
-        dr_text = "non-production: the baseline has no standby" + (
+        dr_text = "the baseline has no standby at this end of the range" + (
             "; daily backup copies added" if cfg.dr.copy_backups else ""
         )
     text = {
@@ -649,12 +648,12 @@ def _explain(lever: Lever, m: ModelInputs, before: Estimate, after: Estimate) ->
         ),
         "dr": dr_text,
         "managed-services": (
-            f"no self-built {' and '.join(OPS_SERVERS)} servers; AWS Backup and "
+            f"no self-built operations servers ({ops}); AWS Backup and "
             f"{MANAGED_ALARMS_PER_ENV} CloudWatch alarms instead"
         ),
         "sizing": (
-            f"{APP_SERVERS_PER_ENV} × {APP_INSTANCE_BY_BAND[band_of(pop)]} and "
-            f"{DB_CLASS_BY_BAND[band_of(pop)]} Multi-AZ become {cfg.service.min_tasks} Fargate "
+            f"{napp} × {app} and {dbc}{' Multi-AZ' if maz else ''} become "
+            f"{cfg.service.min_tasks} Fargate "
             f"{cfg.service.architecture} task(s) of {cfg.service.vcpu:g} vCPU / "
             f"{cfg.service.memory / 1024:g} GB and Aurora Serverless v2 "
             f"{cfg.database.min_acu:g}–{cfg.database.max_acu:g} ACU"
@@ -666,7 +665,8 @@ def _explain(lever: Lever, m: ModelInputs, before: Estimate, after: Estimate) ->
         ),
         "storage": (
             f"database storage for today's {m.usage.data:g} GB instead of "
-            f"×{STORAGE_GROWTH_FACTOR:g} on gp2; incremental instead of full daily backups"
+            f"×{m.sizing.storage_growth_factor:g} on {m.sizing.root_volume[0]}"
+            + ("; AWS Backup instead of full daily copies" if m.sizing.full_backups else "")
         ),
         "logs": (
             "retention per class ("
@@ -675,7 +675,11 @@ def _explain(lever: Lever, m: ModelInputs, before: Estimate, after: Estimate) ->
                 + (f", archive {lc.archive_days} d" if lc.archive_days else "")
                 for c, lc in cfg.logging.classes.items()
             )
-            + ") instead of never-expiring log groups"
+            + (
+                ") instead of never-expiring log groups"
+                if m.sizing.log_retention_days is None
+                else f") instead of {m.sizing.log_retention_days} days everywhere"
+            )
         ),
     }[lever]
     return f"{text}. {_delta_text(before, after)}"
@@ -704,69 +708,51 @@ def waterfall(m: ModelInputs, catalog: PriceSource) -> Waterfall:
     return Waterfall(base, steps, levers)
 
 
-def baseline_assumptions() -> dict[str, dict[str, Any]]:
-    """The model's constants with where each comes from (for the estimate's notes)."""
+def baseline_assumptions(sizing: Sizing = LOW) -> dict[str, dict[str, Any]]:
+    """The model's figures at one end of the range, with where each comes from."""
     src_deck = "source deck (MIC advisor, 2025-10), 'B: IaaS type'"
     src_guide = "Digital Agency cost-optimisation approach guide v1.0 (2025-03-24)"
-    src_check = "estimate checklist (見積チェックリスト, 2025-04)"
-    return {
+    notes = {
+        "end": {
+            "value": sizing.end,
+            "source": "gcmod.cost.sizing: low = conservative (the headline), high = the "
+            "practices the deck and the estimate checklist describe",
+        },
         "environments": {
             "value": "one per municipality",
             "source": f"{src_deck}: tens of environments instead of one multi-tenant SaaS",
         },
-        "appServersPerEnvironment": {
-            "value": APP_SERVERS_PER_ENV,
-            "source": f"assumption: a redundant pair, as lifted from on-premises ({src_deck})",
-        },
-        "appInstanceByBand": {
-            "value": dict(APP_INSTANCE_BY_BAND),
-            "source": f"assumption, scaled from the {src_guide} lever-1 example of a "
-            "16 vCPU / 128 GB on-premises server (r5.4xlarge)",
-        },
-        "dbClassByBand": {
-            "value": dict(DB_CLASS_BY_BAND),
-            "source": "assumption: RDS for PostgreSQL Multi-AZ, a class below the app server",
-        },
-        "storageGrowthFactor": {
-            "value": STORAGE_GROWTH_FACTOR,
-            "source": f"assumption: capacity five years ahead, which the {src_check} flags",
-        },
-        "rootVolumeGb": {"value": ROOT_VOLUME_GB, "source": "assumption: gp2 per server"},
-        "opsServers": {
-            "value": dict(OPS_SERVERS),
-            "source": f"{src_guide} lever 3: self-built backup and monitoring servers 24/7",
-        },
-        "warmStandby": {
-            "value": {
-                "appServers": STANDBY_APP_SERVERS,
-                "db": "Single-AZ, same class",
-                "natGateways": STANDBY_NAT_GATEWAYS,
-                "loadBalancers": 1,
-                "productionOnly": True,
-            },
-            "source": f"{src_guide} lever 5: warm standby (構成B) instead of backup-only (構成C)",
-        },
-        "backups": {
-            "value": "full copy every night, kept backup.retentionDays, EBS snapshots",
-            "source": f"{src_check}: differential rather than full backups",
-        },
-        "logs": {
-            "value": "never expire (5-year average stored)",
-            "source": f"{src_guide}: define which logs are needed and for how long",
-        },
-        "natOtherGbPerEnvironment": {
-            "value": NAT_OTHER_GB_PER_ENV,
-            "source": "assumption: OS patches and agents, beside the logs sent through NAT",
-        },
-        "managedAlarmsPerEnvironment": {
-            "value": MANAGED_ALARMS_PER_ENV,
-            "source": "assumption: alarms replacing a monitoring server",
-        },
-        "hoursPerMonth": {
-            "value": HOURS_PER_MONTH,
-            "source": "AWS Pricing Calculator FAQ: 730 hours a month",
-        },
     }
+    notes.update(sizing.assumptions())
+    notes.update(
+        {
+            "warmStandbyShape": {
+                "value": {
+                    "appServers": STANDBY_APP_SERVERS,
+                    "db": "Single-AZ, same class",
+                    "natGateways": STANDBY_NAT_GATEWAYS,
+                    "loadBalancers": 1,
+                },
+                "source": f"{src_guide} DR lever: a minimal reduced environment running in "
+                "another region (構成B); counts are a rule",
+            },
+            "natOtherGbPerEnvironment": {
+                "value": NAT_OTHER_GB_PER_ENV,
+                "source": "rule (no source): OS patches and agents beside the logs sent "
+                "through NAT",
+            },
+            "managedAlarmsPerEnvironment": {
+                "value": MANAGED_ALARMS_PER_ENV,
+                "source": "rule (no source): CPU, memory, 5xx, DB connections, backup failures",
+            },
+            "hoursPerMonth": {
+                "value": HOURS_PER_MONTH,
+                "source": "AWS Pricing Calculator FAQ: 730 hours a month; the estimate "
+                "checklist (2025-04) flags production and test environments running 24/365",
+            },
+        }
+    )
+    return notes
 
 
 def steps_table(w: Waterfall) -> list[dict[str, Any]]:

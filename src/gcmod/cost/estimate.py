@@ -21,9 +21,11 @@ from gcmod.cost.baseline import (
     steps_table,
     waterfall,
 )
-from gcmod.cost.model import EstimateResult
+from gcmod.cost.commitments import commitment_options
+from gcmod.cost.model import BaselineRange, Estimate, EstimateResult
 from gcmod.cost.pricers import GraphPricing, PriceSource, price_graph
 from gcmod.cost.shares import tenant_shares
+from gcmod.cost.sizing import HIGH, LOW
 from gcmod.cost.usage import Usage, assumptions, usage_for
 from gcmod.graph import ResourceGraph
 from gcmod.stackfiles import StackRef
@@ -79,6 +81,64 @@ def _usage_notes(
     return notes
 
 
+#: A price older than this is stale (as `gcmod prices list` marks it).
+STALE_AFTER_DAYS = 365
+
+
+def price_notes(catalog: PriceSource, *estimates: Estimate) -> dict[str, Any]:
+    """Every catalogue price the estimates use, with its source and date, and the
+    unverified or stale ones among them (listed in the estimate, not hidden)."""
+    import datetime as dt
+
+    today = dt.date.today()
+    used: dict[tuple[str, str], dict[str, Any]] = {}
+    for est in estimates:
+        for li in est.lines:
+            ident = (li.price_key, li.region)
+            if ident in used:
+                continue
+            find = getattr(catalog, "find", None)
+            price = find(*ident) if find is not None else None
+            if price is None:
+                continue
+            used[ident] = {
+                "key": price.key,
+                "region": price.region,
+                "usd": price.usd,
+                "unit": price.unit,
+                "source": price.source,
+                "checked": price.checked.isoformat(),
+                "verified": price.verified,
+                "stale": (today - price.checked).days > STALE_AFTER_DAYS,
+            }
+    rows = [used[k] for k in sorted(used)]
+    flagged = [
+        f"{r['key']} @ {r['region']}: "
+        + ", ".join(
+            x
+            for x in (
+                "unverified" if not r["verified"] else "",
+                f"stale (checked {r['checked']})" if r["stale"] else "",
+            )
+            if x
+        )
+        for r in rows
+        if r["stale"] or not r["verified"]
+    ]
+    return {
+        "pricesUsed": {
+            "value": rows,
+            "source": "the price catalogue: each price used by this estimate, its source and "
+            "the date it was checked",
+        },
+        "unverifiedOrStalePrices": {
+            "value": flagged,
+            "source": f"prices nobody could confirm, or checked more than {STALE_AFTER_DAYS} "
+            "days ago (`gcmod prices list`); the figures using them are less certain",
+        },
+    }
+
+
 def _pricing_notes(gp: GraphPricing) -> dict[str, Any]:
     """What pricing the graph could not price or had to assume."""
     notes: dict[str, Any] = {}
@@ -105,10 +165,16 @@ def estimate_stack(
     planned, gp = price_graph(graph, usage, catalog)
     app_hours = _kind_hours(gp.hours, "ecs-service")
     db_hours = _kind_hours(gp.hours, "aurora-cluster")
-    w = waterfall(model_inputs(cfg, usage, app_hours, db_hours), catalog)
+    w = waterfall(model_inputs(cfg, usage, app_hours, db_hours, LOW), catalog)
+    w_high = waterfall(model_inputs(cfg, usage, app_hours, db_hours, HIGH), catalog)
     final = w.final
     notes = _usage_notes(catalog, gp, usage, app_hours, db_hours)
-    for key, note in baseline_assumptions().items():
+    notes["baseline.range"] = {
+        "value": {"lowUsd": w.baseline.monthly_usd, "highUsd": w_high.baseline.monthly_usd},
+        "source": "two ends built from the evidence that exists (gcmod.cost.sizing, "
+        "docs/baseline.md); the headline saving uses the low (conservative) end",
+    }
+    for key, note in baseline_assumptions(LOW).items():
         notes[f"baseline.{key}"] = note
     notes["waterfall"] = {
         "value": steps_table(w),
@@ -127,6 +193,17 @@ def estimate_stack(
         "peaks and S3 requests, which the plan prices from its graph",
     }
     notes.update(_pricing_notes(gp))
+    notes.update(price_notes(catalog, planned, w.baseline, w_high.baseline))
+    options = commitment_options(
+        planned, catalog, production=cfg.is_production, app_hours=app_hours
+    )
+    if options is not None:
+        notes["commitments"] = {
+            "value": options,
+            "source": "an option, not applied: 1-year / 3-year Compute Savings Plans and RDS "
+            "reserved instances for the always-on production compute and databases "
+            "(gcmod.cost.commitments; the estimate checklist asks about volume discounts)",
+        }
     missing_model = missing_in(w)
     if missing_model:
         notes["missingInModel"] = {
@@ -143,6 +220,13 @@ def estimate_stack(
         jpy_per_usd=catalog.jpy_per_usd,
         fx_source=catalog.fx_source,
         assumptions=notes,
+        baseline_range=BaselineRange(
+            low=w.baseline,
+            high=w_high.baseline,
+            assumptions_low=dict(baseline_assumptions(LOW)),
+            assumptions_high=dict(baseline_assumptions(HIGH)),
+            levers_high=w_high.levers,
+        ),
     )
 
 
@@ -179,7 +263,6 @@ def estimate_program(
     :func:`gcmod.cost.usage.program_basis` unless a usage file was given):
     no baseline, no levers and no tenant shares (the program names no tenants).
     """
-    from gcmod.cost.model import Estimate
     from gcmod.cost.usage import program_basis
 
     usage = usage.resolve(program_basis())
@@ -192,6 +275,7 @@ def estimate_program(
         "per-tenant shares; the usage preset stands for one city-sized system",
     }
     notes.update(_pricing_notes(gp))
+    notes.update(price_notes(catalog, planned))
     return EstimateResult(
         stack=stack,
         region=graph.region,

@@ -132,6 +132,18 @@ class TenantShare:
 
 
 @dataclass
+class BaselineRange:
+    """Both ends of the built-in baseline (:mod:`gcmod.cost.sizing`); the result's
+    ``baseline`` and ``levers`` are the low (conservative) end."""
+
+    low: Estimate
+    high: Estimate
+    assumptions_low: dict[str, object]
+    assumptions_high: dict[str, object]
+    levers_high: list[LeverSaving] = field(default_factory=list)
+
+
+@dataclass
 class EstimateResult:
     """What `gcmod estimate` reports."""
 
@@ -145,6 +157,8 @@ class EstimateResult:
     fx_source: str
     assumptions: dict[str, object] = field(default_factory=dict)
     """Usage and sizing inputs that are not in the graph, with where they came from."""
+    baseline_range: BaselineRange | None = None
+    """Low and high ends of the built-in baseline (None: a given or no baseline)."""
 
     @property
     def has_baseline(self) -> bool:

@@ -11,10 +11,12 @@ Pure functions from a result to text; the only I/O is :func:`write_html`.
   to load; prints on A4.
 * :func:`to_json` - everything, machine-readable.
 
-Money: every figure is USD per month (730 hours) unless it says otherwise. Every
-JPY figure is its USD figure × ``jpy_per_usd``, rounded half-up to the yen (so an
-annual JPY figure is ``round(monthly_usd × 12 × rate)``, not 12 × the rounded
-monthly yen). "% lower" is ``(1 - planned / baseline) × 100``.
+Money: every figure is USD per month (730 hours) unless it says otherwise. Yen
+are converted once per total (``round_half_up(total_usd × jpy_per_usd)``) and
+split among the parts (lines, categories, levers, tenant shares) by the largest
+remainder, so every set of yen adds up exactly to the total shown; an annual
+yen figure is 12 × the monthly yen (:mod:`gcmod.cost.yen`). "% lower" is
+``(1 - planned / baseline) × 100``.
 
 JSON (:func:`to_json`; keys are stable, camelCase; ``null`` where a number is
 undefined, e.g. the ratio with no baseline)::
@@ -23,12 +25,14 @@ undefined, e.g. the ratio with no baseline)::
       "schema": "gcmod.estimate/1",
       "stack": str, "region": str,
       "currency": "USD", "period": "month", "hoursPerMonth": 730,
-      "fx": {"jpyPerUsd": float, "source": str, "rounding": "half-up to 1 yen"},
+      "fx": {"jpyPerUsd": float, "source": str, "rounding": str},
       "planned":  ESTIMATE,
       "baseline": ESTIMATE,
       "saving": {"monthlyUsd", "monthlyJpy", "annualUsd", "annualJpy"} | null,
                                         # null: no baseline (a program, not a gcmod stack)
       "ratio": float | null,            # planned / baseline (0.35 = 65% lower)
+      "percentLowerRange": {"low", "high", "headline"},  # built-in baseline only:
+                                        # % lower against each end (headline: "low")
       "percentLower": float | null,     # (1 - ratio) x 100; negative = higher
       "target": {
         "governmentPercentLower": 30,   # 標準化基本方針: 少なくとも3割削減
@@ -38,7 +42,8 @@ undefined, e.g. the ratio with no baseline)::
       },
       "levers": [{"lever", "nameJa", "nameEn", "monthlyUsd", "monthlyJpy",
                   "percentOfBaseline", "explanation", "explanationJa"}],  # in LEVER_ORDER
-      "unattributedUsd": float,  # baseline - planned - sum(levers), 0 when they add up
+      "unattributedUsd": float,  # baseline - planned - sum(levers), 0 when they add up;
+      "unattributedJpy": int,    # both absent when there is no baseline
       "shares": [{"code", "name", "population",
                   "equalUsd", "populationUsd", "usageUsd",
                   "equalJpy", "populationJpy", "usageJpy"}],
@@ -54,6 +59,9 @@ undefined, e.g. the ratio with no baseline)::
                  "priceKey", "region", "tenant"}],
       "missing": [{"resource", "resourceType", "priceKey", "region", "reason"}]
     }
+    # the built-in baseline also has "monthlyUsdLow", "monthlyUsdHigh",
+    # "monthlyJpyLow", "monthlyJpyHigh", "assumptionsLow", "assumptionsHigh"
+    # (each figure of that end with its source) and "leversHigh"
 
 Missing prices are listed, never counted: totals are the sum of the priced lines.
 
@@ -69,7 +77,6 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -83,10 +90,14 @@ from gcmod.cost.model import (
     LineItem,
     MissingPrice,
 )
+from gcmod.cost.yen import ResultYen, estimate_yen, result_yen
+from gcmod.cost.yen import to_jpy as _to_jpy
 from gcmod.graph import short_type
 from gcmod.textable import render, width
 
 SCHEMA = "gcmod.estimate/1"
+#: How yen are rounded (:mod:`gcmod.cost.yen`).
+ROUNDING = "each total half-up to 1 yen once; its parts by the largest remainder, so they add up"
 HOURS_PER_MONTH = 730
 #: 地方公共団体情報システム標準化基本方針 (閣議決定): 運用経費等「少なくとも3割削減を目指す」.
 TARGET_PERCENT_LOWER = 30.0
@@ -113,6 +124,8 @@ CATEGORY_ORDER = (
     "other",
 )
 _EPS = 0.005  # half a cent
+#: Notes too long for the text/Markdown assumptions table (in JSON and the XLSX).
+JSON_ONLY_NOTES = frozenset({"pricesUsed"})
 
 
 LABELS: dict[str, dict[str, str]] = {
@@ -135,6 +148,14 @@ LABELS: dict[str, dict[str, str]] = {
         "per_month": "/month",
         "per_year": "per year",
         "lower": "{p}% lower than the lift-and-shift",
+        "commitments": (
+            "Option, not applied: committing the always-on production compute and databases "
+            "would save {one}/month for 1 year, {three}/month for 3 years (see commitments)."
+        ),
+        "range": (
+            "Lift-and-shift range {low} (low, conservative: used above) to {high} (high): "
+            "{plo}%–{phi}% lower. How the range is built: docs/baseline.md."
+        ),
         "higher": "{p}% higher than the lift-and-shift",
         "same": "the same as the lift-and-shift",
         "no_baseline": "No lift-and-shift cost to compare with.",
@@ -245,6 +266,14 @@ LABELS: dict[str, dict[str, str]] = {
         "per_month": "/月",
         "per_year": "年額",
         "lower": "リフト&シフトより {p}% 低い",
+        "commitments": (
+            "参考 (未適用): 常時稼働する本番のコンピュートとデータベースを確約利用にすると、"
+            "1年で月 {one}、3年で月 {three} の削減 (commitments を参照)。"
+        ),
+        "range": (
+            "リフト&シフトの幅は {low} (下限・控えめ: 上の比較に使用) から {high} (上限): "
+            "{plo}%〜{phi}% 低い。幅の作り方は docs/baseline.md を参照。"
+        ),
         "higher": "リフト&シフトより {p}% 高い",
         "same": "リフト&シフトと同額",
         "no_baseline": "比較するリフト&シフトの金額がありません。",
@@ -349,10 +378,7 @@ def labels(lang: str) -> dict[str, str]:
         raise ValueError(f"unknown language {lang!r}; use 'ja' or 'en'") from None
 
 
-def to_jpy(usd: float, rate: float) -> int:
-    """``usd × rate`` rounded half-up to the yen."""
-    value = Decimal(repr(float(usd))) * Decimal(repr(float(rate)))
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+to_jpy = _to_jpy
 
 
 def fmt_usd(usd: float) -> str:
@@ -367,9 +393,10 @@ def fmt_jpy(yen: int, lang: str = "en") -> str:
     return f"{sign}{abs(yen):,}円" if lang == "ja" else f"{sign}¥{abs(yen):,}"
 
 
-def fmt_money(usd: float, rate: float, lang: str) -> str:
-    """Both currencies, the reader's first: ``12,345円 ($82.30)`` / ``$82.30 (¥12,345)``."""
-    yen = fmt_jpy(to_jpy(usd, rate), lang)
+def fmt_money(usd: float, rate: float, lang: str, jpy: int | None = None) -> str:
+    """Both currencies, the reader's first: ``12,345円 ($82.30)`` / ``$82.30 (¥12,345)``.
+    ``jpy``: the yen already split from a total (:mod:`gcmod.cost.yen`)."""
+    yen = fmt_jpy(to_jpy(usd, rate) if jpy is None else jpy, lang)
     return f"{yen} ({fmt_usd(usd)})" if lang == "ja" else f"{fmt_usd(usd)} ({yen})"
 
 
@@ -456,7 +483,10 @@ def _ordered_levers(result: EstimateResult) -> list[Any]:
 
 
 def unattributed_usd(result: EstimateResult) -> float:
-    """The part of the saving no lever accounts for (0 when the levers add up)."""
+    """The part of the saving no lever accounts for (0 when the levers add up or
+    there is no baseline to save against)."""
+    if not result.has_baseline:
+        return 0.0
     rest = result.saving_usd - sum(s.monthly_usd for s in result.levers)
     return 0.0 if abs(rest) < _EPS else rest
 
@@ -469,6 +499,11 @@ def _missing(result: EstimateResult) -> list[tuple[str, MissingPrice]]:
     return [("planned", m) for m in result.planned.missing] + [
         ("baseline", m) for m in result.baseline.missing
     ]
+
+
+def yen_of(result: EstimateResult) -> ResultYen:
+    """Every yen figure of ``result``, converted once and split so each set adds up."""
+    return result_yen(result, unattributed_usd(result))
 
 
 def _jsonable(value: Any) -> Any:
@@ -488,6 +523,8 @@ def _assumption_rows(result: EstimateResult) -> list[tuple[str, str, str]]:
     """(input, value, source). A value shaped ``{"value": v, "source": s}`` is split."""
     rows = []
     for key, raw in result.assumptions.items():
+        if key in JSON_ONLY_NOTES:
+            continue
         source = ""
         value: Any = raw
         if isinstance(raw, Mapping) and "value" in raw:
@@ -503,6 +540,8 @@ def _assumption_rows(result: EstimateResult) -> list[tuple[str, str, str]]:
 def _scalar(value: Any) -> str:
     if isinstance(value, str):
         return value
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return "; ".join(value)
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, (int, float)) and math.isfinite(value):
@@ -533,14 +572,15 @@ def _catalogue_note(result: EstimateResult) -> str | None:
 def _estimate_json(est: Estimate, rate: float) -> dict[str, Any]:
     total = est.monthly_usd
     cats = sorted(est.by_category().items(), key=lambda kv: (-kv[1], kv[0]))
+    ey = estimate_yen(est, rate)
     return {
         "label": est.label,
         "monthlyUsd": total,
-        "monthlyJpy": to_jpy(total, rate),
+        "monthlyJpy": ey.total,
         "annualUsd": total * 12,
-        "annualJpy": to_jpy(total * 12, rate),
+        "annualJpy": ey.annual,
         "byCategory": [
-            {"category": c, "monthlyUsd": v, "monthlyJpy": to_jpy(v, rate)} for c, v in cats
+            {"category": c, "monthlyUsd": v, "monthlyJpy": ey.categories[c]} for c, v in cats
         ],
         "lines": [
             {
@@ -552,12 +592,12 @@ def _estimate_json(est: Estimate, rate: float) -> dict[str, Any]:
                 "unit": li.unit,
                 "unitPriceUsd": li.unit_price_usd,
                 "monthlyUsd": li.monthly_usd,
-                "monthlyJpy": to_jpy(li.monthly_usd, rate),
+                "monthlyJpy": y,
                 "priceKey": li.price_key,
                 "region": li.region,
                 "tenant": li.tenant,
             }
-            for li in est.lines
+            for li, y in zip(est.lines, ey.lines, strict=True)
         ],
         "missing": [
             {
@@ -578,21 +618,22 @@ def to_json(result: EstimateResult) -> dict[str, Any]:
     saving = result.saving_usd
     base = result.baseline.monthly_usd
     ratio = result.ratio
-    return {
+    yen = yen_of(result)
+    doc: dict[str, Any] = {
         "schema": SCHEMA,
         "stack": result.stack,
         "region": result.region,
         "currency": "USD",
         "period": "month",
         "hoursPerMonth": HOURS_PER_MONTH,
-        "fx": {"jpyPerUsd": rate, "source": result.fx_source, "rounding": "half-up to 1 yen"},
+        "fx": {"jpyPerUsd": rate, "source": result.fx_source, "rounding": ROUNDING},
         "planned": _estimate_json(result.planned, rate),
         "baseline": _estimate_json(result.baseline, rate),
         "saving": {
             "monthlyUsd": saving,
-            "monthlyJpy": to_jpy(saving, rate),
+            "monthlyJpy": yen.saving,
             "annualUsd": saving * 12,
-            "annualJpy": to_jpy(saving * 12, rate),
+            "annualJpy": yen.saving * 12,
         }
         if result.has_baseline
         else None,
@@ -610,7 +651,7 @@ def to_json(result: EstimateResult) -> dict[str, Any]:
                 "nameJa": lever_name(s.lever, "ja"),
                 "nameEn": lever_name(s.lever, "en"),
                 "monthlyUsd": s.monthly_usd,
-                "monthlyJpy": to_jpy(s.monthly_usd, rate),
+                "monthlyJpy": yen.levers.get(s.lever, 0),
                 "percentOfBaseline": round(s.monthly_usd / base * 100, 1) if base else None,
                 "explanation": s.explanation,
                 "explanationJa": s.explanation_ja or s.explanation,
@@ -618,6 +659,7 @@ def to_json(result: EstimateResult) -> dict[str, Any]:
             for s in _ordered_levers(result)
         ],
         "unattributedUsd": unattributed_usd(result),
+        "unattributedJpy": yen.unattributed,
         "shares": [
             {
                 "code": sh.code,
@@ -626,14 +668,67 @@ def to_json(result: EstimateResult) -> dict[str, Any]:
                 "equalUsd": sh.equal_usd,
                 "populationUsd": sh.population_usd,
                 "usageUsd": sh.usage_usd,
-                "equalJpy": to_jpy(sh.equal_usd, rate),
-                "populationJpy": to_jpy(sh.population_usd, rate),
-                "usageJpy": to_jpy(sh.usage_usd, rate),
+                "equalJpy": yen.shares["equal"][i],
+                "populationJpy": yen.shares["population"][i],
+                "usageJpy": yen.shares["usage"][i],
             }
-            for sh in result.shares
+            for i, sh in enumerate(result.shares)
         ],
         "assumptions": _jsonable(result.assumptions),
     }
+    if not result.has_baseline:  # nothing to attribute without a baseline
+        del doc["unattributedUsd"], doc["unattributedJpy"]
+    rng = result.baseline_range
+    if rng is not None:
+        low, high = rng.low.monthly_usd, rng.high.monthly_usd
+        planned = result.planned.monthly_usd
+        doc["baseline"].update(
+            {
+                "monthlyUsdLow": low,
+                "monthlyUsdHigh": high,
+                "monthlyJpyLow": to_jpy(low, rate),
+                "monthlyJpyHigh": to_jpy(high, rate),
+                "assumptionsLow": _jsonable(rng.assumptions_low),
+                "assumptionsHigh": _jsonable(rng.assumptions_high),
+                "leversHigh": [
+                    {"lever": s.lever, "monthlyUsd": s.monthly_usd} for s in rng.levers_high
+                ],
+            }
+        )
+        doc["percentLowerRange"] = {
+            "low": _pct_of(planned, low),
+            "high": _pct_of(planned, high),
+            "headline": "low",
+        }
+    return doc
+
+
+def commitment_text(result: EstimateResult, lang: str) -> str | None:
+    """The commitment option (never applied) in one sentence, or None."""
+    raw = result.assumptions.get("commitments")
+    if not isinstance(raw, Mapping) or not raw.get("value", {}).get("terms"):
+        return None
+    terms = raw["value"]["terms"]
+    one, three = terms["1yr"]["savingUsd"], terms["3yr"]["savingUsd"]
+    return labels(lang)["commitments"].format(one=fmt_usd(one), three=fmt_usd(three))
+
+
+def range_text(result: EstimateResult, lang: str) -> str:
+    """The built-in baseline's low–high range and the saving against each end."""
+    rng = result.baseline_range
+    assert rng is not None
+    planned = result.planned.monthly_usd
+    lo, hi = _pct_of(planned, rng.low.monthly_usd), _pct_of(planned, rng.high.monthly_usd)
+    return labels(lang)["range"].format(
+        low=fmt_usd(rng.low.monthly_usd),
+        high=fmt_usd(rng.high.monthly_usd),
+        plo=fmt_pct(lo or 0.0),
+        phi=fmt_pct(hi or 0.0),
+    )
+
+
+def _pct_of(planned: float, baseline: float) -> float | None:
+    return round((1 - planned / baseline) * 100, 1) + 0.0 if baseline else None
 
 
 # --------------------------------------------------------------------------- sections
@@ -663,19 +758,24 @@ def _header(result: EstimateResult, lang: str) -> tuple[str, list[str]]:
 
 def _summary_section(result: EstimateResult, lang: str) -> _Section:
     t = labels(lang)
-    rate = result.jpy_per_usd
+    yen = yen_of(result)
 
-    def row(label: str, usd: float) -> list[str]:
+    def row(label: str, usd: float, jpy: int) -> list[str]:
         return [
             label,
             fmt_usd(usd),
-            fmt_jpy(to_jpy(usd, rate), lang),
+            fmt_jpy(jpy, lang),
             fmt_usd(usd * 12),
-            fmt_jpy(to_jpy(usd * 12, rate), lang),
+            fmt_jpy(jpy * 12, lang),
         ]
 
     phrase = _ratio_phrase(result, lang)
     after = [phrase if phrase.endswith((".", "。")) else phrase + "."]
+    if result.baseline_range is not None:
+        after.append(range_text(result, lang))
+    commit = commitment_text(result, lang)
+    if commit:
+        after.append(commit)
     planned_label = t["planned"] if result.has_baseline else t["planned_program"]
     verdict = _verdict(result, lang)
     if verdict:
@@ -688,11 +788,11 @@ def _summary_section(result: EstimateResult, lang: str) -> _Section:
         title=t["summary"],
         headers=["", t["usd_month"], t["jpy_month"], t["usd_year"], t["jpy_year"]],
         rows=[
-            row(planned_label, result.planned.monthly_usd),
+            row(planned_label, result.planned.monthly_usd, yen.planned.total),
             *(
                 [
-                    row(t["baseline"], result.baseline.monthly_usd),
-                    row(t["saving"], result.saving_usd),
+                    row(t["baseline"], result.baseline.monthly_usd, yen.baseline.total),
+                    row(t["saving"], result.saving_usd, yen.saving),
                 ]
                 if result.has_baseline
                 else []
@@ -705,19 +805,37 @@ def _summary_section(result: EstimateResult, lang: str) -> _Section:
 
 def _category_section(result: EstimateResult, lang: str) -> _Section:
     t = labels(lang)
-    rate = result.jpy_per_usd
     planned = result.planned.by_category()
     baseline = result.baseline.by_category()
+    yen = yen_of(result)
 
-    def cells(p: float, b: float) -> list[str]:
-        out = [fmt_usd(p), fmt_jpy(to_jpy(p, rate), lang)]
-        return [*out, fmt_usd(b), fmt_jpy(to_jpy(b, rate), lang)] if result.has_baseline else out
+    def cells(p: float, b: float, py: int, by: int) -> list[str]:
+        out = [fmt_usd(p), fmt_jpy(py, lang)]
+        return [*out, fmt_usd(b), fmt_jpy(by, lang)] if result.has_baseline else out
 
     rows = [
-        [category_name(c, lang), *cells(planned.get(c, 0.0), baseline.get(c, 0.0))]
+        [
+            category_name(c, lang),
+            *cells(
+                planned.get(c, 0.0),
+                baseline.get(c, 0.0),
+                yen.planned.categories.get(c, 0),
+                yen.baseline.categories.get(c, 0),
+            ),
+        ]
         for c in _categories(result)
     ]
-    rows.append([t["total"], *cells(result.planned.monthly_usd, result.baseline.monthly_usd)])
+    rows.append(
+        [
+            t["total"],
+            *cells(
+                result.planned.monthly_usd,
+                result.baseline.monthly_usd,
+                yen.planned.total,
+                yen.baseline.total,
+            ),
+        ]
+    )
     plabel = t["planned"] if result.has_baseline else t["planned_program"]
     return _Section(
         title=t["sec_category"],
@@ -740,6 +858,8 @@ def _lines_section(result: EstimateResult, lang: str, limit: int | None = TOP_LI
     t = labels(lang)
     rate = result.jpy_per_usd
     lines = _sorted_lines(result.planned)
+    ey = estimate_yen(result.planned, rate)
+    line_yen = {id(li): y for li, y in zip(result.planned.lines, ey.lines, strict=True)}
     shown = lines if limit is None else lines[:limit]
     title = (
         t["sec_lines"]
@@ -753,7 +873,7 @@ def _lines_section(result: EstimateResult, lang: str, limit: int | None = TOP_LI
             f"{fmt_number(li.quantity)} {li.unit}",
             fmt_unit_price(li.unit_price_usd),
             fmt_usd(li.monthly_usd),
-            fmt_jpy(to_jpy(li.monthly_usd, rate), lang),
+            fmt_jpy(line_yen[id(li)], lang),
         ]
         for li in shown
     ]
@@ -779,39 +899,40 @@ def _lines_section(result: EstimateResult, lang: str, limit: int | None = TOP_LI
     )
 
 
-def _lever_rows(result: EstimateResult, lang: str) -> list[tuple[str, float, str]]:
-    """(name, saving USD, explanation) in LEVER_ORDER, then the unattributed rest."""
+def _lever_rows(result: EstimateResult, lang: str) -> list[tuple[str, float, int, str]]:
+    """(name, saving USD, saving yen, explanation) in LEVER_ORDER, then the unattributed rest."""
+    yen = yen_of(result)
     rows = [
         (
             lever_name(s.lever, lang),
             s.monthly_usd,
+            yen.levers.get(s.lever, 0),
             (s.explanation_ja or s.explanation) if lang == "ja" else s.explanation,
         )
         for s in _ordered_levers(result)
     ]
     rest = unattributed_usd(result)
-    if rest:
-        rows.append((labels(lang)["unattributed"], rest, ""))
+    if rest or yen.unattributed:
+        rows.append((labels(lang)["unattributed"], rest, yen.unattributed, ""))
     return rows
 
 
 def _levers_section(result: EstimateResult, lang: str) -> _Section:
     t = labels(lang)
-    rate = result.jpy_per_usd
     base = result.baseline.monthly_usd
 
     def pct(usd: float) -> str:
         return f"{fmt_pct(usd / base * 100)}%" if base else "—"
 
     rows = [
-        [name, fmt_usd(usd), fmt_jpy(to_jpy(usd, rate), lang), pct(usd), expl]
-        for name, usd, expl in _lever_rows(result, lang)
+        [name, fmt_usd(usd), fmt_jpy(jpy, lang), pct(usd), expl]
+        for name, usd, jpy, expl in _lever_rows(result, lang)
     ]
     if not rows:
         return _Section(title=t["sec_levers"], before=[t["no_levers"]])
     saving = result.saving_usd
     rows.append(
-        [t["levers_total"], fmt_usd(saving), fmt_jpy(to_jpy(saving, rate), lang), pct(saving), ""]
+        [t["levers_total"], fmt_usd(saving), fmt_jpy(yen_of(result).saving, lang), pct(saving), ""]
     )
     return _Section(
         title=t["sec_levers"],
@@ -832,25 +953,29 @@ def _shares_section(result: EstimateResult, lang: str) -> _Section:
     rate = result.jpy_per_usd
     if not result.shares:
         return _Section(title=t["sec_shares"], before=[t["no_shares"]])
+    ys = yen_of(result).shares
     rows = [
         [
             sh.code,
             sh.name,
             fmt_number(sh.population),
-            fmt_money(sh.equal_usd, rate, lang),
-            fmt_money(sh.population_usd, rate, lang),
-            fmt_money(sh.usage_usd, rate, lang),
+            fmt_money(sh.equal_usd, rate, lang, ys["equal"][i]),
+            fmt_money(sh.population_usd, rate, lang, ys["population"][i]),
+            fmt_money(sh.usage_usd, rate, lang, ys["usage"][i]),
         ]
-        for sh in result.shares
+        for i, sh in enumerate(result.shares)
     ]
     rows.append(
         [
             t["total"],
             "",
             fmt_number(sum(sh.population for sh in result.shares)),
-            fmt_money(sum(sh.equal_usd for sh in result.shares), rate, lang),
-            fmt_money(sum(sh.population_usd for sh in result.shares), rate, lang),
-            fmt_money(sum(sh.usage_usd for sh in result.shares), rate, lang),
+            *(
+                fmt_money(
+                    sum(getattr(sh, f"{m}_usd") for sh in result.shares), rate, lang, sum(ys[m])
+                )
+                for m in ("equal", "population", "usage")
+            ),
         ]
     )
     return _Section(
@@ -1121,18 +1246,23 @@ def coord(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
 
 
-def primary(usd: float, rate: float, lang: str) -> str:
-    return fmt_jpy(to_jpy(usd, rate), lang) if lang == "ja" else fmt_usd(usd)
+def primary(usd: float, rate: float, lang: str, jpy: int | None = None) -> str:
+    yen = to_jpy(usd, rate) if jpy is None else jpy
+    return fmt_jpy(yen, lang) if lang == "ja" else fmt_usd(usd)
 
 
-def _secondary(usd: float, rate: float, lang: str) -> str:
-    return fmt_usd(usd) if lang == "ja" else fmt_jpy(to_jpy(usd, rate), lang)
+def _secondary(usd: float, rate: float, lang: str, jpy: int | None = None) -> str:
+    yen = to_jpy(usd, rate) if jpy is None else jpy
+    return fmt_usd(usd) if lang == "ja" else fmt_jpy(yen, lang)
 
 
-def money_td(usd: float, rate: float, lang: str, *, change: bool = False) -> str:
+def money_td(
+    usd: float, rate: float, lang: str, *, change: bool = False, jpy: int | None = None
+) -> str:
     """A money cell, the reader's currency first. ``change``: a cost difference, where
-    down is good (green) and up is bad (red, with a plus sign)."""
-    first, second = primary(usd, rate, lang), _secondary(usd, rate, lang)
+    down is good (green) and up is bad (red, with a plus sign). ``jpy``: the yen
+    already split from a total (:mod:`gcmod.cost.yen`)."""
+    first, second = primary(usd, rate, lang, jpy), _secondary(usd, rate, lang, jpy)
     cents = round(usd, 2)
     cls = "num"
     if change and cents:
@@ -1346,7 +1476,7 @@ def svg_waterfall(result: EstimateResult, lang: str = "ja") -> str:
     planned = result.planned.monthly_usd
     steps: list[tuple[str, float, float, str]] = [(t["baseline"], 0.0, base, "total-b")]
     running = base
-    for name, usd, _expl in _lever_rows(result, lang):
+    for name, usd, _jpy, _expl in _lever_rows(result, lang):
         steps.append((name, running, running - usd, "step"))
         running -= usd
     steps.append((t["planned"], 0.0, planned, "total-p"))
@@ -1506,6 +1636,8 @@ def summary_html(result: EstimateResult, lang: str) -> str:
             f"<span>{esc(t['gauge_national'])}</span></span></div></div>"
         )
         parts.append(f'<p class="note">{esc(t["target_note"])}</p>')
+        if result.baseline_range is not None:
+            parts.append(f'<p class="note">{esc(range_text(result, lang))}</p>')
     else:
         parts.append(f'<p class="verdict short">{esc(t["no_baseline"])}</p>')
     missing = _missing(result)
@@ -1546,13 +1678,13 @@ def levers_html(result: EstimateResult, lang: str) -> str:
     base = result.baseline.monthly_usd
     rows = []
     named = {lever_name(s.lever, lang): s.lever for s in result.levers}
-    for name, usd, expl in _lever_rows(result, lang):
+    for name, usd, jpy, expl in _lever_rows(result, lang):
         sub = ""
         if lang == "en" and name in named:
             sub = f'<span class="ja" lang="ja">{esc(lever_name(named[name], "ja"))}</span>'
         pct = f"{fmt_pct(usd / base * 100)}%" if base else "—"
         rows.append(
-            f"<tr><td>{esc(name)}{sub}</td>{money_td(usd, rate, lang)}"
+            f"<tr><td>{esc(name)}{sub}</td>{money_td(usd, rate, lang, jpy=jpy)}"
             f'<td class="num">{esc(pct)}</td><td>{esc(expl)}</td></tr>'
         )
     if not rows:
@@ -1560,7 +1692,8 @@ def levers_html(result: EstimateResult, lang: str) -> str:
     saving = result.saving_usd
     pct = f"{fmt_pct(saving / base * 100)}%" if base else "—"
     rows.append(
-        f'<tr class="total"><td>{esc(t["levers_total"])}</td>{money_td(saving, rate, lang)}'
+        f'<tr class="total"><td>{esc(t["levers_total"])}</td>'
+        f"{money_td(saving, rate, lang, jpy=yen_of(result).saving)}"
         f'<td class="num">{esc(pct)}</td><td></td></tr>'
     )
     return table_html(
@@ -1573,20 +1706,24 @@ def shares_html(result: EstimateResult, lang: str) -> str:
     rate = result.jpy_per_usd
     if not result.shares:
         return f'<p class="note">{esc(t["no_shares"])}</p>'
+    ys = yen_of(result).shares
     rows = [
         f"<tr><td>{esc(sh.code)}</td><td>{esc(sh.name)}</td>"
         f'<td class="num">{esc(fmt_number(sh.population))}</td>'
-        f"{money_td(sh.equal_usd, rate, lang)}{money_td(sh.population_usd, rate, lang)}"
-        f"{money_td(sh.usage_usd, rate, lang)}</tr>"
-        for sh in result.shares
+        f"{money_td(sh.equal_usd, rate, lang, jpy=ys['equal'][i])}"
+        f"{money_td(sh.population_usd, rate, lang, jpy=ys['population'][i])}"
+        f"{money_td(sh.usage_usd, rate, lang, jpy=ys['usage'][i])}</tr>"
+        for i, sh in enumerate(result.shares)
     ]
     s = result.shares
     rows.append(
         f'<tr class="total"><td colspan="2">{esc(t["total"])}</td>'
         f'<td class="num">{esc(fmt_number(sum(x.population for x in s)))}</td>'
-        f"{money_td(sum(x.equal_usd for x in s), rate, lang)}"
-        f"{money_td(sum(x.population_usd for x in s), rate, lang)}"
-        f"{money_td(sum(x.usage_usd for x in s), rate, lang)}</tr>"
+        + "".join(
+            money_td(sum(getattr(x, f"{m}_usd") for x in s), rate, lang, jpy=sum(ys[m]))
+            for m in ("equal", "population", "usage")
+        )
+        + "</tr>"
     )
     return (
         table_html(

@@ -118,6 +118,12 @@ ENVIRONMENT_REQUEST_FACTOR: dict[str, float] = {
 LOG_BYTES_PER_REQUEST: dict[str, int] = {"application": 3000, "access": 1000, "audit": 500}
 #: Log bytes per request for a class not named above.
 OTHER_LOG_BYTES_PER_REQUEST = 1000
+#: CloudWatch Logs storage per ingested GB (compressed). Source: the AWS Pricing
+#: Calculator's CloudWatch "Storage compression factor" 0.15 ("log volume is
+#: estimated to be 15 % of the ingested volume once archived"), as quoted by
+#: Classmethod DevelopersIO (https://dev.classmethod.jp/articles/
+#: compare-archive-cost-cloudwatchlogs-s3/, 2021-09-18; secondary, read 2026-12-02).
+LOG_STORAGE_COMPRESSION = 0.15
 #: Bytes the load balancer processes per request, request and response
 #: together (an assumption: a form screen with its JSON).
 PROCESSED_BYTES_PER_REQUEST = 50_000
@@ -253,11 +259,13 @@ class Usage(BaseModel):
     sqs_requests_per_month: NonNegative = 0.0
     """SQS requests a month (split among the queues). @default 0: the only
     queue is the shutdown schedule's dead-letter queue, idle unless a start fails."""
-    log_storage_ratio: Ratio = 1.0
-    """CloudWatch Logs stored GB per ingested GB. @default 1.0: no compression
-    is credited, an upper bound; CloudWatch Logs reports ``storedBytes`` after
-    compression, so measure ``storedBytes`` ÷ ``IncomingBytes`` of a log group
-    and set it."""
+    log_storage_ratio: Ratio = LOG_STORAGE_COMPRESSION
+    """CloudWatch Logs stored GB per ingested GB: log storage is billed on the
+    compressed size. @default 0.15, the AWS Pricing Calculator's "storage
+    compression factor" for CloudWatch Logs (secondary: quoted by Classmethod
+    DevelopersIO, "Amazon S3とCloudWatch Logsのログ保存料金とサイズを見てみた",
+    2021-09-18); measure ``storedBytes`` ÷ ``IncomingBytes`` of a log group and
+    set it."""
     archive_compression_ratio: Ratio = 1.0
     """Archived (S3) GB per ingested GB. @default 1.0, an upper bound:
     CloudWatch Logs delivers subscription data gzip-compressed, so the archive

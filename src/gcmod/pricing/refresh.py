@@ -135,6 +135,25 @@ NOT_REFRESHABLE: dict[str, str] = {
     "transition requests is not mapped yet; check the S3 pricing page by hand",
     "s3.lifecycle-transition.deep-archive.thousand-requests": "the S3 usage type of lifecycle "
     "transition requests is not mapped yet; check the S3 pricing page by hand",
+    "datatransfer.out-internet.gb": "tiered AWSDataTransfer SKU not mapped yet; check the EC2 "
+    "pricing page's data transfer section by hand",
+    "datatransfer.inter-az.gb": "AWSDataTransfer intra-region SKU not mapped yet; check by hand",
+    "vpn.connection-hour": "AmazonVPC VPN usage type not mapped yet; check by hand",
+    "tgw.attachment-hour": "AmazonVPC Transit Gateway usage type not mapped yet; check by hand",
+    "tgw.gb": "AmazonVPC Transit Gateway usage type not mapped yet; check by hand",
+    "route53.hosted-zone-month": "Route 53 is a global service with no regional SKU",
+    **{
+        f"commitment.{k}": "a ratio of a Savings Plans / reserved offer to on-demand, not an "
+        "on-demand SKU; check the AWS Pricing Calculator by hand"
+        for k in (
+            "fargate.compute-sp-1yr-no-upfront",
+            "fargate.compute-sp-3yr-no-upfront",
+            "ec2.compute-sp-1yr-no-upfront",
+            "ec2.compute-sp-3yr-no-upfront",
+            "rds.ri-1yr-no-upfront",
+            "rds.ri-3yr-partial-upfront",
+        )
+    },
 }
 
 #: Catalogue key -> Price List query. Usage types follow the Price List API's

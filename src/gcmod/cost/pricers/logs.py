@@ -1,0 +1,99 @@
+"""Amazon CloudWatch Logs: log groups."""
+
+from __future__ import annotations
+
+from gcmod.cost.arithmetic import (
+    per_day,
+    retained_gb,
+)
+from gcmod.cost.pricers.core import (
+    SHARED,
+    Charge,
+    PricingContext,
+    _n,
+    _num,
+    pricer,
+)
+from gcmod.graph import ResourceNode
+
+
+def log_group_charges(
+    resource: str,
+    rtype: str,
+    region: str,
+    *,
+    log_class: str,
+    gb_per_month: float,
+    retention_days: float | None,
+    storage_ratio: float,
+    infrequent: bool = False,
+    tenant: str = SHARED,
+) -> list[Charge]:
+    """A CloudWatch log group: ingestion and the storage its retention keeps."""
+    stored = retained_gb(per_day(gb_per_month), retention_days) * storage_ratio
+    keep = (
+        "never expires: average over 5 years"
+        if retention_days is None
+        else f"{_n(retention_days)}-day retention"
+    )
+    ia = " (Infrequent Access)" if infrequent else ""
+    return [
+        Charge(
+            resource,
+            rtype,
+            "logs",
+            f"CloudWatch Logs ingestion{ia}, {log_class} ({_n(gb_per_month)} GB)",
+            "logs.ingest-ia.gb" if infrequent else "logs.ingest.gb",
+            region,
+            gb_per_month,
+            tenant,
+        ),
+        Charge(
+            resource,
+            rtype,
+            "logs",
+            f"CloudWatch Logs storage, {log_class} ({_n(gb_per_month)} GB/month, {keep}"
+            f"{'' if storage_ratio == 1 else f', × {_n(storage_ratio)} stored/ingested'})",
+            "logs.storage.gb-month",
+            region,
+            stored,
+            tenant,
+        ),
+    ]
+
+
+def _log_class(node: ResourceNode, ctx: PricingContext) -> str | None:
+    name = str(node.inputs.get("name") or node.name)
+    last = name.rstrip("/").rsplit("/", 1)[-1]
+    return last if last in ctx.usage.log_gb_per_month else None
+
+
+@pricer("aws:cloudwatch/logGroup:LogGroup")
+def price_log_group(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
+    """A log group: its class's ingestion (``logGbPerMonth``, matched by the last
+    part of the group name) and the storage its retention keeps (never expiring:
+    the 5-year average)."""
+    cls = _log_class(node, ctx)
+    if cls is None:
+        ctx.notes["log groups without a usage volume"].append(
+            f"{node.inputs.get('name') or node.name}: not a log class of the usage profile; "
+            "ingestion and storage not priced"
+        )
+        return []
+    retention = _num(node.inputs.get("retentionInDays"))
+    return log_group_charges(
+        node.name,
+        node.type,
+        ctx.region(node),
+        log_class=cls,
+        gb_per_month=ctx.usage.log_gb_per_month[cls],
+        retention_days=retention if retention else None,
+        storage_ratio=ctx.usage.log_storage_ratio,
+        infrequent=node.inputs.get("logGroupClass") == "INFREQUENT_ACCESS",
+        tenant=ctx.tenant(node),
+    )
+
+
+def _prefix_class(prefix: str, ctx: PricingContext) -> str | None:
+    cls = prefix.strip("/").split("/", 1)[0]
+    return cls if cls in ctx.usage.log_gb_per_month else None

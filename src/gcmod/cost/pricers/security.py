@@ -1,0 +1,56 @@
+"""AWS Secrets Manager and AWS KMS."""
+
+from __future__ import annotations
+
+from gcmod.cost.arithmetic import (
+    rotated_key_months,
+)
+from gcmod.cost.pricers.core import (
+    Charge,
+    PricingContext,
+    _n,
+    _num,
+    pricer,
+)
+from gcmod.graph import ResourceNode
+
+
+def _secret_charge(node: ResourceNode, ctx: PricingContext, what: str) -> Charge:
+    return Charge(
+        node.name,
+        node.type,
+        "security",
+        f"Secrets Manager secret ({what})",
+        "secretsmanager.secret-month",
+        ctx.region(node),
+        1,
+        ctx.tenant(node),
+    )
+
+
+@pricer("aws:secretsmanager/secret:Secret")
+def price_secret(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
+    return [_secret_charge(node, ctx, node.name)]
+
+
+@pricer("aws:kms/key:Key")
+def price_kms_key(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
+    """A customer managed key: key-months, with the first two yearly rotations
+    each adding one (averaged over five years: 2.4 with rotation)."""
+    rotation = None
+    if node.inputs.get("enableKeyRotation") is True:
+        rotation = _num(node.inputs.get("rotationPeriodInDays"), 365.0)
+    months = rotated_key_months(rotation)
+    how = "no rotation" if rotation is None else f"rotated every {_n(rotation)} d, 5-year average"
+    return [
+        Charge(
+            node.name,
+            node.type,
+            "security",
+            f"KMS customer managed key ({_n(months)} key-months: {how})",
+            "kms.key-month",
+            ctx.region(node),
+            months,
+            ctx.tenant(node),
+        )
+    ]

@@ -1,0 +1,29 @@
+"""Amazon SQS queues."""
+
+from __future__ import annotations
+
+from gcmod.cost.pricers.core import (
+    Charge,
+    PricingContext,
+    _n,
+    pricer,
+)
+from gcmod.graph import ResourceNode
+
+
+@pricer("aws:sqs/queue:Queue")
+def price_sqs(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
+    """A queue: its share of ``sqsRequestsPerMonth`` (queues themselves are free)."""
+    n = ctx.usage.sqs_requests_per_month / len(ctx.graph.of_type(node.type))
+    return [
+        Charge(
+            node.name,
+            node.type,
+            "operations",
+            f"SQS requests ({_n(n)})",
+            "sqs.million-requests",
+            ctx.region(node),
+            n / 1e6,
+            ctx.tenant(node),
+        )
+    ]

@@ -1,0 +1,84 @@
+"""Vendor-style raw pulumi_aws programs (tests/fixtures/programs/vendor-*), each stack
+checked offline as ``gcmod check --project DIR --stack NAME`` does, against the exact
+findings in its ``expected.<stack>.txt`` (one "RULE-ID resource [level]" per line)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from gcmod.policies.harness import CheckReport, check_graph
+from gcmod.project import open_stack, synth_project
+
+PROGRAMS = Path(__file__).parent / "fixtures" / "programs"
+CASES = sorted(
+    (p.parent.name, p.name[len("expected.") : -len(".txt")])
+    for p in PROGRAMS.glob("vendor-*/expected.*.txt")
+)
+
+
+@cache
+def report(program: str, stack: str) -> CheckReport:
+    """One synth and check per stack, shared by the tests (a few seconds each)."""
+    return check_graph(synth_project(open_stack(PROGRAMS / program, stack)))
+
+
+def expected(program: str, stack: str) -> Counter[str]:
+    out: Counter[str] = Counter()
+    text = (PROGRAMS / program / f"expected.{stack}.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            out[" ".join(line.split())] += 1
+    return out
+
+
+def found(r: CheckReport) -> Counter[str]:
+    def level(v) -> str:
+        return " unknown" if v.unknown else ("" if v.mandatory else " advisory")
+
+    return Counter(f"{v.rule.id} {v.resource_name or '-'}{level(v)}" for v in r.violations)
+
+
+def test_the_corpus_has_eight_programs() -> None:
+    assert len({p for p, _ in CASES}) >= 8
+
+
+@pytest.mark.parametrize(("program", "stack"), CASES, ids=[f"{p}/{s}" for p, s in CASES])
+def test_vendor_program_has_exactly_its_expected_findings(program: str, stack: str) -> None:
+    got, want = found(report(program, stack)), expected(program, stack)
+    missing, extra = want - got, got - want
+    assert not missing and not extra, (
+        f"{program}/{stack}:\n  expected but not found: {sorted(missing.elements())}"
+        f"\n  found but not expected (add to expected.{stack}.txt if right): "
+        f"{sorted(extra.elements())}"
+    )
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_done_when_modern_vendor_build_has_no_mandatory_finding(stack: str) -> None:
+    """Issue 13: tagged Environment/System, scheduled with EventBridge Scheduler."""
+    assert report("vendor-modern-tags", stack).mandatory == []
+
+
+def _one(r: CheckReport, rule_id: str, name: str):
+    [v] = [v for v in r.by_rule(rule_id) if v.resource_name == name]
+    return v
+
+
+def test_findings_say_which_evidence_decided() -> None:
+    v = _one(report("vendor-provider-tags", "sandbox"), "GCM-SCHED-001", "bastion")
+    assert v.environment_from.en == "provider tokyo defaultTags Environment=development"
+    v = _one(report("vendor-ssm-asg", "test"), "GCM-SCHED-001", "license-server")
+    assert v.environment_from.en == "stack name test"
+    v = _one(report("vendor-warm-standby", "prod"), "GCM-DR-001", "renkei-cache-standby")
+    assert v.region_from.en == "provider default-osaka region=ap-northeast-3"
+    assert v.environment_from.en == "provider default-osaka defaultTags Environment=Production"
+    v = _one(report("vendor-region-osaka", "prod"), "GCM-DR-001", "zeimu-db-osaka")
+    assert v.region_from.en == "input region=ap-northeast-3"
+    assert [(a.name, a.reason) for a in report("vendor-ssm-asg", "test").always_on] == [
+        ("alert-relay", "receives alerts from the production side")
+    ]
