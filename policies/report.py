@@ -37,7 +37,7 @@ LABELS = {
         "mandatory": "必須",
         "advisory": "推奨",
         "unknown": "不明",
-        "rules_headers": ["ID", "重要度", "既定", "レバー", "タイトル"],
+        "rules_headers": ["ID", "重要度", "既定", "施策", "タイトル"],
     },
 }
 

@@ -23,7 +23,7 @@ ALLOWED = {
     "managed", "service", "prometheus", "grafana", "instance", "application",
     "load", "balancer", "balancing", "elastic", "systems", "manager", "quotas", "auto",
     "scaling", "security", "hub", "data", "lifecycle", "network", "database", "python",
-    "markdown", "web", "cron", "firehose",
+    "markdown", "web", "cron", "excel", "firehose",
     # API and configuration values quoted in messages (httpTokens, lifecycle, grades)
     "optional", "required", "encrypted", "expiration", "transition", "standard", "high",
     "shared", "tags", "enabled", "disabled",

@@ -386,7 +386,7 @@ def test_markdown_tables(result: EstimateResult) -> None:
     assert "| Code | Municipality | Population | Equal split | By population | By usage |" in md
     ja = report.markdown(result, "ja")
     assert "| 計画 (モダン化後) | $35.00 | 5,250円 | $420.00 | 63,000円 |" in ja
-    assert "### レバー別の削減額" in ja
+    assert "### 施策別の削減額" in ja  # docs/terminology.md: lever = 施策
 
 
 def test_markdown_escapes_cells(result: EstimateResult) -> None:

@@ -202,7 +202,7 @@ def build(
 ) -> AuditView:
     """The view model of ``result`` in ``lang``; ``rate`` yen per dollar (default: the
     packaged price catalogue's documented rate)."""
-    from gcmod.audit.report import finding_message, total_waste
+    from gcmod.audit.report import calls_line, finding_message, total_waste
 
     if rate is None:
         from gcmod.pricing import Catalog
@@ -313,7 +313,8 @@ def build(
         ]
         for g in result.gaps
     ]
-    notes = [w["method"]]
+
+    notes = [w["method"], calls_line(result, lang)]
     if rate_source:
         notes.append(w["rate"].format(rate=f"{rate:g}", source=rate_source, date=rate_date or "-"))
     return AuditView(

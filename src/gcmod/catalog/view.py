@@ -319,7 +319,7 @@ def _cost(r: TemplateResult, t: dict[str, str], lang: str) -> dict[str, Any]:
     ]
     lever_rows = [
         [name, money(usd, rate, lang), f"{cost.fmt_pct(usd / b * 100)}%" if b else "—", expl]
-        for name, usd, expl in cost._lever_rows(est, lang)  # the estimate report's rows
+        for name, usd, _yen, expl in cost._lever_rows(est, lang)  # the estimate report's rows
     ]
     lever_total = (
         [
