@@ -103,16 +103,28 @@ def fake_env():
 
 @pytest.fixture(scope="module")
 def server_url(fake_env):
-    """A moto_server subprocess on 127.0.0.1 (a free port), killed at teardown."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        _moto_server_cmd(port),
-        env={**os.environ, **FAKE_ENV},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    """A moto_server subprocess on 127.0.0.1 (a free port), killed at teardown.
+
+    Parallel test workers pick ports at the same time: a port taken between
+    ``_free_port`` and the server's bind makes the server exit, and another free
+    port is tried."""
+    for attempt in range(3):
+        port = _free_port()
+        proc = subprocess.Popen(
+            _moto_server_cmd(port),
+            env={**os.environ, **FAKE_ENV},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            _wait_listening(port, proc)
+            break
+        except RuntimeError:
+            proc.kill()
+            proc.wait()
+            if attempt == 2:
+                raise
     try:
-        _wait_listening(port, proc)
         yield f"http://{LOOPBACK}:{port}"
     finally:
         proc.terminate()

@@ -1,93 +1,101 @@
-"""Facts about pulumi_aws resource types, read from the installed SDK.
+"""Facts about pulumi_aws resource types, from a table generated from the SDK.
 
-Reading the SDK imports ``pulumi_aws`` (seconds of start-up); the types a
-deployed-account audit produces are answered from :data:`TAGGABLE`, a table
-of the SDK's own answers that a test keeps equal to the SDK
-(tests/test_audit_evaluate.py).
+``src/gcmod/data/awstypes.json`` lists every resource type token of the
+installed ``pulumi-aws`` and whether it accepts ``tags``. It is read from the
+SDK's source text (each resource's ``_internal_init`` signature and the type
+token it registers), so answering "does this type take tags?" costs a
+dictionary lookup instead of importing the SDK's 800 modules.
+Regenerate with ``python -m gcmod.awstypes --write`` after upgrading
+pulumi-aws; ``tests/test_awstypes.py`` fails while the table and the
+installed SDK disagree.
 """
 
 from __future__ import annotations
 
-import importlib
-import inspect
+import json
+import re
+import sys
 from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
 
-#: ``taggable`` of the types the audit's collectors emit, as the SDK answers it.
-TAGGABLE: dict[str, bool] = {
-    "aws:alb/loadBalancer:LoadBalancer": True,
-    "aws:appautoscaling/policy:Policy": False,
-    "aws:appautoscaling/target:Target": True,
-    "aws:autoscaling/group:Group": True,
-    "aws:backup/plan:Plan": True,
-    "aws:backup/regionSettings:RegionSettings": False,
-    "aws:backup/vault:Vault": True,
-    "aws:backup/vaultLockConfiguration:VaultLockConfiguration": False,
-    "aws:cloudwatch/logGroup:LogGroup": True,
-    "aws:ebs/snapshot:Snapshot": True,
-    "aws:ebs/volume:Volume": True,
-    "aws:ec2/eip:Eip": True,
-    "aws:ec2/instance:Instance": True,
-    "aws:ec2/launchTemplate:LaunchTemplate": True,
-    "aws:ec2/natGateway:NatGateway": True,
-    "aws:ec2/securityGroup:SecurityGroup": True,
-    "aws:ec2/subnet:Subnet": True,
-    "aws:ec2/vpc:Vpc": True,
-    "aws:ec2/vpcEndpoint:VpcEndpoint": True,
-    "aws:ecs/cluster:Cluster": True,
-    "aws:ecs/service:Service": True,
-    "aws:ecs/taskDefinition:TaskDefinition": True,
-    "aws:lb/listener:Listener": True,
-    "aws:lb/loadBalancer:LoadBalancer": True,
-    "aws:rds/cluster:Cluster": True,
-    "aws:rds/clusterInstance:ClusterInstance": True,
-    "aws:rds/globalCluster:GlobalCluster": True,
-    "aws:rds/instance:Instance": True,
-    "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock": False,
-    "aws:s3/bucket:Bucket": True,
-    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": False,
-    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": False,
-    "aws:scheduler/schedule:Schedule": False,
-    "aws:scheduler/scheduleGroup:ScheduleGroup": True,
-}
-
-
-def taggable(type_token: str) -> bool | None:
-    """Whether the pulumi_aws resource behind ``type_token`` accepts ``tags``
-    (:data:`TAGGABLE`, else the SDK: :func:`sdk_taggable`)."""
-    known = TAGGABLE.get(type_token)
-    return known if known is not None else sdk_taggable(type_token)
+TABLE = "awstypes.json"
+_INIT = re.compile(r"def _internal_init\(__self__,(.*?)\):\n", re.S)
+_SUPER = re.compile(r"super\(\w+, __self__\)\.__init__\(\s*'([^']+)'")
+_TAGS_PARAM = re.compile(r"\n\s+tags:")
 
 
 @cache
-def sdk_taggable(type_token: str) -> bool | None:
-    """Whether the pulumi_aws resource behind ``type_token`` accepts ``tags``;
-    None when the type is not a pulumi_aws resource this process can find.
+def _table() -> dict[str, Any]:
+    text = resources.files("gcmod").joinpath("data", TABLE).read_text(encoding="utf-8")
+    data = json.loads(text)
+    return {"version": data["pulumiAws"], "types": data["types"]}
 
-    ``aws:ec2/vpc:Vpc`` -> ``pulumi_aws.ec2.Vpc``; ``aws:index/x:X`` ->
-    ``pulumi_aws.X``; the ``lambda`` module is ``pulumi_aws.lambda_``.
-    """
-    pkg, _, rest = type_token.partition(":")
-    module, _, cls_name = rest.partition(":")
-    if pkg != "aws" or not module or not cls_name:
-        return None
-    mod_name = module.split("/")[0]
-    candidates = ["pulumi_aws"] if mod_name == "index" else [f"pulumi_aws.{mod_name}"]
-    candidates.append(f"pulumi_aws.{mod_name}_")
-    for path in candidates:
-        try:
-            mod = importlib.import_module(path)
-        except ImportError:
+
+def taggable(type_token: str) -> bool | None:
+    """Whether the pulumi_aws resource behind ``type_token`` accepts ``tags``;
+    None when the type is not a pulumi_aws resource type (of the version the
+    table was generated from)."""
+    found = _table()["types"].get(type_token)
+    return None if found is None else bool(found)
+
+
+def table_version() -> str:
+    """The pulumi-aws version the table was generated from."""
+    return str(_table()["version"])
+
+
+def sdk_root() -> Path:
+    """The installed ``pulumi_aws`` package folder (found, not imported)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pulumi_aws")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("pulumi_aws is not installed")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def generate(root: Path | None = None) -> dict[str, Any]:
+    """The table of the installed pulumi-aws (or the package at ``root``):
+    ``{"pulumiAws": version, "types": {token: 1 | 0}}`` (1: accepts ``tags``)."""
+    from importlib import metadata
+
+    root = root or sdk_root()
+    types: dict[str, int] = {}
+    for path in sorted(root.rglob("*.py")):
+        if path.name.startswith("_") or "__pycache__" in path.parts:
             continue
-        cls = getattr(mod, cls_name, None)
-        if not inspect.isclass(cls):
+        text = path.read_text(encoding="utf-8")
+        if "_internal_init" not in text:
             continue
-        init = getattr(cls, "_internal_init", None)
-        if init is not None:
-            try:
-                return "tags" in inspect.signature(init).parameters
-            except (TypeError, ValueError):
-                pass
-        args_cls = getattr(mod, f"{cls_name}Args", None)
-        if inspect.isclass(args_cls):
-            return hasattr(args_cls, "tags")
-    return None
+        for m in _INIT.finditer(text):
+            token = _SUPER.search(text, m.end())
+            if token and token.group(1).count(":") == 2:  # not the provider ("aws")
+                types[token.group(1)] = int(bool(_TAGS_PARAM.search(m.group(1))))
+    return {
+        "pulumiAws": metadata.version("pulumi-aws"),
+        "source": "generated by `python -m gcmod.awstypes --write` from the installed "
+        "pulumi_aws: each resource's _internal_init signature (tags parameter) and type token",
+        "types": dict(sorted(types.items())),
+    }
+
+
+def dumps(table: dict[str, Any]) -> str:
+    return json.dumps(table, ensure_ascii=False, indent=0, sort_keys=False) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    path = Path(__file__).resolve().parent / "data" / TABLE
+    text = dumps(generate())
+    if "--write" in argv:
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}")
+        return 0
+    same = path.is_file() and path.read_text(encoding="utf-8") == text
+    print(f"{path}: {'up to date' if same else 'stale: run python -m gcmod.awstypes --write'}")
+    return 0 if same else 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main(sys.argv[1:]))

@@ -50,9 +50,19 @@ COMMANDS_JA: dict[str, str] = {
     モックランタイムでスタックを合成し、Pulumi エンジンが呼び出すのと同じアナライザーで
     すべてのルールを同じ意味で実行します。--project DIR --stack NAME で任意の
     Pulumi Python プロジェクト (ベンダーのプログラムなど) を検査します。
+    --estimate で同じ合成結果から費用の概算も表示します (CI で1回の実行で両方)。
     終了コード: 0 必須違反なし、1 必須違反あり、2 スタック・設定・ポリシー設定の誤り
     またはモジュール不足、4 プログラムまたは合成の失敗 (合格にはなりません)。
     """,
+    "cache": """合成結果 (リソースグラフ) のキャッシュ.
+
+    check・estimate・calendar・synth・catalog は合成したグラフを $GCMOD_CACHE_DIR
+    (なければ $XDG_CACHE_HOME/gcmod、なければ ~/.cache/gcmod) に保存し、プログラム・
+    スタックファイル・gcmod・Pulumi が変わらない限り再利用します (docs/performance.md)。
+    各コマンドの --no-cache で合成し直します。
+    """,
+    "cache clear": """キャッシュしたグラフをすべて削除します.""",
+    "cache info": """キャッシュの場所と件数を表示します.""",
     "rules": """ポリシールールの一覧.
 
     ポリシーパックが提供するものと同じ一覧です。docs/rules.md はここから生成します。
@@ -140,6 +150,9 @@ OPTIONS_JA: dict[str, str] = {
     "html_path": "自己完結した HTML レポートもこのファイルに書き出します。"
     "フォルダーは既にあるものに限ります。",
     "timeout": "--project と併用: プログラムをこの秒数で停止します (終了コード 4)。既定: 300。",
+    "no_cache": "合成結果のキャッシュを使わずに合成し直します (`gcmod cache --help`)。",
+    "with_estimate": "同じ合成結果から月額費用の概算も表示します (`gcmod estimate` と同じ): "
+    "表は検査結果の後に、--json では {check, estimate}。",
     "jpy_rate": "1米ドルあたりの円。既定: カタログに記載した出典つきのレート。",
     "catalog_path": "価格カタログのファイル (既定: gcmod 同梱のもの)。",
     "count": "表示する起動・停止の予定の件数。",
