@@ -2,6 +2,7 @@
 
 Usage: python benchmarks/bench_tenants.py [--tenants 1,10,100,1000] [--repeat N]
                                           [--quick] [--json [PATH]] [--keep DIR]
+                                          [--gcmod EXE]
 
 For each tenant count N a stack config ``Pulumi.bench-<N>.yaml`` is generated
 (deterministically: the same N always gives the same file) in a temporary
@@ -110,16 +111,25 @@ def gcmod_command(args: list[str]) -> list[str]:
     return [exe, *args] if exe else [sys.executable, "-m", "gcmod.cli", *args]
 
 
+#: Another installation's ``gcmod`` to measure instead (``--gcmod``), e.g. the
+#: commit before a change, for figures of both in one sitting.
+GCMOD_EXE: str | None = None
+
+
 def run_once(args: list[str]) -> tuple[float, float, int, float]:
     """Wall seconds, peak RSS (MiB), exit code and CPU seconds (user + system) of
-    one fresh ``gcmod`` process. CPU time hardly depends on the machine's load;
-    wall time does (the cores are shared)."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(gcmod_command(args), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    assert proc.stderr is not None
-    err = proc.stderr.read()
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - t0
+    one fresh ``gcmod`` process, with an empty graph cache (a cold run). CPU time
+    hardly depends on the machine's load; wall time does (the cores are shared)."""
+    with tempfile.TemporaryDirectory(prefix="gcmod-bench-cache-") as cache:
+        # An empty graph cache for each run: every figure is a cold run.
+        env = {**os.environ, "GCMOD_CACHE_DIR": cache}
+        cmd = [GCMOD_EXE, *args] if GCMOD_EXE else gcmod_command(args)
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        assert proc.stderr is not None
+        err = proc.stderr.read()
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
     proc.stderr.close()
     # check exits 1 on mandatory findings; anything else is a failed run.
@@ -180,7 +190,10 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true", help="smoke run: 1 and 10 tenants, one run")
     ap.add_argument("--json", metavar="PATH", nargs="?", const="-", help="write JSON (- = stdout)")
     ap.add_argument("--keep", type=Path, help="write the stack files here and keep them")
+    ap.add_argument("--gcmod", metavar="EXE", help="measure this gcmod executable instead")
     opts = ap.parse_args()
+    global GCMOD_EXE
+    GCMOD_EXE = opts.gcmod
     counts = [1, 10] if opts.quick else [int(s) for s in opts.tenants.split(",") if s.strip()]
     commands = [c for c in opts.commands.split(",") if c.strip()]
     repeat = 1 if opts.quick else max(1, opts.repeat)

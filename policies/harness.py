@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
@@ -542,6 +544,7 @@ def check_graph(
     """Run the pack over ``graph`` in-process, exactly as the engine would
     (``waivers``: those of a waiver file, added to every rule's config)."""
     rules = rules if rules is not None else all_rules()
+    from gcmod.gctune import fewer_collections
     from gcmod.policies.pack import make_servicer
 
     servicer = make_servicer(rules)
@@ -549,15 +552,111 @@ def check_graph(
     servicer.Configure(configure_request(normalized), None)
     report = CheckReport(graph.stack, graph.region, rules, len(analyzed_nodes(graph)))
     nodes = analyzed_nodes(graph)
-    responses = [
-        (servicer.Analyze(req, None), node)
-        for req, node in zip(analyze_requests(graph), nodes, strict=True)
-    ]
-    responses.append((servicer.AnalyzeStack(analyze_stack_request(graph), None), None))
+    with fewer_collections(), converted_once():
+        responses = [
+            (servicer.Analyze(req, None), node)
+            for req, node in zip(analyze_requests(graph), nodes, strict=True)
+        ]
+        responses.append((servicer.AnalyzeStack(analyze_stack_request(graph), None), None))
     collect(responses, rules, graph, report, normalized)
     if any(r.id == "GCM-SCHED-001" for r in rules):
         report.always_on = always_on(graph, normalized)
     return report
+
+
+# ---------------------------------------------------------------------------
+# Each resource's properties converted once, however many policies read them
+# ---------------------------------------------------------------------------
+# pulumi_policy's servicer turns a request's protobuf properties into a dict
+# (json_format.MessageToDict, deserialize_properties, unknown_checking_proxy)
+# once per policy, ~60 times per resource. Inside converted_once() (this thread
+# only) the three steps are memoized per message, so the policies of one check
+# read the same read-only view (rules never write to a resource's properties:
+# tests/test_hotpath.py checks the views are unchanged after every sample's
+# check). Outside it (the pack served over gRPC, other threads) the servicer
+# works unchanged.
+_memo = threading.local()
+
+
+def _memo_table() -> dict[Any, tuple[Any, Any]] | None:
+    return getattr(_memo, "table", None)
+
+
+class _MemoJsonFormat:
+    """Stands in for ``google.protobuf.json_format`` inside pulumi_policy.policy."""
+
+    def __init__(self, real: Any):
+        self._real = real
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def MessageToDict(self, message: Any, *args: Any, **kwargs: Any) -> Any:
+        table = _memo_table()
+        if table is None or args or kwargs:
+            return self._real.MessageToDict(message, *args, **kwargs)
+        hit = table.get(id(message))
+        if hit is not None and hit[0] is message:
+            return hit[1]
+        out = self._real.MessageToDict(message)
+        table[id(message)] = (message, out)  # holding ``message`` keeps its id unique
+        return out
+
+
+def _memo_deserialize(real: Any):
+    def deserialize_properties(props: Any, proxy_secrets: bool = False) -> Any:
+        table = _memo_table()
+        if table is None or proxy_secrets:
+            return real(props, proxy_secrets)
+        hit = table.get(id(props))
+        if hit is not None and hit[0] is props:
+            return hit[1]
+        out = real(props)
+        table[id(props)] = (props, out)
+        return out
+
+    deserialize_properties.__wrapped__ = real  # type: ignore[attr-defined]
+    return deserialize_properties
+
+
+def _memo_proxy(real: Any):
+    def unknown_checking_proxy(props: Any) -> Any:
+        table = _memo_table()
+        if table is None:
+            return real(props)
+        key = ("proxy", id(props))
+        hit = table.get(key)
+        if hit is not None and hit[0] is props:
+            return hit[1]
+        out = real(props)
+        table[key] = (props, out)
+        return out
+
+    unknown_checking_proxy.__wrapped__ = real  # type: ignore[attr-defined]
+    return unknown_checking_proxy
+
+
+def _install_memo() -> None:
+    import pulumi_policy.policy as pp
+
+    if not isinstance(pp.json_format, _MemoJsonFormat):
+        pp.json_format = _MemoJsonFormat(pp.json_format)
+    if not hasattr(pp.deserialize_properties, "__wrapped__"):
+        pp.deserialize_properties = _memo_deserialize(pp.deserialize_properties)
+    if not hasattr(pp.unknown_checking_proxy, "__wrapped__"):
+        pp.unknown_checking_proxy = _memo_proxy(pp.unknown_checking_proxy)
+
+
+@contextmanager
+def converted_once() -> Iterator[None]:
+    """Memoize the servicer's protobuf -> dict conversion in this thread for the block."""
+    _install_memo()
+    outer = _memo_table()
+    _memo.table = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _memo.table = outer
 
 
 _UNKNOWN_PATH = re.compile(r"value at (\S+) can't be known")

@@ -9,7 +9,6 @@ import pytest
 from hypothesis import settings
 
 from gcmod.graph import ResourceGraph
-from gcmod.program import synth_stack
 from gcmod.stackfiles import list_stacks, resolve, samples_dir
 
 SAMPLE_NAMES = tuple(list_stacks(samples_dir()))
@@ -29,10 +28,29 @@ for _var in ("GCMOD_LANG", "LC_ALL", "LC_MESSAGES", "COLUMNS", "FORCE_COLOR", "N
 os.environ["LANG"] = "C.UTF-8"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def graph_cache_dir(tmp_path_factory: pytest.TempPathFactory):
+    """No test touches the user's graph cache: one cache folder for the whole run
+    (shared by pytest-xdist workers, whose temporary folders are siblings), so the
+    command tests reuse each other's graphs as a user's repeated runs would."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    folder = base / "gcmod-cache"
+    patch = pytest.MonkeyPatch()
+    patch.setenv("GCMOD_CACHE_DIR", str(folder))
+    yield folder
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def sample_stacks() -> dict[str, tuple[Any, ResourceGraph]]:
-    """Every built-in sample: name -> (config, graph), as `gcmod synth` builds them."""
-    return {name: synth_stack(resolve(name, samples_dir())) for name in SAMPLE_NAMES}
+    """Every built-in sample: name -> (config, graph), as `gcmod synth` builds them
+    (through the session's graph cache, so xdist workers and the command tests
+    reuse the same graphs)."""
+    from gcmod import graphcache
+
+    return {name: graphcache.synth_stack(resolve(name, samples_dir())) for name in SAMPLE_NAMES}
 
 
 @pytest.fixture(scope="session")
@@ -58,12 +76,15 @@ def sample_estimates(sample_stacks, catalog) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def catalog_site(tmp_path_factory) -> tuple[Any, dict[str, Any]]:
     """`gcmod catalog`'s site built once from every template: (folder, manifest)."""
+    from gcmod import graphcache
     from gcmod.catalog import entries_from_templates
     from gcmod.catalog.build import build
 
     work = tmp_path_factory.mktemp("catalog")
     out = work / "site"
-    return out, build(entries_from_templates(work / "projects"), out)
+    return out, build(
+        entries_from_templates(work / "projects"), out, synth=graphcache.graph_of(True)
+    )
 
 
 @pytest.fixture(scope="session")

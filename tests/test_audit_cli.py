@@ -13,7 +13,10 @@ from gcmod.cli import main
 
 @pytest.fixture(scope="module")
 def demo_json() -> dict:
-    res = CliRunner().invoke(main, ["audit", "--demo", "--json"])
+    # A configured endpoint (here a closed loopback port) must not reach the demo: it
+    # never leaves its process (issue 14), and completes.
+    env = {"AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_ENDPOINT_URL_EC2": "http://127.0.0.1:9"}
+    res = CliRunner(env=env).invoke(main, ["audit", "--demo", "--json"])
     assert res.exit_code == 1, res.output  # mandatory findings, audit complete
     return json.loads(res.output)
 

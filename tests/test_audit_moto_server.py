@@ -103,16 +103,28 @@ def fake_env():
 
 @pytest.fixture(scope="module")
 def server_url(fake_env):
-    """A moto_server subprocess on 127.0.0.1 (a free port), killed at teardown."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        _moto_server_cmd(port),
-        env={**os.environ, **FAKE_ENV},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    """A moto_server subprocess on 127.0.0.1 (a free port), killed at teardown.
+
+    Parallel test workers pick ports at the same time: a port taken between
+    ``_free_port`` and the server's bind makes the server exit, and another free
+    port is tried."""
+    for attempt in range(3):
+        port = _free_port()
+        proc = subprocess.Popen(
+            _moto_server_cmd(port),
+            env={**os.environ, **FAKE_ENV},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            _wait_listening(port, proc)
+            break
+        except RuntimeError:
+            proc.kill()
+            proc.wait()
+            if attempt == 2:
+                raise
     try:
-        _wait_listening(port, proc)
         yield f"http://{LOOPBACK}:{port}"
     finally:
         proc.terminate()
@@ -162,6 +174,23 @@ def test_server_audit_matches_in_process_audit(server_audit, in_process_audit):
     assert list(server_audit.resource_counts.values()) == list(
         in_process_audit.resource_counts.values()
     )
+
+
+def test_cli_with_aws_endpoint_url_completes_and_exits_1(server_audit, server_url):
+    """``gcmod audit`` reaches the server through AWS_ENDPOINT_URL alone (no option):
+    every client, S3 Control included, and no gap (issue 15). A second audit of the
+    demo estate: ~10 s."""
+    import json
+
+    from click.testing import CliRunner
+
+    from gcmod.cli import main
+
+    res = CliRunner(env={"AWS_ENDPOINT_URL": server_url}).invoke(main, ["audit", "--json"])
+    assert res.exit_code == 1, res.output
+    doc = json.loads(res.output)
+    assert doc["complete"] is True and doc["gaps"] == [] and doc["mandatoryFindings"] > 0
+    assert doc["apiCalls"]["byOperation"]["s3control.GetPublicAccessBlock"] == 1
 
 
 def test_server_audit_only_reads(server_audit):

@@ -107,11 +107,11 @@ def _unknowns_program() -> None:
 def _graph(name: str) -> ResourceGraph:
     if name == "liftshift":
         return liftshift.graph()
-    if name == "saas-prod":
-        from gcmod.program import synth_stack
+    if name == "saas-prod":  # through the session's graph cache (tests/conftest.py)
+        from gcmod import graphcache
         from gcmod.stackfiles import resolve
 
-        return synth_stack(resolve("saas-prod"))[1]
+        return graphcache.synth_stack(resolve("saas-prod"))[1]
     if name == "unknowns":
         return run_program(
             _unknowns_program, project="unknowns", stack="t", region="ap-northeast-1"

@@ -241,8 +241,8 @@ def test_decreasing_tiers_are_subadditive(tiers: tuple[Tier, ...], a: float, b: 
 
 @settings(max_examples=50)
 @given(q=amounts)
-def test_packaged_tiered_prices_are_monotonic(q: float) -> None:
-    catalog = Catalog.load()
+def test_packaged_tiered_prices_are_monotonic(catalog: Catalog, q: float) -> None:
+    # the packaged catalogue, loaded once per session (conftest), not once per example
     for price in catalog:
         if price.tiers:
             assert price.cost(q) <= price.cost(q + 1) + 1e-9

@@ -122,6 +122,9 @@ def test_rules_on_a_listener_outside_the_stack_group_by_its_arn():
 
 @pytest.fixture(scope="module")
 def bench():
+    # As when run as a script: benchmarks/ is on sys.path for its shared helpers
+    # (benchlib), whichever test file a parallel worker ran first.
+    sys.path.insert(0, str(BENCH.parent))
     spec = importlib.util.spec_from_file_location("bench_tenants_quota", BENCH)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -129,6 +132,7 @@ def bench():
     spec.loader.exec_module(module)
     yield module
     sys.modules.pop("bench_tenants_quota", None)
+    sys.path.remove(str(BENCH.parent))
 
 
 @pytest.mark.parametrize(("tenants", "findings"), [(100, 0), (101, 1)])

@@ -120,8 +120,11 @@ def test_net001_one_nat_outside_production_and_any_in_production_pass() -> None:
 def test_net001_untagged_nats_follow_default_environment() -> None:
     g = _nats({}, 3)
     assert only(check(g), "GCM-NET-001") == []  # production assumed
-    [v] = only(check(g, {"gcm-net-001": {"defaultEnvironment": "development"}}), "GCM-NET-001")
-    assert "3 NAT gateways" in v.message.en and "development" in v.message.en
+    # One finding per NAT gateway beyond the limit (issue 15: it was one for the
+    # environment, naming the first extra gateway only).
+    found = only(check(g, {"gcm-net-001": {"defaultEnvironment": "development"}}), "GCM-NET-001")
+    assert [v.resource_name for v in found] == ["nat-c", "nat-d"]
+    assert all("3 NAT gateways" in v.message.en and "development" in v.message.en for v in found)
 
 
 def test_net001_settings_override() -> None:

@@ -68,11 +68,12 @@ def test_japanese_catalogue_is_japanese(catalog_site) -> None:
 
     from gcmod.catalog.pages import T
     from gcmod.config import _default_log_classes
-    from gcmod.cost.baseline import OPS_SERVERS
+    from gcmod.cost.sizing import ENDS
 
     # names the estimate quotes inside Japanese sentences: the lift-and-shift's server
     # roles and the log classes (config keys)
-    data = set(OPS_SERVERS) | set(_default_log_classes())
+    roles = {r for end in ENDS.values() for r in end.ops_servers_production}
+    data = {w for r in roles for w in r.split("-")} | roles | set(_default_log_classes())
     out, manifest = catalog_site
     pages = [manifest["index"]["ja"]] + [t["pages"]["ja"] for t in manifest["templates"]]
     note = re.compile(r'<details class="en-note">\s*<summary>([^<]*)</summary>.*?</details>', re.S)

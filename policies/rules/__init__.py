@@ -4,6 +4,7 @@ from gcmod.policies.rules import (  # noqa: F401
     backup,
     compute,
     database,
+    idle,
     logs,
     network,
     schedule,

@@ -132,15 +132,17 @@ def nat_gateways_outside_production(resources: Sequence[Res], ctx: Ctx) -> Itera
         limit = limits.get(env)
         if not isinstance(limit, int | float) or limit < 0 or len(nats) <= limit:
             continue
-        yield Finding(
-            Text(
-                en=f"NAT gateway {nats[int(limit)].name}: the {env} environment has {len(nats)} "
-                f"NAT gateways ({names(nats)}); at most {limit:g} allowed in {env}",
-                ja=f"NAT ゲートウェイ {nats[int(limit)].name}: {env_ja(env)}環境に NAT ゲートウェイが "
-                f"{len(nats)} 個あります ({names(nats)})。{env_ja(env)}環境の上限は {limit:g} 個です",
-            ),
-            urn=nats[int(limit)].urn,
-        )
+        # One finding per NAT gateway beyond the limit: each is a resource to remove.
+        for extra in nats[int(limit) :]:
+            yield Finding(
+                Text(
+                    en=f"NAT gateway {extra.name}: the {env} environment has {len(nats)} "
+                    f"NAT gateways ({names(nats)}); at most {limit:g} allowed in {env}",
+                    ja=f"NAT ゲートウェイ {extra.name}: {env_ja(env)}環境に NAT ゲートウェイが "
+                    f"{len(nats)} 個あります ({names(nats)})。{env_ja(env)}環境の上限は {limit:g} 個です",
+                ),
+                urn=extra.urn,
+            )
 
 
 # ---------------------------------------------------------------------------

@@ -158,6 +158,12 @@ def _what_ja(res: Res) -> str:
     }.get(res.type, res.type)
 
 
+def _volume_id(device: Mapping[str, Any]) -> str:
+    """`` vol-...`` when a deployed device names its volume (the audit), else ''."""
+    vid = peek(device, "volumeId")
+    return f" {vid}" if isinstance(vid, str) and vid else ""
+
+
 def block_devices(res: Res) -> list[tuple[str, str, Mapping[str, Any]]]:
     """(English label, Japanese label, settings) of each block device an EC2
     instance, launch configuration or launch template declares."""
@@ -165,10 +171,11 @@ def block_devices(res: Res) -> list[tuple[str, str, Mapping[str, Any]]]:
     if res.type in (EC2_INSTANCE, LAUNCH_CONFIGURATION):
         root = res.get("rootBlockDevice")
         if isinstance(root, Mapping):
-            out.append(("root volume", "ルートボリューム", root))
+            vid = _volume_id(root)
+            out.append((f"root volume{vid}", f"ルートボリューム{vid}", root))
         for i, dev in enumerate(items(res.get("ebsBlockDevices"))):
             if isinstance(dev, Mapping):
-                name = dev.get("deviceName") or f"#{i}"
+                name = (dev.get("deviceName") or f"#{i}") + _volume_id(dev)
                 out.append((f"EBS device {name}", f"EBS デバイス {name}", dev))
     elif res.type == LAUNCH_TEMPLATE:
         for i, mapping in enumerate(items(res.get("blockDeviceMappings"))):

@@ -59,38 +59,50 @@ def _fail(message: str, code: int) -> None:
 
 
 def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn gcmod's own errors into a message and an exit code, never a traceback."""
+    """Turn gcmod's own errors into a message and an exit code, never a traceback.
+
+    The error classes are imported only when something was raised, so a command
+    that needs neither pydantic nor pulumi (a warm ``gcmod check``) imports neither."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from gcmod.config import ConfigError
-        from gcmod.loader import LoadError
-        from gcmod.policies.harness import PolicyConfigError
-        from gcmod.pricing.catalog import CatalogError
-        from gcmod.project import ProgramDependencyError
-        from gcmod.safewrite import UnsafeWrite
-        from gcmod.synth import SynthError
-
         try:
             return fn(*args, **kwargs)
-        except ConfigError as exc:
-            _fail(str(exc), EXIT_USAGE)
-        except UsageProblem as exc:
-            _fail(str(exc), EXIT_USAGE)
-        except UnsafeWrite as exc:
-            _fail(f"書き込みを拒否 / refused to write: {exc}", EXIT_USAGE)
-        except LoadError as exc:  # a file read outside a caller that names it otherwise
-            _fail(f"読み込みエラー / cannot read: {exc}", EXIT_USAGE)
-        except PolicyConfigError as exc:
-            _fail(f"ポリシー設定エラー / policy config error: {exc}", EXIT_USAGE)
-        except CatalogError as exc:
-            _fail(f"価格カタログのエラー / price catalogue error: {exc}", EXIT_USAGE)
-        except SynthError as exc:
-            _fail(f"プログラムの実行に失敗 / synth failed: {exc}", EXIT_PROGRAM)
-        except ProgramDependencyError as exc:
-            _fail(f"依存モジュールがありません / missing module: {exc}", EXIT_USAGE)
+        except Exception as exc:
+            known = _known_error(exc)
+            if known is None:
+                raise
+            _fail(*known)
 
     return wrapper
+
+
+def _known_error(exc: Exception) -> tuple[str, int] | None:
+    """(message, exit code) of one of gcmod's own errors, else None (in the order
+    of the checks: the first class that matches decides)."""
+    from gcmod.config import ConfigError
+    from gcmod.loader import LoadError
+    from gcmod.policies.harness import PolicyConfigError
+    from gcmod.pricing.catalog import CatalogError
+    from gcmod.project import ProgramDependencyError
+    from gcmod.safewrite import UnsafeWrite
+    from gcmod.synth import SynthError
+
+    if isinstance(exc, ConfigError | UsageProblem):
+        return str(exc), EXIT_USAGE
+    if isinstance(exc, UnsafeWrite):
+        return f"書き込みを拒否 / refused to write: {exc}", EXIT_USAGE
+    if isinstance(exc, LoadError):  # a file read outside a caller that names it otherwise
+        return f"読み込みエラー / cannot read: {exc}", EXIT_USAGE
+    if isinstance(exc, PolicyConfigError):
+        return f"ポリシー設定エラー / policy config error: {exc}", EXIT_USAGE
+    if isinstance(exc, CatalogError):
+        return f"価格カタログのエラー / price catalogue error: {exc}", EXIT_USAGE
+    if isinstance(exc, SynthError):
+        return f"プログラムの実行に失敗 / synth failed: {exc}", EXIT_PROGRAM
+    if isinstance(exc, ProgramDependencyError):
+        return f"依存モジュールがありません / missing module: {exc}", EXIT_USAGE
+    return None
 
 
 stack_argument = click.argument("stack", required=False, metavar="[STACK]")
@@ -152,6 +164,13 @@ esc_values_option = click.option(
     "would supply (per environment, what `esc open` prints; pulumiConfig is used); "
     "default: those values are unknown.",
 )
+no_cache_option = click.option(
+    "--no-cache",
+    "no_cache",
+    is_flag=True,
+    help="Synthesize again even if the graph cache holds this program's graph "
+    "(`gcmod cache --help`). キャッシュを使わずに合成します.",
+)
 
 
 def _project_stack(
@@ -210,14 +229,48 @@ def _shown_path(path: Path) -> str:
 
 
 def _synth_project(
-    ps: Any, stack_refs_file: Path | None, log: Any = None, timeout: float | None = None
+    ps: Any,
+    stack_refs_file: Path | None,
+    log: Any = None,
+    timeout: float | None = None,
+    *,
+    use_cache: bool = False,
 ):
-    """Run a --project program in a child process (gcmod.childrun)."""
+    """Run a --project program in a child process (gcmod.childrun), through the
+    graph cache when ``use_cache``."""
+    from gcmod import graphcache
     from gcmod.childrun import DEFAULT_TIMEOUT, synth_isolated
     from gcmod.project import load_stack_references
 
     refs = load_stack_references(stack_refs_file) if stack_refs_file else None
-    return synth_isolated(ps, refs, log, timeout=timeout or DEFAULT_TIMEOUT)
+    return graphcache.synth_project(
+        ps,
+        refs,
+        lambda lg: synth_isolated(ps, refs, lg, timeout=timeout or DEFAULT_TIMEOUT),
+        log,
+        use_cache=use_cache,
+    )
+
+
+def _synth_of(no_cache: bool):
+    from gcmod import graphcache
+
+    return graphcache.graph_of(use_cache=not no_cache)
+
+
+def _synth_stack(ref: Any, no_cache: bool):
+    """(config, graph) of a gcmod stack, through the graph cache unless ``no_cache``."""
+    from gcmod import graphcache
+
+    return graphcache.synth_stack(ref, use_cache=not no_cache)
+
+
+def _stack_graph(ref: Any, no_cache: bool, cfg: Any = None):
+    """The graph alone (a cache hit needs no config validation: see graphcache);
+    ``cfg``: the stack's config when the caller has validated it already."""
+    from gcmod import graphcache
+
+    return graphcache.stack_graph(ref, use_cache=not no_cache, cfg=cfg)
 
 
 def _no_timeout_without_project(timeout: float | None, ps: Any) -> None:
@@ -240,8 +293,10 @@ def main() -> None:
     """
     import os
 
+    from gcmod.gctune import tune_process
     from gcmod.i18n import LANGS
 
+    tune_process()
     value = os.environ.get("GCMOD_LANG", "").strip()
     if value and value.lower() not in LANGS:
         _fail(f"GCMOD_LANG={value!r}: 使える値は ja と en / allowed: ja, en", EXIT_USAGE)
@@ -257,6 +312,7 @@ def main() -> None:
 @timeout_option
 @click.option("--json", "as_json", is_flag=True, help="Print the resource graph as JSON.")
 @wide_option
+@no_cache_option
 @handle_errors
 def synth(
     stack: str | None,
@@ -267,6 +323,7 @@ def synth(
     esc_values_file: Path | None,
     timeout: float | None,
     as_json: bool,
+    no_cache: bool,
 ) -> None:
     """Synthesize a stack offline and print its resource graph.
 
@@ -281,7 +338,6 @@ def synth(
     its synth failed (crash, timeout, no graph delivered).
     """
     from gcmod.graph import short_type
-    from gcmod.program import synth_stack
     from gcmod.stackfiles import resolve
     from gcmod.synth import RunLog
     from gcmod.textable import render
@@ -292,10 +348,10 @@ def synth(
     _no_timeout_without_project(timeout, ps)
     log = RunLog()
     if ps is not None:
-        graph = _synth_project(ps, stack_refs_file, log, timeout)
+        graph = _synth_project(ps, stack_refs_file, log, timeout, use_cache=not no_cache)
     else:
         ref = resolve(stack, stacks_dir)
-        cfg, graph = synth_stack(ref)
+        cfg, graph = _synth_stack(ref, no_cache)
     if as_json:
         click.echo(graph.dumps(indent=2))
         return
@@ -385,9 +441,15 @@ def _parse_from(value: str | None) -> Any:
     help="List events after this time (ISO, Asia/Tokyo if no offset). Default: now.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print events and hours as JSON.")
+@no_cache_option
 @handle_errors
 def calendar(
-    stack: str | None, stacks_dir: Path | None, count: int, from_: str | None, as_json: bool
+    stack: str | None,
+    stacks_dir: Path | None,
+    count: int,
+    from_: str | None,
+    as_json: bool,
+    no_cache: bool,
 ) -> None:
     """Show a stack's shutdown calendar: next start/stop events and monthly hours.
 
@@ -399,16 +461,18 @@ def calendar(
     A stack without a shutdown schedule (production, by default) runs 24/7.
     Exit codes: 0 done, 2 bad stack or config, 4 synth failed.
     """
-    from gcmod.program import synth_stack
     from gcmod.runcalendar import from_graph
     from gcmod.stackfiles import resolve
     from gcmod.textable import render
 
     after = _parse_from(from_)
     ref = resolve(stack, stacks_dir)
-    cfg, graph = synth_stack(ref)
+    graph = _stack_graph(ref, no_cache)
     cal = from_graph(graph)
     if cal is None:
+        from gcmod.config import load_stack_file
+
+        cfg = load_stack_file(ref.path)
         msg = (
             f"stack {ref.name} ({cfg.environment}) has no shutdown schedule: it runs 24/7 "
             "(730 h a month). 停止スケジュールはありません (常時稼働)."
@@ -611,6 +675,15 @@ def _write_baseline(path: Path, kind: str, subject: str, entries: list[Any]) -> 
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option("--sarif", "as_sarif", is_flag=True, help="Print SARIF 2.1.0 (code scanning).")
 @policy_config_option
+@click.option(
+    "--estimate",
+    "with_estimate",
+    is_flag=True,
+    help="Also estimate the monthly cost from the same synth (as `gcmod estimate`): the "
+    "table after the findings, or --json {check, estimate}. 同じ合成結果で費用も概算します.",
+)
+@catalog_option
+@no_cache_option
 @waivers_option
 @baseline_options("rule + resource URN")
 @handle_errors
@@ -629,6 +702,9 @@ def check(
     waivers_file: Path | None,
     baseline_file: Path | None,
     write_baseline_file: Path | None,
+    with_estimate: bool,
+    catalog_path: Path | None,
+    no_cache: bool,
 ) -> None:
     """Check a stack offline against the policy pack.
 
@@ -640,6 +716,7 @@ def check(
     --project DIR --stack NAME checks any Pulumi Python project (e.g. a vendor's).
     Waived findings (gcmod:waive tag, gcmod-waivers.yaml) are shown as waived
     and fail nothing; an expired waiver is a finding of its own (GCM-GOV-001).
+    --estimate also prints the cost estimate of the same graph (one synth for CI).
     Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 bad stack,
     config, policy config, waiver or baseline file, or missing module, 4 the
     program or its synth failed (crash, timeout, no graph delivered: never a pass).
@@ -647,24 +724,27 @@ def check(
     from gcmod.policies.baseline import Entry
     from gcmod.policies.harness import check_graph, load_pack_config
     from gcmod.policies.report import fingerprints, table, to_json, to_sarif
-    from gcmod.program import synth_stack
     from gcmod.stackfiles import resolve
 
     if as_json and as_sarif:
         raise UsageProblem("choose one of --json and --sarif")
+    if with_estimate and as_sarif:
+        raise UsageProblem("--estimate goes with the table or --json, not with --sarif")
     pack_config = load_pack_config(config_file) if config_file else None
+    price_catalog = _load_catalog(catalog_path) if with_estimate else None
     ps = _project_stack(
         stack, stacks_dir, project_dir, project_stack, stack_refs_file, esc_values_file
     )
     _no_timeout_without_project(timeout, ps)
+    ref = None if ps is not None else resolve(stack, stacks_dir)
+    cfg, usage = _estimate_usage(ps, ref) if with_estimate else (None, None)
     source_root: Path | None = None
     if ps is not None:
-        graph = _synth_project(ps, stack_refs_file, timeout=timeout)
+        graph = _synth_project(ps, stack_refs_file, timeout=timeout, use_cache=not no_cache)
         name, path = ps.label, Path(_shown_path(ps.project.entry))
         stack_file, source_root = ps.file, ps.project.directory
     else:
-        ref = resolve(stack, stacks_dir)
-        _cfg, graph = synth_stack(ref)
+        graph = _stack_graph(ref, no_cache, cfg)
         name, path, stack_file = ref.name, ref.path, ref.path
     waivers, waiver_path = _waivers(waivers_file, stack_file)
     report = check_graph(
@@ -683,13 +763,21 @@ def check(
     report.violations, baselined = _baseline(
         "check", report.violations, lambda v: prints[id(v)], baseline_file
     )
+    result = (
+        _estimate_graph(graph, price_catalog, ps, cfg, ref, usage) if price_catalog else None
+    )
     if as_json:
         data = to_json(report)
         data["baselined"] = baselined
         data["waiverFile"] = str(waiver_path) if waiver_path else None
         if ps is not None and ps.esc is not None:
             data["esc"] = ps.esc.to_json()
-        echo_json(data)
+        if result is None:
+            echo_json(data)
+        else:
+            from gcmod.cost.report import to_json as estimate_json
+
+            echo_json({"check": data, "estimate": estimate_json(result)})
     elif as_sarif:
         category = f"gcmod-check/{name}"
         echo_json(
@@ -710,7 +798,67 @@ def check(
                 "not shown / 既知の指摘は表示しません"
             )
         echo_text(table(report, lang))
+        if result is not None:
+            from gcmod.cost.report import table as estimate_table
+
+            click.echo(f"\ngcmod estimate {name}")
+            echo_text(estimate_table(result, terminal_lang(lang)))
+    if result is not None:
+        _estimate_warnings(result)
     sys.exit(EXIT_FINDINGS if report.mandatory else EXIT_OK)
+
+
+def _estimate_usage(ps: Any, ref: Any) -> tuple[Any, Any]:
+    """(stack config or None, resolved usage) for an estimate, read before the synth
+    so a bad stack or usage file is refused before any program runs."""
+    from gcmod.cost.usage import usage_for
+
+    if ps is not None:
+        from gcmod.cost.usage import program_basis
+
+        return None, usage_for(program_basis(), ps.file)
+    from gcmod.config import load_stack_file
+
+    cfg = load_stack_file(ref.path)
+    return cfg, usage_for(cfg, ref.path)
+
+
+def _estimate_graph(graph: Any, catalog: Any, ps: Any, cfg: Any, ref: Any, usage: Any):
+    """The estimate of an already synthesized graph: a project's (priced alone) or
+    a gcmod stack's (with its usage file, baseline and shares), as `gcmod estimate`."""
+    with _pricing_status():
+        if ps is not None:
+            from gcmod.cost.estimate import estimate_program
+
+            return estimate_program(graph, catalog, usage, stack=ps.label)
+        from gcmod.cost.estimate import estimate_stack
+
+        return estimate_stack(cfg, graph, catalog, usage, stack=ref.name)
+
+
+def _pricing_status():
+    from gcmod.progress import status
+
+    return status("pricing", "費用を算定中")
+
+
+def _estimate_warnings(result: Any) -> None:
+    """Quantities without a price and resource types gcmod cannot price, on stderr."""
+    missing = result.planned.missing + result.baseline.missing
+    if missing:
+        click.echo(
+            f"warning: {len(missing)} quantities have no price and are not counted "
+            "(価格がないため計上していない項目があります)",
+            err=True,
+        )
+    unpriced = (result.assumptions.get("unpriced") or {}).get("value") or []
+    if unpriced:
+        click.echo(
+            "warning: resource types gcmod cannot price are not counted "
+            "(料金を算定できないリソース種別は計上していません): "
+            + ", ".join(f"{u['type']} ({len(u['resources'])})" for u in unpriced),
+            err=True,
+        )
 
 
 def _artifact(path: Path) -> str:
@@ -852,6 +1000,7 @@ def _compare_doc(
     help="Yen per US dollar (1 to 1000). Default: the catalogue's documented rate.",
 )
 @catalog_option
+@no_cache_option
 @handle_errors
 def estimate(
     stack: str | None,
@@ -873,6 +1022,7 @@ def estimate(
     baseline_stack: str | None,
     jpy_rate: float | None,
     catalog_path: Path | None,
+    no_cache: bool,
 ) -> None:
     """Estimate a stack's monthly cost against the lift-and-shift it replaces.
 
@@ -894,8 +1044,6 @@ def estimate(
     module, 4 the program or its synth failed (crash, timeout, no graph delivered).
     """
     from gcmod.cost import report as render
-    from gcmod.cost.estimate import estimate_file, estimate_program
-    from gcmod.cost.usage import program_basis, usage_for
     from gcmod.stackfiles import resolve
 
     if as_json and as_markdown:
@@ -917,12 +1065,13 @@ def estimate(
         load_inventory(baseline_file)  # a bad inventory exits 2 before the synth
     ps = _project_stack(stack, stacks_dir, project_dir, project_stack, stack_refs_file)
     _no_timeout_without_project(timeout, ps)
+    ref = None if ps is not None else resolve(stack, stacks_dir)
+    cfg, usage = _estimate_usage(ps, ref)  # a bad usage file is refused before the synth
     if ps is not None:
-        usage = usage_for(program_basis(), ps.file)
-        graph = _synth_project(ps, stack_refs_file, timeout=timeout)
-        result = estimate_program(graph, catalog, usage, stack=ps.label)
+        graph = _synth_project(ps, stack_refs_file, timeout=timeout, use_cache=not no_cache)
     else:
-        result = estimate_file(resolve(stack, stacks_dir), catalog=catalog)
+        graph = _stack_graph(ref, no_cache, cfg)
+    result = _estimate_graph(graph, catalog, ps, cfg, ref, usage)
     if baseline_file is not None or baseline_project is not None:
         from gcmod.cost.asis import apply_baseline, baseline_from_file, baseline_from_program
 
@@ -972,21 +1121,7 @@ def estimate(
         click.echo(render.markdown(result, terminal_lang(lang)))
     else:
         echo_text(render.table(result, terminal_lang(lang)))
-    missing = result.planned.missing + result.baseline.missing
-    if missing:
-        click.echo(
-            f"warning: {len(missing)} quantities have no price and are not counted "
-            "(価格がないため計上していない項目があります)",
-            err=True,
-        )
-    unpriced = (result.assumptions.get("unpriced") or {}).get("value") or []
-    if unpriced:
-        click.echo(
-            "warning: resource types gcmod cannot price are not counted "
-            "(料金を算定できないリソース種別は計上していません): "
-            + ", ".join(f"{u['type']} ({len(u['resources'])})" for u in unpriced),
-            err=True,
-        )
+    _estimate_warnings(result)
 
 
 @main.command()
@@ -1012,9 +1147,15 @@ def estimate(
     "--force", is_flag=True, help="Write into a non-empty folder that is not a catalogue."
 )
 @catalog_option
+@no_cache_option
 @handle_errors
 def catalog(
-    out_arg: str, langs: tuple[str, ...], as_json: bool, force: bool, catalog_path: Path | None
+    out_arg: str,
+    langs: tuple[str, ...],
+    as_json: bool,
+    force: bool,
+    catalog_path: Path | None,
+    no_cache: bool,
 ) -> None:
     """Build the template catalogue: a static site to publish or open from disk.
 
@@ -1047,7 +1188,8 @@ def catalog(
         with tempfile.TemporaryDirectory(prefix="gcmod-catalog-") as work:
             entries = entries_from_templates(Path(work))
             data = build(entries, out_dir, langs=langs or LANGS, force=force,
-                         catalog=price_catalog, progress=progress)  # fmt: skip
+                         catalog=price_catalog, progress=progress,
+                         synth=_synth_of(no_cache))  # fmt: skip
     except CatalogOutputError as exc:
         why = "カタログを作成できません / cannot build the catalogue"
         raise UsageProblem(f"gcmod catalog: {why}: {exc}") from None
@@ -1224,6 +1366,13 @@ REGIONS = GOV_REGIONS
 )
 @click.option("--profile", default=None, help="AWS profile of the credentials to use.")
 @click.option(
+    "--endpoint-url",
+    default=None,
+    metavar="URL",
+    help="Send every AWS call to URL (a proxy, a moto_server). Default: the endpoints "
+    "botocore is configured with (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>), else AWS.",
+)
+@click.option(
     "--organization",
     "org_role",
     metavar="ROLE",
@@ -1257,6 +1406,7 @@ def audit(
     demo: bool,
     regions: tuple[str, ...],
     profile: str | None,
+    endpoint_url: str | None,
     org_role: str | None,
     concurrency: int,
     as_json: bool,
@@ -1273,9 +1423,10 @@ def audit(
 
     \b
     Only Describe/List/Get calls are made: a hook refuses anything else.
-    Findings carry an estimated monthly waste from the price catalogue.
-    Exit codes: 0 no mandatory finding, 1 mandatory findings, 2 usage error,
-    3 incomplete (a service, region or account could not be read).
+    Each finding carries the monthly saving of its fix (list prices, method named).
+    Exit codes: 0 complete, no mandatory finding; 1 mandatory findings (complete
+    or not); 2 usage error; 3 incomplete (a service, region or account could not
+    be read, or the endpoint could not be reached) with no mandatory finding.
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -1284,14 +1435,25 @@ def audit(
 
     if as_json and as_sarif:
         raise UsageProblem("choose one of --json and --sarif")
-    if demo and (profile or org_role):
-        raise UsageProblem("--demo audits the embedded demo estate: drop --profile/--organization")
+    if demo and (profile or org_role or endpoint_url):
+        raise UsageProblem(
+            "--demo audits the embedded demo estate: drop --profile/--organization/--endpoint-url"
+        )
+    if endpoint_url is not None:
+        _check_endpoint(endpoint_url)
     pack_config = load_pack_config(config_file) if config_file else None
+    if pack_config is not None:  # refused before anything is collected, naming the file
+        from gcmod.audit.evaluate import audit_rules
+        from gcmod.policies.harness import normalize_pack_config
+
+        normalize_pack_config(pack_config, audit_rules(), str(config_file))
     regions = regions or REGIONS
     quiet = as_json or as_sarif
-    result = (_audit_demo if demo else _audit_live)(
-        regions, profile, org_role, concurrency, pack_config, quiet
-    )
+    if demo:
+        result = _audit_demo(regions, None, None, concurrency, pack_config, quiet)
+    else:
+        result = _audit_live(regions, profile, org_role, endpoint_url, concurrency, pack_config,
+                             quiet)  # fmt: skip
     if write_baseline_file is not None or baseline_file is not None:
         _audit_baseline(result, baseline_file, write_baseline_file)
     if html_path is not None:
@@ -1348,9 +1510,28 @@ def _progress(quiet: bool):
     return show
 
 
-def _audit_live(regions, profile, org_role, concurrency, pack_config, quiet):
+def _check_endpoint(url: str) -> None:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageProblem(
+            f"--endpoint-url {url!r}: not a URL; give http(s)://host[:port] "
+            "(例: http://127.0.0.1:5000)"
+        )
+
+
+EXIT_INCOMPLETE = 3
+
+
+def _audit_live(regions, profile, org_role, endpoint_url, concurrency, pack_config, quiet):
     import boto3
-    from botocore.exceptions import BotoCoreError, ClientError
+    from botocore.exceptions import (
+        BotoCoreError,
+        ClientError,
+        ConnectTimeoutError,
+        EndpointConnectionError,
+    )
 
     from gcmod.audit.runner import run_audit
     from gcmod.audit.scope import organization_scope, single_account_scope
@@ -1358,14 +1539,20 @@ def _audit_live(regions, profile, org_role, concurrency, pack_config, quiet):
     try:
         session = boto3.Session(profile_name=profile, region_name=regions[0])
         scope = (
-            organization_scope(session, org_role, regions, regions[0])
+            organization_scope(session, org_role, regions, regions[0], endpoint_url=endpoint_url)
             if org_role
-            else single_account_scope(session, regions, regions[0])
+            else single_account_scope(session, regions, regions[0], endpoint_url=endpoint_url)
+        )
+    except (EndpointConnectionError, ConnectTimeoutError) as exc:
+        _fail(
+            f"監査を開始できません: エンドポイントに接続できません / cannot start the audit: "
+            f"the endpoint cannot be reached ({exc}); nothing was read (incomplete)",
+            EXIT_INCOMPLETE,
         )
     except (BotoCoreError, ClientError) as exc:
         raise UsageProblem(f"cannot start the audit: {exc}") from None
     return run_audit(scope, concurrency=concurrency, progress=_progress(quiet),
-                     policy_config=pack_config)  # fmt: skip
+                     policy_config=pack_config, endpoint_url=endpoint_url)  # fmt: skip
 
 
 def _audit_demo(regions, _profile, _org_role, concurrency, pack_config, quiet):
@@ -1386,15 +1573,18 @@ def _audit_demo(regions, _profile, _org_role, concurrency, pack_config, quiet):
     from gcmod.audit.scope import single_account_scope
 
     # The demo never leaves this process: fake credentials, no metadata service,
-    # and the environment is restored afterwards.
+    # no configured endpoint (AWS_ENDPOINT_URL*, a profile's endpoint_url: moto
+    # only answers for AWS's own hosts), and the environment is restored afterwards.
     fake = {
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_SESSION_TOKEN": "testing",
         "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true",
     }
     with mock.patch.dict(os.environ, fake), mock_aws():
-        os.environ.pop("AWS_PROFILE", None)
+        for key in [k for k in os.environ if k.startswith(("AWS_PROFILE", "AWS_ENDPOINT_URL"))]:
+            os.environ.pop(key)
         session = boto3.Session(region_name=regions[0])
         if not quiet:
             click.echo("seeding the demo estate in an embedded moto ...", err=True)
@@ -1416,6 +1606,44 @@ def audit_iam_policy(member: bool) -> None:
     from gcmod.audit.iampolicy import audit_policy_document
 
     echo_json(audit_policy_document(management=not member))
+
+
+@main.group()
+def cache() -> None:
+    """The graph cache / 合成結果のキャッシュ.
+
+    check, estimate, calendar, synth and catalog keep each synthesized graph
+    under $GCMOD_CACHE_DIR, else $XDG_CACHE_HOME/gcmod, else ~/.cache/gcmod, and
+    reuse it while the program, its stack file, gcmod and Pulumi are unchanged
+    (docs/performance.md). --no-cache on a command synthesizes again.
+    """
+
+
+@cache.command("clear")
+def cache_clear() -> None:
+    """Remove every cached graph / キャッシュを削除."""
+    from gcmod import graphcache
+
+    n, size = graphcache.clear()
+    click.echo(
+        f"{n} 件を削除 / removed {n} cached graphs ({size / 1024:.0f} KiB) "
+        f"from {graphcache.graphs_dir()}"
+    )
+
+
+@cache.command("info")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def cache_info(as_json: bool) -> None:
+    """Where the cache is and what it holds / キャッシュの場所と件数."""
+    from gcmod import graphcache
+
+    data = graphcache.info()
+    if as_json:
+        echo_json(data)
+        return
+    click.echo(
+        f"{data['path']}: {data['entries']} 件 / cached graphs, {data['bytes'] / 1024:.0f} KiB"
+    )
 
 
 @main.group()

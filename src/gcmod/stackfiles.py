@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from gcmod.config import ConfigError
 from gcmod.loader import LoadError, parse_yaml, read_text
 
 #: The sample the README's main command uses.
@@ -79,6 +78,8 @@ def _default_name(directory: Path) -> str:
     for name in PROJECT_DEFAULT_STACKS:
         if name in known:
             return name
+    from gcmod.config import ConfigError  # imported on the error path only (pydantic)
+
     raise ConfigError(
         str(directory),
         [
@@ -101,12 +102,16 @@ def resolve(stack: str | None, directory: Path | None = None) -> StackRef:
         else:
             name = path.stem
         if not path.is_file():
+            from gcmod.config import ConfigError
+
             raise ConfigError(str(path), ["file not found"])
         return StackRef(name, path)
     directory = directory or default_dir()
     name = stack or _default_name(directory)
     path = directory / f"{_PREFIX}{name}{_SUFFIX}"
     if not path.is_file():
+        from gcmod.config import ConfigError
+
         known = list_stacks(directory)
         raise ConfigError(
             str(path),

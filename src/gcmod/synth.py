@@ -836,12 +836,15 @@ def run_program(
     # The program runs outside the event loop, as in Pulumi's own unit-test
     # pattern, so synchronous invokes complete; then the registrations it
     # queued are awaited and their errors surface here.
+    from gcmod.gctune import fewer_collections
+
     try:
         try:
-            with _registration_stacks(recorder):
+            with fewer_collections(), _registration_stacks(recorder):
                 program()
         finally:
-            _sync_await(run_pulumi_func(lambda: None))
+            with fewer_collections():
+                _sync_await(run_pulumi_func(lambda: None))
     except SynthError:
         raise
     except Exception as exc:  # the program's own error, reported with its type

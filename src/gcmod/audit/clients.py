@@ -8,7 +8,20 @@
 * counts every API call as ``service.Operation`` in a :class:`CallCounter`
   (one per call, not per retry attempt), for the efficiency benchmark;
 * identifies itself with ``gcmod-audit`` in the User-Agent (visible in CloudTrail);
-* optionally talks to ``endpoint_url`` (a ``moto_server`` on 127.0.0.1 in tests).
+* gives up connecting after :data:`DEFAULT_CONNECT_TIMEOUT` seconds (botocore
+  waits 60), so an unreachable endpoint is reported quickly
+  (:data:`PREFLIGHT_MAX_ATTEMPTS` for the first call, see :mod:`gcmod.audit.scope`);
+* talks to ``endpoint_url`` when given (``gcmod audit --endpoint-url``: every
+  client), else to the endpoint botocore is configured with
+  (``AWS_ENDPOINT_URL_<SERVICE>``, ``AWS_ENDPOINT_URL``, ``endpoint_url`` in the
+  profile; :func:`configured_endpoint`), else to AWS.
+
+A local endpoint (an IP address or ``localhost``: a ``moto_server``, a proxy)
+cannot take a host prefix: S3 is then addressed path-style, and S3 Control,
+whose endpoint rules put the account id in front of any custom host
+(``{AccountId}.{url#authority}`` in botocore's s3control endpoint ruleset),
+is sent to the endpoint's own host (:func:`keep_endpoint_host`). A DNS-named
+endpoint (a VPC interface endpoint) keeps botocore's addressing.
 
 :func:`client_factory` gives the ``(session, service, region) -> client``
 function :class:`~gcmod.audit.collect.CollectContext` takes.
@@ -16,9 +29,11 @@ function :class:`~gcmod.audit.collect.CollectContext` takes.
 
 from __future__ import annotations
 
+import ipaddress
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -29,6 +44,13 @@ from gcmod.audit.guard import install_read_only_guard
 
 USER_AGENT_EXTRA = "gcmod-audit"
 DEFAULT_MAX_ATTEMPTS = 10
+#: Seconds to wait for a TCP connection (botocore's default is 60).
+DEFAULT_CONNECT_TIMEOUT = 5
+#: Attempts of the audit's first call (sts:GetCallerIdentity): an endpoint that
+#: cannot be reached is reported after at most 2 x 5 s plus one backoff.
+PREFLIGHT_MAX_ATTEMPTS = 2
+#: Services whose endpoint rules put a host prefix in front of a custom endpoint.
+_HOST_PREFIXED = frozenset({"s3control"})
 #: Clients a factory keeps for reuse: the services of a few account-regions in flight.
 CLIENT_CACHE_SIZE = 48
 
@@ -38,11 +60,75 @@ _CREATE_LOCK = threading.Lock()
 _COUNT_LOCK = threading.Lock()
 
 
-def client_config(max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> Config:
+def client_config(max_attempts: int = DEFAULT_MAX_ATTEMPTS, *, path_style: bool = False) -> Config:
+    extra: dict[str, Any] = {"s3": {"addressing_style": "path"}} if path_style else {}
     return Config(
         retries={"mode": "adaptive", "max_attempts": max_attempts},
+        connect_timeout=DEFAULT_CONNECT_TIMEOUT,
         user_agent_extra=USER_AGENT_EXTRA,
+        **extra,
     )
+
+
+def fast_timestamp(value: Any) -> Any:
+    """botocore's timestamp parser, with ISO 8601 strings that carry their offset
+    (what EC2, RDS and CloudWatch send: ``2026-01-05T10:00:00.000Z``) read by
+    :meth:`datetime.fromisoformat` instead of dateutil: parsing a few thousand
+    snapshot or volume timestamps was a third of the audit's own CPU. Anything
+    else (epoch numbers, RFC 822 dates, no offset) goes to botocore's parser."""
+    if isinstance(value, str) and len(value) > 10 and value[10:11] == "T":
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if parsed.tzinfo is not None:
+                return parsed
+    from botocore.parsers import DEFAULT_TIMESTAMP_PARSER
+
+    return DEFAULT_TIMESTAMP_PARSER(value)
+
+
+def _use_fast_timestamps(session: Any) -> None:
+    core = getattr(session, "_session", session)
+    try:
+        factory = core.get_component("response_parser_factory")
+    except Exception:  # not a botocore session: leave it alone
+        return
+    factory.set_parser_defaults(timestamp_parser=fast_timestamp)
+
+
+def configured_endpoint(session: Any, service: str) -> str | None:
+    """The endpoint botocore would give a ``service`` client of ``session`` without an
+    explicit ``endpoint_url``: ``AWS_ENDPOINT_URL_<SERVICE>``, then
+    ``AWS_ENDPOINT_URL``, then the profile's ``endpoint_url`` settings, unless
+    ``AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`` is set (botocore's own lookup)."""
+    core = getattr(session, "_session", session)
+    try:
+        from botocore.configprovider import ConfiguredEndpointProvider
+
+        if core.get_config_variable("ignore_configured_endpoint_urls"):
+            return None
+        found = ConfiguredEndpointProvider(
+            full_config=core.full_config,
+            scoped_config=core.get_scoped_config(),
+            client_name=service,
+        ).provide()
+    except Exception:  # an unreadable profile: botocore will say so when the client is made
+        return None
+    return found if isinstance(found, str) and found else None
+
+
+def is_local(endpoint_url: str) -> bool:
+    """True for an endpoint on an IP address or ``localhost`` (no DNS subdomains)."""
+    host = urlsplit(endpoint_url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def install_counter(client: Any, counter: CallCounter, service: str) -> Any:
@@ -81,14 +167,22 @@ def make_client(
     *,
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
 ) -> Any:
-    """A guarded, adaptive-retrying, counted boto3 client for ``service`` in ``region``."""
-    kwargs: dict[str, Any] = {"region_name": region, "config": client_config(max_attempts)}
-    if endpoint_url:
-        kwargs["endpoint_url"] = endpoint_url
+    """A guarded, adaptive-retrying, counted boto3 client for ``service`` in ``region``.
+
+    ``endpoint_url`` (the ``--endpoint-url`` option) wins over the configured one."""
+    endpoint = endpoint_url or configured_endpoint(session, service)
+    local = bool(endpoint) and is_local(endpoint)
+    kwargs: dict[str, Any] = {
+        "region_name": region,
+        "config": client_config(max_attempts, path_style=local and service == "s3"),
+    }
+    if endpoint:
+        kwargs["endpoint_url"] = endpoint
     with _CREATE_LOCK:
+        _use_fast_timestamps(session)
         client = session.client(service, **kwargs)
-    if endpoint_url:
-        keep_endpoint_host(client, endpoint_url)
+    if local and service in _HOST_PREFIXED:
+        keep_endpoint_host(client, endpoint)
     install_read_only_guard(client)
     install_counter(client, counter, service)
     return client

@@ -387,12 +387,22 @@ def _modern(client: Callable[[str, str], Any], home: str, account: str) -> dict[
     return out
 
 
-def seed_demo(session_or_endpoint: Any, home_region: str = "ap-northeast-1") -> dict[str, Any]:
+def municipality_names(n: int) -> tuple[str, ...]:
+    """``n`` municipality names for a larger demo estate (the benchmark's 40)."""
+    return tuple(MUNICIPALITIES[:n]) + tuple(f"town{i:02d}" for i in range(len(MUNICIPALITIES), n))
+
+
+def seed_demo(
+    session_or_endpoint: Any,
+    home_region: str = "ap-northeast-1",
+    municipalities: tuple[str, ...] = MUNICIPALITIES,
+) -> dict[str, Any]:
     """Create the demo estate in moto and say what was created (names and ids).
 
     ``session_or_endpoint`` is a boto3 session already pointed at moto (e.g.
     inside ``mock_aws``) or a loopback moto server URL. Deterministic: the same
-    names every run (moto's generated ids aside)."""
+    names every run (moto's generated ids aside). ``municipalities`` names the
+    lift-and-shift estates (:func:`municipality_names` for many)."""
     session, endpoint = demo_session(session_or_endpoint, home_region)
     client = _factory(session, endpoint)
     account = client("sts", home_region).get_caller_identity()["Account"]
@@ -407,6 +417,6 @@ def seed_demo(session_or_endpoint: Any, home_region: str = "ap-northeast-1") -> 
         "account": account,
         "home_region": home_region,
         "dr_region": DR_REGION,
-        "municipalities": {m: _lift_and_shift(client, home_region, m) for m in MUNICIPALITIES},
+        "municipalities": {m: _lift_and_shift(client, home_region, m) for m in municipalities},
         "modern": _modern(client, home_region, account),
     }

@@ -33,7 +33,7 @@ LABELS = {
         "waived": "免除",
         "summary": (
             "アカウント {accounts} 件・リソース {resources} 件、必須 {m} 件・推奨 {a} 件。"
-            "推定の無駄は最大 月 ${waste:,.2f}。API 呼び出し {calls} 回"
+            "是正による削減額は 月 ¥{jpy:,} (${waste:,.2f})。API 呼び出し {calls} 回"
         ),
         "gaps": "不完全: 読み取れなかった箇所が {n} 件あります:",
         "clean": "必須の指摘はありません。",
@@ -94,8 +94,12 @@ def _kind(f: Finding) -> str:
     return "mandatory" if f.mandatory else "advisory"
 
 
-def _waste(f: Finding) -> str:
-    return "-" if f.waste_usd is None else f"${f.waste_usd:,.2f}"
+def _waste(f: Finding, lang: str = "en") -> str:
+    if f.waste_usd is None:
+        return "-"
+    if lang == "ja" and f.waste.monthly_jpy is not None:
+        return f"¥{f.waste.monthly_jpy:,} (${f.waste_usd:,.2f})"
+    return f"${f.waste_usd:,.2f}"
 
 
 def _ordered(result: AuditResult) -> list[Finding]:
@@ -106,7 +110,27 @@ def _ordered(result: AuditResult) -> list[Finding]:
 
 
 def total_waste(result: AuditResult) -> float:
-    return sum(a.waste_usd for a in result.accounts)
+    return round(sum(a.waste_usd for a in result.accounts), 2)
+
+
+def total_waste_jpy(result: AuditResult) -> int:
+    return sum(a.waste_jpy for a in result.accounts)
+
+
+def waste_by(result: AuditResult, key: str) -> dict[str, dict[str, Any]]:
+    """Savings summed by ``rule`` or ``lever``: USD (cents), JPY, findings; these add
+    up exactly to the estate total because each finding's figure is already rounded."""
+    out: dict[str, dict[str, Any]] = {}
+    for f in result.findings:
+        k = f.violation.rule.id if key == "rule" else f.violation.rule.lever
+        row = out.setdefault(k, {"usd": 0.0, "jpy": 0, "findings": 0, "unknown": 0})
+        row["findings"] += 1
+        if f.waste_usd is None:
+            row["unknown"] += 1
+            continue
+        row["usd"] = round(row["usd"] + f.waste_usd, 2)
+        row["jpy"] += f.waste.monthly_jpy or 0
+    return dict(sorted(out.items()))
 
 
 def table(result: AuditResult, lang: str = "en") -> str:
@@ -120,7 +144,7 @@ def table(result: AuditResult, lang: str = "en") -> str:
             f.region or "-",
             f.violation.rule.id,
             f"{short_type(f.violation.resource_type)} {f.violation.resource_name}".strip(),
-            _waste(f),
+            _waste(f, lang),
             finding_message(f)(lang),
         )
         for f in _ordered(result)
@@ -133,6 +157,7 @@ def table(result: AuditResult, lang: str = "en") -> str:
             m=len(result.mandatory),
             a=len(result.findings) - len(result.mandatory),
             waste=total_waste(result),
+            jpy=total_waste_jpy(result),
             calls=result.calls.total,
         )
     )
@@ -154,6 +179,7 @@ def to_json(result: AuditResult) -> dict[str, Any]:
         "regions": list(result.scope.regions),
         "homeRegion": result.scope.home_region,
         "complete": result.complete,
+        "mandatoryFindings": len(result.mandatory),
         "exitCode": result.exit_code,
         "apiCalls": {
             "total": result.calls.total,
@@ -165,13 +191,17 @@ def to_json(result: AuditResult) -> dict[str, Any]:
             "perParentByOperation": result.call_split["parents"],
         },
         "wasteMethod": result.waste_method,
-        "wasteUsd": round(total_waste(result), 2),
+        "wasteUsd": total_waste(result),
+        "wasteJpy": total_waste_jpy(result),
+        "wasteByRule": waste_by(result, "rule"),
+        "wasteByLever": waste_by(result, "lever"),
         "accounts": [
             {
                 "account": a.account_id,
                 "name": a.name,
                 "resources": a.resource_counts,
-                "wasteUsd": round(a.waste_usd, 2),
+                "wasteUsd": a.waste_usd,
+                "wasteJpy": a.waste_jpy,
                 "mandatory": sum(1 for f in a.findings if f.mandatory),
                 "advisory": sum(1 for f in a.findings if not f.mandatory),
             }
@@ -190,6 +220,8 @@ def to_json(result: AuditResult) -> dict[str, Any]:
                 "type": f.violation.resource_type,
                 "name": f.violation.resource_name,
                 "wasteUsd": f.waste_usd,
+                "wasteJpy": f.waste.monthly_jpy,
+                "saving": {"method": f.waste.method, "basis": f.waste.basis},
                 "message": {"en": finding_message(f).en, "ja": finding_message(f).ja},
                 "fingerprint": prints[id(f)],
                 "waiver": f.violation.waiver.to_config() if f.violation.waiver else None,

@@ -6,10 +6,12 @@
 account id, region = home region; resources outside the home region sit behind
 an explicit ``pulumi:providers:aws`` node for their region, as in a Pulumi
 program) and hands it to :func:`gcmod.policies.harness.check_graph`, the very
-function the offline check uses, so a rule decides identically on a planned
-stack and a deployed account. No rule logic lives here.
+function's view without the SDK (:func:`gcmod.audit.evaluate.check_account`:
+the same rules, the same :class:`Res`), so a rule decides identically on a
+planned stack and a deployed account. No rule logic lives here.
 
-Each violation is paired with an estimated monthly waste (:mod:`gcmod.audit.waste`).
+Each violation is paired with the monthly saving its fix would bring
+(:mod:`gcmod.audit.waste`), overlaps counted once per resource.
 
 Failures never abort the audit: a collector that is denied (AccessDenied,
 UnauthorizedOperation, ...), meets a region that is not enabled or not
@@ -19,10 +21,14 @@ client (botocore adaptive mode, :mod:`gcmod.audit.clients`).
 
 Exit code (:attr:`AuditResult.exit_code`):
 
-* ``3`` — incomplete: at least one gap (something could not be read, so a clean
-  result would not be trustworthy). Takes precedence over findings.
-* ``1`` — complete, with at least one mandatory violation.
+* ``1`` — at least one mandatory violation, complete or not: what was read is
+  enough to fail a CI gate, whatever could not be read.
+* ``3`` — incomplete (at least one gap: something could not be read, so a clean
+  result would not be trustworthy) and no mandatory violation.
 * ``0`` — complete, no mandatory violation (advisory findings may exist).
+
+Both facts are reported separately (``complete`` and the mandatory count in
+``--json``), so a reader never has to infer one from the exit code.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from botocore.exceptions import (
@@ -52,11 +59,12 @@ from gcmod.audit.collect import (
     all_collectors,
     provider_urn,
 )
+from gcmod.audit.evaluate import check_account
 from gcmod.audit.guard import ReadOnlyViolation
 from gcmod.audit.scope import AccountTarget, Scope
 from gcmod.audit.waste import METHOD, Waste, WasteEstimator
 from gcmod.graph import ResourceGraph, ResourceNode
-from gcmod.policies.harness import CheckReport, Violation, check_graph
+from gcmod.policies.harness import CheckReport, Violation
 
 Progress = Callable[[int, int, str], None]
 
@@ -132,12 +140,12 @@ class AccountReport:
 
     @property
     def waste_usd(self) -> float:
-        """Sum of the known per-resource waste upper bounds (each resource once)."""
-        seen: dict[str, float] = {}
-        for f in self.findings:
-            if f.waste_usd is not None:
-                seen[f.violation.urn] = f.waste_usd
-        return sum(seen.values())
+        """Sum of the known savings of the findings (they never overlap)."""
+        return round(sum(f.waste_usd for f in self.findings if f.waste_usd is not None), 2)
+
+    @property
+    def waste_jpy(self) -> int:
+        return sum(f.waste.monthly_jpy for f in self.findings if f.waste.monthly_jpy is not None)
 
 
 @dataclass
@@ -178,11 +186,11 @@ class AuditResult:
 
     @property
     def exit_code(self) -> int:
-        """3 if any gap (incomplete), else 1 if any mandatory finding, else 0."""
-        if self.gaps:
-            return 3
+        """1 if any mandatory finding (complete or not), else 3 if any gap, else 0."""
         if self.mandatory:
             return 1
+        if self.gaps:
+            return 3
         return 0
 
 
@@ -250,17 +258,17 @@ def evaluate_account(
     nodes: list[ResourceNode],
     catalog: Any,
     policy_config: Mapping[str, Any] | None,
+    today: date | None = None,
 ) -> AccountReport:
-    """Graph, rules, waste for one account (no AWS calls)."""
+    """Graph, rules, waste for one account (no AWS calls). ``today`` dates the office
+    calendar of the off-hours savings (default: the current month)."""
     graph = _account_graph(target.account_id, home, nodes)
-    report = check_graph(graph, policy_config, source="audit policy config")
-    est = WasteEstimator(graph, catalog)
+    report = check_account(graph, policy_config, source="audit policy config")
+    savings = WasteEstimator(graph, catalog, today).assign(report.violations)
     findings = []
-    for v in report.violations:
+    for v, waste in zip(report.violations, savings, strict=True):
         node = graph.by_urn.get(v.urn)
-        findings.append(
-            Finding(target.account_id, node.region if node else None, v, est.for_urn(v.urn))
-        )
+        findings.append(Finding(target.account_id, node.region if node else None, v, waste))
     return AccountReport(target.account_id, target.name, graph, report, findings)
 
 

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from gcmod.audit.clients import make_client
+from gcmod.audit.clients import DEFAULT_MAX_ATTEMPTS, PREFLIGHT_MAX_ATTEMPTS, make_client
 from gcmod.audit.collect import CallCounter
 from gcmod.reference import GOV_REGIONS, PRIMARY_REGION
 
@@ -82,9 +82,16 @@ class Scope:
             raise ValueError(f"home region {self.home_region} is not in regions {self.regions}")
 
 
-def _sts(session: Any, counter: CallCounter | None, endpoint_url: str | None) -> Any:
+def _sts(
+    session: Any,
+    counter: CallCounter | None,
+    endpoint_url: str | None,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+) -> Any:
     region = session.region_name or HOME_REGION
-    return make_client(session, "sts", region, counter or CallCounter(), endpoint_url)
+    return make_client(
+        session, "sts", region, counter or CallCounter(), endpoint_url, max_attempts=max_attempts
+    )
 
 
 def assume_role_fetcher(
@@ -166,7 +173,12 @@ def assume_role_session(
 def caller_account(
     session: Any, counter: CallCounter | None = None, endpoint_url: str | None = None
 ) -> str:
-    return _sts(session, counter, endpoint_url).get_caller_identity()["Account"]
+    """The credentials' account: the audit's first call, so it is also the check that
+    the endpoint answers. It is tried :data:`PREFLIGHT_MAX_ATTEMPTS` times (connect
+    timeout 5 s each), so an unreachable endpoint fails within seconds, not after
+    the ten adaptive retries every later call gets."""
+    sts = _sts(session, counter, endpoint_url, PREFLIGHT_MAX_ATTEMPTS)
+    return sts.get_caller_identity()["Account"]
 
 
 def single_account_scope(

@@ -317,8 +317,9 @@ def build(
         ]
         for g in result.gaps
     ]
-
-    notes = [w["method"], calls_line(result, lang)]
+    # The API calls split into per-page and declared per-parent calls (the audit's
+    # efficiency claim, also in the table footer and --json).
+    notes = [calls_line(result, lang), w["method"]]
     if rate_source:
         notes.append(w["rate"].format(rate=f"{rate:g}", source=rate_source, date=rate_date or "-"))
     return AuditView(

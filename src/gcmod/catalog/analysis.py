@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from gcmod import reference as ref
 from gcmod.catalog import CatalogEntry, StackInput
@@ -97,15 +97,18 @@ def _order(s: StackResult) -> tuple[int, bool, str]:
     return (ENV_ORDER.index(s.environment), s.is_dr, s.stack.name)
 
 
-def analyse_stack(stack: StackInput, catalog: Catalog) -> StackResult:
-    """Synthesize, check and estimate one stack file (errors as ``gcmod check``'s)."""
+def analyse_stack(
+    stack: StackInput, catalog: Catalog, synth: Callable[[Any], tuple[Any, Any]] | None = None
+) -> StackResult:
+    """Synthesize, check and estimate one stack file (errors as ``gcmod check``'s;
+    ``synth``: ``StackRef -> (config, graph)``, default :func:`gcmod.program.synth_stack`)."""
     from gcmod.cost.estimate import estimate_stack
     from gcmod.cost.usage import usage_for
     from gcmod.policies.harness import check_graph
     from gcmod.program import synth_stack
     from gcmod.stackfiles import StackRef
 
-    cfg, graph = synth_stack(StackRef(stack.name, stack.path))
+    cfg, graph = (synth or synth_stack)(StackRef(stack.name, stack.path))
     report = check_graph(graph)
     usage = usage_for(cfg, stack.path)
     est = estimate_stack(cfg, graph, catalog, usage, stack=stack.name)
@@ -113,12 +116,15 @@ def analyse_stack(stack: StackInput, catalog: Catalog) -> StackResult:
 
 
 def analyse(
-    entry: CatalogEntry, catalog: Catalog, progress: Callable[[str], None] | None = None
+    entry: CatalogEntry,
+    catalog: Catalog,
+    progress: Callable[[str], None] | None = None,
+    synth: Callable[[Any], tuple[Any, Any]] | None = None,
 ) -> TemplateResult:
     """Every stack of ``entry``; ``progress(stack_name)`` before each."""
     results = []
     for s in entry.stacks:
         if progress:
             progress(s.name)
-        results.append(analyse_stack(s, catalog))
+        results.append(analyse_stack(s, catalog, synth))
     return TemplateResult(entry, sorted(results, key=_order))

@@ -185,11 +185,13 @@ def build(
     force: bool = False,
     catalog: Catalog | None = None,
     progress: Callable[[str], None] | None = None,
+    synth: Callable[[Any], tuple[Any, Any]] | None = None,
 ) -> dict[str, Any]:
     """Analyse ``entries`` and write the catalogue to ``out``; returns the manifest.
 
     ``langs`` default: Japanese at the root, English in ``en/``; ``catalog``
-    default: gcmod's price catalogue (``Catalog.load()``).
+    default: gcmod's price catalogue (``Catalog.load()``); ``synth``:
+    ``StackRef -> (config, graph)``, default :func:`gcmod.program.synth_stack`.
 
     Nothing is written until every template has been analysed, so a bad stack
     leaves ``out`` as it was."""
@@ -207,7 +209,7 @@ def build(
     for k, entry in enumerate(entries, 1):
         if progress:
             progress(f"[{k}/{len(entries)}] {entry.id}: 合成・検査・概算 / synth, check, estimate")
-        results.append(analyse(entry, catalog))
+        results.append(analyse(entry, catalog, synth=synth))
     files = render_site(results, langs)
     if previous:
         _remove_previous(out, previous)

@@ -21,7 +21,9 @@ standalone ``aws.ebs.Volume``), so no volume is judged twice.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from gcmod.audit import metrics
@@ -36,6 +38,14 @@ NAT_GATEWAY = "aws:ec2/natGateway:NatGateway"
 VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 EIP = "aws:ec2/eip:Eip"
+SNAPSHOT = "aws:ebs/snapshot:Snapshot"
+#: Input under which collectors record what they observed (state, age, metrics);
+#: read by GCM-COST-006 and the idle rules (policies/rules/idle.py).
+OBSERVED = "gcmodObserved"
+#: Days of CloudWatch data behind the idle checks (NAT bytes, ALB requests).
+METRIC_DAYS = 14
+#: "User initiated (2026-01-05 10:00:00 GMT)": when an instance was stopped (moto says UTC).
+_STOPPED_AT = re.compile(r"\((\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) (?:GMT|UTC)\)")
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 AUTOSCALING_GROUP = "aws:autoscaling/group:Group"
 
@@ -137,6 +147,13 @@ def _volume_device(vol: Mapping[str, Any] | None, mapping: Mapping[str, Any]) ->
     )
 
 
+def _all_volumes(ctx: CollectContext) -> list[Mapping[str, Any]]:
+    """Every volume here, from ONE DescribeVolumes pagination shared by
+    ``ec2.instances`` (attached ones, inlined on their instance) and
+    ``ec2.volumes`` (the others)."""
+    return ctx.once("ec2:volumes", lambda: list(ctx.paginate("ec2", "describe_volumes", "Volumes")))
+
+
 def _instances(ctx: CollectContext) -> Iterator[Mapping[str, Any]]:
     for reservation in ctx.paginate("ec2", "describe_instances", "Reservations"):
         for inst in reservation.get("Instances", []):
@@ -209,30 +226,29 @@ def instance_inputs(inst: Mapping[str, Any], volumes: Mapping[str, Any]) -> dict
 def instances(ctx: CollectContext) -> Iterator[ResourceNode]:
     """``aws.ec2.Instance`` (running and stopped): instanceType, metadataOptions,
     associatePublicIpAddress, subnetId, vpcSecurityGroupIds, rootBlockDevice and
-    ebsBlockDevices (joined with ONE DescribeVolumes pagination over attached
-    volumes), launchTemplate, tags; depends on its subnet and security groups.
+    ebsBlockDevices (joined with the one DescribeVolumes pagination it shares with
+    ``ec2.volumes``), launchTemplate, tags; depends on its subnet and security groups.
 
     DescribeInstances and DescribeVolumes are paged, so calls grow with pages.
     CPU utilisation comes from :func:`gcmod.audit.metrics.collect_utilisation`
     (GetMetricData, 500 instances per call) and is added as
     ``inputs["gcmodObserved"]`` where CloudWatch has data."""
-    volumes = {
-        v["VolumeId"]: v
-        for v in ctx.paginate(
-            "ec2",
-            "describe_volumes",
-            "Volumes",
-            Filters=[{"Name": "attachment.status", "Values": ["attached", "attaching"]}],
-        )
-    }
+    volumes = {v["VolumeId"]: v for v in _all_volumes(ctx) if v.get("Attachments")}
     found = list(_instances(ctx))
     observed = metrics.collect_utilisation(ctx, [i["InstanceId"] for i in found])
     for inst in found:
         deps = [ctx.urn(inst["SubnetId"])] if inst.get("SubnetId") else []
         deps += [ctx.urn(g["GroupId"]) for g in inst.get("SecurityGroups", [])]
         inputs = instance_inputs(inst, volumes)
-        if inst["InstanceId"] in observed:
-            inputs["gcmodObserved"] = observed[inst["InstanceId"]]
+        seen = dict(observed.get(inst["InstanceId"], {}))
+        state = (inst.get("State") or {}).get("Name")
+        if state == "stopped":
+            seen["state"] = state
+            stopped = stopped_days(inst.get("StateTransitionReason"))
+            if stopped is not None:
+                seen["stoppedDays"] = stopped
+        if seen:
+            inputs[OBSERVED] = seen
         yield ctx.node(
             INSTANCE,
             _name(inputs.get("tags", {}), inst["InstanceId"]),
@@ -242,13 +258,22 @@ def instances(ctx: CollectContext) -> Iterator[ResourceNode]:
         )
 
 
+def stopped_days(reason: Any, now: datetime | None = None) -> float | None:
+    """Days since the stop named in ``StateTransitionReason``, or None."""
+    m = _STOPPED_AT.search(reason or "") if isinstance(reason, str) else None
+    if m is None:
+        return None
+    at = datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+    return metrics.age_days(at, now)
+
+
 @collector("ec2.volumes", "ec2", ["ec2:DescribeVolumes"])
 def volumes(ctx: CollectContext) -> Iterator[ResourceNode]:
     """``aws.ebs.Volume`` for volumes attached to no instance (attached ones are
     inlined on their instance by ``ec2.instances``): type, size, iops,
     throughput, encrypted, kmsKeyId, snapshotId, availabilityZone, tags
-    (DescribeVolumes, paged)."""
-    for v in ctx.paginate("ec2", "describe_volumes", "Volumes"):
+    (DescribeVolumes, paged); observed: state and age in days."""
+    for v in _all_volumes(ctx):
         if v.get("Attachments") or v.get("State") in _GONE:
             continue
         tags = tags_of(v.get("Tags"))
@@ -268,6 +293,48 @@ def volumes(ctx: CollectContext) -> Iterator[ResourceNode]:
                     "snapshotId": v.get("SnapshotId") or None,
                     "multiAttachEnabled": v.get("MultiAttachEnabled"),
                     "tags": tags,
+                    OBSERVED: _compact(
+                        {"state": v.get("State"), "ageDays": metrics.age_days(v.get("CreateTime"))}
+                    ),
+                }
+            ),
+        )
+
+
+@collector("ec2.snapshots", "ec2", ["ec2:DescribeSnapshots"])
+def snapshots(ctx: CollectContext) -> Iterator[ResourceNode]:
+    """``aws.ebs.Snapshot`` owned by the account: volumeId, description,
+    encrypted, tags (DescribeSnapshots with OwnerIds=self, paged); observed:
+    age in days and the source volume's size (GiB). The ``owner-id`` filter says
+    again what ``OwnerIds=self`` means, for endpoints that ignore the latter (moto
+    lists its AMI catalogue's snapshots whatever the owner); any other owner's
+    snapshot that still comes back is skipped."""
+    for snap in ctx.paginate(
+        "ec2",
+        "describe_snapshots",
+        "Snapshots",
+        OwnerIds=["self"],
+        Filters=[{"Name": "owner-id", "Values": [ctx.account_id]}],
+    ):
+        if snap.get("State") == "error" or snap.get("OwnerId", ctx.account_id) != ctx.account_id:
+            continue
+        tags = tags_of(snap.get("Tags"))
+        yield ctx.node(
+            SNAPSHOT,
+            _name(tags, snap["SnapshotId"]),
+            snap["SnapshotId"],
+            _compact(
+                {
+                    "volumeId": snap.get("VolumeId"),
+                    "description": snap.get("Description") or None,
+                    "encrypted": snap.get("Encrypted"),
+                    "tags": tags,
+                    OBSERVED: _compact(
+                        {
+                            "ageDays": metrics.age_days(snap.get("StartTime")),
+                            "volumeSize": snap.get("VolumeSize"),
+                        }
+                    ),
                 }
             ),
         )
@@ -276,13 +343,26 @@ def volumes(ctx: CollectContext) -> Iterator[ResourceNode]:
 # ---------------------------------------------------------------------------
 # NAT gateways, VPC endpoints, Elastic IPs
 # ---------------------------------------------------------------------------
-@collector("ec2.nat-gateways", "ec2", ["ec2:DescribeNatGateways"])
+@collector("ec2.nat-gateways", "ec2", ["ec2:DescribeNatGateways", *metrics.IAM_ACTIONS])
 def nat_gateways(ctx: CollectContext) -> Iterator[ResourceNode]:
     """``aws.ec2.NatGateway``: subnetId, connectivityType, allocationId, tags;
-    depends on its VPC and subnet (DescribeNatGateways, paged)."""
-    for n in ctx.paginate("ec2", "describe_nat_gateways", "NatGateways"):
-        if n.get("State") in _GONE:
-            continue
+    depends on its VPC and subnet (DescribeNatGateways, paged); observed: age in
+    days and the bytes sent to destinations over :data:`METRIC_DAYS` days
+    (CloudWatch AWS/NATGateway BytesOutToDestination, batched GetMetricData)."""
+    found = [
+        n
+        for n in ctx.paginate("ec2", "describe_nat_gateways", "NatGateways")
+        if n.get("State") not in _GONE
+    ]
+    sent = metrics.metric_sums(
+        ctx,
+        "AWS/NATGateway",
+        "BytesOutToDestination",
+        "NatGatewayId",
+        [n["NatGatewayId"] for n in found],
+        METRIC_DAYS,
+    )
+    for n in found:
         tags = tags_of(n.get("Tags"))
         addrs = n.get("NatGatewayAddresses") or []
         deps = [ctx.urn(x) for x in (n.get("VpcId"), n.get("SubnetId")) if x]
@@ -299,6 +379,13 @@ def nat_gateways(ctx: CollectContext) -> Iterator[ResourceNode]:
                         (a["AllocationId"] for a in addrs if a.get("AllocationId")), None
                     ),
                     "tags": tags,
+                    OBSERVED: _compact(
+                        {
+                            "ageDays": metrics.age_days(n.get("CreateTime")),
+                            "bytesOut": sent.get(n["NatGatewayId"]),
+                            "days": METRIC_DAYS,
+                        }
+                    ),
                 }
             ),
             deps,
@@ -351,6 +438,8 @@ def addresses(ctx: CollectContext) -> Iterator[ResourceNode]:
                     "instance": a.get("InstanceId"),
                     "networkInterface": a.get("NetworkInterfaceId"),
                     "publicIp": a.get("PublicIp"),
+                    # what a NAT gateway names it by (GCM-NET-003 links the two)
+                    "allocationId": a.get("AllocationId"),
                     "tags": tags,
                 }
             ),

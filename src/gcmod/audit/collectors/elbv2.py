@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from gcmod.audit import metrics
 from gcmod.audit.collect import CollectContext, collector
 from gcmod.graph import ResourceNode
 
@@ -62,21 +63,87 @@ def load_balancer_inputs(lb: Mapping[str, Any], tags: Mapping[str, str]) -> dict
     )
 
 
+#: Days of CloudWatch RequestCount behind the idle check (GCM-IDLE-003).
+METRIC_DAYS = 14
+
+
+def metric_dimension(arn: str) -> str:
+    """``arn:...:loadbalancer/app/name/id`` -> ``app/name/id`` (the CloudWatch
+    ``LoadBalancer`` dimension)."""
+    return arn.split(":loadbalancer/", 1)[-1]
+
+
+def healthy_targets(ctx: CollectContext, lb_arns: Sequence[str]) -> dict[str, int]:
+    """Healthy targets per load balancer: the target groups from one paged
+    DescribeTargetGroups listing, then DescribeTargetHealth per target group
+    attached to a load balancer (the API has no batch form)."""
+    groups: dict[str, list[str]] = {arn: [] for arn in lb_arns}
+    for tg in ctx.paginate("elbv2", "describe_target_groups", "TargetGroups"):
+        for lb in tg.get("LoadBalancerArns") or ():
+            if lb in groups:
+                groups[lb].append(tg["TargetGroupArn"])
+    client = ctx.client("elbv2")
+    health: dict[str, int] = {}
+    out: dict[str, int] = {}
+    for lb, tgs in groups.items():
+        for tg in tgs:
+            if tg not in health:
+                desc = client.describe_target_health(TargetGroupArn=tg)
+                health[tg] = sum(
+                    1
+                    for d in desc.get("TargetHealthDescriptions", [])
+                    if (d.get("TargetHealth") or {}).get("State") == "healthy"
+                )
+        out[lb] = sum(health[tg] for tg in tgs)
+    return out
+
+
 @collector(
     "elbv2.load-balancers",
     "elbv2",
-    ["elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeTags"],
+    [
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "elasticloadbalancing:DescribeTags",
+        "elasticloadbalancing:DescribeTargetGroups",
+        "elasticloadbalancing:DescribeTargetHealth",
+        *metrics.IAM_ACTIONS,
+    ],
+    per_parent={
+        "elbv2.DescribeTargetHealth": "takes one TargetGroupArn (no batch form); read for "
+        "each target group attached to a load balancer"
+    },
 )
 def load_balancers(ctx: CollectContext) -> Iterator[ResourceNode]:
     """``aws.lb.LoadBalancer``: internal, loadBalancerType, subnets,
     securityGroups, ipAddressType, tags; depends on its subnets and security
     groups. DescribeLoadBalancers is paged; tags come from DescribeTags, 20
-    load balancers per call."""
+    load balancers per call. Observed: age in days, healthy targets
+    (:func:`healthy_targets`) and, for application load balancers, the requests
+    over :data:`METRIC_DAYS` days (CloudWatch RequestCount, batched GetMetricData)."""
     lbs = _load_balancers(ctx)
-    tags = _tags(ctx, [lb["LoadBalancerArn"] for lb in lbs])
+    arns = [lb["LoadBalancerArn"] for lb in lbs]
+    tags = _tags(ctx, arns)
+    healthy = healthy_targets(ctx, arns) if lbs else {}
+    albs = [a for a, lb in zip(arns, lbs, strict=True) if lb.get("Type") == "application"]
+    requests = metrics.metric_sums(
+        ctx,
+        "AWS/ApplicationELB",
+        "RequestCount",
+        "LoadBalancer",
+        [metric_dimension(a) for a in albs],
+        METRIC_DAYS,
+    )
     for lb in lbs:
         arn = lb["LoadBalancerArn"]
         inputs = load_balancer_inputs(lb, tags.get(arn, {}))
+        inputs["gcmodObserved"] = _compact(
+            {
+                "ageDays": metrics.age_days(lb.get("CreatedTime")),
+                "healthyTargets": healthy.get(arn),
+                "requests": requests.get(metric_dimension(arn)),
+                "days": METRIC_DAYS,
+            }
+        )
         deps = [ctx.urn(s) for s in inputs.get("subnets", [])]
         deps += [ctx.urn(g) for g in inputs.get("securityGroups", [])]
         yield ctx.node(LOAD_BALANCER, lb.get("LoadBalancerName") or arn, arn, inputs, deps)

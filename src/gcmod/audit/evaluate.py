@@ -1,0 +1,194 @@
+"""Run the policy rules over a deployed account's graph without the Pulumi SDK.
+
+``gcmod check`` hands each resource to the rules through the CrossGuard
+analyzer servicer (:func:`gcmod.policies.harness.check_graph`), exactly as
+``pulumi preview`` does: one protobuf request per resource, and, per rule and
+per resource, a fresh deserialisation of every property. On a deployed account
+of a thousand resources that is most of the audit's time, and importing the
+SDK (``pulumi``, gRPC, protobuf) is most of its start-up.
+
+:func:`check_account` gives the same rules the same view without either:
+
+* the very same ``Rule.check`` functions, with the same :class:`Res` the pack's
+  adapter (:mod:`gcmod.policies.pack`) builds: engine-shaped values (numbers as
+  the engine's ``double``, unknowns as the engine's sentinel) wrapped in
+  pulumi_policy's own unknown-checking proxy, the resource's provider props and
+  name, parents and dependencies for stack rules;
+* the same configuration (:func:`normalize_pack_config`: levels, schema
+  defaults, unknown keys refused) and the same reporting of a rule that meets
+  an unknown value ("can't run policy ... during preview"), as a
+  :class:`~gcmod.policies.harness.Violation` like the servicer's;
+* built once per resource rather than once per rule and resource, and only for
+  resources some rule looks at.
+
+pulumi_policy's ``proxy`` module is plain Python; it is loaded on its own
+(:func:`load_unknown_proxy`) so that the rule modules' ``from
+pulumi_policy.proxy import UnknownValueError`` does not import the SDK. A test
+checks that this function and ``check_graph`` report the same violations.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from gcmod.graph import UNKNOWN, ResourceGraph, ResourceNode
+
+_PROXY = "pulumi_policy.proxy"
+#: What the engine reports as the pack's version in "can't run" messages (the
+#: servicer the harness builds says 0.0.1, see gcmod.policies.pack.make_servicer).
+_PACK_AT = "gcmod@v0.0.1"
+_ENGINE_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+
+def load_unknown_proxy() -> ModuleType:
+    """``pulumi_policy.proxy`` without importing the ``pulumi_policy`` package (which
+    imports the Pulumi SDK and gRPC). The module only needs ``typing``; once in
+    ``sys.modules`` it is the one the package itself uses if it is imported later,
+    so ``UnknownValueError`` stays one class."""
+    mod = sys.modules.get(_PROXY)
+    if mod is not None:
+        return mod
+    spec = importlib.util.find_spec("pulumi_policy")  # finds, does not import, the package
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("pulumi_policy is not installed")
+    path = Path(next(iter(spec.submodule_search_locations))) / "proxy.py"
+    mspec = importlib.util.spec_from_file_location(_PROXY, path)
+    if mspec is None or mspec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    mod = importlib.util.module_from_spec(mspec)
+    sys.modules[_PROXY] = mod
+    try:
+        mspec.loader.exec_module(mod)
+    except BaseException:
+        del sys.modules[_PROXY]
+        raise
+    return mod
+
+
+def audit_rules() -> list[Any]:
+    """Every rule, imported without the Pulumi SDK (see :func:`load_unknown_proxy`)."""
+    load_unknown_proxy()
+    from gcmod.policies.model import all_rules
+
+    return all_rules()
+
+
+def engine_value(value: Any) -> Any:
+    """A value as the engine hands it to a policy (a protobuf ``Struct`` round trip):
+    numbers become floats, tuples lists, gcmod's unknown the engine's sentinel."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        return _ENGINE_UNKNOWN if value == UNKNOWN else value
+    if isinstance(value, Mapping):
+        return {str(k): engine_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [engine_value(v) for v in value]
+    return value
+
+
+def check_account(
+    graph: ResourceGraph,
+    config: Mapping[str, Any] | None = None,
+    rules: list[Any] | None = None,
+    source: str = "policy config",
+) -> Any:
+    """The :class:`~gcmod.policies.harness.CheckReport` ``check_graph`` would give."""
+    proxy = load_unknown_proxy()
+    from gcmod.policies.harness import (
+        CheckReport,
+        Violation,
+        _unknown_ja,
+        _unknown_path,
+        analyzed_nodes,
+        normalize_pack_config,
+    )
+    from gcmod.policies.model import Ctx, Res, Text, all_rules
+
+    rules = rules if rules is not None else all_rules()
+    normalized = normalize_pack_config(config, rules, source)
+    active = [(r, normalized[r.policy_name]) for r in rules]
+    active = [(r, lvl, engine_value(props)) for r, (lvl, props) in active if lvl != "disabled"]
+    nodes = analyzed_nodes(graph)
+    report = CheckReport(graph.stack, graph.region, rules, len(nodes))
+    wrap = proxy.unknown_checking_proxy
+    unknown_error = proxy.UnknownValueError
+    default_aws = {"region": graph.region}
+    cache: dict[str, Res] = {}
+
+    def res_of(node: ResourceNode) -> Res:
+        r = cache.get(node.urn)
+        if r is None:
+            p = graph.by_urn.get(node.provider) if node.provider else None
+            given = p.inputs if p else (default_aws if node.package == "aws" else {})
+            pprops = wrap(engine_value(given))
+            region = _region(pprops)
+            r = Res(
+                node.type,
+                node.name,
+                node.urn,
+                wrap(engine_value(node.inputs)),
+                region,
+                provider_props=pprops,
+                provider_name=p.name if p else "default",
+            )
+            cache[node.urn] = r
+        return r
+
+    def record(rule: Any, level: str, en: str, ja: str, urn: str, unknown: bool, at: str) -> None:
+        target = graph.by_urn.get(urn)
+        report.violations.append(
+            Violation(
+                rule=rule,
+                enforcement=level,
+                message=Text(en=en, ja=ja),
+                urn=urn,
+                resource_type=target.type if target else "",
+                resource_name=target.name if target else "",
+                unknown=unknown,
+                unknown_at=at,
+            )
+        )
+
+    def run(rule: Any, level: str, props: dict[str, Any], arg: Any, urn: str) -> None:
+        try:
+            for f in rule.check(arg, Ctx(rule, props)):
+                record(rule, level, f.message.en, f.message.ja, f.urn or urn, False, "")
+        except unknown_error as exc:
+            msg = (
+                f"can't run policy '{rule.policy_name}' from policy pack '{_PACK_AT}' "
+                f"during preview: {exc.message}"
+            )
+            at = _unknown_path(msg)
+            # The engine reports a rule it could not run as advisory, whatever its level.
+            record(rule, "advisory", msg, _unknown_ja(at), urn, True, at)
+
+    resource_rules = [a for a in active if a[0].scope != "stack"]
+    for node in nodes:
+        for rule, level, props in resource_rules:
+            if rule.applies_to(node.type):
+                run(rule, level, props, res_of(node), node.urn)
+    stack_rules = [a for a in active if a[0].scope == "stack"]
+    if stack_rules:
+        everything = [res_of(n) for n in graph.resources]
+        for n, r in zip(graph.resources, everything, strict=True):
+            r.parent = cache.get(n.parent) if n.parent else None
+            r.dependencies = [cache[d] for d in n.dependencies if d in cache]
+        for rule, level, props in stack_rules:
+            run(rule, level, props, everything, "")
+    return report
+
+
+def _region(provider_props: Any) -> str | None:
+    try:
+        region = provider_props.get("region")
+    except Exception:  # an unknown provider region: the rule sees None (as in the pack)
+        return None
+    return region if isinstance(region, str) else None
