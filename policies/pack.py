@@ -29,7 +29,7 @@ from pulumi_policy import (
 
 from gcmod.policies.evidence import region_of
 from gcmod.policies.model import LEVERS, Ctx, Finding, Res, Rule, Text, all_rules
-from gcmod.policies.waivers import Waiver, config_waivers, find, tag_waivers
+from gcmod.policies.waivers import UNWAIVABLE_LEVER, Waiver, config_waivers, waiver_for
 
 PACK_NAME = "gcmod"
 PACK_DESCRIPTION = (
@@ -79,8 +79,6 @@ WAIVED_POLICY = "gcmod-waived"
 WAIVED_STACK_POLICY = "gcmod-waived-stack"
 #: Prefix of the last line of a waived finding's message: the finding as JSON.
 WAIVED_MARK = "gcmod-waiver: "
-#: Rules whose findings cannot be waived (they are about waivers).
-UNWAIVABLE_LEVER = "governance"
 
 
 @dataclass(frozen=True)
@@ -145,16 +143,6 @@ def _waived_buffer() -> list[WaivedFinding]:
     return _waived.items
 
 
-def _own_tags(res: Res | None) -> Mapping[str, Any]:
-    if res is None:
-        return {}
-    try:
-        tags = res.props.get("tags")
-        return dict(tags) if isinstance(tags, Mapping) else {}
-    except Exception:  # unknown tags: no waiver can be read from them
-        return {}
-
-
 def _report(
     rule: Rule,
     findings: Iterable[Finding],
@@ -172,9 +160,8 @@ def _report(
     file_waivers = config_waivers(config)
     for f in findings:
         res = by_urn.get(f.urn) if f.urn else subject
-        name, urn = (res.name, res.urn) if res is not None else ("", f.urn or "")
-        waivers = tag_waivers(_own_tags(res))[0] + file_waivers
-        active, _expired = find(waivers, rule.id, name, urn)
+        urn = res.urn if res is not None else (f.urn or "")
+        active = waiver_for(rule, res, urn, file_waivers)
         if active is None:
             report_violation(format_message(f), f.urn)
         else:

@@ -35,6 +35,8 @@ WAIVE_TAG = "gcmod:waive"
 #: The file ``gcmod check`` reads next to the stack file.
 WAIVER_FILE = "gcmod-waivers.yaml"
 TAG_SOURCE = f"tag {WAIVE_TAG}"
+#: Rules whose findings cannot be waived (they are about waivers).
+UNWAIVABLE_LEVER = "governance"
 _RULE_ID = re.compile(r"^GCM-[A-Z]+-\d{3}$")
 _TOKYO = dt.timezone(dt.timedelta(hours=9), "JST")
 
@@ -264,3 +266,25 @@ def load_waiver_file(path: Path) -> list[Waiver]:
         )
         for e in parsed.waivers
     ]
+
+
+def _own_tags(res: Any) -> Mapping[str, Any]:
+    """A resource's own ``tags`` input (an unknown value: none can be read)."""
+    if res is None:
+        return {}
+    try:
+        tags = res.props.get("tags")
+        return dict(tags) if isinstance(tags, Mapping) else {}
+    except Exception:  # unknown tags: no waiver can be read from them
+        return {}
+
+
+def waiver_for(rule: Any, res: Any, urn: str, file_waivers: list[Waiver]) -> Waiver | None:
+    """The waiver in date that accepts ``rule``'s finding on ``res`` (a
+    :class:`~gcmod.policies.model.Res`: its own ``gcmod:waive`` tags, then the
+    config's file waivers), or None. Rules about waivers are never waived. The one
+    decision the pack (:mod:`gcmod.policies.pack`) and the audit share."""
+    if rule.lever == UNWAIVABLE_LEVER:
+        return None
+    name = res.name if res is not None else ""
+    return find(tag_waivers(_own_tags(res))[0] + file_waivers, rule.id, name, urn)[0]

@@ -142,8 +142,15 @@ def check_account(
             cache[node.urn] = r
         return r
 
+    from gcmod.policies.waivers import config_waivers, waiver_for
+
     def record(rule: Any, level: str, en: str, ja: str, urn: str, unknown: bool, at: str) -> None:
         target = graph.by_urn.get(urn)
+        # A gcmod:waive tag on the deployed resource, decided as the pack decides it.
+        waiver = None
+        if not unknown and target is not None:
+            waiver = waiver_for(rule, res_of(target), urn, config_waivers(normalized[
+                rule.policy_name][1]))  # fmt: skip
         report.violations.append(
             Violation(
                 rule=rule,
@@ -154,6 +161,7 @@ def check_account(
                 resource_name=target.name if target else "",
                 unknown=unknown,
                 unknown_at=at,
+                waiver=waiver,
             )
         )
 
