@@ -48,7 +48,9 @@ def _estate() -> list[ResourceNode]:
     nodes = [
         _node("aws:ec2/instance:Instance", "app",
               {"instanceType": "m4.xlarge", "metadataOptions": {"httpTokens": "required"},
-               "rootBlockDevice": root, "ebsBlockDevices": [], "tags": DEV}),
+               "rootBlockDevice": root, "ebsBlockDevices": [],
+               # no System tag: a GCM-TAG-001 finding (Environment/System are aliases)
+               "tags": {"Environment": "development"}}),
         _node("aws:ebs/volume:Volume", "loose",
               {"type": "gp2", "size": 100, "encrypted": True, "tags": DEV,
                "gcmodObserved": {"state": "available", "ageDays": 30.0}}),
