@@ -112,9 +112,13 @@ def evidence_text(v: Violation, lang: str = "en") -> str:
     it did not come from the stack's own region: what decided the finding."""
     if not v.environment or v.environment_from is None:
         return ""
-    env = "不明" if (lang == "ja" and v.environment == "unknown") else v.environment
-    label = "環境" if lang == "ja" else "environment"
-    out = f"{label} {env} ({v.environment_from(lang)})"
+    if lang == "ja":
+        from gcmod.policies.rulekit import env_ja
+
+        env = "不明" if v.environment == "unknown" else env_ja(v.environment)
+        out = f"{env}環境 ({v.environment_from(lang)})"
+    else:
+        out = f"environment {v.environment} ({v.environment_from(lang)})"
     if v.region_from is not None and "aws:region" not in v.region_from.en:
         where = "リージョン" if lang == "ja" else "region"
         out += f"; {where} {v.region or '?'} ({v.region_from(lang)})"

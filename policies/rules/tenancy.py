@@ -152,13 +152,17 @@ def one_shared_environment(resources: Sequence[Res], ctx: Ctx) -> Iterator[Findi
             f"{items[limit].name}: {len(items)} {kind} in {where} ({names(items)}); "
             f"at most {limit} allowed: one shared environment serves all tenants"
         )
+        kind_ja = kinds_ja[kind]
+        # a space only beside a Latin word (docs/terminology.md)
+        lead, gap = (" " if kind_ja[0].isascii() else ""), (" " if kind_ja[-1].isascii() else "")
         ja = (
-            f"{items[limit].name}: {where_ja}に {kinds_ja[kind]} が {len(items)} 個あります "
-            f"({names(items)})。上限は {limit} 個で、全テナントを1つの共有環境で提供します"
+            f"{items[limit].name}: {where_ja}に{lead}{kind_ja}{gap}が {len(items)} 個あります "
+            f"({names(items)})。上限は {limit} 個です"
         )
         if per_tenant:
             en += f"; these are per-tenant copies (tenants: {', '.join(tenants)})"
             ja += f"。これらはテナントごとの複製です (テナント: {', '.join(tenants)})"
+        ja += "。全テナントを1つの共有環境で提供してください"
         yield Finding(Text(en=en, ja=ja), urn=items[limit].urn)
     unknowns.raise_if_any()
 

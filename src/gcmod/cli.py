@@ -787,7 +787,7 @@ def check(
             )
         )  # fmt: skip
     else:
-        click.echo(f"gcmod check {name}  [{path}]")
+        echo_text(f"gcmod check {name}  [{path}]")
         if waiver_path is not None:
             click.echo(f"waivers / 免除: {_shown_path(waiver_path)} ({len(waivers)})")
         if ps is not None and ps.esc is not None:
