@@ -22,14 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
 
-from gcmod.graph import UNKNOWN, ResourceGraph, ResourceNode, SourceLocation
+from gcmod.graph import ResourceGraph, ResourceNode, SourceLocation, engine_value
 from gcmod.loader import shown
 from gcmod.policies.evidence import environment_of, region_of
 from gcmod.policies.model import Environment, Res, Rule, Setting, Text, all_rules
 from gcmod.policies.rulekit import env_ja
 from gcmod.policies.waivers import Waiver, waivers_problem
 
-_ENGINE_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 _LEVELS = ("advisory", "mandatory", "disabled")
 
 
@@ -214,24 +213,11 @@ def configure_request(normalized: Mapping[str, tuple[str, dict[str, Any]]]):
 # ---------------------------------------------------------------------------
 # Requests from the graph
 # ---------------------------------------------------------------------------
-def _engine_value(value: Any) -> Any:
-    """A graph value as the engine sends it: UNKNOWN becomes the engine's unknown;
-    assets and archives are already in the engine's signature-keyed form (synth
-    records them so) and pass through unchanged."""
-    if isinstance(value, str) and value == UNKNOWN:
-        return _ENGINE_UNKNOWN
-    if isinstance(value, dict):
-        return {k: _engine_value(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_engine_value(v) for v in value]
-    return value
-
-
 def _struct(props: Mapping[str, Any]):
     from google.protobuf import struct_pb2
 
     s = struct_pb2.Struct()
-    s.update(_engine_value(dict(props)))
+    s.update(engine_value(dict(props)))
     return s
 
 

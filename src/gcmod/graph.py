@@ -36,7 +36,7 @@ so the same program and config always give the same JSON.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +44,27 @@ SCHEMA_VERSION = 1
 
 #: Placeholder for a value that is not known before deployment.
 UNKNOWN = "<unknown>"
+#: The engine's marker for a value not known before deployment, as it reaches a policy.
+ENGINE_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+
+def engine_value(value: Any) -> Any:
+    """A graph value as the engine hands it to a policy (a protobuf ``Struct`` round
+    trip): numbers become floats, tuples lists, :data:`UNKNOWN` the engine's marker;
+    assets and archives are already in the engine's signature-keyed form (synth
+    records them so) and pass through as mappings. The one conversion used by the
+    offline harness and by the audit's SDK-free evaluator."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        return ENGINE_UNKNOWN if value == UNKNOWN else value
+    if isinstance(value, Mapping):
+        return {str(k): engine_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [engine_value(v) for v in value]
+    return value
 
 
 @dataclass(frozen=True)

@@ -36,13 +36,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from gcmod.graph import UNKNOWN, ResourceGraph, ResourceNode
+from gcmod.graph import ResourceGraph, ResourceNode, engine_value
 
 _PROXY = "pulumi_policy.proxy"
 #: What the engine reports as the pack's version in "can't run" messages (the
 #: servicer the harness builds says 0.0.1, see gcmod.policies.pack.make_servicer).
 _PACK_AT = "gcmod@v0.0.1"
-_ENGINE_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
 
 def load_unknown_proxy() -> ModuleType:
@@ -78,22 +77,6 @@ def audit_rules() -> list[Any]:
     return all_rules()
 
 
-def engine_value(value: Any) -> Any:
-    """A value as the engine hands it to a policy (a protobuf ``Struct`` round trip):
-    numbers become floats, tuples lists, gcmod's unknown the engine's sentinel."""
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        return _ENGINE_UNKNOWN if value == UNKNOWN else value
-    if isinstance(value, Mapping):
-        return {str(k): engine_value(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [engine_value(v) for v in value]
-    return value
-
-
 def check_account(
     graph: ResourceGraph,
     config: Mapping[str, Any] | None = None,
@@ -102,6 +85,7 @@ def check_account(
 ) -> Any:
     """The :class:`~gcmod.policies.harness.CheckReport` ``check_graph`` would give."""
     proxy = load_unknown_proxy()
+    from gcmod.policies.evidence import region_of
     from gcmod.policies.harness import (
         CheckReport,
         Violation,
@@ -128,17 +112,15 @@ def check_account(
         if r is None:
             p = graph.by_urn.get(node.provider) if node.provider else None
             given = p.inputs if p else (default_aws if node.package == "aws" else {})
-            pprops = wrap(engine_value(given))
-            region = _region(pprops)
             r = Res(
                 node.type,
                 node.name,
                 node.urn,
                 wrap(engine_value(node.inputs)),
-                region,
-                provider_props=pprops,
+                provider_props=wrap(engine_value(given)),
                 provider_name=p.name if p else "default",
             )
+            r.region = region_of(r).value  # decided as the pack decides it (evidence)
             cache[node.urn] = r
         return r
 
@@ -192,11 +174,3 @@ def check_account(
         for rule, level, props in stack_rules:
             run(rule, level, props, everything, "")
     return report
-
-
-def _region(provider_props: Any) -> str | None:
-    try:
-        region = provider_props.get("region")
-    except Exception:  # an unknown provider region: the rule sees None (as in the pack)
-        return None
-    return region if isinstance(region, str) else None
