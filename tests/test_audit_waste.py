@@ -138,3 +138,19 @@ def test_totals_by_rule_and_by_lever_add_up_to_the_estate(result) -> None:
     per_finding = [f["wasteUsd"] for f in doc["findings"] if f["wasteUsd"] is not None]
     assert round(sum(per_finding), 2) == doc["wasteUsd"]
     assert all(f["saving"]["method"] for f in doc["findings"])
+
+
+def test_the_japanese_report_shows_the_same_yen_that_add_up(result) -> None:
+    """The HTML view shows the audit's own yen (each finding's, summed), so the total
+    card, the bars by lever and the rows by rule agree to the yen."""
+    from gcmod.audit.view import build
+
+    doc = to_json(result)
+    view = build(result, "ja", rate=157.0)
+    assert view.cards[2]["value"] == f"¥{doc['wasteJpy']:,}"
+
+    def yen(text: str) -> int:
+        return int(text.lstrip("¥").replace(",", "")) if text != "-" else 0
+
+    assert sum(yen(b["label"]) for b in view.lever_bars) == doc["wasteJpy"]
+    assert sum(yen(row[4]) for row in view.rule_rows) == doc["wasteJpy"]

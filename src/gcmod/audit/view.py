@@ -206,7 +206,13 @@ def build(
 ) -> AuditView:
     """The view model of ``result`` in ``lang``; ``rate`` yen per dollar (default: the
     packaged price catalogue's documented rate)."""
-    from gcmod.audit.report import calls_line, finding_message, total_waste
+    from gcmod.audit.report import (
+        calls_line,
+        finding_message,
+        total_waste,
+        total_waste_jpy,
+        waste_by,
+    )
 
     if rate is None:
         from gcmod.pricing import Catalog
@@ -216,8 +222,12 @@ def build(
         rate_date = str(getattr(cat, "fx_date", "") or "")
     w = WORDS[lang]
 
-    def money(x: float | None) -> str:
-        return "-" if x is None else Money(x, x * rate, lang).first()
+    def money(usd: float | None, jpy: float | None = None) -> str:
+        """The reader's currency: the audit's own yen (each finding's, summed) when
+        given, so that every figure shown adds up; else converted at ``rate``."""
+        if usd is None:
+            return "-"
+        return Money(usd, usd * rate if jpy is None else jpy, lang).first()
 
     findings = sorted(
         result.findings,
@@ -225,8 +235,7 @@ def build(
     )
     n_mand = len(result.mandatory)
     n_adv = sum(1 for f in result.findings if not f.mandatory and not f.violation.unknown)
-    waste = total_waste(result)
-    total = Money(waste, waste * rate, lang)
+    waste, waste_jpy = total_waste(result), total_waste_jpy(result)
 
     lines = []
     if n_mand:
@@ -243,8 +252,8 @@ def build(
         {"label": labels[1], "value": str(n_adv)},
         {
             "label": labels[2],
-            "value": total.first(),
-            "sub": w["per_year"].format(v=Money(waste * 12, waste * 12 * rate, lang).first()),
+            "value": money(waste, waste_jpy),
+            "sub": w["per_year"].format(v=money(waste * 12, waste_jpy * 12)),
         },
         {"label": labels[3], "value": str(len(result.accounts))},
         {
@@ -254,28 +263,24 @@ def build(
         {"label": labels[5], "value": str(result.calls.total)},
     ]
 
-    by_lever: dict[str, float] = defaultdict(float)
     by_rule: dict[str, list[Finding]] = defaultdict(list)
     for f in result.findings:
         by_rule[f.violation.rule.id].append(f)
-        if f.waste_usd:
-            by_lever[f.violation.rule.lever] += f.waste_usd
+    rule_waste = waste_by(result, "rule")
     i = 0 if lang == "ja" else 1
     bars = [
         {
             "name": LEVERS[lev][i],
-            "value": usd_,
-            "label": money(usd_),
+            "value": row["usd"],
+            "label": money(row["usd"], row["jpy"]),
             "colour": LEVER_COLOURS.get(lev, "#1d4e89"),
         }
-        for lev, usd_ in sorted(by_lever.items(), key=lambda kv: -kv[1])
-        if usd_ > 0
+        for lev, row in sorted(waste_by(result, "lever").items(), key=lambda kv: -kv[1]["usd"])
+        if row["usd"] > 0
     ]
 
     rule_rows = []
-    for rid, fs in sorted(
-        by_rule.items(), key=lambda kv: (-sum(f.waste_usd or 0 for f in kv[1]), kv[0])
-    ):
+    for rid, fs in sorted(by_rule.items(), key=lambda kv: (-rule_waste[kv[0]]["usd"], kv[0])):
         rule = fs[0].violation.rule
         rule_rows.append(
             [
@@ -283,7 +288,7 @@ def build(
                 rule.title(lang),
                 _level(fs[0], w),
                 str(len(fs)),
-                money(sum(f.waste_usd or 0 for f in fs)),
+                money(rule_waste[rid]["usd"], rule_waste[rid]["jpy"]),
             ]
         )
     account_rows = [
@@ -292,7 +297,7 @@ def build(
             a.name or "-",
             str(sum(a.resource_counts.values())),
             str(sum(1 for f in a.findings if f.mandatory)),
-            money(a.waste_usd),
+            money(a.waste_usd, a.waste_jpy),
         ]
         for a in result.accounts
     ]
@@ -303,7 +308,7 @@ def build(
             {"text": f.region or "-", "id": True},
             {"text": f.violation.rule.id, "id": True},
             {"text": _resource(f), "id": True},
-            money(f.waste_usd),
+            money(f.waste_usd, f.waste.monthly_jpy),
             finding_message(f)(lang),
         ]
         for f in findings
