@@ -7,8 +7,6 @@ language in a folder of its own)::
     templates/<id>.html
     en/index.html                 other languages
     en/templates/<id>.html
-    assets/estimate.css           the estimate report's stylesheet
-    assets/catalog.css            the catalogue's own (package data)
     catalog.json                  what was built (schema gcmod.catalog/1)
 
 ``catalog.json`` also marks the folder as a catalogue: a rebuild deletes the
@@ -21,7 +19,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -127,15 +124,8 @@ def manifest(results: Sequence[TemplateResult], langs: Sequence[str], files: lis
 
 
 def render_site(results: Sequence[TemplateResult], langs: Sequence[str]) -> dict[str, str]:
-    """Every file of the site: relative path -> text."""
-    from gcmod.cost.report import REPORT_CSS
-
-    files: dict[str, str] = {
-        "assets/estimate.css": REPORT_CSS.strip() + "\n",
-        "assets/catalog.css": resources.files("gcmod.catalog")
-        .joinpath("assets/catalog.css")
-        .read_text(encoding="utf-8"),
-    }
+    """Every file of the site: relative path -> text (pages inline their stylesheet)."""
+    files: dict[str, str] = {}
     for lang in langs:
         d = _lang_dir(lang, langs)
         depth = d.count("/")
@@ -146,12 +136,12 @@ def render_site(results: Sequence[TemplateResult], langs: Sequence[str]) -> dict
             return "../" * page_depth + target_dir
 
         files[f"{d}index.html"] = index_html(
-            results, lang, base=rel("", depth),
+            results, lang,
             other=rel(od, depth) + "index.html" if other else None, other_lang=other,
         )  # fmt: skip
         for r in results:
             files[f"{d}{page_path(r.entry.id)}"] = template_html(
-                r, lang, base=rel("", depth + 1), index="../index.html",
+                r, lang, index="../index.html",
                 other=rel(od, depth + 1) + page_path(r.entry.id) if other else None,
                 other_lang=other,
             )  # fmt: skip

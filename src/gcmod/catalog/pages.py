@@ -177,21 +177,19 @@ T: dict[str, dict[str, str]] = {
 
 
 def index_html(
-    results: Sequence[TemplateResult], lang: str, *, base: str, other: str | None,
+    results: Sequence[TemplateResult], lang: str, *, other: str | None,
     other_lang: str | None,
 ) -> str:  # fmt: skip
-    """The index: a card per template and a comparison table. ``base`` (the site's
-    root) is kept for the caller; the stylesheet is inlined, so nothing is loaded."""
-    del base
+    """The index: a card per template and a comparison table (the stylesheet is
+    inlined, so the page loads nothing)."""
     view = index_view(results, T[lang], lang, other=other, other_lang=other_lang)
     return render("catalog_index.html.j2", **view)
 
 
 def template_html(
-    r: TemplateResult, lang: str, *, base: str, index: str, other: str | None,
+    r: TemplateResult, lang: str, *, index: str, other: str | None,
     other_lang: str | None,
 ) -> str:  # fmt: skip
-    """One template's page (``base``: see :func:`index_html`)."""
-    del base
+    """One template's page."""
     view = template_view(r, T[lang], lang, index=index, other=other, other_lang=other_lang)
     return render("catalog_template.html.j2", **view)
