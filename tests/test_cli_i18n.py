@@ -110,3 +110,37 @@ def test_every_command_and_option_has_japanese_help() -> None:
             if isinstance(param, click.Option) and option_ja(path, param) is None:
                 missing.append(f"{path or 'gcmod'} {param.opts[0]} ({param.name})")
     assert not missing, "no Japanese help (add to gcmod.clihelp): " + ", ".join(missing)
+
+
+def _widest(text: str) -> int:
+    from gcmod.textable import width
+
+    return max(width(line) for line in text.splitlines())
+
+
+def test_audit_table_fits_100_columns_in_japanese(demo_audit, monkeypatch) -> None:
+    """The demo estate's ids (ECS scalable targets, ARNs) are wider than any table
+    column: the table becomes records rather than overflow (issue 18)."""
+    from gcmod.audit.report import table
+    from gcmod.textable import fit_lines
+
+    monkeypatch.setenv("COLUMNS", "100")
+    for lang in ("ja", "en"):
+        text = fit_lines(table(demo_audit, lang))  # as the CLI prints it (echo_text)
+        assert _widest(text) <= 100, lang
+        assert "service/saas-cluster/saas-app/ecs:service:DesiredCount" in text
+
+
+def test_vendor_check_fits_100_columns_in_japanese() -> None:
+    from pathlib import Path
+
+    program = Path(__file__).parent / "fixtures" / "programs" / "vendor-scheduler"
+    out = CliRunner().invoke(
+        main,
+        ["check", "--project", str(program), "--stack", "staging"],
+        env={**JA, "COLUMNS": "100"},
+        prog_name="gcmod",
+    )
+    assert out.exit_code == 1, out.output
+    assert "GCM-SCHED-001" in out.output and "検証環境" in out.output
+    assert _widest(out.output) <= 100

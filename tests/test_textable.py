@@ -105,3 +105,28 @@ def test_coloured_cells_line_up(monkeypatch) -> None:
     text = render(["LEVEL", "ID"], [(paint("mandatory", "mandatory"), "A"), ("advisory", "B")])
     lines = [textable._ANSI.sub("", line) for line in text.splitlines()]
     assert lines[2].index("A") == lines[3].index("B")
+
+
+def test_rows_no_table_can_hold_become_records() -> None:
+    """An id wider than a table column could ever be: each row is a block of
+    `header: value` lines within the width, every id whole, no header split."""
+    long_id = "service/saas-cluster/saas-app/ecs:service:DesiredCount"
+    rows = [
+        (
+            "必須",
+            "123456789012",
+            "ap-northeast-1",
+            "GCM-TAG-001",
+            long_id,
+            "¥0",
+            "タグがありません",
+        ),
+        ("推奨", "123456789012", "ap-northeast-3", "GCM-NET-002", "vpc-1", "¥10", "VPC " * 20),
+    ]
+    headers = ["区分", "アカウント", "リージョン", "ルール", "リソース", "削減額/月", "内容"]
+    text = render(headers, rows, max_width=60)
+    lines = text.splitlines()
+    assert max(width(line) for line in lines) <= 60
+    assert any(line.endswith(long_id) for line in lines)
+    assert sum(line.startswith("区分:") for line in lines) == 2
+    assert "" in lines  # a blank line between the two rows

@@ -193,10 +193,13 @@ def render(
     widths = natural
     gaps = 2 * (len(headers) - 1)
     if limit is not None and sum(natural) + gaps > limit:
-        floors = [min_width(h) for h in headers]
+        # A header is never wrapped; a cell never splits an id.
+        floors = [width(h) for h in headers]
         for row in cells:
             for i, c in enumerate(row):
                 floors[i] = max(floors[i], min_width(c))
+        if sum(floors) + gaps > limit:
+            return _records(headers, cells, limit)
         widths = _fit(natural, floors, limit - gaps)
 
     def lines_of(row: Sequence[str]) -> list[str]:
@@ -217,6 +220,27 @@ def render(
     for row in cells:
         lines += lines_of(row)
     return "\n".join(lines)
+
+
+def _records(headers: Sequence[str], cells: list[list[str]], limit: int) -> str:
+    """Rows too wide for any table at ``limit``: one block a row, ``header: value``
+    lines (values wrapped under themselves), a blank line between rows — the
+    terminal's form of the reports' stacked rows on a phone."""
+    label = max(width(h) for h in headers) + 2
+    out: list[str] = []
+    for row in cells:
+        if out:
+            out.append("")
+        for h, c in zip(headers, row, strict=False):
+            head = _pad(f"{h}:", label, False)
+            if min_width(c) > limit - label:  # an id too wide beside its label: below it
+                out.append(f"{h}:")
+                out += ["  " + line for line in wrap(c, max(MIN_WIDTH // 2, limit - 2))]
+                continue
+            lines = wrap(c, max(MIN_WIDTH // 2, limit - label)) if c else [""]
+            out.append((head + lines[0]).rstrip())
+            out += [" " * label + more for more in lines[1:]]
+    return "\n".join(out)
 
 
 def fit_lines(text: str, limit: int | bool | None = True) -> str:
