@@ -21,20 +21,21 @@ def test_every_package_folder_is_listed() -> None:
     assert found <= listed, f"packages missing from pyproject.toml: {sorted(found - listed)}"
 
 
-def test_catalogue_assets_are_package_data() -> None:
-    """`gcmod catalog` reads its stylesheet from the installed package."""
+def test_report_assets_are_package_data() -> None:
+    """The reports (catalogue, audit) read their stylesheet and templates from the
+    installed package (the catalogue's own stylesheet moved into gcmod.reports)."""
     from importlib import resources
 
     tool = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
-    assert "gcmod.catalog" in tool["setuptools"]["packages"]
-    globs = tool["setuptools"]["package-data"]["gcmod.catalog"]
-    base = ROOT / "src" / "gcmod" / "catalog"
-    assets = [p for p in (base / "assets").iterdir() if p.is_file()]
+    assert "gcmod.reports" in tool["setuptools"]["packages"]
+    globs = tool["setuptools"]["package-data"]["gcmod.reports"]
+    base = ROOT / "src" / "gcmod" / "reports"
+    assets = [p for d in ("assets", "templates") for p in (base / d).iterdir() if p.is_file()]
     assert assets
     for p in assets:
         rel = p.relative_to(base)
         assert any(rel.match(g) for g in globs), f"{rel} is not in package-data"
-        assert resources.files("gcmod.catalog").joinpath(rel.as_posix()).is_file()
+        assert resources.files("gcmod.reports").joinpath(rel.as_posix()).is_file()
 
 
 def test_scaffold_templates_are_declared_package_data() -> None:
