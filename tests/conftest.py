@@ -26,6 +26,8 @@ settings.register_profile("ci", derandomize=True, deadline=None)
 settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
+
+
 # gcmod speaks the locale's language (gcmod.i18n): tests start from a neutral one,
 # whatever the machine's, and tests of the language set it themselves.
 for _var in ("GCMOD_LANG", "LC_ALL", "LC_MESSAGES", "COLUMNS", "FORCE_COLOR", "NO_COLOR"):
@@ -77,6 +79,18 @@ def _share_botocore_models() -> None:
 
 _moto_base_amis()
 _share_botocore_models()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def hypothesis_prng_registered() -> None:
+    """Hypothesis registers its own PRNG on its first run in a thread, with a full
+    ``gc.collect()`` and ``gc.get_referrers()`` (hypothesis/internal/entropy.py):
+    0.6 s in a fresh process, 2-10 s in a worker that already holds graphs, moto
+    estates and catalogues. Done here, before any test has built anything."""
+    from hypothesis import find
+    from hypothesis import strategies as st
+
+    find(st.none(), lambda _: True, settings=settings(database=None))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -145,3 +159,13 @@ def demo_audit():
     from gcmod.reference import GOV_REGIONS
 
     return _audit_demo(tuple(GOV_REGIONS), None, None, 4, None, True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (gcmod.catalog.browser) for the browser tests of a
+    worker: each launch costs ~1.5 s CPU (the browser and Playwright's driver)."""
+    from gcmod.catalog.browser import chromium
+
+    with chromium() as b:
+        yield b
