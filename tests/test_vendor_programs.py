@@ -9,9 +9,9 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from fixtures.projects import project_graph
 
 from gcmod.policies.harness import CheckReport, check_graph
-from gcmod.project import open_stack, synth_project
 
 PROGRAMS = Path(__file__).parent / "fixtures" / "programs"
 CASES = sorted(
@@ -22,8 +22,9 @@ CASES = sorted(
 
 @cache
 def report(program: str, stack: str) -> CheckReport:
-    """One synth and check per stack, shared by the tests (a few seconds each)."""
-    return check_graph(synth_project(open_stack(PROGRAMS / program, stack)))
+    """One synth (through the session's graph cache, as the command's: a few seconds
+    each, shared with test_policy_grpc) and one check per stack."""
+    return check_graph(project_graph(program, stack))
 
 
 def expected(program: str, stack: str) -> Counter[str]:
