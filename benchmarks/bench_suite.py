@@ -1,9 +1,11 @@
 """CPU time of the test suite: per file, or the whole suite at two commits.
 
 Per file (each file in a fresh ``pytest -n 0`` process: startup, collection of
-that file, its tests; the CPU of every process it waits for counts)::
+that file, its tests; the CPU of every process it waits for counts), here and,
+with ``--old-root``, right after in another checkout that has its own .venv::
 
-    python benchmarks/bench_suite.py files tests/test_audit_cli.py tests/test_scaffold.py
+    python benchmarks/bench_suite.py files tests/test_audit_cli.py tests/test_scaffold.py \
+        --old-root /tmp/gcmod-suite-old
 
 The whole suite, this checkout against another commit (docs/performance.md, "The
 test suite"): the other commit is checked out in a worktree with its own venv
@@ -12,7 +14,8 @@ after the other, alternating, ``--rounds`` times each, as the README runs them
 (``pytest``, with the project's addopts: ``-n auto --dist loadfile``) and with
 ``CI=1``::
 
-    python benchmarks/bench_suite.py compare --old 99a97b5 --rounds 2 --json out.json
+    python benchmarks/bench_suite.py compare --old 99a97b5 --rounds 2 --json out.json \
+        --pytest-args=--durations=40
 
 It prints tests passed / failed, CPU (user + system of pytest and every process
 it waited for) and wall time of each run. This takes minutes per run: run it on
@@ -65,14 +68,25 @@ def _counts(summary: str) -> dict[str, int]:
     return {k: int(n) for n, k in re.findall(r"(\d+) (passed|failed|errors?|skipped)", summary)}
 
 
-def per_file(files: list[str]) -> list[dict[str, Any]]:
-    """Each file alone in one process (``-n 0``)."""
-    pytest = str(ROOT / ".venv/bin/pytest")
+def per_file(files: list[str], old_root: Path | None = None) -> list[dict[str, Any]]:
+    """Each file alone in one process (``-n 0``, ``CI=1``); with ``old_root`` (a
+    checkout with its own .venv) the same file there right after, for a
+    before/after pair under the same load."""
+    env = {**os.environ, "CI": "1"}
+    roots = [("new", ROOT)] + ([("old", old_root)] if old_root else [])
     rows = []
     for f in files:
-        run = timed([pytest, "-n", "0", "-q", "-p", "no:cacheprovider", f], ROOT)
-        rows.append({"file": f, **run})
-        print(f"{run['cpu_s']:8.2f} s CPU {run['wall_s']:8.2f} s wall  {f}  ({run['summary']})")
+        for label, root in roots:
+            if not (root / f).exists():
+                continue
+            pytest = str(root / ".venv/bin/pytest")
+            run = timed([pytest, "-n", "0", "-q", "-p", "no:cacheprovider", f], root, env)
+            rows.append({"file": f, "suite": label, "load_after": os.getloadavg()[0], **run})
+            print(
+                f"{label}: {run['cpu_s']:8.2f} s CPU {run['wall_s']:8.2f} s wall  {f}  "
+                f"({run['summary']})",
+                flush=True,
+            )
     return rows
 
 
@@ -120,6 +134,7 @@ def main() -> None:
     sub = ap.add_subparsers(dest="mode", required=True)
     f = sub.add_parser("files", help="each test file alone, -n 0")
     f.add_argument("files", nargs="+")
+    f.add_argument("--old-root", type=Path, help="also run each file in this checkout")
     c = sub.add_parser("compare", help="the whole suite here and at another commit")
     c.add_argument("--old", default="99a97b5", help="the commit to compare with")
     c.add_argument("--where", type=Path, default=Path("/tmp/gcmod-suite-old"),
@@ -130,7 +145,7 @@ def main() -> None:
         p.add_argument("--json", help="write the runs as JSON here (- for stdout)")
     args = ap.parse_args()
     if args.mode == "files":
-        rows = per_file(args.files)
+        rows = per_file(args.files, args.old_root)
     else:
         rows = compare(args.old, args.where, args.rounds, args.pytest_args.split())
     emit_json({"mode": args.mode, "runs": rows}, args.json)

@@ -211,6 +211,8 @@ def _parse(path: Path) -> _Page:
 
 @pytest.fixture(scope="module")
 def site(catalog_site) -> tuple[Path, dict]:
+    """The session's catalogue (tests/conftest.py: catalog_site, ~6 s for the first
+    test of a worker that asks, which builds it)."""
     return catalog_site
 
 

@@ -212,7 +212,8 @@ def test_unanswerable_data_source_in_output_form_exits_4_without_noise(tmp_path:
         "import pulumi_aws as aws\naws.s3.Bucket('b')\n"
         "i = aws.ec2.get_instance_output(instance_id='i-1')\naws.s3.Bucket('c', bucket=i.id)\n",
     )
-    # A real process: the event loops are torn down at interpreter exit.
+    # A real process: the event loops are torn down at interpreter exit. Slow (~5 s
+    # on an idle machine): a fresh interpreter imports gcmod and pulumi_aws first.
     res = subprocess.run(
         [sys.executable, "-m", "gcmod.cli", "synth", *args],
         capture_output=True, text=True, cwd=tmp_path, check=False,

@@ -61,6 +61,9 @@ def test_default_answers_meet_each_templates_constraints() -> None:
 def test_every_template_scaffolds_a_project_that_checks_and_estimates(
     template_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Slow for shared-saas (~5 s on an idle machine): `gcmod check` and `gcmod
+    estimate` of its three stacks, and the module's first synth pays for importing
+    pulumi_aws; the graphs then serve the program test below from the cache."""
     tpl = get_template(template_id)
     dest = tmp_path / "project"
     written = scaffold(template_id, dest)
