@@ -156,7 +156,7 @@ def test_baseline_has_an_environment_per_municipality(sample_stacks: dict[str, A
             assert bool(standby) is sizing.warm_standby
             logs = [c for c in mine if c.price_key == "logs.storage.gb-month"]
             never = sizing.log_retention_days is None
-            assert all(("never expires" in c.description) is never for c in logs)
+            assert all(("never expires" in c.description.en) is never for c in logs)
             (backup,) = [c for c in mine if c.category == "backup"]
             if sizing.full_backups:  # full copies every night, kept the stack's retention
                 assert backup.price_key == "ebs.snapshot.gb-month"

@@ -24,8 +24,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from gcmod import reference as ref
-from gcmod.cost.report import coord, esc, fit, svg_text
 from gcmod.graph import ResourceGraph, ResourceNode
+from gcmod.reports.svgtext import coord, esc, fit, svg_text
 
 #: Region display names (Japanese, English).
 REGION_NAMES: dict[str, tuple[str, str]] = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gcmod.cost.phrase import Phrase
 from gcmod.cost.pricers.core import (
     Charge,
     PricingContext,
@@ -20,7 +21,10 @@ def price_alarm(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
             node.name,
             node.type,
             "operations",
-            f"CloudWatch alarm ({metrics} metric(s))",
+            Phrase(
+                f"CloudWatch alarm ({metrics} metric(s))",
+                f"CloudWatch アラーム (メトリクス {metrics}個)",
+            ),
             "cloudwatch.alarm-month",
             ctx.region(node),
             metrics,
@@ -42,8 +46,12 @@ def price_metric_filter(node: ResourceNode, ctx: PricingContext) -> list[Charge]
             node.name,
             node.type,
             "operations",
-            f"CloudWatch custom metric {mt.get('name', '')} "
-            f"({metrics} dimension value(s){': one per tenant' if dims else ''})",
+            Phrase(
+                f"CloudWatch custom metric {mt.get('name', '')} "
+                f"({metrics} dimension value(s){': one per tenant' if dims else ''})",
+                f"CloudWatch カスタムメトリクス {mt.get('name', '')} "
+                f"(ディメンション値 {metrics}個{': 利用団体ごとに1つ' if dims else ''})",
+            ),
             "cloudwatch.custom-metric-month",
             ctx.region(node),
             metrics,
@@ -69,8 +77,12 @@ def price_scaling_policy(node: ResourceNode, ctx: PricingContext) -> list[Charge
             node.name,
             node.type,
             "operations",
-            f"CloudWatch alarms of a target tracking policy ({TARGET_TRACKING_ALARMS}: "
-            "scale out and scale in)",
+            Phrase(
+                f"CloudWatch alarms of a target tracking policy ({TARGET_TRACKING_ALARMS}: "
+                "scale out and scale in)",
+                f"ターゲット追跡ポリシーの CloudWatch アラーム ({TARGET_TRACKING_ALARMS}個: "
+                "スケールアウト用とスケールイン用)",
+            ),
             "cloudwatch.alarm-month",
             ctx.region(node),
             TARGET_TRACKING_ALARMS,
