@@ -294,7 +294,7 @@ def _db_charges(d: Database, region: str, catalog: PriceSource, what: Phrase) ->
             what + Phrase(
                 f"RDS {d.engine} {cls}{' Multi-AZ' if d.multi_az else ''} for "
                 f"{d.vcpu:g} vCPU / {d.memory_gb:g} GB ({d.hours_per_month:g} h)",
-                f"RDS {d.engine} {cls}{' マルチAZ' if d.multi_az else ''} "
+                f"RDS {d.engine} {cls}{' マルチ AZ' if d.multi_az else ''} "
                 f"({d.vcpu:g} vCPU / {d.memory_gb:g} GB 向け、{d.hours_per_month:g}時間)",
             ),
             f"rds.instance-hour.{d.engine}{az}.{cls}", r, d.hours_per_month,
@@ -345,7 +345,7 @@ def inventory_charges(inv: Inventory, catalog: PriceSource, region: str) -> list
         )  # fmt: skip
     if inv.logs.gb_per_month:
         out += log_group_charges(
-            "logs", "baseline:logs", region, log_class="all",
+            "logs", "baseline:logs", region, log_class=Phrase("all", "すべてのログ"),
             gb_per_month=inv.logs.gb_per_month, retention_days=inv.logs.retention_days,
             storage_ratio=1.0,
         )  # fmt: skip

@@ -372,7 +372,7 @@ SPECS: dict[str, tuple[Phrase, Format]] = {
     "baseline.appServers": (Phrase("App servers", "アプリサーバーの台数"), _servers),
     "baseline.appCapacity": (Phrase("App server size", "アプリサーバーの大きさ"), _capacity),
     "baseline.dbMultiAzInProduction": (
-        Phrase("Multi-AZ database in production", "本番環境のデータベースのマルチAZ"),
+        Phrase("Multi-AZ database in production", "本番環境のデータベースのマルチ AZ"),
         _yes_no,
     ),
     "baseline.warmStandby": (Phrase("Warm standby", "ウォームスタンバイ"), _yes_no),

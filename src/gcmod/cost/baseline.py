@@ -314,11 +314,10 @@ def scenario_charges(sc: Scenario, m: ModelInputs) -> list[Charge]:
                 hours=app_h,
                 volumes=[(disk, root_gb)],
                 tenant=t,
-                what=Phrase("app server (", "アプリサーバー (")
-                + END_NAMES[s.end]
-                + ": "
-                + CAPACITY_NAMES[s.app_capacity]
-                + ")",
+                what=Phrase(
+                    f"app server ({s.end} end: {s.app_capacity})",
+                    f"アプリサーバー ({END_NAMES[s.end].ja}: {CAPACITY_NAMES[s.app_capacity].ja})",
+                ),
             )
             out += rds_instance_charges(
                 db_res,
@@ -331,7 +330,7 @@ def scenario_charges(sc: Scenario, m: ModelInputs) -> list[Charge]:
                 storage_type=disk,
                 storage_gb=db_storage,
                 tenant=t,
-                what=Phrase("DB server (", "DB サーバー (") + END_NAMES[s.end] + ")",
+                what=Phrase(f"DB server ({s.end} end)", f"DB サーバー ({END_NAMES[s.end].ja})"),
             )
 
         # -- warm standby in the DR region -----------------------------------
@@ -429,7 +428,7 @@ def scenario_charges(sc: Scenario, m: ModelInputs) -> list[Charge]:
                     hours=HOURS_PER_MONTH,
                     volumes=[(disk, root_gb)],
                     tenant=t,
-                    what=ops_role(role) + Phrase(" server", "サーバー"),
+                    what=Phrase(f"{role} server", f"{ops_role(role).ja}サーバー"),
                 )
         else:
             out.append(
@@ -623,7 +622,7 @@ def _explain_ja(lever: Lever, m: ModelInputs, before: Estimate, after: Estimate)
         ),
         "sizing": (
             f"{app} × {napp}台と "
-            f"{dbc}{' マルチAZ' if maz else ''} を、{cfg.service.vcpu:g} vCPU / "
+            f"{dbc}{' マルチ AZ' if maz else ''} を、{cfg.service.vcpu:g} vCPU / "
             f"{cfg.service.memory / 1024:g} GB の Fargate {cfg.service.architecture} タスク "
             f"{cfg.service.min_tasks}個と Aurora Serverless v2 "
             f"{cfg.database.min_acu:g}–{cfg.database.max_acu:g} ACU に"

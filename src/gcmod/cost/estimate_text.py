@@ -61,7 +61,8 @@ def _categories(v: EstimateView) -> Section:
 
     rows = [[c.name, *cells(c.planned, c.baseline)] for c in [*v.categories, v.category_total]]
     yen = _yen_unit(v)
-    headers = [t["category"], f"{v.planned_label} USD", f"{v.planned_label} {yen}"]
+    planned = t["planned_short"]
+    headers = [t["category"], f"{planned} USD", f"{planned} {yen}"]
     if v.has_baseline:
         headers += [f"{t['baseline']} USD", f"{t['baseline']} {yen}"]
     return Section(

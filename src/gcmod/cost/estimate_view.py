@@ -9,7 +9,7 @@ rows of each table add up to its total row in both currencies.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from gcmod import __version__
 from gcmod.cost import assumption_view
@@ -209,7 +209,6 @@ class EstimateView:
     before_after: Chart
     waterfall: Chart
     footer: str
-    notes: list[str] = field(default_factory=list)
 
 
 def _ratio_phrase(p: float | None, t: dict[str, str]) -> str:

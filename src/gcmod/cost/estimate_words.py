@@ -12,6 +12,7 @@ LABELS: dict[str, dict[str, str]] = {
             "JPY = USD × {rate} JPY/USD ({source}), rounded to the yen."
         ),
         "planned": "Planned (modernised)",
+        "planned_short": "Planned",
         "planned_program": "Planned (the program as written)",
         "baseline": "Lift-and-shift",
         "baseline_long": "Lift-and-shift (one IaaS environment per municipality)",
@@ -143,6 +144,7 @@ LABELS: dict[str, dict[str, str]] = {
             "円換算 = USD × {rate} 円/USD ({source})、1円未満四捨五入。"
         ),
         "planned": "計画 (モダン化後)",
+        "planned_short": "計画",
         "planned_program": "計画 (プログラムのとおり)",
         "baseline": "リフト&シフト",
         "baseline_long": "リフト&シフト (団体ごとにIaaS環境を構築)",

@@ -23,14 +23,16 @@ def log_group_charges(
     rtype: str,
     region: str,
     *,
-    log_class: str,
+    log_class: str | Phrase,
     gb_per_month: float,
     retention_days: float | None,
     storage_ratio: float,
     infrequent: bool = False,
     tenant: str = SHARED,
 ) -> list[Charge]:
-    """A CloudWatch log group: ingestion and the storage its retention keeps."""
+    """A CloudWatch log group: ingestion and the storage its retention keeps.
+    ``log_class``: a log class (a name, the same in both languages) or words."""
+    cls = log_class if isinstance(log_class, Phrase) else Phrase.same(log_class)
     stored = retained_gb(per_day(gb_per_month), retention_days) * storage_ratio
     keep = (
         Phrase("never expires: average over 5 years", "無期限保存: 5年間の平均")
@@ -44,8 +46,8 @@ def log_group_charges(
             rtype,
             "logs",
             Phrase(
-                f"CloudWatch Logs ingestion{ia.en}, {log_class} ({_n(gb_per_month)} GB)",
-                f"CloudWatch Logs の取り込み{ia.ja}、{log_class} ({_n(gb_per_month)} GB)",
+                f"CloudWatch Logs ingestion{ia.en}, {cls.en} ({_n(gb_per_month)} GB)",
+                f"CloudWatch Logs の取り込み{ia.ja}、{cls.ja} ({_n(gb_per_month)} GB)",
             ),
             "logs.ingest-ia.gb" if infrequent else "logs.ingest.gb",
             region,
@@ -57,9 +59,9 @@ def log_group_charges(
             rtype,
             "logs",
             Phrase(
-                f"CloudWatch Logs storage, {log_class} ({_n(gb_per_month)} GB/month, {keep.en}"
+                f"CloudWatch Logs storage, {cls.en} ({_n(gb_per_month)} GB/month, {keep.en}"
                 f"{'' if storage_ratio == 1 else f', × {_n(storage_ratio)} stored/ingested'})",
-                f"CloudWatch Logs の保存、{log_class} (月 {_n(gb_per_month)} GB、{keep.ja}"
+                f"CloudWatch Logs の保存、{cls.ja} (月 {_n(gb_per_month)} GB、{keep.ja}"
                 f"{'' if storage_ratio == 1 else f'、保存量/取り込み量 × {_n(storage_ratio)}'})",
             ),
             "logs.storage.gb-month",

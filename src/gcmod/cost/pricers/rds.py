@@ -102,7 +102,7 @@ def rds_instance_charges(
     az = "-multiaz" if multi_az else ""
     label = what + " " if what else EMPTY
     st = storage_type.lower()
-    maz = Phrase(" Multi-AZ", " マルチAZ") if multi_az else EMPTY
+    maz = Phrase(" Multi-AZ", " マルチ AZ") if multi_az else EMPTY
     return [
         Charge(
             resource,
@@ -186,7 +186,7 @@ def price_aurora_cluster(node: ResourceNode, ctx: PricingContext) -> list[Charge
                 "assumptions",
                 Phrase(
                     f"{node.name}: ACU-hours use {how.en} ({hours:.1f} h)",
-                    f"{node.name}: ACU 時間は{how.ja}による ({hours:.1f}時間)",
+                    f"{node.name}: ACU 時間は{how.ja} による ({hours:.1f}時間)",
                 ),
             )
         from gcmod.cost.pricers.connectivity import cross_az_charge
