@@ -4,7 +4,9 @@ The composite the stack program builds from a :class:`~gcmod.config.StackConfig`
 a network, managed logging, one database and one container service shared by
 every tenant, host-based routing per tenant on the shared load balancer, a
 tenant dimension for logs and metrics, managed backup with backup-only DR to
-Osaka, and (outside production by default) scheduled shutdown.
+Osaka, (outside production by default) scheduled shutdown, and (unless
+``observability.enabled`` is false) a service dashboard with AWS Budgets for the
+environment and each tenant, alerting an SNS topic.
 
 Tenancy rules:
 - No per-tenant cluster, database or load balancer: tenants share them.
@@ -30,6 +32,7 @@ from gcmod.components.backup import ManagedBackup, ManagedBackupArgs
 from gcmod.components.database import Database, DatabaseArgs
 from gcmod.components.logs import ManagedLogging, ManagedLoggingArgs
 from gcmod.components.network import Network, NetworkArgs
+from gcmod.components.observability import Observability, ObservabilityArgs
 from gcmod.components.providers import aws_provider, invoke_options, regional_copy
 from gcmod.components.service import StatelessService, StatelessServiceArgs
 from gcmod.components.shutdown import (
@@ -296,6 +299,30 @@ class GovCloudPlatform(pulumi.ComponentResource):
                 opts=child,
             )
 
+        # -- visibility and cost guardrails ---------------------------------------
+        # The dashboard reads the load balancer's metrics and the tenant metric
+        # above; the budgets filter on the cost-allocation tags every resource
+        # here carries. Limits: the config's, else derived from gcmod's cost model
+        # of this config (gcmod.cost.guardrails).
+        self.observability: Observability | None = None
+        if cfg.observability.enabled:
+            from gcmod.cost.guardrails import environment_budget_usd, tenant_budgets_usd
+
+            budget = environment_budget_usd(cfg)
+            self.observability = Observability(
+                f"{name}-obs",
+                ObservabilityArgs(
+                    load_balancer_arn=self.service.load_balancer_arn,
+                    monthly_limit_usd=budget,
+                    tenant_limits_usd=tenant_budgets_usd(cfg, budget),
+                    tenant_metric_namespace=f"gcmod/{args.stack}",
+                    alert_emails=cfg.observability.alert_emails,
+                    tags=base,
+                    env=cfg.environment,
+                ),
+                opts=child,
+            )
+
         self.summary: dict[str, Any] = {
             "system": cfg.system,
             "environment": cfg.environment,
@@ -319,5 +346,11 @@ class GovCloudPlatform(pulumi.ComponentResource):
                 "backupVaultArn": self.backup.vault_arn,
                 "drBackupVaultArn": self.backup.dr_vault_arn,
                 "recoveryPointPrefix": self.backup.recovery_point_prefix,
+                "dashboardName": (
+                    self.observability.dashboard_name if self.observability else None
+                ),
+                "alertTopicArn": (
+                    self.observability.alert_topic_arn if self.observability else None
+                ),
             }
         )

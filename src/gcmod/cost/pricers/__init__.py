@@ -54,6 +54,7 @@ from __future__ import annotations
 
 from gcmod.cost.pricers import (  # noqa: F401  (importing registers the pricers)
     backup,
+    budgets,
     cloudwatch,
     connectivity,
     ec2,
@@ -65,6 +66,7 @@ from gcmod.cost.pricers import (  # noqa: F401  (importing registers the pricers
     s3,
     scheduler,
     security,
+    sns,
     sqs,
     ssm,
     vpc,
