@@ -10,11 +10,13 @@ environment and each tenant, alerting an SNS topic.
 
 Tenancy rules:
 - No per-tenant cluster, database or load balancer: tenants share them.
-- Each tenant owns only its listener rule (host-based routing) and an SSM
-  parameter with its settings, both tagged with its code and named after it;
+- Each tenant owns only its listener rule (host-based routing), an SSM
+  parameter with its settings and (by default) its cost budget, all tagged with
+  its code and named after it;
   listener priorities derive from the local government code. Adding a tenant
   adds that tenant's resources and changes nothing else: the application finds
-  tenants by reading the parameter path, so no task definition changes.
+  tenants by reading the parameter path, so no task definition changes, and the
+  default budgets do not depend on the tenants (the tenant's own budget is added).
 - Requests for hosts no tenant owns get a 404 from the load balancer.
 """
 
@@ -302,8 +304,9 @@ class GovCloudPlatform(pulumi.ComponentResource):
         # -- visibility and cost guardrails ---------------------------------------
         # The dashboard reads the load balancer's metrics and the tenant metric
         # above; the budgets filter on the cost-allocation tags every resource
-        # here carries. Limits: the config's, else derived from gcmod's cost model
-        # of this config (gcmod.cost.guardrails).
+        # here carries. Limits: the config's, else the defaults of
+        # gcmod.cost.guardrails, which do not depend on the other tenants: adding
+        # a tenant adds its budget and changes nothing else.
         self.observability: Observability | None = None
         if cfg.observability.enabled:
             from gcmod.cost.guardrails import environment_budget_usd, tenant_budgets_usd
@@ -314,7 +317,7 @@ class GovCloudPlatform(pulumi.ComponentResource):
                 ObservabilityArgs(
                     load_balancer_arn=self.service.load_balancer_arn,
                     monthly_limit_usd=budget,
-                    tenant_limits_usd=tenant_budgets_usd(cfg, budget),
+                    tenant_limits_usd=tenant_budgets_usd(cfg),
                     tenant_metric_namespace=f"gcmod/{args.stack}",
                     alert_emails=cfg.observability.alert_emails,
                     tags=base,

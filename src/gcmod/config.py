@@ -535,18 +535,21 @@ class ObservabilityConfig(_Model):
     monthly_budget_usd: BudgetUsd | None = None
     """Monthly cost budget of the environment (USD), over the costs tagged with
     the stack's ``gcmod:system`` and ``gcmod:environment``. @default 1.5 × the
-    stack's modelled monthly cost (gcmod's cost model from this config and the
-    usage presets, the service and database running 24/7, at the packaged
-    catalogue's list prices), rounded up to whole 10 USD, so that the alerts fire
-    at about 1.2× (actual) and 1.5× (forecast) an ordinary month."""
+    modelled monthly cost of the capacity this config declares (gcmod's cost
+    model: service and database 24/7, storage, backups, network, at the packaged
+    catalogue's list prices, without the traffic-driven part, so adding a tenant
+    does not move it), rounded up to whole 10 USD; ``gcmod estimate --json``
+    compares it with the plan (assumption ``observability.budgets``)."""
     tenant_budgets: bool = True
     """A budget per tenant, over the costs tagged with its code (``gcmod:tenant``).
     In a shared environment those are the tenant's own resources (its listener rule
     and parameter, and whatever else is tagged with it); its share of the shared
-    ones is in the estimate's tenant shares, not in the budget. @default true"""
+    ones is in the estimate's tenant shares, which AWS Budgets cannot split.
+    @default true"""
     tenant_budgets_usd: dict[str, BudgetUsd] = Field(default_factory=dict)
-    """Monthly budget per tenant (local government code -> USD). @default each
-    tenant's population share of the environment budget, rounded up to whole USD."""
+    """Monthly budget per tenant (local government code -> USD). @default 10 USD
+    each: the tenant's own resources cost nothing in gcmod's platform, so the
+    budget alerts as soon as resources dedicated to one tenant cost money."""
     alert_emails: tuple[str, ...] = ()
     """E-mail addresses subscribed to the alert topic (each confirms by e-mail).
     @default none: subscribe the operators' addresses or a chat integration yourself."""

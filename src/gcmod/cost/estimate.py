@@ -170,9 +170,9 @@ def budget_note(cfg: StackConfig, planned_usd: float) -> dict[str, Any] | None:
     source = (
         "gcmod:observability.monthlyBudgetUsd"
         if obs.monthly_budget_usd is not None
-        else f"default: {BUDGET_HEADROOM:g} × the modelled monthly cost of the config (24/7, "
-        f"usage presets, packaged catalogue), rounded up to {ROUND_USD} USD "
-        "(gcmod.cost.guardrails)"
+        else f"default: {BUDGET_HEADROOM:g} × the modelled monthly cost of the capacity the "
+        "config declares (24/7, without the traffic-driven part, packaged catalogue), rounded "
+        f"up to {ROUND_USD} USD (gcmod.cost.guardrails)"
     )
     actual = ACTUAL_ALERT_SHARE
     if planned_usd > 0 and actual * env < planned_usd:
@@ -184,7 +184,7 @@ def budget_note(cfg: StackConfig, planned_usd: float) -> dict[str, Any] | None:
         "value": {
             "environmentUsd": env,
             "timesPlan": env / planned_usd if planned_usd > 0 else None,
-            "tenantsUsd": tenant_budgets_usd(cfg, env),
+            "tenantsUsd": tenant_budgets_usd(cfg),
         },
         "source": source,
     }
