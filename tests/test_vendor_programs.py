@@ -82,3 +82,17 @@ def test_findings_say_which_evidence_decided() -> None:
     assert [(a.name, a.reason) for a in report("vendor-ssm-asg", "test").always_on] == [
         ("alert-relay", "receives alerts from the production side")
     ]
+
+
+@pytest.mark.parametrize(("program", "stack"), CASES, ids=[f"{p}/{s}" for p, s in CASES])
+def test_messages_built_at_run_time_follow_the_terminology(program: str, stack: str) -> None:
+    """The Japanese of each finding is assembled from the resource's kind, name and
+    values at run time, where the literal-text test cannot see it."""
+    from gcmod.terminology import problems
+
+    slips = [
+        f"{v.rule.id} {v.resource_name}: {p}"
+        for v in report(program, stack).violations
+        for p in problems(v.message.ja)
+    ]
+    assert not slips, "\n".join(slips)
