@@ -43,6 +43,7 @@ COMPONENT_NAMES: dict[str, tuple[str, str]] = {
     "gcmod:logging:ManagedLogging": ("ログ", "Logs"),
     "gcmod:backup:ManagedBackup": ("バックアップ", "Backup"),
     "gcmod:schedule:ScheduledShutdown": ("停止スケジュール", "Scheduled shutdown"),
+    "gcmod:observability:Observability": ("監視と予算", "Monitoring and budgets"),
 }
 ROOT_NAME = ("テナント設定", "Tenant routing")
 
@@ -54,6 +55,7 @@ COMPONENT_COLOURS: dict[str, str] = {
     "gcmod:logging:ManagedLogging": "#B45309",
     "gcmod:backup:ManagedBackup": "#2E7D4F",
     "gcmod:schedule:ScheduledShutdown": "#6B4FA0",
+    "gcmod:observability:Observability": "#0E7090",
 }
 _ROOT_COLOUR = "#8C564B"
 _KIND_ORDER = {k: i for i, k in enumerate(COMPONENT_NAMES)}
@@ -103,6 +105,10 @@ TYPE_NAMES: dict[str, tuple[str, str]] = {
     "aws:cloudwatch/metricAlarm:MetricAlarm": ("アラーム", "Alarm"),
     "aws:scheduler/scheduleGroup:ScheduleGroup": ("スケジュールグループ", "Schedule group"),
     "aws:sqs/queue:Queue": ("SQS キュー", "SQS queue"),
+    "aws:cloudwatch/dashboard:Dashboard": ("ダッシュボード", "Dashboard"),
+    "aws:budgets/budget:Budget": ("予算 (AWS Budgets)", "Budget (AWS Budgets)"),
+    "aws:sns/topic:Topic": ("SNS トピック", "SNS topic"),
+    "aws:sns/topicSubscription:TopicSubscription": ("SNS サブスクリプション", "SNS subscription"),
     "aws:backup/vaultLockConfiguration:VaultLockConfiguration": ("ボールトロック", "Vault lock"),
     "aws:kms/alias:Alias": ("KMS エイリアス", "KMS alias"),
     "aws:iam/role:Role": ("IAM ロール", "IAM role"),

@@ -285,6 +285,20 @@ def _missing_model(v: Any, c: _Ctx) -> str:
     return c.w("。", "; ").join(f"{step(s)}: {', '.join(map(str, keys))}" for s, keys in v.items())
 
 
+def _budgets(v: Any, c: _Ctx) -> str:
+    if not isinstance(v, Mapping):
+        return _generic(v, c)
+    env = f"{c.w('環境', 'environment')} {_money(v.get('environmentUsd'), c)}"
+    times = v.get("timesPlan")
+    if isinstance(times, int | float):
+        env += c.w(f" (計画の{num(round(times, 2))}倍)", f" ({num(round(times, 2))} × the plan)")
+    tenants = v.get("tenantsUsd") or {}
+    if not tenants:
+        return env
+    each = c.sep.join(f"{_tenant(code, c)} {_money(usd, c)}" for code, usd in tenants.items())
+    return env + c.w("。利用団体ごと: ", "; each municipality: ") + each
+
+
 def _generic(v: Any, c: _Ctx) -> str:
     """Any other value: words and numbers, never JSON."""
     if isinstance(v, bool):
@@ -399,6 +413,10 @@ SPECS: dict[str, tuple[Phrase, Format]] = {
         Phrase("CloudWatch alarms per environment", "環境ごとの CloudWatch アラーム"),
         _count,
     ),
+    "baseline.managedDashboardsPerEnvironment": (
+        Phrase("CloudWatch dashboards per environment", "環境ごとの CloudWatch ダッシュボード"),
+        _count,
+    ),
     "baseline.hoursPerMonth": (
         Phrase("Lift-and-shift running hours", "リフト&シフトの稼働時間"),
         _hours,
@@ -425,6 +443,8 @@ SPECS: dict[str, tuple[Phrase, Format]] = {
         Phrase("Log groups without a volume", "量の分からないロググループ"),
         _sentences,
     ),
+    "observability.budgets": (Phrase("Cost budgets (AWS Budgets)", "予算 (AWS Budgets)"), _budgets),
+    "notes.sns": (Phrase("SNS topics", "SNS トピック"), _sentences),
     "unverifiedOrStalePrices": (
         Phrase("Unverified or old prices", "未確認または古い価格"),
         _prices,

@@ -179,6 +179,58 @@ def _pricing_notes(gp: GraphPricing) -> Notes:
     return notes
 
 
+def _budget(cfg: StackConfig, planned_usd: float) -> tuple[dict[str, Any], Phrase] | None:
+    """The stack's budget limits and where they come from (none when observability
+    is off), with a warning where the actual-cost alert (80 % of the environment
+    budget) would fire in an ordinary month."""
+    from gcmod.cost.guardrails import (
+        ACTUAL_ALERT_SHARE,
+        BUDGET_HEADROOM,
+        ROUND_USD,
+        environment_budget_usd,
+        tenant_budgets_usd,
+    )
+
+    obs = cfg.observability
+    if not obs.enabled:
+        return None
+    env = environment_budget_usd(cfg)
+    source = (
+        Phrase.same("gcmod:observability.monthlyBudgetUsd")
+        if obs.monthly_budget_usd is not None
+        else Phrase(
+            f"default: {BUDGET_HEADROOM:g} × the modelled monthly cost of the capacity the "
+            "config declares (24/7, without the traffic-driven part, packaged catalogue), "
+            f"rounded up to {ROUND_USD} USD (gcmod.cost.guardrails)",
+            f"既定値: 設定が宣言する容量のモデル上の月額 (24時間365日、利用量で変わる部分を除く、"
+            f"同梱の価格カタログ) の {BUDGET_HEADROOM:g}倍を {ROUND_USD} USD 単位に切り上げ "
+            "(gcmod.cost.guardrails)",
+        )
+    )
+    actual = ACTUAL_ALERT_SHARE
+    if planned_usd > 0 and actual * env < planned_usd:
+        source += Phrase(
+            f"; warning: {actual:.0%} of the environment budget (${actual * env:,.2f}) is below "
+            f"this estimate (${planned_usd:,.2f}): its actual-cost alert would fire every month",
+            f"。注意: 環境の予算の {actual:.0%} (${actual * env:,.2f}) がこの概算 "
+            f"(${planned_usd:,.2f}) を下回るため、実績額のアラートが毎月発報します",
+        )
+    value = {
+        "environmentUsd": env,
+        "timesPlan": env / planned_usd if planned_usd > 0 else None,
+        "tenantsUsd": tenant_budgets_usd(cfg),
+    }
+    return value, source
+
+
+def budget_note(cfg: StackConfig, planned_usd: float) -> dict[str, Any] | None:
+    """The stack's budget limits beside the plan (none when observability is off),
+    with a warning where the actual-cost alert (80 % of the environment budget)
+    would fire in an ordinary month."""
+    budget = _budget(cfg, planned_usd)
+    return None if budget is None else {"value": budget[0], "source": budget[1].en}
+
+
 def estimate_stack(
     cfg: StackConfig,
     graph: ResourceGraph,
@@ -228,6 +280,9 @@ def estimate_stack(
         ),
     )
     notes.add("plan_vs_model_usd", planned.monthly_usd - final.monthly_usd, PLAN_VS_MODEL)
+    budget = _budget(cfg, planned.monthly_usd)
+    if budget is not None:
+        notes.add("observability.budgets", *budget)
     pricing = _pricing_notes(gp)
     notes.merge(pricing.en, pricing.ja)
     prices = price_notes(catalog, planned, w.baseline, w_high.baseline)

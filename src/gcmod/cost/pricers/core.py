@@ -15,11 +15,10 @@ from gcmod.cost.arithmetic import (
 from gcmod.cost.model import Category, Estimate, LineItem, MissingPrice
 from gcmod.cost.phrase import Phrase
 from gcmod.cost.usage import Usage
+from gcmod.cost.vendorhours import ALWAYS_ON
 from gcmod.graph import UNKNOWN, ResourceGraph, ResourceNode
 from gcmod.pricing.catalog import MissingPriceError, Price
 
-#: How the hours of a resource that never stops were found.
-ALWAYS_ON = Phrase("24/7", "24時間365日")
 TENANT_TAG = "gcmod:tenant"
 DATA_GB_TAG = "gcmod:data-gb"
 SHARED = "shared"
@@ -144,6 +143,9 @@ class PricingContext:
     """Things the estimate could not price or had to assume, by topic (English)."""
     notes_ja: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     """The same in Japanese, item for item."""
+    vendor: Any = None
+    """The program's own schedules (:class:`gcmod.cost.vendorhours.VendorSchedules`),
+    made on first use."""
 
     def note(self, topic: str, text: Phrase) -> None:
         """Record what could not be priced or had to be assumed, under ``topic``."""
@@ -177,9 +179,21 @@ class PricingContext:
         ]
 
     def hours(self, node: ResourceNode, kind: str) -> tuple[float, Phrase]:
-        """Monthly running hours of a scheduled resource, and how they were found."""
+        """Monthly running hours of a scheduled resource, and how they were found:
+        gcmod's calendar for what gcmod's components schedule (``kind`` names the
+        calendar target), else the program's own schedules
+        (:mod:`gcmod.cost.vendorhours`), else 24/7."""
         group = node.tags.get(SCHEDULE_TAG)
-        if not isinstance(group, str) or group not in self.scheduled:
+        if not isinstance(group, str):
+            if self.vendor is None:
+                from gcmod.cost.vendorhours import VendorSchedules
+
+                self.vendor = VendorSchedules(self.graph)
+            hours, how, note = self.vendor.hours(node)
+            if note:
+                self.note("hours", note)
+            return hours, how
+        if group not in self.scheduled:
             return HOURS_PER_MONTH, ALWAYS_ON
         targets = self.scheduled[group].get(kind, {})
         if len(targets) == 1:
@@ -275,6 +289,7 @@ FREE_TYPES: dict[str, str] = {
     "aws:ec2/customerGateway:CustomerGateway": "free (the VPN connection is priced)",
     "aws:ec2/vpnGateway:VpnGateway": "free (the VPN connection is priced)",
     "aws:route53/record:Record": "records are free (queries are not priced)",
+    "aws:sns/topicPolicy:TopicPolicy": "free (the topic's publishes are priced with it)",
 }
 #: Types priced together with another resource (no line of their own).
 PRICED_VIA: dict[str, str] = {
@@ -285,6 +300,7 @@ PRICED_VIA: dict[str, str] = {
         "listed, not priced: a monthly ~1 h restore of the Aurora cluster, deleted after validation"
     ),
     "aws:backup/restoreTestingSelection:RestoreTestingSelection": "with its restore testing plan",
+    "aws:sns/topicSubscription:TopicSubscription": "e-mail deliveries priced with its topic",
 }
 
 
