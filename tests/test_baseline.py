@@ -13,8 +13,8 @@ from unittest import mock
 import pytest
 from click.testing import CliRunner
 
-from gcmod import cli
 from gcmod.cli import main
+from gcmod.commands import audit as audit_command
 
 LIFT = Path(__file__).parent / "fixtures" / "programs" / "liftshift"
 
@@ -125,7 +125,7 @@ def _audit(monkeypatch, result, *args: str):
         accounts = [replace(a, findings=list(a.findings)) for a in result.accounts]
         return replace(result, accounts=accounts)
 
-    monkeypatch.setattr(cli, "_audit_demo", fresh)
+    monkeypatch.setattr(audit_command, "audit_demo", fresh)
     return CliRunner().invoke(main, ["audit", "--demo", "--region", "ap-northeast-1", *args])
 
 

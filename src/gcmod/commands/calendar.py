@@ -1,0 +1,133 @@
+"""``gcmod calendar``: a stack's shutdown calendar and monthly running hours."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from gcmod.clihelp import LocalizedCommand
+from gcmod.commands.common import (
+    echo_json,
+    handle_errors,
+    no_cache_option,
+    stack_argument,
+    stack_graph,
+    stacks_dir_option,
+)
+
+
+def _parse_from(value: str | None) -> Any:
+    import datetime as dt
+
+    from gcmod.officecalendar import JST
+
+    if value is None:
+        return dt.datetime.now(JST)
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not an ISO date or date-time, e.g. 2026-12-01 or 2026-12-01T09:00"
+        ) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=JST)
+
+
+@click.command(cls=LocalizedCommand)
+@stack_argument
+@stacks_dir_option
+@click.option(
+    "-n",
+    "--count",
+    default=10,
+    show_default=True,
+    type=click.IntRange(1, 1000),
+    help="How many upcoming start/stop events to list.",
+)
+@click.option(
+    "--from",
+    "from_",
+    metavar="DATETIME",
+    default=None,
+    help="List events after this time (ISO, Asia/Tokyo if no offset). Default: now.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print events and hours as JSON.")
+@no_cache_option
+@handle_errors
+def calendar(
+    stack: str | None,
+    stacks_dir: Path | None,
+    count: int,
+    from_: str | None,
+    as_json: bool,
+    no_cache: bool,
+) -> None:
+    """Show a stack's shutdown calendar: next start/stop events and monthly hours.
+
+    停止スケジュール: 次回の起動・停止と、リソースごとの月間稼働時間.
+
+    \b
+    Read from the EventBridge Scheduler schedules the stack declares (weekdays,
+    business hours; closed on weekends, national holidays and 29 Dec - 3 Jan).
+    A stack without a shutdown schedule (production, by default) runs 24/7.
+    Exit codes: 0 done, 2 bad stack or config, 4 synth failed.
+    """
+    from gcmod.runcalendar import from_graph
+    from gcmod.stackfiles import resolve
+    from gcmod.textable import render
+
+    after = _parse_from(from_)
+    ref = resolve(stack, stacks_dir)
+    graph = stack_graph(ref, no_cache)
+    cal = from_graph(graph)
+    if cal is None:
+        from gcmod.config import load_stack_file
+
+        cfg = load_stack_file(ref.path)
+        msg = (
+            f"stack {ref.name} ({cfg.environment}) has no shutdown schedule: it runs 24/7 "
+            "(730 h a month). 停止スケジュールはありません (常時稼働)."
+        )
+        if as_json:
+            echo_json({"stack": ref.name, "scheduled": False, "events": [], "monthlyHours": {}})
+        else:
+            click.echo(msg)
+        return
+    events = cal.next_events(after, count)
+    hours = {name: t.monthly_hours() for name, t in cal.targets.items()}
+    if as_json:
+        echo_json(
+            {
+                "stack": ref.name,
+                "scheduled": True,
+                "timezone": "Asia/Tokyo",
+                "horizonStart": cal.horizon_start.isoformat(),
+                "horizonEnd": cal.horizon_end.isoformat(),
+                "events": [
+                    {"at": e.at.isoformat(), "target": e.target, "kind": e.kind} for e in events
+                ],
+                "monthlyHours": hours,
+            }
+        )
+        return
+    click.echo(
+        f"stack {ref.name}: schedule horizon {cal.horizon_start} – {cal.horizon_end} "
+        "(exclusive), Asia/Tokyo\n"
+    )
+    click.echo(f"next {len(events)} events after {after:%Y-%m-%d %H:%M %Z} / 次回のイベント")
+    click.echo(
+        render(
+            ["WHEN (JST)", "DAY", "TARGET", "EVENT"],
+            [(f"{e.at:%Y-%m-%d %H:%M}", f"{e.at:%a}", e.target, e.kind) for e in events],
+        )
+    )
+    months = sorted({m for h in hours.values() for m in h})
+    click.echo("\nmonthly running hours / 月間稼働時間 (24/7 would be 730 h)")
+    click.echo(
+        render(
+            ["MONTH", *hours],
+            [(m, *(f"{hours[t].get(m, 0.0):.1f}" for t in hours)) for m in months],
+            right=tuple(range(1, len(hours) + 1)),
+        )
+    )
