@@ -93,4 +93,4 @@ def demo_audit():
     from gcmod.commands.audit import audit_demo
     from gcmod.reference import GOV_REGIONS
 
-    return audit_demo(tuple(GOV_REGIONS), None, None, 4, None, True)
+    return audit_demo(tuple(GOV_REGIONS), 4, None, quiet=True)

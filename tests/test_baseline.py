@@ -120,7 +120,7 @@ def audited():
 
 
 def _audit(monkeypatch, result, *args: str):
-    def fresh(*_a):
+    def fresh(*_a, **_k):
         """The audited result with its own findings lists (--baseline trims them)."""
         accounts = [replace(a, findings=list(a.findings)) for a in result.accounts]
         return replace(result, accounts=accounts)

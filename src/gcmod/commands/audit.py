@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -26,6 +26,9 @@ from gcmod.commands.common import (
 )
 from gcmod.i18n import report_lang, terminal_lang
 from gcmod.reference import GOV_REGIONS
+
+if TYPE_CHECKING:
+    from gcmod.progress import Step
 
 REGIONS = GOV_REGIONS
 
@@ -122,13 +125,16 @@ def audit(
         from gcmod.policies.harness import normalize_pack_config
 
         normalize_pack_config(pack_config, audit_rules(), str(config_file))
+    from gcmod.progress import counted
+
     regions = regions or REGIONS
-    quiet = as_json or as_sarif
-    if demo:
-        result = audit_demo(regions, None, None, concurrency, pack_config, quiet)
-    else:
-        result = audit_live(regions, profile, org_role, endpoint_url, concurrency, pack_config,
-                            quiet)  # fmt: skip
+    with counted("auditing", "監査中", lang=terminal_lang(lang)) as progress:
+        if demo:
+            result = audit_demo(regions, concurrency, pack_config, quiet=as_json or as_sarif,
+                                progress=progress)  # fmt: skip
+        else:
+            result = audit_live(regions, profile, org_role, endpoint_url, concurrency,
+                                pack_config, progress)  # fmt: skip
     if write_baseline_file is not None or baseline_file is not None:
         _audit_baseline(result, baseline_file, write_baseline_file)
     if html_path is not None:
@@ -171,20 +177,6 @@ def _audit_baseline(result: Any, baseline_file: Path | None, write_to: Path | No
                "shown / 既知の指摘は表示しません", err=True)  # fmt: skip
 
 
-def _progress(quiet: bool):
-    def show(done: int, total: int, label: str) -> None:
-        if quiet or not sys.stderr.isatty():
-            return
-        width = 30
-        filled = int(width * done / max(total, 1))
-        bar = "#" * filled + "-" * (width - filled)
-        click.echo(f"\r[{bar}] {done}/{total} {label[:40]:<40}", nl=False, err=True)
-        if done == total:
-            click.echo("", err=True)
-
-    return show
-
-
 def _check_endpoint(url: str) -> None:
     from urllib.parse import urlsplit
 
@@ -196,7 +188,17 @@ def _check_endpoint(url: str) -> None:
         )
 
 
-def audit_live(regions, profile, org_role, endpoint_url, concurrency, pack_config, quiet):
+def audit_live(
+    regions: tuple[str, ...],
+    profile: str | None,
+    org_role: str | None,
+    endpoint_url: str | None,
+    concurrency: int,
+    pack_config: Any,
+    progress: Step | None = None,
+):
+    """Audit the account of ``profile`` (or every account of the organization,
+    assuming ``org_role``); ``progress(done, total, label)`` after each collector."""
     import boto3
     from botocore.exceptions import (
         BotoCoreError,
@@ -223,11 +225,20 @@ def audit_live(regions, profile, org_role, endpoint_url, concurrency, pack_confi
         )
     except (BotoCoreError, ClientError) as exc:
         raise UsageProblem(f"cannot start the audit: {exc}") from None
-    return run_audit(scope, concurrency=concurrency, progress=_progress(quiet),
+    return run_audit(scope, concurrency=concurrency, progress=progress,
                      policy_config=pack_config, endpoint_url=endpoint_url)  # fmt: skip
 
 
-def audit_demo(regions, _profile, _org_role, concurrency, pack_config, quiet):
+def audit_demo(
+    regions: tuple[str, ...],
+    concurrency: int,
+    pack_config: Any,
+    *,
+    quiet: bool = False,
+    progress: Step | None = None,
+):
+    """Audit the demo estate in an embedded moto (``quiet``: no note on stderr that
+    it is being seeded); ``progress(done, total, label)`` after each collector."""
     import os
 
     try:
@@ -259,10 +270,11 @@ def audit_demo(regions, _profile, _org_role, concurrency, pack_config, quiet):
             os.environ.pop(key)
         session = boto3.Session(region_name=regions[0])
         if not quiet:
-            click.echo("seeding the demo estate in an embedded moto ...", err=True)
+            click.echo("デモ環境を組み込みの moto に作成中 / seeding the demo estate in an "
+                       "embedded moto ...", err=True)  # fmt: skip
         seed_demo(session, regions[0])
         scope = single_account_scope(session, regions, regions[0])
-        return run_audit(scope, concurrency=concurrency, progress=_progress(quiet),
+        return run_audit(scope, concurrency=concurrency, progress=progress,
                          policy_config=pack_config)  # fmt: skip
 
 
