@@ -28,6 +28,7 @@ from gcmod.i18n import report_lang, terminal_lang
 from gcmod.reference import GOV_REGIONS
 
 if TYPE_CHECKING:
+    from gcmod.audit.runner import AuditResult
     from gcmod.progress import Step
 
 REGIONS = GOV_REGIONS
@@ -178,6 +179,7 @@ def _audit_baseline(result: Any, baseline_file: Path | None, write_to: Path | No
 
 
 def _check_endpoint(url: str) -> None:
+    """Refuse an ``--endpoint-url`` that is not an http(s) URL with a host."""
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
@@ -196,7 +198,7 @@ def audit_live(
     concurrency: int,
     pack_config: Any,
     progress: Step | None = None,
-):
+) -> AuditResult:
     """Audit the account of ``profile`` (or every account of the organization,
     assuming ``org_role``); ``progress(done, total, label)`` after each collector."""
     import boto3
@@ -236,7 +238,7 @@ def audit_demo(
     *,
     quiet: bool = False,
     progress: Step | None = None,
-):
+) -> AuditResult:
     """Audit the demo estate in an embedded moto (``quiet``: no note on stderr that
     it is being seeded); ``progress(done, total, label)`` after each collector."""
     import os

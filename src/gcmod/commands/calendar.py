@@ -19,6 +19,7 @@ from gcmod.commands.common import (
 
 
 def _parse_from(value: str | None) -> Any:
+    """``--from``: an ISO date or date-time (Asia/Tokyo without an offset), else now."""
     import datetime as dt
 
     from gcmod.officecalendar import JST

@@ -188,6 +188,7 @@ def check(
 
 
 def _artifact(path: Path) -> str:
+    """The SARIF artifact of ``path``: relative to the current folder, else a file URI."""
     try:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:

@@ -11,11 +11,14 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from gcmod.i18n import default_lang
+
+if TYPE_CHECKING:
+    from gcmod.pricing import Catalog
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 #: The program or its synth failed: crash, timeout, child killed, no complete
@@ -30,6 +33,7 @@ class UsageProblem(Exception):
 
 
 def _set_wide(_ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    """``--wide``: stop fitting output to the terminal (see :mod:`gcmod.textable`)."""
     from gcmod.textable import set_wide
 
     set_wide(value)
@@ -407,6 +411,7 @@ def drop_baselined(
 
 
 def write_findings_baseline(path: Path, kind: str, subject: str, entries: list[Any]) -> None:
+    """``--write-baseline FILE``: write ``entries`` there (a bad file exits 2)."""
     from gcmod.policies.baseline import BaselineError, write_baseline
 
     try:
@@ -428,7 +433,7 @@ def given_path(value: str | None, name: str) -> Path | None:
     return Path(value) if value is not None else None
 
 
-def load_catalog(path: Path | None):
+def load_catalog(path: Path | None) -> Catalog:
     """The price catalogue at ``path`` (default: the packaged one)."""
     from gcmod.pricing import Catalog
 
@@ -436,6 +441,7 @@ def load_catalog(path: Path | None):
 
 
 def _json_default(o: Any) -> Any:
+    """Anything JSON cannot hold (dates, paths) as its text."""
     return str(o)
 
 

@@ -4,6 +4,7 @@ Also the estimate helpers ``gcmod check --estimate`` shares."""
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,8 @@ def estimate_graph(graph: Any, catalog: Any, ps: Any, cfg: Any, ref: Any, usage:
         return estimate_stack(cfg, graph, catalog, usage, stack=ref.name)
 
 
-def pricing_status():
+def pricing_status() -> AbstractContextManager[None]:
+    """The status line of the pricing step (:func:`gcmod.progress.status`)."""
     from gcmod.progress import status
 
     return status("pricing", "費用を算定中")

@@ -121,6 +121,7 @@ def new(
 
 
 def _list_templates(tpls: list[Any], as_json: bool) -> None:
+    """``gcmod new --list``: the templates, business systems and size bands."""
     from gcmod import reference as ref
     from gcmod.textable import render
 
