@@ -7,7 +7,6 @@ it needs when it runs.
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -447,4 +446,6 @@ def _json_default(o: Any) -> Any:
 
 def echo_json(data: Any) -> None:
     """Print ``data`` as indented JSON (Japanese unescaped)."""
+    import json  # not at start-up: `--help` and the tables need no JSON
+
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
