@@ -86,3 +86,19 @@ def test_japanese_catalogue_is_japanese(catalog_site) -> None:
     # the template pages do show the English note (the schema has no Japanese yet)
     template_html = (out / pages[1]).read_text(encoding="utf-8")
     assert len(note.findall(template_html)) >= 5
+
+
+def test_audit_findings_built_at_run_time_follow_the_terminology(demo_audit) -> None:
+    """Each finding's Japanese is assembled at run time from the resource's kind and
+    values; the literal-text terminology test cannot see the result."""
+    from gcmod.terminology import problems
+
+    slips = sorted(
+        {
+            f"{v.rule.id}: {p}"
+            for account in demo_audit.accounts
+            for v in account.report.violations
+            for p in problems(v.message.ja)
+        }
+    )
+    assert not slips, "\n".join(slips)

@@ -128,6 +128,9 @@ class PricingContext:
     """Schedule group -> resource kind -> calendar target -> average monthly hours."""
     notes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     """Things the estimate could not price or had to assume, by topic."""
+    vendor: Any = None
+    """The program's own schedules (:class:`gcmod.cost.vendorhours.VendorSchedules`),
+    made on first use."""
 
     def region(self, node: ResourceNode) -> str:
         return node.region or self.graph.region
@@ -156,9 +159,21 @@ class PricingContext:
         ]
 
     def hours(self, node: ResourceNode, kind: str) -> tuple[float, str]:
-        """Monthly running hours of a scheduled resource, and how they were found."""
+        """Monthly running hours of a scheduled resource, and how they were found:
+        gcmod's calendar for what gcmod's components schedule (``kind`` names the
+        calendar target), else the program's own schedules
+        (:mod:`gcmod.cost.vendorhours`), else 24/7."""
         group = node.tags.get(SCHEDULE_TAG)
-        if not isinstance(group, str) or group not in self.scheduled:
+        if not isinstance(group, str):
+            if self.vendor is None:
+                from gcmod.cost.vendorhours import VendorSchedules
+
+                self.vendor = VendorSchedules(self.graph)
+            hours, how, note = self.vendor.hours(node)
+            if note:
+                self.notes["hours"].append(note)
+            return hours, how
+        if group not in self.scheduled:
             return HOURS_PER_MONTH, "24/7"
         targets = self.scheduled[group].get(kind, {})
         if len(targets) == 1:

@@ -5,9 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from gcmod.cost.arithmetic import (
-    HOURS_PER_MONTH,
-)
 from gcmod.cost.pricers.core import (
     SHARED,
     Charge,
@@ -164,17 +161,20 @@ def _instance_public_ip(node: ResourceNode, ctx: PricingContext) -> bool:
 
 @pricer("aws:ec2/instance:Instance")
 def price_ec2_instance(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
-    """An EC2 instance 24/7 (on-demand Linux), its EBS volumes, its public IPv4."""
+    """An EC2 instance (on-demand Linux) for the hours it runs (24/7 unless something
+    in the program stops and starts it), its EBS volumes, its public IPv4."""
     region, tenant = ctx.region(node), ctx.tenant(node)
     itype = str(node.inputs.get("instanceType") or UNKNOWN)
+    hours, how = ctx.hours(node, "instance")
     out = ec2_charges(
         node.name,
         node.type,
         region,
         instance_type=itype,
         count=1,
-        hours=HOURS_PER_MONTH,
+        hours=hours,
         tenant=tenant,
+        what="" if how == "24/7" else f"[{how}]",
     )
     for vtype, gb, iops, tput in _block_devices(node.inputs):
         out += ebs_charges(
@@ -199,8 +199,9 @@ def price_ec2_instance(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
 
 @pricer("aws:autoscaling/group:Group")
 def price_autoscaling_group(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
-    """An EC2 Auto Scaling group: desired (else minimum) instances 24/7 of its
-    launch template's type, with the template's volumes."""
+    """An EC2 Auto Scaling group: desired (else minimum) instances of its launch
+    template's type, 24/7 unless scheduled actions scale it to zero and back, with
+    the template's volumes."""
     region, tenant = ctx.region(node), ctx.tenant(node)
     count = _num(node.inputs.get("desiredCapacity"))
     if count is None:
@@ -215,15 +216,16 @@ def price_autoscaling_group(node: ResourceNode, ctx: PricingContext) -> list[Cha
         return []
     lt = lts[0]
     itype = str(lt.inputs.get("instanceType"))
+    hours, how = ctx.hours(node, "instance")
     out = ec2_charges(
         node.name,
         node.type,
         region,
         instance_type=itype,
         count=count,
-        hours=HOURS_PER_MONTH,
+        hours=hours,
         tenant=tenant,
-        what=f"ASG ({lt.name})",
+        what=f"ASG ({lt.name})" + ("" if how == "24/7" else f" [{how}]"),
     )
     devices = [
         d.get("ebs")

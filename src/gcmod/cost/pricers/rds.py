@@ -205,10 +205,12 @@ def price_cluster_instance(node: ResourceNode, ctx: PricingContext) -> list[Char
 
 @pricer("aws:rds/instance:Instance")
 def price_rds_instance(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
-    """RDS DB instance: instance-hours (Multi-AZ as such), provisioned storage.
+    """RDS DB instance: instance-hours (Multi-AZ as such; the hours it runs when the
+    program stops and starts it), provisioned storage.
     Automated backups up to the instance's storage are free (RDS pricing page)."""
     engine = str(node.inputs.get("engine") or "postgres")
     cls = str(node.inputs.get("instanceClass") or UNKNOWN)
+    hours, how = ctx.hours(node, "instance")
     out = rds_instance_charges(
         node.name,
         node.type,
@@ -216,7 +218,8 @@ def price_rds_instance(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
         engine=engine,
         instance_class=cls,
         multi_az=node.inputs.get("multiAz") is True,
-        hours=HOURS_PER_MONTH,
+        hours=hours,
+        what="" if how == "24/7" else f"[{how}]",
         storage_type=str(node.inputs.get("storageType") or "gp2"),
         storage_gb=_num(node.inputs.get("allocatedStorage"), 20.0) or 0.0,
         tenant=ctx.tenant(node),
