@@ -36,8 +36,9 @@ The levers, in :data:`gcmod.cost.model.LEVER_ORDER`, each change one thing
 2. **dr**: backup-only DR (構成C: daily copies to the DR region, rebuild from
    code) instead of the warm standby; copies only if ``dr.copyBackups``;
 3. **managed-services**: no backup or monitoring servers; AWS Backup takes over
-   the backups (the stored volume does not change until step 6) and CloudWatch
-   alarms (:data:`MANAGED_ALARMS_PER_ENV`) do the monitoring;
+   the backups (the stored volume does not change until step 6), CloudWatch
+   alarms (:data:`MANAGED_ALARMS_PER_ENV`) and the service dashboard
+   (:data:`MANAGED_DASHBOARDS_PER_ENV`) do the monitoring;
 4. **sizing**: the stack's right-sized Fargate service (Graviton by default)
    and Aurora Serverless v2 instead of on-premises-sized VMs and DB classes;
    the database storage is still the lifted volume until step 6;
@@ -101,6 +102,11 @@ NAT_OTHER_GB_PER_ENV = 10.0
 #: CloudWatch alarms that replace a monitoring server (managed-services lever).
 #: Rule: CPU, memory, 5xx, DB connections, backup failures.
 MANAGED_ALARMS_PER_ENV = 5
+#: CloudWatch dashboards that replace a monitoring server's screens (managed-services
+#: lever): the platform's one service dashboard per environment (gcmod's
+#: Observability component: service level, errors, latency, requests per tenant).
+#: Its budgets and alert topic cost nothing or next to nothing and are left out.
+MANAGED_DASHBOARDS_PER_ENV = 1
 
 #: Retention of the modern Aurora cluster's own automated backup (the database
 #: component's default): AWS Backup's snapshots younger than it are not billed.
@@ -429,6 +435,19 @@ def scenario_charges(sc: Scenario, m: ModelInputs) -> list[Charge]:
                     t,
                 )
             )
+            out.append(
+                Charge(
+                    f"{env.name}/dashboard",
+                    "baseline:managed-monitoring",
+                    "operations",
+                    "CloudWatch dashboard instead of the monitoring server's screens "
+                    f"({MANAGED_DASHBOARDS_PER_ENV})",
+                    "cloudwatch.dashboard-month",
+                    region,
+                    MANAGED_DASHBOARDS_PER_ENV,
+                    t,
+                )
+            )
 
         # -- backups ------------------------------------------------------------
         # Full copies are EBS snapshots (what the backup server made; AWS Backup
@@ -594,7 +613,8 @@ def _explain_ja(lever: Lever, m: ModelInputs, before: Estimate, after: Estimate)
         "dr": dr_text,
         "managed-services": (
             f"自前の運用サーバー ({ops}) を廃止し、AWS Backup と CloudWatch "
-            f"アラーム {MANAGED_ALARMS_PER_ENV} 個で代替"
+            f"アラーム {MANAGED_ALARMS_PER_ENV} 個、ダッシュボード "
+            f"{MANAGED_DASHBOARDS_PER_ENV} 個で代替"
         ),
         "sizing": (
             f"{app} × {napp} 台と "
@@ -648,8 +668,9 @@ def _explain(lever: Lever, m: ModelInputs, before: Estimate, after: Estimate) ->
         ),
         "dr": dr_text,
         "managed-services": (
-            f"no self-built operations servers ({ops}); AWS Backup and "
-            f"{MANAGED_ALARMS_PER_ENV} CloudWatch alarms instead"
+            f"no self-built operations servers ({ops}); AWS Backup, "
+            f"{MANAGED_ALARMS_PER_ENV} CloudWatch alarms and {MANAGED_DASHBOARDS_PER_ENV} "
+            "dashboard instead"
         ),
         "sizing": (
             f"{napp} × {app} and {dbc}{' Multi-AZ' if maz else ''} become "
@@ -744,6 +765,11 @@ def baseline_assumptions(sizing: Sizing = LOW) -> dict[str, dict[str, Any]]:
             "managedAlarmsPerEnvironment": {
                 "value": MANAGED_ALARMS_PER_ENV,
                 "source": "rule (no source): CPU, memory, 5xx, DB connections, backup failures",
+            },
+            "managedDashboardsPerEnvironment": {
+                "value": MANAGED_DASHBOARDS_PER_ENV,
+                "source": "the platform's service dashboard (gcmod's Observability component), "
+                "in place of the monitoring server's screens; its budgets are free",
             },
             "hoursPerMonth": {
                 "value": HOURS_PER_MONTH,

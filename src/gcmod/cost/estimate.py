@@ -151,6 +151,45 @@ def _pricing_notes(gp: GraphPricing) -> dict[str, Any]:
     return notes
 
 
+def budget_note(cfg: StackConfig, planned_usd: float) -> dict[str, Any] | None:
+    """The stack's budget limits beside the plan (none when observability is off),
+    with a warning where the actual-cost alert (80 % of the environment budget)
+    would fire in an ordinary month."""
+    from gcmod.cost.guardrails import (
+        ACTUAL_ALERT_SHARE,
+        BUDGET_HEADROOM,
+        ROUND_USD,
+        environment_budget_usd,
+        tenant_budgets_usd,
+    )
+
+    obs = cfg.observability
+    if not obs.enabled:
+        return None
+    env = environment_budget_usd(cfg)
+    source = (
+        "gcmod:observability.monthlyBudgetUsd"
+        if obs.monthly_budget_usd is not None
+        else f"default: {BUDGET_HEADROOM:g} × the modelled monthly cost of the capacity the "
+        "config declares (24/7, without the traffic-driven part, packaged catalogue), rounded "
+        f"up to {ROUND_USD} USD (gcmod.cost.guardrails)"
+    )
+    actual = ACTUAL_ALERT_SHARE
+    if planned_usd > 0 and actual * env < planned_usd:
+        source += (
+            f"; warning: {actual:.0%} of the environment budget (${actual * env:,.2f}) is below "
+            f"this estimate (${planned_usd:,.2f}): its actual-cost alert would fire every month"
+        )
+    return {
+        "value": {
+            "environmentUsd": env,
+            "timesPlan": env / planned_usd if planned_usd > 0 else None,
+            "tenantsUsd": tenant_budgets_usd(cfg),
+        },
+        "source": source,
+    }
+
+
 def estimate_stack(
     cfg: StackConfig,
     graph: ResourceGraph,
@@ -192,6 +231,9 @@ def estimate_stack(
         "per AZ and leaves out VPC endpoints, KMS keys, secrets, scheduler, metrics, scheduled "
         "peaks and S3 requests, which the plan prices from its graph",
     }
+    budget = budget_note(cfg, planned.monthly_usd)
+    if budget is not None:
+        notes["observability.budgets"] = budget
     notes.update(_pricing_notes(gp))
     notes.update(price_notes(catalog, planned, w.baseline, w_high.baseline))
     options = commitment_options(

@@ -7,7 +7,7 @@ from gcmod.cost.pricers.core import (
     PricingContext,
     pricer,
 )
-from gcmod.graph import ResourceNode
+from gcmod.graph import UNKNOWN, ResourceNode
 
 
 @pricer("aws:cloudwatch/metricAlarm:MetricAlarm")
@@ -74,6 +74,67 @@ def price_scaling_policy(node: ResourceNode, ctx: PricingContext) -> list[Charge
             "cloudwatch.alarm-month",
             ctx.region(node),
             TARGET_TRACKING_ALARMS,
+            ctx.tenant(node),
+        )
+    ]
+
+
+#: Metrics a dashboard may reference and still count for CloudWatch's free tier
+#: ("3 custom dashboards referencing up to 50 metrics each per month", AWS
+#: CloudWatch pricing page, stored copy, read 2026-12-02; the Price List's usage
+#: types DashboardsUsageHour-Basic and DashboardsUsageHour split at the same 50).
+FREE_TIER_DASHBOARD_METRICS = 50
+
+
+def dashboard_metrics(body: object, tenants: int) -> int | None:
+    """Metrics a dashboard body references: one per metric line of its metric
+    widgets, ``tenants`` per ``SEARCH`` expression (gcmod's per-tenant widget finds
+    one metric per tenant), none for math expressions over other lines. ``None``
+    when the body is not known before deployment (it names a load balancer's ARN)."""
+    import json
+
+    if body == UNKNOWN:
+        return None
+    if isinstance(body, str):
+        try:
+            body = json.loads(body)
+        except ValueError:
+            return None
+    widgets = body.get("widgets", []) if isinstance(body, dict) else []
+    n = 0
+    for w in widgets:
+        props = w.get("properties", {}) if isinstance(w, dict) else {}
+        for line in props.get("metrics", []) if isinstance(props, dict) else []:
+            head = line[0] if isinstance(line, list) and line else None
+            if isinstance(head, dict):
+                n += tenants if "SEARCH(" in str(head.get("expression", "")) else 0
+            elif head is not None:
+                n += 1
+    return n
+
+
+@pricer("aws:cloudwatch/dashboard:Dashboard")
+def price_dashboard(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
+    """A custom dashboard: one dashboard-month. The free tier (3 dashboards of up to
+    50 metrics each, per account and shared with every other dashboard there) is
+    not credited: the estimate cannot know the account's other dashboards."""
+    tenants = len(ctx.usage.tenant_requests_per_month) or 1
+    metrics = dashboard_metrics(node.inputs.get("dashboardBody"), tenants)
+    if metrics is None:
+        size = "metrics known after deployment; the account's 3 free dashboards not credited"
+    elif metrics > FREE_TIER_DASHBOARD_METRICS:
+        size = f"{metrics} metrics, more than {FREE_TIER_DASHBOARD_METRICS}: never in the free tier"
+    else:
+        size = f"{metrics} metrics; the account's 3 free dashboards not credited"
+    return [
+        Charge(
+            node.name,
+            node.type,
+            "operations",
+            f"CloudWatch dashboard ({size})",
+            "cloudwatch.dashboard-month",
+            ctx.region(node),
+            1,
             ctx.tenant(node),
         )
     ]

@@ -262,6 +262,7 @@ FREE_TYPES: dict[str, str] = {
     "aws:ec2/customerGateway:CustomerGateway": "free (the VPN connection is priced)",
     "aws:ec2/vpnGateway:VpnGateway": "free (the VPN connection is priced)",
     "aws:route53/record:Record": "records are free (queries are not priced)",
+    "aws:sns/topicPolicy:TopicPolicy": "free (the topic's publishes are priced with it)",
 }
 #: Types priced together with another resource (no line of their own).
 PRICED_VIA: dict[str, str] = {
@@ -272,6 +273,7 @@ PRICED_VIA: dict[str, str] = {
         "listed, not priced: a monthly ~1 h restore of the Aurora cluster, deleted after validation"
     ),
     "aws:backup/restoreTestingSelection:RestoreTestingSelection": "with its restore testing plan",
+    "aws:sns/topicSubscription:TopicSubscription": "e-mail deliveries priced with its topic",
 }
 
 
