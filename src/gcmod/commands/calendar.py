@@ -11,6 +11,7 @@ from gcmod.clihelp import LocalizedCommand
 from gcmod.commands.common import (
     echo_json,
     handle_errors,
+    lang_option,
     no_cache_option,
     stack_argument,
     stack_graph,
@@ -53,6 +54,7 @@ def _parse_from(value: str | None) -> Any:
     default=None,
     help="List events after this time (ISO, Asia/Tokyo if no offset). Default: now.",
 )
+@lang_option
 @click.option("--json", "as_json", is_flag=True, help="Print events and hours as JSON.")
 @no_cache_option
 @handle_errors
@@ -61,6 +63,7 @@ def calendar(
     stacks_dir: Path | None,
     count: int,
     from_: str | None,
+    lang: str,
     as_json: bool,
     no_cache: bool,
 ) -> None:
@@ -74,9 +77,9 @@ def calendar(
     A stack without a shutdown schedule (production, by default) runs 24/7.
     Exit codes: 0 done, 2 bad stack or config, 4 synth failed.
     """
+    from gcmod import calendarview
     from gcmod.runcalendar import from_graph
     from gcmod.stackfiles import resolve
-    from gcmod.textable import render
 
     after = _parse_from(from_)
     ref = resolve(stack, stacks_dir)
@@ -86,14 +89,10 @@ def calendar(
         from gcmod.config import load_stack_file
 
         cfg = load_stack_file(ref.path)
-        msg = (
-            f"stack {ref.name} ({cfg.environment}) has no shutdown schedule: it runs 24/7 "
-            "(730 h a month). 停止スケジュールはありません (常時稼働)."
-        )
         if as_json:
             echo_json({"stack": ref.name, "scheduled": False, "events": [], "monthlyHours": {}})
         else:
-            click.echo(msg)
+            click.echo(calendarview.unscheduled(ref.name, cfg.environment, lang))
         return
     events = cal.next_events(after, count)
     hours = {name: t.monthly_hours() for name, t in cal.targets.items()}
@@ -112,23 +111,4 @@ def calendar(
             }
         )
         return
-    click.echo(
-        f"stack {ref.name}: schedule horizon {cal.horizon_start} – {cal.horizon_end} "
-        "(exclusive), Asia/Tokyo\n"
-    )
-    click.echo(f"next {len(events)} events after {after:%Y-%m-%d %H:%M %Z} / 次回のイベント")
-    click.echo(
-        render(
-            ["WHEN (JST)", "DAY", "TARGET", "EVENT"],
-            [(f"{e.at:%Y-%m-%d %H:%M}", f"{e.at:%a}", e.target, e.kind) for e in events],
-        )
-    )
-    months = sorted({m for h in hours.values() for m in h})
-    click.echo("\nmonthly running hours / 月間稼働時間 (24/7 would be 730 h)")
-    click.echo(
-        render(
-            ["MONTH", *hours],
-            [(m, *(f"{hours[t].get(m, 0.0):.1f}" for t in hours)) for m in months],
-            right=tuple(range(1, len(hours) + 1)),
-        )
-    )
+    click.echo(calendarview.text(ref.name, cal, after, events, hours, lang))
