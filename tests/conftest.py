@@ -90,7 +90,7 @@ def catalog_site(tmp_path_factory) -> tuple[Any, dict[str, Any]]:
 @pytest.fixture(scope="session")
 def demo_audit():
     """`gcmod audit --demo`'s result (AuditResult), audited once in an embedded moto."""
-    from gcmod.cli import _audit_demo
+    from gcmod.commands.audit import audit_demo
     from gcmod.reference import GOV_REGIONS
 
-    return _audit_demo(tuple(GOV_REGIONS), None, None, 4, None, True)
+    return audit_demo(tuple(GOV_REGIONS), 4, None, quiet=True)
