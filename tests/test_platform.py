@@ -1,6 +1,6 @@
 """GovCloudPlatform end to end: the synthesized graphs of the sample stacks.
 
-Each sample is synthesized once per module (``horizon_start`` fixed, so the
+Each sample is synthesized once per run (``horizon_start`` fixed, so the
 shutdown schedules are deterministic) and the tests read the resource graph:
 the architecture, cost-allocation tags, production vs non-production,
 backup-only DR, multi-tenancy (including what adding a tenant changes) and the
@@ -23,7 +23,7 @@ from gcmod.awstypes import taggable as aws_taggable
 from gcmod.cli import main
 from gcmod.config import PROJECT, StackConfig, parse_config, read_stack_file
 from gcmod.graph import ResourceGraph, ResourceNode
-from gcmod.program import build, synth_stack
+from gcmod.program import build
 from gcmod.stackfiles import list_stacks, resolve, samples_dir
 from gcmod.synth import run_program
 
@@ -84,8 +84,15 @@ Synth = tuple[StackConfig, ResourceGraph]
 
 @pytest.fixture(scope="module")
 def synthesized() -> dict[str, Synth]:
-    """Every sample stack, synthesized once for the module."""
-    return {name: synth_stack(resolve(name, samples_dir()), HORIZON_START) for name in SAMPLES}
+    """Every sample stack, synthesized once for the run: through the session's graph
+    cache (tests/conftest.py), which also holds the sample_stacks fixture's graphs
+    when HORIZON_START is the current month."""
+    from gcmod import graphcache
+
+    return {
+        name: graphcache.synth_stack(resolve(name, samples_dir()), horizon_start=HORIZON_START)
+        for name in SAMPLES
+    }
 
 
 @pytest.fixture(params=SAMPLES)

@@ -16,17 +16,10 @@ from pathlib import Path
 import pytest
 from reportcheck import measure, problems
 
-from gcmod.catalog.browser import chromium
 from gcmod.reports import DESKTOP_PX, PHONE_PX
 
 WIDTHS = (PHONE_PX, DESKTOP_PX)
 LANGS = ("ja", "en")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture(scope="module")

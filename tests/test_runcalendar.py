@@ -9,18 +9,19 @@ import re
 import pytest
 from click.testing import CliRunner
 
+from gcmod import graphcache
 from gcmod.cli import main
-from gcmod.config import load_stack_file
 from gcmod.officecalendar import JST, is_office_day
-from gcmod.program import synth_config
 from gcmod.runcalendar import from_graph
-from gcmod.stackfiles import samples_dir
+from gcmod.stackfiles import resolve, samples_dir
 
 
 @pytest.fixture(scope="module")
 def dev_calendar():
-    cfg = load_stack_file(samples_dir() / "Pulumi.saas-dev.yaml")
-    graph = synth_config(cfg, "saas-dev", horizon_start=dt.date(2026, 12, 1))
+    # through the session's graph cache (tests/conftest.py), as `gcmod calendar` synthesizes
+    _cfg, graph = graphcache.synth_stack(
+        resolve("saas-dev", samples_dir()), horizon_start=dt.date(2026, 12, 1)
+    )
     cal = from_graph(graph)
     assert cal is not None
     return cal
@@ -69,8 +70,8 @@ def test_next_events_are_ordered(dev_calendar) -> None:
 
 
 def test_production_has_no_calendar() -> None:
-    cfg = load_stack_file(samples_dir() / "Pulumi.town-prod.yaml")
-    assert from_graph(synth_config(cfg, "town-prod")) is None
+    _cfg, graph = graphcache.synth_stack(resolve("town-prod", samples_dir()))
+    assert from_graph(graph) is None
 
 
 def test_calendar_command_json_and_table() -> None:

@@ -9,10 +9,10 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from fixtures.projects import project_graph
 
 from gcmod.graph import ResourceGraph
 from gcmod.policies.harness import CheckReport, check_graph
-from gcmod.project import open_stack, synth_project
 
 PROGRAMS = Path(__file__).parent / "fixtures" / "programs"
 CASES = sorted(
@@ -23,8 +23,9 @@ CASES = sorted(
 
 @cache
 def graph(program: str, stack: str) -> ResourceGraph:
-    """One synth per stack, shared by the tests (a few seconds each)."""
-    return synth_project(open_stack(PROGRAMS / program, stack))
+    """One synth per stack (through the session's graph cache, as the command's: a
+    few seconds each, shared with test_policy_grpc)."""
+    return project_graph(program, stack)
 
 
 @cache
