@@ -73,9 +73,9 @@ def test_sarif_and_table(tmp_path, monkeypatch, demo_audit) -> None:
     """The SARIF and the Japanese table and HTML of the demo audit the session has
     already run (tests/conftest.py: demo_audit), through the command's output
     path; the demo_json fixture above runs the command from end to end."""
-    from gcmod import cli
+    from gcmod.commands import audit
 
-    monkeypatch.setattr(cli, "_audit_demo", lambda *_args: demo_audit)
+    monkeypatch.setattr(audit, "audit_demo", lambda *_args, **_kw: demo_audit)
     runner = CliRunner()
     res = runner.invoke(main, ["audit", "--demo", "--sarif"])
     assert res.exit_code == 1
