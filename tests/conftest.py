@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
+import gzip
+import importlib.util
 import os
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,11 +26,71 @@ settings.register_profile("ci", derandomize=True, deadline=None)
 settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
+
+
 # gcmod speaks the locale's language (gcmod.i18n): tests start from a neutral one,
 # whatever the machine's, and tests of the language set it themselves.
 for _var in ("GCMOD_LANG", "LC_ALL", "LC_MESSAGES", "COLUMNS", "FORCE_COLOR", "NO_COLOR"):
     os.environ.pop(_var, None)
 os.environ["LANG"] = "C.UTF-8"
+
+
+def _moto_base_amis() -> None:
+    """moto's EC2 builds, for every region it serves, its base catalogue of 44 AMIs
+    plus that region's "latest" and ECS-optimized images (~1,300 more, each with its
+    own snapshot): 0.3 s CPU per region at every ``mock_aws`` start and reset, and
+    ~2.8 s per ``DescribeImages(Owners=["amazon"])`` to serialise them. No test needs
+    the extra images (the demo uses :data:`gcmod.audit.demo.DEMO_AMI`, one of the 44),
+    so moto gets its base list through ``MOTO_AMIS_PATH`` (documented by moto, read
+    when ``moto.ec2`` is first imported: here, before any test module imports it).
+    The file is this process's own; moto servers and ``gcmod`` subprocesses inherit it."""
+    spec = importlib.util.find_spec("moto")
+    if "MOTO_AMIS_PATH" in os.environ or spec is None or not spec.submodule_search_locations:
+        return
+    base = Path(spec.submodule_search_locations[0]) / "ec2/resources/amis.json.gz"
+    if not base.is_file():
+        return
+    fd, path = tempfile.mkstemp(prefix="gcmod-test-amis-", suffix=".json")
+    with os.fdopen(fd, "wb") as out:
+        out.write(gzip.decompress(base.read_bytes()))
+    atexit.register(os.unlink, path)
+    os.environ["MOTO_AMIS_PATH"] = path
+
+
+def _share_botocore_models() -> None:
+    """Every boto3 session parses the service models it uses anew (EC2's alone is
+    ~0.5 s); the tests make hundreds of sessions (each moto estate, each demo
+    audit). The parsed files are shared per process instead, as one session already
+    shares them between its clients (botocore treats them as read-only). Each
+    session keeps its own loader, so the audit's own loader sharing
+    (gcmod.audit.scope, tests/test_audit_scale.py) is still tested."""
+    import botocore.loaders
+
+    load_file = botocore.loaders.JSONFileLoader.load_file
+    parsed: dict[str, Any] = {}
+
+    def shared_load_file(self: Any, file_path: str) -> Any:
+        if file_path not in parsed:
+            parsed[file_path] = load_file(self, file_path)
+        return parsed[file_path]
+
+    botocore.loaders.JSONFileLoader.load_file = shared_load_file
+
+
+_moto_base_amis()
+_share_botocore_models()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def hypothesis_prng_registered() -> None:
+    """Hypothesis registers its own PRNG on its first run in a thread, with a full
+    ``gc.collect()`` and ``gc.get_referrers()`` (hypothesis/internal/entropy.py):
+    0.6 s in a fresh process, 2-10 s in a worker that already holds graphs, moto
+    estates and catalogues. Done here, before any test has built anything."""
+    from hypothesis import find
+    from hypothesis import strategies as st
+
+    find(st.none(), lambda _: True, settings=settings(database=None))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -90,7 +155,17 @@ def catalog_site(tmp_path_factory) -> tuple[Any, dict[str, Any]]:
 @pytest.fixture(scope="session")
 def demo_audit():
     """`gcmod audit --demo`'s result (AuditResult), audited once in an embedded moto."""
-    from gcmod.cli import _audit_demo
+    from gcmod.commands.audit import audit_demo
     from gcmod.reference import GOV_REGIONS
 
-    return _audit_demo(tuple(GOV_REGIONS), None, None, 4, None, True)
+    return audit_demo(tuple(GOV_REGIONS), 4, None, quiet=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (gcmod.catalog.browser) for the browser tests of a
+    worker: each launch costs ~1.5 s CPU (the browser and Playwright's driver)."""
+    from gcmod.catalog.browser import chromium
+
+    with chromium() as b:
+        yield b

@@ -2,43 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-from collections.abc import Iterator
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from gcmod.audit.evaluate import check_account, engine_value
-from gcmod.audit.runner import run_audit
-from gcmod.audit.scope import single_account_scope
 from gcmod.graph import UNKNOWN, ResourceGraph
-
-HOME = "ap-northeast-1"
 
 
 @pytest.fixture(scope="module")
-def demo_graph() -> Iterator[ResourceGraph]:
-    env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
-    saved = {k: os.environ.get(k) for k in (*env, "AWS_ENDPOINT_URL")}
-    os.environ.update(env)
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    try:
-        with mock_aws():
-            from gcmod.audit.demo import seed_demo
-
-            session = boto3.Session(region_name=HOME)
-            seed_demo(session)
-            result = run_audit(single_account_scope(session), catalog=False)
-            yield result.accounts[0].graph
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+def demo_graph(demo_audit) -> ResourceGraph:
+    """The demo estate's graph as the audit collected it (the session's
+    ``gcmod audit --demo`` result, tests/conftest.py; read, never changed)."""
+    return demo_audit.accounts[0].graph
 
 
 def _key(v) -> tuple:

@@ -19,7 +19,6 @@ from collections import Counter
 import boto3
 import pytest
 from awsmock import FAKE_AWS_ENV
-from moto import mock_aws
 
 from gcmod.audit.demo import seed_demo
 from gcmod.audit.runner import AuditResult, run_audit
@@ -143,11 +142,11 @@ def server_audit(server_url) -> AuditResult:
 
 
 @pytest.fixture(scope="module")
-def in_process_audit(fake_env) -> AuditResult:
-    with mock_aws():
-        session = _session()
-        seed_demo(session)
-        return run_audit(single_account_scope(session))
+def in_process_audit(demo_audit) -> AuditResult:
+    """The same demo estate audited in-process (``mock_aws``): the session's
+    ``gcmod audit --demo`` result (tests/conftest.py), the audit's defaults
+    (both regions, home ap-northeast-1, the packaged price catalogue)."""
+    return demo_audit
 
 
 def test_server_audit_is_complete(server_audit):

@@ -14,7 +14,6 @@ from gcmod.pricing import Catalog
 from gcmod.stackfiles import samples_dir
 
 SAMPLE = samples_dir() / "baseline.sample-town.yaml"
-PROGRAMS = Path(__file__).parent / "fixtures" / "programs"
 TOKYO, OSAKA = "ap-northeast-1", "ap-northeast-3"
 
 
@@ -99,9 +98,9 @@ def test_given_baseline_replaces_the_built_in_one(
 
 @pytest.fixture(scope="module")
 def liftshift_graph():
-    from gcmod.project import load_project, load_stack, synth_project
+    from fixtures.projects import project_graph
 
-    return synth_project(load_stack(load_project(PROGRAMS / "liftshift"), "prod"))
+    return project_graph("liftshift", "prod")
 
 
 def test_liftshift_program_as_baseline(

@@ -6,10 +6,12 @@ import datetime as dt
 
 import pytest
 
+from gcmod import graphcache
 from gcmod.config import load_stack_file
 from gcmod.policies.harness import check_graph
-from gcmod.program import synth_config
-from gcmod.stackfiles import samples_dir
+from gcmod.stackfiles import resolve, samples_dir
+
+HORIZON = dt.date(2026, 12, 1)
 
 COMPUTE_AND_DB = (
     "aws:ecs/service:Service",
@@ -22,8 +24,8 @@ COMPUTE_AND_DB = (
 
 @pytest.fixture(scope="module")
 def dr():
-    cfg = load_stack_file(samples_dir() / "Pulumi.saas-dr.yaml")
-    return cfg, synth_config(cfg, "saas-dr", horizon_start=dt.date(2026, 12, 1))
+    """The saas-dr sample (through the session's graph cache, tests/conftest.py)."""
+    return graphcache.synth_stack(resolve("saas-dr", samples_dir()), horizon_start=HORIZON)
 
 
 def test_dr_stack_is_the_production_config_moved_to_osaka(dr) -> None:

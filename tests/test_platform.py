@@ -1,6 +1,6 @@
 """GovCloudPlatform end to end: the synthesized graphs of the sample stacks.
 
-Each sample is synthesized once per module (``horizon_start`` fixed, so the
+Each sample is synthesized once per run (``horizon_start`` fixed, so the
 shutdown schedules are deterministic) and the tests read the resource graph:
 the architecture, cost-allocation tags, production vs non-production,
 backup-only DR, multi-tenancy (including what adding a tenant changes) and the
@@ -23,7 +23,7 @@ from gcmod.awstypes import taggable as aws_taggable
 from gcmod.cli import main
 from gcmod.config import PROJECT, StackConfig, parse_config, read_stack_file
 from gcmod.graph import ResourceGraph, ResourceNode
-from gcmod.program import build, synth_stack
+from gcmod.program import build
 from gcmod.stackfiles import list_stacks, resolve, samples_dir
 from gcmod.synth import run_program
 
@@ -49,8 +49,10 @@ ALB = "aws:lb/loadBalancer:LoadBalancer"
 LISTENER = "aws:lb/listener:Listener"
 LISTENER_RULE = "aws:lb/listenerRule:ListenerRule"
 SSM_PARAMETER = "aws:ssm/parameter:Parameter"
+BUDGET = "aws:budgets/budget:Budget"
 #: What each tenant owns: its host rule and its settings parameter.
-TENANT_TYPES = {LISTENER_RULE, SSM_PARAMETER}
+#: What a tenant owns: its routing, its settings and (observability on) its budget.
+TENANT_TYPES = {LISTENER_RULE, SSM_PARAMETER, BUDGET}
 TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 METRIC_FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
@@ -82,8 +84,15 @@ Synth = tuple[StackConfig, ResourceGraph]
 
 @pytest.fixture(scope="module")
 def synthesized() -> dict[str, Synth]:
-    """Every sample stack, synthesized once for the module."""
-    return {name: synth_stack(resolve(name, samples_dir()), HORIZON_START) for name in SAMPLES}
+    """Every sample stack, synthesized once for the run: through the session's graph
+    cache (tests/conftest.py), which also holds the sample_stacks fixture's graphs
+    when HORIZON_START is the current month."""
+    from gcmod import graphcache
+
+    return {
+        name: graphcache.synth_stack(resolve(name, samples_dir()), horizon_start=HORIZON_START)
+        for name in SAMPLES
+    }
 
 
 @pytest.fixture(params=SAMPLES)
@@ -502,14 +511,17 @@ def test_adding_a_tenant_changes_only_that_tenants_resources() -> None:
     after, after_summary = _synth_platform(after_cfg, "saas-prod")
     a, b = before.by_urn, after.by_urn
 
-    # Added: exactly Sapporo's resources (its listener rule and its settings
-    # parameter); nothing removed.
+    # Added: exactly Sapporo's resources (its budget, its listener rule and its
+    # settings parameter); nothing removed.
     added = [b[u] for u in sorted(set(b) - set(a))]
     assert set(a) - set(b) == set()
     assert sorted((r.type, r.tags.get("gcmod:tenant")) for r in added) == [
+        (BUDGET, "011002"),
         (LISTENER_RULE, "011002"),
         (SSM_PARAMETER, "011002"),
     ]
+    (budget,) = [r for r in added if r.type == BUDGET]
+    assert budget.get("costFilters.0.values") == ["user:gcmod:tenant$011002"]
     (rule,) = [r for r in added if r.type == LISTENER_RULE]
     assert rule.get("conditions.0.hostHeader.values") == ["011002.juki.example.lg.jp"]
     assert rule.inputs["priority"] not in {

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -117,12 +116,10 @@ def _graph(name: str) -> ResourceGraph:
             _unknowns_program, project="unknowns", stack="t", region="ap-northeast-1"
         )
     if name.startswith("vendor-"):  # issue 13: assets, JSON default tags, default-osaka
-        from gcmod.project import open_stack, synth_project
+        from fixtures.projects import project_graph
 
         program, stack = name.split("/")
-        return synth_project(
-            open_stack(Path(__file__).parent / "fixtures/programs" / program, stack)
-        )
+        return project_graph(program, stack)  # through the session's graph cache
     raise KeyError(name)
 
 

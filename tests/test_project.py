@@ -32,10 +32,14 @@ CIPHERTEXT = "ZmFrZS1jaXBoZXJ0ZXh0LW5vdC1kZWNyeXB0ZWQ="
 
 @pytest.fixture(scope="module")
 def graphs() -> dict[str, ResourceGraph]:
+    """The fixture programs' graphs, read by the tests (through the session's graph
+    cache: tests/fixtures/projects.py); the tests of running a program synthesize."""
+    from fixtures.projects import project_graph
+
     return {
-        "liftshift": synth_project(open_stack(PROGRAMS / "liftshift", "prod")),
-        "modern": synth_project(open_stack(PROGRAMS / "modern", "prod")),
-        "configured": synth_project(open_stack(PROGRAMS / "configured", "staging")),
+        "liftshift": project_graph("liftshift", "prod"),
+        "modern": project_graph("modern", "prod"),
+        "configured": project_graph("configured", "staging"),
     }
 
 

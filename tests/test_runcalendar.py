@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
 
+from gcmod import graphcache
 from gcmod.cli import main
-from gcmod.config import load_stack_file
 from gcmod.officecalendar import JST, is_office_day
-from gcmod.program import synth_config
 from gcmod.runcalendar import from_graph
-from gcmod.stackfiles import samples_dir
+from gcmod.stackfiles import resolve, samples_dir
 
 
 @pytest.fixture(scope="module")
 def dev_calendar():
-    cfg = load_stack_file(samples_dir() / "Pulumi.saas-dev.yaml")
-    graph = synth_config(cfg, "saas-dev", horizon_start=dt.date(2026, 12, 1))
+    # through the session's graph cache (tests/conftest.py), as `gcmod calendar` synthesizes
+    _cfg, graph = graphcache.synth_stack(
+        resolve("saas-dev", samples_dir()), horizon_start=dt.date(2026, 12, 1)
+    )
     cal = from_graph(graph)
     assert cal is not None
     return cal
@@ -68,8 +70,8 @@ def test_next_events_are_ordered(dev_calendar) -> None:
 
 
 def test_production_has_no_calendar() -> None:
-    cfg = load_stack_file(samples_dir() / "Pulumi.town-prod.yaml")
-    assert from_graph(synth_config(cfg, "town-prod")) is None
+    _cfg, graph = graphcache.synth_stack(resolve("town-prod", samples_dir()))
+    assert from_graph(graph) is None
 
 
 def test_calendar_command_json_and_table() -> None:
@@ -89,3 +91,22 @@ def test_calendar_command_json_and_table() -> None:
     res = runner.invoke(main, ["calendar", "saas-dev", "--from", "yesterday"])
     assert res.exit_code == 2
     assert "is not an ISO date" in res.output
+
+
+def test_calendar_speaks_the_locale_and_lang_wins() -> None:
+    """With a Japanese locale the calendar is Japanese (weekday, start/stop, headers);
+    --lang en overrides it; the weekday does not depend on the C library's locale."""
+    runner = CliRunner()
+    args = ["calendar", "saas-dev", "-n", "4", "--from", "2026-12-03T00:00"]
+    ja = runner.invoke(main, args, env={"LANG": "ja_JP.UTF-8"})
+    assert ja.exit_code == 0, ja.output
+    assert "起動" in ja.output and "月間稼働時間" in ja.output and "日時 (JST)" in ja.output
+    # 2026-12-03 is a Thursday: the first events are that morning's starts.
+    assert "2026-12-03 07:45  木" in ja.output
+    assert not re.search(r"\b(start|stop|MONTH|events after)\b", ja.output)
+    en = runner.invoke(main, [*args, "--lang", "en"], env={"LANG": "ja_JP.UTF-8"})
+    assert en.exit_code == 0, en.output
+    assert "2026-12-03 07:45  Thu" in en.output and "start" in en.output
+    assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", en.output)
+    prod = runner.invoke(main, ["calendar", "saas-prod"], env={"LANG": "ja_JP.UTF-8"})
+    assert prod.exit_code == 0 and "常時稼働" in prod.output and "本番環境" in prod.output
