@@ -56,6 +56,8 @@ def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> dict[
         "wall_s": round(wall, 2),
         "exit": out.returncode,
         "summary": lines[-1] if lines else out.stderr.strip()[-300:],
+        # pytest's --durations table, when asked for
+        "durations": [ln for ln in lines if re.match(r"^\d+\.\d+s (setup|call|teardown) ", ln)],
     }
 
 
@@ -89,15 +91,19 @@ def _old_checkout(commit: str, where: Path) -> Path:
     return where
 
 
-def compare(old: str, where: Path, rounds: int) -> list[dict[str, Any]]:
-    """The whole suite here and at ``old``, alternating, ``rounds`` times each."""
+def compare(
+    old: str, where: Path, rounds: int, extra: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """The whole suite here and at ``old``, alternating, ``rounds`` times each
+    (``extra``: more pytest arguments, e.g. ``--durations=30``)."""
     old_root = _old_checkout(old, where)
     env = {**os.environ, "CI": "1"}
     rows = []
     for i in range(rounds):
         for label, root in (("new", ROOT), ("old", old_root)):
             load = os.getloadavg()[0]
-            run = timed([str(root / ".venv/bin/pytest"), "-q", "-p", "no:cacheprovider"], root, env)
+            cmd = [str(root / ".venv/bin/pytest"), "-q", "-p", "no:cacheprovider", *(extra or [])]
+            run = timed(cmd, root, env)
             row = {"suite": label, "round": i + 1, "load_before": round(load, 2), **run,
                    **_counts(run["summary"])}  # fmt: skip
             rows.append(row)
@@ -119,13 +125,14 @@ def main() -> None:
     c.add_argument("--where", type=Path, default=Path("/tmp/gcmod-suite-old"),
                    help="the old commit's worktree (made if missing)")  # fmt: skip
     c.add_argument("--rounds", type=int, default=1)
+    c.add_argument("--pytest-args", default="", help="more pytest arguments, one string")
     for p in (f, c):
         p.add_argument("--json", help="write the runs as JSON here (- for stdout)")
     args = ap.parse_args()
     if args.mode == "files":
         rows = per_file(args.files)
     else:
-        rows = compare(args.old, args.where, args.rounds)
+        rows = compare(args.old, args.where, args.rounds, args.pytest_args.split())
     emit_json({"mode": args.mode, "runs": rows}, args.json)
 
 

@@ -136,6 +136,9 @@ def server_url(fake_env):
 
 @pytest.fixture(scope="module")
 def server_audit(server_url) -> AuditResult:
+    """The demo estate seeded and audited through the server's URL. Slow (~10 s wall
+    on an idle machine, about half of it in the server process): starting moto_server
+    and sending every seeding and audit call over HTTP is what this module tests."""
     seed_demo(server_url)
     scope = single_account_scope(_session(), endpoint_url=server_url)
     return run_audit(scope, endpoint_url=server_url)

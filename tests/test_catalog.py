@@ -425,6 +425,9 @@ def test_cli_refuses_an_empty_out_instead_of_the_current_folder(
 
 
 def test_cli_builds_with_progress_and_json(tmp_path) -> None:
+    """Two whole `gcmod catalog` builds, as a user runs them (~4 s CPU with the
+    session's graph cache warm: scaffolding, checks, estimates and pages of every
+    template, twice; the second over the first's folder is the point)."""
     out = tmp_path / "cat"
     result = CliRunner().invoke(main, ["catalog", "--out", str(out), "--json"])
     assert result.exit_code == 0, result.output

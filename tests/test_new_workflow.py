@@ -86,9 +86,9 @@ def _venv(tmp_path: Path) -> Path:
 
 
 def test_a_new_project_passes_its_own_workflow(tmp_path: Path) -> None:
-    """Slow (about 1 min alone, 3 min on a loaded machine): the workflow's install
-    step builds gcmod from the checkout, and each step starts gcmod afresh (two
-    checks and an estimate per stack), as on a runner."""
+    """Slow (~30 s CPU; about 1 min wall alone, 2-3 min on a loaded machine): the
+    workflow's install step builds gcmod from the checkout (~9 s CPU), and each step
+    starts gcmod afresh (two checks and an estimate per stack), as on a runner."""
     project = tmp_path / "town"
     res = CliRunner().invoke(
         main, ["new", "single-municipality", str(project), "--no-input",

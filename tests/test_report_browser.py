@@ -24,7 +24,9 @@ LANGS = ("ja", "en")
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory, sample_estimates, demo_audit, catalog_site) -> dict[str, Path]:
-    """Every report page: kind-lang -> file."""
+    """Every report page: kind-lang -> file. Slow for the first test of a worker:
+    it builds the session's demo audit, catalogue and sample estimates when no
+    earlier test on that worker has (tests/conftest.py; ~5-15 s CPU together)."""
     from gcmod.audit.report import html_report
     from gcmod.cost import report as estimate_report
 
