@@ -25,8 +25,11 @@ What it does:
      groups without or with too long a retention, NAT gateways and idle ones,
      ALBs without requests or with HTTP listeners, world-open security groups,
      Multi-AZ and unencrypted RDS, buckets without lifecycle, unassociated Elastic
-     IPs, old snapshots; gcmod checks more: backup, ECS, scheduler, Auto Scaling,
-     Aurora, VPC endpoints, tags) over both regions,
+     IPs, old snapshots, customer KMS keys without rotation, x86 and large Lambda
+     functions, provisioned DynamoDB tables, versioned buckets, bucket policies open
+     to other accounts, long Performance Insights retention; gcmod checks more:
+     backup, ECS, scheduler, Auto Scaling, Aurora, VPC endpoints, Lambda log groups,
+     tags) over both regions,
      cache off. Both tools ask for the account's own snapshots by ``owner-id`` as
      well as ``OwnerIds=self``: moto ignores the latter and would otherwise send
      its whole public AMI catalogue's snapshots (1,347 a region) to either;
@@ -179,6 +182,45 @@ policies:
         op: ge
       - type: skip-ami-snapshots
         value: true
+  - name: kms-key-no-rotation
+    resource: aws.kms-key
+    filters:
+      - KeyManager: CUSTOMER
+      - type: key-rotation-status
+        key: KeyRotationEnabled
+        value: false
+  - name: lambda-x86
+    resource: aws.lambda
+    filters:
+      - type: value
+        key: "Architectures[0]"
+        value: x86_64
+  - name: lambda-large-memory
+    resource: aws.lambda
+    filters:
+      - type: value
+        key: MemorySize
+        op: greater-than
+        value: 1024
+  - name: dynamodb-provisioned
+    resource: aws.dynamodb-table
+    filters:
+      - BillingModeSummary.BillingMode: PROVISIONED
+  - name: s3-versioned
+    resource: aws.s3
+    filters:
+      - Versioning.Status: Enabled
+  - name: s3-public-policy
+    resource: aws.s3
+    filters:
+      - type: cross-account
+  - name: rds-performance-insights-long-retention
+    resource: aws.rds
+    filters:
+      - type: value
+        key: PerformanceInsightsRetentionPeriod
+        op: greater-than
+        value: 7
 """
 
 #: The child that runs the gcmod CLI and notes its CPU at the first API call.

@@ -4,15 +4,19 @@ The composite the stack program builds from a :class:`~gcmod.config.StackConfig`
 a network, managed logging, one database and one container service shared by
 every tenant, host-based routing per tenant on the shared load balancer, a
 tenant dimension for logs and metrics, managed backup with backup-only DR to
-Osaka, and (outside production by default) scheduled shutdown.
+Osaka, (outside production by default) scheduled shutdown, and (unless
+``observability.enabled`` is false) a service dashboard with AWS Budgets for the
+environment and each tenant, alerting an SNS topic.
 
 Tenancy rules:
 - No per-tenant cluster, database or load balancer: tenants share them.
-- Each tenant owns only its listener rule (host-based routing) and an SSM
-  parameter with its settings, both tagged with its code and named after it;
+- Each tenant owns only its listener rule (host-based routing), an SSM
+  parameter with its settings and (by default) its cost budget, all tagged with
+  its code and named after it;
   listener priorities derive from the local government code. Adding a tenant
   adds that tenant's resources and changes nothing else: the application finds
-  tenants by reading the parameter path, so no task definition changes.
+  tenants by reading the parameter path, so no task definition changes, and the
+  default budgets do not depend on the tenants (the tenant's own budget is added).
 - Requests for hosts no tenant owns get a 404 from the load balancer.
 """
 
@@ -30,6 +34,7 @@ from gcmod.components.backup import ManagedBackup, ManagedBackupArgs
 from gcmod.components.database import Database, DatabaseArgs
 from gcmod.components.logs import ManagedLogging, ManagedLoggingArgs
 from gcmod.components.network import Network, NetworkArgs
+from gcmod.components.observability import Observability, ObservabilityArgs
 from gcmod.components.providers import aws_provider, invoke_options, regional_copy
 from gcmod.components.service import StatelessService, StatelessServiceArgs
 from gcmod.components.shutdown import (
@@ -296,6 +301,31 @@ class GovCloudPlatform(pulumi.ComponentResource):
                 opts=child,
             )
 
+        # -- visibility and cost guardrails ---------------------------------------
+        # The dashboard reads the load balancer's metrics and the tenant metric
+        # above; the budgets filter on the cost-allocation tags every resource
+        # here carries. Limits: the config's, else the defaults of
+        # gcmod.cost.guardrails, which do not depend on the other tenants: adding
+        # a tenant adds its budget and changes nothing else.
+        self.observability: Observability | None = None
+        if cfg.observability.enabled:
+            from gcmod.cost.guardrails import environment_budget_usd, tenant_budgets_usd
+
+            budget = environment_budget_usd(cfg)
+            self.observability = Observability(
+                f"{name}-obs",
+                ObservabilityArgs(
+                    load_balancer_arn=self.service.load_balancer_arn,
+                    monthly_limit_usd=budget,
+                    tenant_limits_usd=tenant_budgets_usd(cfg),
+                    tenant_metric_namespace=f"gcmod/{args.stack}",
+                    alert_emails=cfg.observability.alert_emails,
+                    tags=base,
+                    env=cfg.environment,
+                ),
+                opts=child,
+            )
+
         self.summary: dict[str, Any] = {
             "system": cfg.system,
             "environment": cfg.environment,
@@ -319,5 +349,11 @@ class GovCloudPlatform(pulumi.ComponentResource):
                 "backupVaultArn": self.backup.vault_arn,
                 "drBackupVaultArn": self.backup.dr_vault_arn,
                 "recoveryPointPrefix": self.backup.recovery_point_prefix,
+                "dashboardName": (
+                    self.observability.dashboard_name if self.observability else None
+                ),
+                "alertTopicArn": (
+                    self.observability.alert_topic_arn if self.observability else None
+                ),
             }
         )

@@ -186,19 +186,22 @@ def provider_default_tags(provider_props: Mapping[str, Any]) -> Mapping[str, Any
     return tags
 
 
+def _provider_region(provider_props: Mapping[str, Any]) -> str | None:
+    try:
+        region = provider_props.get("region")
+    except UnknownValueError:
+        region = None
+    return region if isinstance(region, str) and region and region != "<unknown>" else None
+
+
 def provider_of(res: Res) -> Provider:
     """The resource's provider: its name, whether it is the engine's default one,
     its region and its default tags."""
-    props = res.provider_props
-    try:
-        region = props.get("region")
-    except UnknownValueError:
-        region = None
     return Provider(
         name=res.provider_name,
         default=is_default_provider_name(res.provider_name),
-        region=region if isinstance(region, str) and region and region != "<unknown>" else None,
-        default_tags=provider_default_tags(props),
+        region=_provider_region(res.provider_props),
+        default_tags=provider_default_tags(res.provider_props),
     )
 
 
@@ -244,6 +247,12 @@ def region_of(res: Res) -> Decided[str]:
             f"不明: {p.label_ja()} に確定した region がありません",
         ),
     )
+
+
+def region_value(res: Res) -> str | None:
+    """``region_of(res).value`` without the evidence text (the runners set
+    :attr:`Res.region` from it for every resource, once per stack policy)."""
+    return _own_region(res) or _provider_region(res.provider_props)
 
 
 def in_stack_region(res: Res) -> bool:

@@ -27,7 +27,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from gcmod.policies.evidence import region_of
+from gcmod.policies.evidence import region_value
 from gcmod.policies.model import LEVERS, Ctx, Finding, Res, Rule, Text, all_rules
 from gcmod.policies.waivers import UNWAIVABLE_LEVER, Waiver, config_waivers, waiver_for
 
@@ -69,7 +69,7 @@ def _res(type_: str, name: str, urn: str, props: Any, provider: Any) -> Res:
         provider_props=provider.props if provider is not None else {},
         provider_name=provider.name if provider is not None else None,
     )
-    res.region = region_of(res).value
+    res.region = region_value(res)
     return res
 
 
@@ -262,10 +262,15 @@ def build_policies(rules: Iterable[Rule] | None = None) -> list:
     )
 
 
-def make_servicer(rules: Iterable[Rule] | None = None):
-    """The analyzer servicer ``PolicyPack`` serves over gRPC, built in-process."""
+def make_servicer(rules: Iterable[Rule] | None = None, resource_type: str | None = None):
+    """The analyzer servicer ``PolicyPack`` serves over gRPC, built in-process.
+    With ``resource_type``: only the resource policies whose rule applies to that
+    type, and the waived-finding policies (for ``Analyze`` of such resources)."""
     from pulumi_policy.policy import _PolicyAnalyzerServicer
 
+    rules = list(rules if rules is not None else all_rules())
+    if resource_type is not None:
+        rules = [r for r in rules if r.scope != "stack" and r.applies_to(resource_type)]
     # PolicyPack always reports version 0.0.1 itself (the CLI takes the real
     # version from PulumiPolicy.yaml); use the same so messages match exactly.
     return _PolicyAnalyzerServicer(

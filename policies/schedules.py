@@ -95,6 +95,10 @@ class Action:
     by: Res
     how: str
     """``EventBridge Scheduler aws-sdk:rds:stopDBCluster`` etc."""
+    when: tuple[str, str | None] | None = None
+    """When it acts: (schedule expression, IANA time zone or None for UTC), as the
+    schedule declares it; None when not known before deployment (the estimate
+    reads it, :mod:`gcmod.cronhours`)."""
 
     def label(self) -> str:
         return f"{self.by.name} ({self.how})"
@@ -266,7 +270,17 @@ def _universal(schedule: Res, target: Res) -> Action | None:
         how += f" {body.get('documentname')}"
     if kind is None or not _names(schedule, raw, target):
         return None
-    return Action(kind, schedule, how)
+    when = _when(schedule, "scheduleExpression", "scheduleExpressionTimezone")
+    return Action(kind, schedule, how, when)
+
+
+def _when(res: Res, expression: str, timezone: str | None) -> tuple[str, str | None] | None:
+    """(expression, time zone) of a schedule, None when the expression is not known."""
+    expr = known_or_none(res.get, expression)
+    if not isinstance(expr, str) or not expr.strip():
+        return None
+    tz = known_or_none(res.get, timezone) if timezone else None
+    return expr.strip(), tz if isinstance(tz, str) and tz.strip() else None
 
 
 def _aas_action(action: Res, target: Res) -> Action | None:
@@ -281,7 +295,8 @@ def _aas_action(action: Res, target: Res) -> Action | None:
         kind = "start"
     if not _names(action, peek(action, "resourceId"), target):
         return None
-    return Action(kind, action, "Application Auto Scaling scheduled action")
+    when = _when(action, "schedule", "timezone")
+    return Action(kind, action, "Application Auto Scaling scheduled action", when)
 
 
 def _asg_action(action: Res, target: Res) -> Action | None:
@@ -291,7 +306,8 @@ def _asg_action(action: Res, target: Res) -> Action | None:
     kind = _count_kind(desired if _number(desired) is not None else most, _hint(action))
     if not _names(action, peek(action, "autoscalingGroupName"), target):
         return None
-    return Action(kind, action, "Auto Scaling scheduled action")
+    when = _when(action, "recurrence", "timeZone")
+    return Action(kind, action, "Auto Scaling scheduled action", when)
 
 
 def _event_actions(resources: Sequence[Res], target: Res) -> Iterator[Action]:
@@ -315,7 +331,7 @@ def _event_actions(resources: Sequence[Res], target: Res) -> Iterator[Action]:
             continue
         if _names(t, _json(peek(t, "input")), target):
             how = f"EventBridge rule {rule.name} -> SSM {arn.split('automation-definition/')[1]}"
-            yield Action(_SSM_DOCUMENTS[doc][0], t, how)
+            yield Action(_SSM_DOCUMENTS[doc][0], t, how, _when(rule, "scheduleExpression", None))
 
 
 def actions_for(res: Res, resources: Sequence[Res]) -> list[Action]:

@@ -161,10 +161,10 @@ def demo_audit():
     """`gcmod audit --demo`'s result (AuditResult), audited once in an embedded moto.
     Slow once per worker: seeding the demo estate and auditing both regions takes
     ~2.5 s CPU, ~6 s for the worker's first moto run (moto's and boto3's imports)."""
-    from gcmod.cli import _audit_demo
+    from gcmod.commands.audit import audit_demo
     from gcmod.reference import GOV_REGIONS
 
-    return _audit_demo(tuple(GOV_REGIONS), None, None, 4, None, True)
+    return audit_demo(tuple(GOV_REGIONS), 4, None, quiet=True)
 
 
 @pytest.fixture(scope="session")

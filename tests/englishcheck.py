@@ -24,6 +24,9 @@ ALLOWED = {
     "load", "balancer", "balancing", "elastic", "systems", "manager", "quotas", "auto",
     "scaling", "security", "hub", "data", "lifecycle", "network", "database", "python",
     "markdown", "web", "cron", "excel", "firehose",
+    "compute", "secrets", "secretsmanager", "ssm", "direct", "connect", "postgres", "budgets",
+    # operating systems
+    "linux", "windows",
     # API and configuration values quoted in messages (httpTokens, lifecycle, grades)
     "optional", "required", "encrypted", "expiration", "transition", "standard", "high",
     "shared", "tags", "enabled", "disabled",

@@ -5,20 +5,48 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from gcmod.audit.guard import is_read_only_action
 from gcmod.cli import main
 
 
 @pytest.fixture(scope="module")
-def demo_json() -> dict:
+def demo_run() -> Result:
     # A configured endpoint (here a closed loopback port) must not reach the demo: it
-    # never leaves its process (issue 14), and completes.
-    env = {"AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_ENDPOINT_URL_EC2": "http://127.0.0.1:9"}
+    # never leaves its process (issue 14), and completes. GCMOD_PROGRESS=always: the
+    # progress goes to stderr although it is not a terminal.
+    env = {
+        "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
+        "AWS_ENDPOINT_URL_EC2": "http://127.0.0.1:9",
+        "GCMOD_PROGRESS": "always",
+    }
     res = CliRunner(env=env).invoke(main, ["audit", "--demo", "--json"])
     assert res.exit_code == 1, res.output  # mandatory findings, audit complete
-    return json.loads(res.output)
+    return res
+
+
+@pytest.fixture(scope="module")
+def demo_json(demo_run: Result) -> dict:
+    return json.loads(demo_run.stdout)
+
+
+def test_progress_names_each_collector_whole_on_stderr_only(demo_run: Result) -> None:
+    """One line per account × region × collector, the label never cut (the old
+    bar cut it); stdout holds the JSON alone."""
+    from gcmod.audit.collect import all_collectors
+    from gcmod.reference import GOV_REGIONS
+
+    lines = demo_run.stderr.splitlines()
+    labels = [f"{r} {c.name}" for r in GOV_REGIONS for c in all_collectors()]
+    total = len(labels)
+    assert len(lines) == total, lines[:3]
+    assert [ln.split(" ")[1] for ln in lines] == [f"{i}/{total}" for i in range(1, total + 1)]
+    shown = sorted(ln.split(" ", 3)[3] for ln in lines)
+    assert shown == sorted(labels), set(shown) ^ set(labels)
+    assert all(ln.startswith("auditing ") and ln.split(" ")[2].isdigit() for ln in lines)
+    assert max(len(label) for label in labels) > 40  # longer than the old bar showed
+    assert json.loads(demo_run.stdout)["complete"] is True
 
 
 def test_demo_audit_finds_the_lift_and_shift_waste(demo_json) -> None:
@@ -45,9 +73,9 @@ def test_sarif_and_table(tmp_path, monkeypatch, demo_audit) -> None:
     """The SARIF and the Japanese table and HTML of the demo audit the session has
     already run (tests/conftest.py: demo_audit), through the command's output
     path; the demo_json fixture above runs the command from end to end."""
-    from gcmod import cli
+    from gcmod.commands import audit
 
-    monkeypatch.setattr(cli, "_audit_demo", lambda *_args: demo_audit)
+    monkeypatch.setattr(audit, "audit_demo", lambda *_args, **_kw: demo_audit)
     runner = CliRunner()
     res = runner.invoke(main, ["audit", "--demo", "--sarif"])
     assert res.exit_code == 1

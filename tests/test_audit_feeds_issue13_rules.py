@@ -3,9 +3,9 @@
 Deployed Elastic IPs (GCM-NET-003), RDS instances (GCM-SEC-030, GCM-DB-002) and
 ECS scalable targets (GCM-COST-005's fixed fleet) reach the rules through the
 audit's own collectors, unchanged. KMS keys, Lambda functions, DynamoDB tables,
-bucket versioning and bucket policies are not collected today (see the issue-13
-report), so GCM-SEC-031, GCM-FN-001, GCM-LOG-002, GCM-COST-007, GCM-STO-004 and
-GCM-SEC-022 judge programs only.
+bucket versioning and bucket policies (GCM-SEC-031, GCM-FN-001, GCM-LOG-002,
+GCM-COST-007, GCM-STO-004, GCM-SEC-022) are fed by the collectors tested in
+tests/test_audit_collectors_serverless.py.
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ from unittest import mock
 import pytest
 from click.testing import CliRunner
 
-from gcmod import cli
 from gcmod.cli import main
+from gcmod.commands import audit as audit_command
 
 LIFT = Path(__file__).parent / "fixtures" / "programs" / "liftshift"
 
@@ -120,12 +120,12 @@ def audited():
 
 
 def _audit(monkeypatch, result, *args: str):
-    def fresh(*_a):
+    def fresh(*_a, **_k):
         """The audited result with its own findings lists (--baseline trims them)."""
         accounts = [replace(a, findings=list(a.findings)) for a in result.accounts]
         return replace(result, accounts=accounts)
 
-    monkeypatch.setattr(cli, "_audit_demo", fresh)
+    monkeypatch.setattr(audit_command, "audit_demo", fresh)
     return CliRunner().invoke(main, ["audit", "--demo", "--region", "ap-northeast-1", *args])
 
 

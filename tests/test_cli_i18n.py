@@ -144,3 +144,24 @@ def test_vendor_check_fits_100_columns_in_japanese() -> None:
     assert out.exit_code == 1, out.output
     assert "GCM-SCHED-001" in out.output and "検証環境" in out.output
     assert _widest(out.output) <= 100
+
+
+@pytest.mark.parametrize("env", [JA, EN], ids=["ja", "en"])
+def test_estimate_fits_100_columns(env: dict[str, str]) -> None:
+    """`gcmod estimate` in a 100-column terminal: every table fitted (tables no width
+    holds become records), every sentence wrapped (issue 18)."""
+    out = CliRunner().invoke(
+        main, ["estimate", "saas-prod"], env={**env, "COLUMNS": "100"}, prog_name="gcmod"
+    )
+    assert out.exit_code == 0, out.output
+    heading = "概要" if env is JA else "Summary"
+    assert heading in out.stdout.splitlines()
+    assert "saas-prod-db-cluster" in out.stdout  # the line items are there
+    assert _widest(out.stdout) <= 100
+    # unfitted, the report is wider: the limit is the terminal's, not the content's
+    from gcmod.cost.estimate import estimate_file
+    from gcmod.cost.report import table
+    from gcmod.stackfiles import resolve
+
+    raw = table(estimate_file(resolve("saas-prod")), "ja" if env is JA else "en")
+    assert _widest(raw) > 100

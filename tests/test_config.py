@@ -89,7 +89,7 @@ BAD_CONFIGS: list[tuple[str, dict[str, Any], str]] = [
         "unknown top key",
         cfg_with(gcmod__tenantz=[]),
         "gcmod:tenantz: unknown key; allowed keys here: backup, database, domain, dr, "
-        "environment, logging, network, schedule, service, system, tags, tenants",
+        "environment, logging, network, observability, schedule, service, system, tags, tenants",
     ),
     (
         "unknown nested key",

@@ -62,7 +62,7 @@ def _high(res: EstimateResult, lever: str) -> float:
     return next(lv.monthly_usd for lv in res.baseline_range.levers_high if lv.lever == lever)
 
 
-def test_each_lever_does_what_it_says(results: dict[str, EstimateResult]) -> None:
+def test_each_lever_does_what_it_says(results: dict[str, EstimateResult], catalog: Catalog) -> None:
     # The headline levers are the low (conservative) end's; the high end's are kept too.
     prod, dev, town = results["saas-prod"], results["saas-dev"], results["town-prod"]
     # Three municipalities share one environment; a single town has nothing to share.
@@ -82,9 +82,14 @@ def test_each_lever_does_what_it_says(results: dict[str, EstimateResult]) -> Non
         for lever in ("managed-services", "sizing", "storage", "logs"):
             assert _high(res, lever) > 0, (res.stack, lever)
     # Development has no operations servers of its own at either end: the lever
-    # only adds the CloudWatch alarms that monitor it.
+    # only adds the CloudWatch alarms and the service dashboard that monitor it.
+    monitoring = (
+        bl.MANAGED_ALARMS_PER_ENV * catalog.get("cloudwatch.alarm-month", TOKYO).usd
+        + bl.MANAGED_DASHBOARDS_PER_ENV * catalog.get("cloudwatch.dashboard-month", TOKYO).usd
+    )
+    assert 0 < monitoring < 5
     for s in (saving(dev, "managed-services"), _high(dev, "managed-services")):
-        assert -1 < s < 0
+        assert s == pytest.approx(-monitoring)
     assert saving(dev, "sizing") > 0
 
 
@@ -156,7 +161,7 @@ def test_baseline_has_an_environment_per_municipality(sample_stacks: dict[str, A
             assert bool(standby) is sizing.warm_standby
             logs = [c for c in mine if c.price_key == "logs.storage.gb-month"]
             never = sizing.log_retention_days is None
-            assert all(("never expires" in c.description) is never for c in logs)
+            assert all(("never expires" in c.description.en) is never for c in logs)
             (backup,) = [c for c in mine if c.category == "backup"]
             if sizing.full_backups:  # full copies every night, kept the stack's retention
                 assert backup.price_key == "ebs.snapshot.gb-month"

@@ -158,6 +158,14 @@ def test_saas_prod_recomputed_line_by_line(
             "ssm.standard-parameter-month",
             p("ssm.standard-parameter-month"),
         )
+    # Observability (on by default): one dashboard-month (the account's free
+    # dashboards not credited); a budget for the environment and one per tenant,
+    # each 30.42 budget-days; their 2 alerts each publish at most once a month.
+    add("obs-dashboard", "cloudwatch.dashboard-month", p("cloudwatch.dashboard-month"))
+    budgets = ["obs-production", *(f"obs-tenant-{t.code}" for t in cfg.tenants)]
+    for b in budgets:
+        add(b, "budgets.budget-day", H / 24 * p("budgets.budget-day"))
+    add("obs-alerts", "sns.million-publishes", 2 * len(budgets) / 1e6 * p("sns.million-publishes"))
 
     got = by_line(res.planned)
     assert set(got) == set(exp)

@@ -603,3 +603,100 @@ def test_empty_result_renders_everywhere() -> None:
         doc = report.html(res, lang)
         _parse(doc)
         assert doc.count("<svg") == 2
+
+
+# --------------------------------------------------------------------------- words (issue 18)
+
+
+def test_assumptions_read_as_labelled_rows(sample_estimates) -> None:
+    """Every assumption a sample records has a label in both languages; values are
+    words and rounded numbers (no JSON, no float noise, no folders of the machine)."""
+    from gcmod.cost import assumption_view
+
+    for name, res in sample_estimates.items():
+        for lang in ("ja", "en"):
+            rows = assumption_view.rows(res, lang)
+            assert [r.key for r in rows if r.label_is_key] == [], (name, lang)
+            for r in rows:
+                text = f"{r.value} {r.source}"
+                assert not re.search(r"[{\[]\"", text), (name, r)  # no JSON
+                assert not re.search(r"\d\.\d{8,}", text), (name, r)  # no float noise
+                assert "/src/gcmod/" not in text and "/work/" not in text, (name, r)
+            shown = {r.key for r in rows}
+            assert "waterfall" not in shown and "pricesUsed" not in shown  # shown elsewhere
+    ja = {r.key: r for r in assumption_view.rows(sample_estimates["saas-prod"], "ja")}
+    assert ja["modern_model_usd"].label == "モダン化後のモデル (月)"
+    assert re.fullmatch(r"[\d,]+円 \(\$[\d,]+\.\d\d\)", ja["modern_model_usd"].value)
+    assert ja["catalogue"].value == "prices.yaml"
+    assert ja["usage.auroraUtilisation"].value == "10%"
+    assert ja["usage.auroraUtilisation"].source == "既定値"
+    assert "小樽市 (012033)" in ja["usage.tenantBands"].value
+    assert "一般市" in ja["usage.tenantBands"].value
+
+
+def test_an_unknown_assumption_is_shown_as_data_not_json(result: EstimateResult) -> None:
+    res = replace(result, assumptions={"x.custom": {"value": {"a": 1.23456789, "b": [1, 2]}}})
+    (row,) = __import__("gcmod.cost.assumption_view", fromlist=["rows"]).rows(res, "ja")
+    assert row.label_is_key and row.label == "x.custom"
+    assert row.value == "a: 1.235; b: 1; 2"
+    doc = report.html(res, "ja")
+    assert '<span class="id" translate="no">x.custom</span>' in doc
+
+
+def test_unattributed_saving_is_explained(result: EstimateResult) -> None:
+    res = replace(result, levers=result.levers[:2])
+    en = report.table(res, "en")
+    assert re.search(r"Other / not attributed\s+\$33\.00.*what the model leaves out", en)
+    ja = report.table(res, "ja")
+    assert re.search(r"その他 \(施策によらない差\)\s+\$33\.00.*モデルに含まれない", ja)
+    given = replace(result, levers=[])  # a given baseline has no lever steps
+    assert "the whole saving is shown here" in report.table(given, "en")
+
+
+def test_the_other_category_says_what_it_holds(result: EstimateResult) -> None:
+    lines = [*result.planned.lines, _line("topic", "other", 1.0, description="SNS topic",
+                                          description_ja="SNS トピック")]  # fmt: skip
+    res = replace(result, planned=Estimate("p", lines))
+    assert "「その他」はほかのカテゴリーに入らない費用です: SNS トピック。" in report.table(
+        res, "ja"
+    )
+    assert "“Other” holds costs that fit no other category: SNS topic." in report.html(res, "en")
+    assert "その他」は" not in report.table(result, "ja")  # no such line: no note
+
+
+def test_japanese_report_uses_the_japanese_texts(result: EstimateResult) -> None:
+    """Descriptions, missing reasons and the exchange-rate source in Japanese when
+    given; the English ones stand in otherwise (--json keeps the English)."""
+    line = _line("app", "compute", 35.0, description="Fargate vCPU-hours",
+                 description_ja="Fargate の vCPU 時間")  # fmt: skip
+    missing = MissingPrice("nat", "aws:ec2/natGateway:NatGateway", "k", "r", "no price",
+                           reason_ja="価格なし")  # fmt: skip
+    res = replace(result, planned=Estimate("p", [line], [missing]), fx_source_ja="日本銀行")
+    ja, en = report.table(res, "ja"), report.table(res, "en")
+    assert "Fargate の vCPU 時間" in ja and "Fargate vCPU-hours" not in ja
+    assert "価格なし" in ja and "日本銀行" in ja and "catalogue rate 2025-04" not in ja
+    assert "Fargate vCPU-hours" in en and "catalogue rate 2025-04" in en
+    doc = report.to_json(res)
+    assert doc["planned"]["lines"][0]["description"] == "Fargate vCPU-hours"
+    assert doc["fx"]["source"] == "catalogue rate 2025-04"
+    assert "descriptionJa" not in doc["planned"]["lines"][0]
+    rate = replace(res, fx_source="--jpy-rate (given on the command line)")
+    assert "--jpy-rate (コマンドラインで指定)" in report.table(rate, "ja")
+
+
+def test_a_charge_needs_a_japanese_description() -> None:
+    from gcmod.cost.phrase import Phrase
+    from gcmod.cost.pricers import Charge
+
+    with pytest.raises(TypeError, match="Japanese"):
+        Charge("r", "t", "other", "English only", "k", "ap-northeast-1", 1.0)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="Japanese"):
+        Charge("r", "t", "other", Phrase("English only", ""), "k", "ap-northeast-1", 1.0)
+    ok = Charge("r", "t", "other", Phrase("SNS topic", "SNS トピック"), "k", "ap-northeast-1", 1.0)
+    assert ok.description.pick("ja") == "SNS トピック"
+
+
+def test_japanese_units() -> None:
+    res = make_result(planned=Estimate("p", [_line("app", "compute", 35.0, unit="vCPU-hour")]))
+    assert "400 vCPU 時間" in report.table(res, "ja")
+    assert "400 vCPU-hour" in report.table(res, "en")

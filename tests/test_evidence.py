@@ -265,3 +265,23 @@ def test_synth_records_a_per_resource_region_as_the_nodes_region() -> None:
 
     g = run_program(program, project="p", stack="main", region=TOKYO)
     assert (g.named("tokyo").region, g.named("osaka").region) == (TOKYO, OSAKA)
+
+
+def test_region_value_is_region_of_without_the_evidence() -> None:
+    """The runners set Res.region from region_value: the value region_of decides,
+    for every case (own input, provider, default provider, unknown, none)."""
+    from pulumi_policy.proxy import unknown_checking_proxy
+
+    unknown = unknown_checking_proxy({"region": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"})
+    cases = [
+        res(region=OSAKA, provider_props={"region": TOKYO}, provider_name="default"),
+        res(provider_props={"region": TOKYO}, provider_name="default"),
+        res(provider_props={"region": OSAKA}, provider_name="osaka"),
+        res(region="", provider_props={"region": "<unknown>"}, provider_name="x"),
+        res(provider_props=unknown, provider_name="default"),
+        res(),
+    ]
+    cases.append(Res(EC2, "vm", "urn:x", unknown, provider_props={"region": OSAKA}))
+    values = [evidence.region_value(r) for r in cases]
+    assert values == [evidence.region_of(r).value for r in cases]
+    assert values == [OSAKA, TOKYO, OSAKA, None, None, None, OSAKA]

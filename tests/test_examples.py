@@ -118,3 +118,34 @@ def test_components_reference_is_generated_from_the_code() -> None:
     # Every argument of every component is listed with its default.
     assert "| `certificate_arn` | `pulumi.Input[str] \\| None` |" in text
     assert "| development |" in text and "0.25 vCPU / 0.5 GiB, 1–2 tasks" in text
+
+
+@pytest.mark.parametrize(("example", "stack"), CASES)
+def test_example_builds_the_dashboard_and_the_budgets_it_configures(
+    synthesized, example, stack
+) -> None:
+    import yaml
+
+    _ps, graph, _ = synthesized[(example, stack)]
+    assert len(graph.of_type("aws:cloudwatch/dashboard:Dashboard")) == 1
+    assert len(graph.of_type("aws:sns/topic:Topic")) == 1
+    limits = {
+        b.get("name"): b.get("limitAmount") for b in graph.of_type("aws:budgets/budget:Budget")
+    }
+    raw = yaml.safe_load((EXAMPLES / example / f"Pulumi.{stack}.yaml").read_text("utf-8"))
+    project, prefix = (
+        ("town-juki", "town-obs") if example == "single-municipality" else ("juki-saas", "juki-obs")
+    )
+    env = "development" if stack == "dev" else "production"
+    budget = float(raw["config"][f"{project}:monthlyBudgetUsd"])
+    tenants = {
+        t["code"]: f"{float(t['budgetUsd']):.2f}"
+        for t in raw["config"].get(f"{project}:tenants", [])
+        if "budgetUsd" in t
+    }
+    assert limits == {
+        f"{prefix}-{env}": f"{budget:.2f}",
+        **{f"{prefix}-tenant-{code}": usd for code, usd in tenants.items()},
+    }
+    # The shared platform's production stack budgets each municipality.
+    assert bool(tenants) == ((example, stack) == ("shared-platform", "prod"))

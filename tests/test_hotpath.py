@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import gc
+from pathlib import Path
 
+import pulumi
 import pytest
 
 from gcmod import gctune
@@ -61,11 +63,11 @@ def test_outside_a_check_the_servicer_converts_as_before() -> None:
 def test_fewer_collections_restores_the_collector() -> None:
     before = gc.get_threshold()
     with gctune.fewer_collections():
-        assert gc.get_threshold() == gctune.THRESHOLDS
+        assert gc.get_threshold() == gctune.STEP_THRESHOLDS
         assert gc.get_freeze_count() > 0
         with gctune.fewer_collections():  # re-entrant
-            assert gc.get_threshold() == gctune.THRESHOLDS
-        assert gc.get_threshold() == gctune.THRESHOLDS
+            assert gc.get_threshold() == gctune.STEP_THRESHOLDS
+        assert gc.get_threshold() == gctune.STEP_THRESHOLDS
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
 
@@ -82,7 +84,7 @@ def test_the_synth_runs_with_the_tuned_collector() -> None:
         aws.s3.Bucket("b")
 
     graph = run_program(program, project="p", stack="s", region="ap-northeast-1")
-    assert seen == [gctune.THRESHOLDS]
+    assert seen == [gctune.STEP_THRESHOLDS]
     assert [r.name for r in graph] == ["b"]
     assert gc.get_freeze_count() == 0
 
@@ -112,3 +114,185 @@ def test_no_rule_writes_to_the_shared_views(sample_stacks) -> None:
                     assert _plain(view) == _plain(fresh(props))
                     shared += 1
     assert shared > 100
+
+
+# --------------------------------------------------------------------------- synth
+class _Holder(pulumi.ComponentResource):
+    """A program's own component (its children's stack traces pass its __init__)."""
+
+    def __init__(self, name: str) -> None:
+        import pulumi_aws as aws
+
+        super().__init__("test:index:Holder", name, None, None)
+        child = pulumi.ResourceOptions(parent=self)
+        self.bucket = aws.s3.Bucket(f"{name}-b", tags={"Owner": "a"}, opts=child)
+        self.register_outputs({})
+
+
+def _every_kind_of_input() -> None:
+    """Registrations of every shape the SDK's round trip treats specially."""
+    import pulumi_aws as aws
+
+    holder = _Holder("h")
+    plain = aws.s3.Bucket("plain", tags={"System": "x", "Environment": "dev"})
+    aws.s3.Bucket("nested-null", tags={"Owner": None, "System": "x"})  # type: ignore[dict-item]
+    aws.ssm.Parameter("secret", type="SecureString", value=pulumi.Output.secret("s3cret"))
+    role = aws.iam.Role("role", assume_role_policy="{}")
+    aws.lambda_.Function(
+        "fn",
+        role=role.arn,
+        handler="index.handler",
+        runtime="python3.12",
+        code=pulumi.AssetArchive({"index.py": pulumi.StringAsset("def handler(e, c): ...")}),
+    )
+    pulumi.CustomResource("test:index:Thing", "list", {"list": [1, None, "x"], "map": {}})
+    aws.s3.BucketPolicy("policy", bucket=plain.bucket, policy=holder.bucket.arn.apply(str))
+    aws.s3.Bucket("after", tags=plain.tags.apply(lambda t: {**(t or {}), "Copy": "1"}))
+
+
+def test_the_monitor_answers_each_registration_as_the_sdk_would(monkeypatch) -> None:
+    """The mock monitor answers with the request's own properties only where the
+    SDK's deserialize -> serialize round trip gives them back unchanged; secrets,
+    assets and nulls in a map take the SDK's monitor, and the graph is the same
+    as when every registration takes it."""
+    from pulumi.runtime import rpc
+    from pulumi.runtime.sync_await import _sync_await
+
+    from gcmod import synth
+    from gcmod.synth import run_program
+
+    real = synth._round_trips
+    short, long_, long_changed, wrong = [], [], [], []
+
+    def checked(struct):
+        again = _sync_await(
+            rpc.serialize_properties(rpc.deserialize_properties(struct, keep_unknowns=True), {})
+        )
+        if real(struct):
+            short.append(struct)
+            if again != struct:
+                wrong.append(struct)
+        else:
+            long_.append(struct)
+            if again != struct:
+                long_changed.append(struct)
+        return real(struct)
+
+    monkeypatch.setattr(synth, "_round_trips", checked)
+    fast = run_program(_every_kind_of_input, project="p", stack="s", region="ap-northeast-1")
+    assert not wrong
+    assert len(short) >= 5 and len(long_) >= 3  # null in a map, secret, asset
+    assert long_changed  # the null in a map: the round trip drops it
+    monkeypatch.setattr(synth, "_round_trips", lambda _struct: False)
+    slow = run_program(_every_kind_of_input, project="p", stack="s", region="ap-northeast-1")
+    assert fast.dumps() == slow.dumps()
+    assert fast.named("after").inputs["tags"] == {"System": "x", "Environment": "dev", "Copy": "1"}
+    assert fast.named("secret").inputs["value"] == "<secret>"
+
+
+def test_the_stack_trace_stand_in_gives_the_sdks_frames(monkeypatch) -> None:
+    """_sdk_stack_trace walks the frames the SDK's _get_stack_trace extracts (the
+    callers of the third __init__, same URIs and lines), up to run_program's."""
+    from gcmod import synth
+    from gcmod.synth import run_program
+
+    pairs = []
+    real_factory = synth._sdk_stack_trace
+
+    def factory(facts, source_pb2, original):
+        fast = real_factory(facts, source_pb2, original)
+
+        def both():
+            pairs.append((fast(), original()))
+            return pairs[-1][0]
+
+        return both
+
+    monkeypatch.setattr(synth, "_sdk_stack_trace", factory)
+    graph = run_program(_every_kind_of_input, project="p", stack="s", region="ap-northeast-1")
+
+    def upto_synth(trace):
+        out = []
+        for f in trace.frames:
+            out.append((f.pc.uri, f.pc.line) if f.HasField("pc") else None)
+            if f.HasField("pc") and f.pc.uri.endswith("/gcmod/synth.py"):
+                break
+        return out
+
+    assert len(pairs) == len(graph.resources)
+    for fast, sdk in pairs:
+        assert upto_synth(fast) == upto_synth(sdk)
+        assert len(fast.frames) <= len(sdk.frames)
+    # empty only where the SDK finds no third __init__ (a bare CustomResource)
+    assert sum(1 for fast, _sdk in pairs if not fast.frames) <= 1
+    here = Path(__file__).resolve()
+    lines = here.read_text().splitlines()
+    assert graph.named("h-b").source.file == here.as_posix()  # the program's own component
+    assert "self.bucket = aws.s3.Bucket(" in lines[graph.named("h-b").source.line - 1]
+    assert '_Holder("h")' in lines[graph.named("h").source.line - 1]
+
+
+# --------------------------------------------------------------------------- rules
+def test_per_type_servicers_give_the_full_servicers_report(sample_stacks, monkeypatch) -> None:
+    """Analyzing each resource with only the policies whose rule applies to its
+    type gives the report the whole pack gives: every sample, and a program with
+    findings, waived ones among them."""
+    import datetime as dt
+
+    from gcmod.policies import pack
+    from gcmod.policies.waivers import Waiver
+    from gcmod.synth import run_program
+
+    graphs = {name: g for name, (_c, g) in sample_stacks.items()}
+    graphs["findings"] = run_program(
+        _every_kind_of_input, project="p", stack="prod", region="ap-northeast-1"
+    )
+    waivers = [
+        Waiver(rule, name, "accepted", dt.date(2099, 1, 1), "someone", "file")
+        for rule, name in (("GCM-TAG-001", "secret"), ("GCM-SEC-020", "plain"))
+    ]  # a resource rule's finding and a stack rule's
+    reports = {name: to_json(harness.check_graph(g, waivers=waivers)) for name, g in graphs.items()}
+    real = pack.make_servicer
+    monkeypatch.setattr(pack, "make_servicer", lambda rules=None, resource_type=None: real(rules))
+    for name, graph in graphs.items():
+        assert to_json(harness.check_graph(graph, waivers=waivers)) == reports[name], name
+    found = reports["findings"]
+    assert found["mandatory"] > 0 and found["waived"] == 2
+
+
+def test_a_type_servicer_holds_only_the_policies_for_its_type() -> None:
+    from gcmod.policies import pack
+    from gcmod.policies.model import all_rules
+
+    names = [p.name for p in pack.build_policies()]
+    only = pack.make_servicer(resource_type="aws:ssm/parameter:Parameter")
+    held = [p.name for p in only._PolicyAnalyzerServicer__policies]
+    applying = [
+        r.policy_name
+        for r in all_rules()
+        if r.scope != "stack" and r.applies_to("aws:ssm/parameter:Parameter")
+    ]
+    assert held == [*applying, pack.WAIVED_POLICY, pack.WAIVED_STACK_POLICY]
+    assert len(held) < len(names) / 5
+
+
+# --------------------------------------------------------------------------- exit
+def test_a_command_skips_the_last_collection_at_exit(tmp_path) -> None:
+    """tune_process registers one gc.freeze at exit, after the handlers registered
+    later (atexit runs last-in first-out), so the final collection walks nothing."""
+    import subprocess
+    import sys
+
+    code = (
+        "import atexit, gc\n"
+        "atexit.register(lambda: print('frozen at exit:', gc.get_freeze_count() > 0))\n"
+        "from gcmod.gctune import tune_process\n"
+        "n = atexit._ncallbacks()\n"
+        "tune_process(); tune_process()\n"
+        "print('registered:', atexit._ncallbacks() - n)\n"
+        "print('frozen now:', gc.get_freeze_count() > 0)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
+    ).stdout
+    assert out.splitlines() == ["registered: 1", "frozen now: False", "frozen at exit: True"]

@@ -49,8 +49,10 @@ ALB = "aws:lb/loadBalancer:LoadBalancer"
 LISTENER = "aws:lb/listener:Listener"
 LISTENER_RULE = "aws:lb/listenerRule:ListenerRule"
 SSM_PARAMETER = "aws:ssm/parameter:Parameter"
+BUDGET = "aws:budgets/budget:Budget"
 #: What each tenant owns: its host rule and its settings parameter.
-TENANT_TYPES = {LISTENER_RULE, SSM_PARAMETER}
+#: What a tenant owns: its routing, its settings and (observability on) its budget.
+TENANT_TYPES = {LISTENER_RULE, SSM_PARAMETER, BUDGET}
 TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 METRIC_FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
@@ -509,14 +511,17 @@ def test_adding_a_tenant_changes_only_that_tenants_resources() -> None:
     after, after_summary = _synth_platform(after_cfg, "saas-prod")
     a, b = before.by_urn, after.by_urn
 
-    # Added: exactly Sapporo's resources (its listener rule and its settings
-    # parameter); nothing removed.
+    # Added: exactly Sapporo's resources (its budget, its listener rule and its
+    # settings parameter); nothing removed.
     added = [b[u] for u in sorted(set(b) - set(a))]
     assert set(a) - set(b) == set()
     assert sorted((r.type, r.tags.get("gcmod:tenant")) for r in added) == [
+        (BUDGET, "011002"),
         (LISTENER_RULE, "011002"),
         (SSM_PARAMETER, "011002"),
     ]
+    (budget,) = [r for r in added if r.type == BUDGET]
+    assert budget.get("costFilters.0.values") == ["user:gcmod:tenant$011002"]
     (rule,) = [r for r in added if r.type == LISTENER_RULE]
     assert rule.get("conditions.0.hostHeader.values") == ["011002.juki.example.lg.jp"]
     assert rule.inputs["priority"] not in {

@@ -4,6 +4,9 @@
 
 Drives Debian's Chromium (/usr/bin/chromium, installed by .ci/run) through the
 playwright package; nothing is downloaded and nothing leaves the machine.
+
+``GCMOD_SCREENSHOTS=docs/screenshots pytest -n 0 tests/test_report_browser.py``
+also saves the first screen of each Japanese page at both widths there.
 """
 
 from __future__ import annotations
@@ -45,6 +48,9 @@ def pages(tmp_path_factory, sample_estimates, demo_audit, catalog_site) -> dict[
 
 
 KINDS = ("audit", "estimate", "catalog-index", "catalog-template")
+#: Languages whose pages are saved as screenshots when GCMOD_SCREENSHOTS is set
+#: (tests/reportcheck.py); docs/reports.md shows them.
+SCREENSHOT_LANGS = ("ja",)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -52,7 +58,8 @@ KINDS = ("audit", "estimate", "catalog-index", "catalog-template")
 @pytest.mark.parametrize("kind", KINDS)
 def test_report_reads_well_at_width(pages, browser, kind: str, lang: str, width: int) -> None:
     path = pages[f"{kind}-{lang}"]
-    found = problems(measure(browser, path.resolve().as_uri(), width))
+    shot = f"{kind}-{lang}-{width}" if lang in SCREENSHOT_LANGS else None
+    found = problems(measure(browser, path.resolve().as_uri(), width, shot))
     assert not found, f"{path.name} at {width}px:\n" + "\n".join(found)
 
 

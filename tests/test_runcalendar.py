@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -90,3 +91,22 @@ def test_calendar_command_json_and_table() -> None:
     res = runner.invoke(main, ["calendar", "saas-dev", "--from", "yesterday"])
     assert res.exit_code == 2
     assert "is not an ISO date" in res.output
+
+
+def test_calendar_speaks_the_locale_and_lang_wins() -> None:
+    """With a Japanese locale the calendar is Japanese (weekday, start/stop, headers);
+    --lang en overrides it; the weekday does not depend on the C library's locale."""
+    runner = CliRunner()
+    args = ["calendar", "saas-dev", "-n", "4", "--from", "2026-12-03T00:00"]
+    ja = runner.invoke(main, args, env={"LANG": "ja_JP.UTF-8"})
+    assert ja.exit_code == 0, ja.output
+    assert "起動" in ja.output and "月間稼働時間" in ja.output and "日時 (JST)" in ja.output
+    # 2026-12-03 is a Thursday: the first events are that morning's starts.
+    assert "2026-12-03 07:45  木" in ja.output
+    assert not re.search(r"\b(start|stop|MONTH|events after)\b", ja.output)
+    en = runner.invoke(main, [*args, "--lang", "en"], env={"LANG": "ja_JP.UTF-8"})
+    assert en.exit_code == 0, en.output
+    assert "2026-12-03 07:45  Thu" in en.output and "start" in en.output
+    assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", en.output)
+    prod = runner.invoke(main, ["calendar", "saas-prod"], env={"LANG": "ja_JP.UTF-8"})
+    assert prod.exit_code == 0 and "常時稼働" in prod.output and "本番環境" in prod.output

@@ -81,3 +81,11 @@ def test_problems_catch_each_slip(text: str, expected: str) -> None:
 )
 def test_problems_pass_clean_text(text: str) -> None:
     assert problems(text) == []
+
+
+def test_diagram_names_follow_the_terminology() -> None:
+    from gcmod.catalog.diagram import COMPONENT_NAMES, ROOT_NAME, TYPE_NAMES
+
+    names = {**COMPONENT_NAMES, **TYPE_NAMES, "(root)": ROOT_NAME}
+    found = [f"{k}: {p}" for k, (ja, _en) in names.items() for p in problems(ja)]
+    assert not found, "\n".join(found)

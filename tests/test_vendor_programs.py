@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from fixtures.projects import project_graph
 
+from gcmod.graph import ResourceGraph
 from gcmod.policies.harness import CheckReport, check_graph
 
 PROGRAMS = Path(__file__).parent / "fixtures" / "programs"
@@ -21,10 +22,15 @@ CASES = sorted(
 
 
 @cache
+def graph(program: str, stack: str) -> ResourceGraph:
+    """One synth per stack (through the session's graph cache, as the command's: a
+    few seconds each, shared with test_policy_grpc)."""
+    return project_graph(program, stack)
+
+
+@cache
 def report(program: str, stack: str) -> CheckReport:
-    """One synth (through the session's graph cache, as the command's: a few seconds
-    each, shared with test_policy_grpc) and one check per stack."""
-    return check_graph(project_graph(program, stack))
+    return check_graph(graph(program, stack))
 
 
 def expected(program: str, stack: str) -> Counter[str]:
@@ -83,3 +89,69 @@ def test_findings_say_which_evidence_decided() -> None:
     assert [(a.name, a.reason) for a in report("vendor-ssm-asg", "test").always_on] == [
         ("alert-relay", "receives alerts from the production side")
     ]
+
+
+@pytest.mark.parametrize(("program", "stack"), CASES, ids=[f"{p}/{s}" for p, s in CASES])
+def test_messages_built_at_run_time_follow_the_terminology(program: str, stack: str) -> None:
+    """The Japanese of each finding is assembled from the resource's kind, name and
+    values at run time, where the literal-text test cannot see it."""
+    from gcmod.terminology import problems
+
+    slips = [
+        f"{v.rule.id} {v.resource_name}: {p}"
+        for v in report(program, stack).violations
+        for p in problems(v.message.ja)
+    ]
+    assert not slips, "\n".join(slips)
+
+
+def _hours(program: str, stack: str) -> dict[str, float]:
+    """Instance-hours per resource the estimate charges for a vendor program (the
+    charges, before the catalogue: t4g prices are not in it)."""
+    from gcmod.cost.pricers import graph_charges
+    from gcmod.cost.usage import Usage, program_basis
+
+    gp = graph_charges(graph(program, stack), Usage().resolve(program_basis()))
+    return {
+        c.resource: c.quantity
+        for c in gp.charges
+        if c.price_key.startswith(("ec2.instance-hour.", "rds.instance-hour."))
+    }
+
+
+def test_the_estimate_prices_a_vendor_schedule_by_its_own_crons() -> None:
+    """What the rules call scheduled is priced for the hours between each start and
+    the next stop; a stop without a start, or schedules naming another resource,
+    leave the resource priced 24/7 (issue 13's leftover: every vendor schedule used
+    to be priced 24/7)."""
+    from gcmod.cost.vendorhours import this_month
+    from gcmod.cronhours import Trigger, monthly_hours
+
+    hours = _hours("vendor-scheduler", "staging")
+    batch = monthly_hours(
+        [Trigger("start", "cron(0 7 ? * MON-FRI *)", "Asia/Tokyo"),
+         Trigger("stop", "cron(0 21 ? * MON-FRI *)", "Asia/Tokyo")], this_month(),
+    )  # fmt: skip
+    assert 280 < batch < 320  # 14 h on about 21.7 weekdays a month
+    assert hours["batch"] == pytest.approx(batch)
+    assert hours["kaigo-report"] == 730  # stopped every night, never started again
+    assert hours["kaigo-archive"] == 730  # its schedules name "kaigo-archiv"
+
+
+def test_ssm_runbooks_and_auto_scaling_recurrences_are_priced_by_their_hours() -> None:
+    from gcmod.cost.vendorhours import this_month
+    from gcmod.cronhours import Trigger, monthly_hours
+
+    hours = _hours("vendor-ssm-asg", "test")
+    utc = monthly_hours(
+        [Trigger("stop", "cron(0 12 ? * MON-FRI *)"), Trigger("start", "cron(0 23 ? * SUN-THU *)")],
+        this_month(),
+    )
+    assert hours["file-transfer"] == pytest.approx(utc)  # 08:00-21:00 JST on weekdays
+    web = monthly_hours(
+        [Trigger("stop", "0 20 * * 1-5", "Asia/Tokyo"),
+         Trigger("start", "0 8 * * 1-5", "Asia/Tokyo")], this_month(),
+    )  # fmt: skip
+    assert hours["web"] == pytest.approx(web)  # one instance, 08:00-20:00 on weekdays
+    assert web < utc < 730
+    assert hours["alert-relay"] == 730  # exempted always-on

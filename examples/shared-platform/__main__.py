@@ -9,6 +9,8 @@ explicit provider.
   ACM certificate of this program: the components take these Outputs as they are.
 * The environment comes from the stack name (``dev``, ``prod``).
 * Each municipality gets a host-based listener rule tagged with its code.
+* A service dashboard, a monthly cost budget for the environment and one per
+  municipality (``budgetUsd`` of each tenant in the stack file) alert an SNS topic.
 """
 
 import pulumi
@@ -18,6 +20,7 @@ from gcmod.components.backup import ManagedBackup, ManagedBackupArgs
 from gcmod.components.database import Database, DatabaseArgs
 from gcmod.components.environment import resolve_environment
 from gcmod.components.logs import ManagedLogging, ManagedLoggingArgs
+from gcmod.components.observability import Observability, ObservabilityArgs
 from gcmod.components.service import StatelessService, StatelessServiceArgs
 from gcmod.components.tags import component_tags, with_tenant
 
@@ -110,6 +113,19 @@ for tenant in tenants:
         opts=on_gov,
     )
 
+# The dashboard and the budgets: the environment's over gcmod:system and
+# gcmod:environment, each municipality's over its gcmod:tenant tag (its own
+# resources: here its listener rule).
+observability = Observability(
+    "juki-obs",
+    ObservabilityArgs(
+        load_balancer_arn=service.load_balancer_arn,
+        monthly_limit_usd=config.require_float("monthlyBudgetUsd"),
+        tenant_limits_usd={t["code"]: float(t["budgetUsd"]) for t in tenants if "budgetUsd" in t},
+    ),
+    opts=on_gov,
+)
+
 pulumi.export("url", service.url)
 pulumi.export("tenantHosts", [f"{t['code']}.{domain}" for t in tenants])
 pulumi.export(
@@ -119,3 +135,5 @@ pulumi.export("logGroups", logging.log_group_names)
 pulumi.export("vaultArn", backup.vault_arn)
 pulumi.export("drVaultArn", backup.dr_vault_arn)
 pulumi.export("recoveryPointPrefix", backup.recovery_point_prefix)
+pulumi.export("dashboard", observability.dashboard_name)
+pulumi.export("budgets", observability.budget_names)

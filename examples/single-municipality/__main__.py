@@ -2,8 +2,10 @@
 
 Each component reads the environment from the stack config (``gcmod:environment``)
 and picks the defaults the gcmod policy pack accepts for it; nothing here sets a
-size, a retention or a schedule. ``gcmod check --project . --stack dev|prod``
-passes with no mandatory finding.
+size, a retention or a schedule. A service dashboard and a monthly cost budget
+alerting an SNS topic watch it (the budget from ``monthlyBudgetUsd`` in the stack
+file). ``gcmod check --project . --stack dev|prod`` passes with no mandatory
+finding.
 """
 
 import pulumi
@@ -12,6 +14,7 @@ from gcmod.components.backup import ManagedBackup, ManagedBackupArgs
 from gcmod.components.database import Database, DatabaseArgs
 from gcmod.components.logs import ManagedLogging, ManagedLoggingArgs
 from gcmod.components.network import Network, NetworkArgs
+from gcmod.components.observability import Observability, ObservabilityArgs
 from gcmod.components.service import StatelessService, StatelessServiceArgs
 
 config = pulumi.Config()
@@ -49,9 +52,23 @@ service = StatelessService(
 )
 database.allow_from("app", service.security_group_id)
 backup = ManagedBackup("town-backup", ManagedBackupArgs(tags=tags))
+# The dashboard and the budget. Every resource here carries the municipality's
+# gcmod:tenant tag, so the environment's budget is the municipality's: no
+# per-tenant budget is needed.
+observability = Observability(
+    "town-obs",
+    ObservabilityArgs(
+        load_balancer_arn=service.load_balancer_arn,
+        monthly_limit_usd=config.require_float("monthlyBudgetUsd"),
+        alert_emails=config.get_object("alertEmails") or [],
+        tags=tags,
+    ),
+)
 
 pulumi.export("url", service.url)
 pulumi.export("serviceSecurityGroupId", service.security_group_id)
 pulumi.export("logGroups", logging.log_group_names)
 pulumi.export("vaultArn", backup.vault_arn)
 pulumi.export("drVaultArn", backup.dr_vault_arn)
+pulumi.export("dashboard", observability.dashboard_name)
+pulumi.export("alertTopicArn", observability.alert_topic_arn)

@@ -19,7 +19,7 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
 from gcmod.policies.evidence import in_stack_region
 from gcmod.policies.model import Ctx, Finding, Res, Setting, Text, rule
-from gcmod.policies.rulekit import GUIDE_JA, UNKNOWN, each, items, peek
+from gcmod.policies.rulekit import GUIDE_JA, UNKNOWN, each, env_ja, items, ja_join, peek
 from gcmod.policies.rules.storage import (
     BACKUP_VAULT,
     EBS_VOLUME,
@@ -203,7 +203,7 @@ def backup_retention(res: Res, ctx: Ctx) -> Iterator[Finding]:
                         en=f"{where_en} keeps recovery points forever (no lifecycle.deleteAfter); "
                         f"{env} allows {lo:g}-{hi:g} days",
                         ja=f"{where_ja} は復旧ポイントを永久に保存します (lifecycle.deleteAfter "
-                        f"未設定)。{env} の範囲は {lo:g}〜{hi:g} 日です",
+                        f"未設定)。{env_ja(env)}環境の範囲は {lo:g}〜{hi:g} 日です",
                     )
                 )
             elif not lo <= days <= hi:
@@ -211,7 +211,7 @@ def backup_retention(res: Res, ctx: Ctx) -> Iterator[Finding]:
                     Text(
                         en=f"{where_en} keeps recovery points {days:g} days; {env} allows "
                         f"{lo:g}-{hi:g} days",
-                        ja=f"{where_ja} の保存期間 {days:g} 日は {env} の範囲 {lo:g}〜{hi:g} 日の"
+                        ja=f"{where_ja} の保存期間 {days:g} 日は{env_ja(env)}環境の範囲 {lo:g}〜{hi:g} 日の"
                         "外です",
                     )
                 )
@@ -366,7 +366,7 @@ def production_protection(resources: Sequence[Res], ctx: Ctx) -> Iterator[Findin
                 Text(
                     en=f"production {en_kind} {res.name} has deletionProtection "
                     f"{str(value).lower() if value is not None else 'unset'}; it must be true",
-                    ja=f"本番の{ja_kind} {res.name} の deletionProtection が "
+                    ja=ja_join("本番の", ja_kind) + f" {res.name} の deletionProtection が "
                     f"{str(value).lower() if value is not None else '未設定'} です。true に"
                     "してください",
                 ),
@@ -712,7 +712,7 @@ def dr_copy(resources: Sequence[Res], ctx: Ctx) -> Iterator[Finding]:
                 Text(
                     en=f"production {en_kind} {store.name} has no backup plan copying to the DR "
                     f"region {dr}; add an AWS Backup plan with a copy action there (A.3.2.1)",
-                    ja=f"本番の{ja_kind} {store.name} を DR リージョン {dr} へコピーする"
+                    ja=ja_join("本番の", ja_kind) + f" {store.name} を DR リージョン {dr} へコピーする"
                     "バックアッププランがありません。コピーアクション付きの AWS Backup プランを"
                     "追加してください (A.3.2.1)",
                 ),

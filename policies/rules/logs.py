@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gcmod.policies.model import Ctx, Finding, Res, Setting, Text, rule
+from gcmod.policies.rulekit import env_ja
 
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 
@@ -58,6 +59,6 @@ def log_retention(res: Res, ctx: Ctx) -> Iterator[Finding]:
         yield Finding(
             Text(
                 en=f"log group {res.name} keeps logs {days:g} days; the {env} maximum is {limit:g}",
-                ja=f"ロググループ {res.name} の保存期間 {days:g} 日は {env} の上限 {limit:g} 日を超えます",
+                ja=f"ロググループ {res.name} の保存期間 {days:g} 日は{env_ja(env)}環境の上限 {limit:g} 日を超えます",
             )
         )

@@ -23,7 +23,17 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from gcmod.policies.model import Ctx, Finding, Res, Setting, Text, rule
-from gcmod.policies.rulekit import ENV_JA, GUIDE_JA, UNKNOWN, each, items, known, peek, truthy
+from gcmod.policies.rulekit import (
+    ENV_JA,
+    GUIDE_JA,
+    UNKNOWN,
+    each,
+    items,
+    ja_join,
+    known,
+    peek,
+    truthy,
+)
 
 # ---------------------------------------------------------------------------
 # Resource types
@@ -1205,8 +1215,8 @@ def encryption_at_rest(res: Res, ctx: Ctx) -> Iterator[Finding]:
             Text(
                 en=f"{_what(res)} {res.name}{en} is not encrypted ({field} is not true); "
                 "encrypt it at rest",
-                ja=f"{_what_ja(res)} {res.name}{ja} が暗号化されていません ({field} が true では"
-                "ありません)。保存時暗号化を有効にしてください",
+                ja=ja_join(f"{_what_ja(res)} {res.name}", ja, "が暗号化されていません")
+                + f" ({field} が true ではありません)。保存時暗号化を有効にしてください",
             )
         )
 
@@ -1252,4 +1262,4 @@ def encryption_at_rest(res: Res, ctx: Ctx) -> Iterator[Finding]:
                 continue
             if dev.get("snapshotId") and dev.get("encrypted") is None:
                 continue  # encryption follows the snapshot (encrypted cannot be set with it)
-            yield unencrypted(f" {en}", f" の{ja}", "encrypted")
+            yield unencrypted(f" {en}", ja_join("の", ja), "encrypted")

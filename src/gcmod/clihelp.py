@@ -1,6 +1,6 @@
 """``--help`` in the reader's language.
 
-The commands in :mod:`gcmod.cli` are written in English with click; this module
+The commands in :mod:`gcmod.commands` are written in English with click; this module
 holds the Japanese text of every command and option, and click classes that show
 it when the language (:mod:`gcmod.i18n`) is Japanese. A test walks every command
 and fails on an option or command without Japanese help, so a new option cannot

@@ -515,6 +515,76 @@ class NetworkConfig(_Model):
 
 
 # ---------------------------------------------------------------------------
+# Observability and cost guardrails
+# ---------------------------------------------------------------------------
+#: Largest monthly budget accepted (USD): far beyond any municipal system, and it
+#: keeps the amount a finite number AWS Budgets takes.
+MAX_BUDGET_USD = 10_000_000.0
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+BudgetUsd = Annotated[float, Field(gt=0, le=MAX_BUDGET_USD)]
+
+
+class ObservabilityConfig(_Model):
+    """Per-tenant visibility and cost guardrails: a CloudWatch dashboard (service
+    level, errors, latency, requests per tenant), an AWS Budget for the environment
+    and one per tenant (cost-allocation tags), alerting an SNS topic at 80 % of the
+    actual and 100 % of the forecast cost."""
+
+    enabled: bool = True
+    """Build the dashboard, the budgets and the alert topic. @default true"""
+    monthly_budget_usd: BudgetUsd | None = None
+    """Monthly cost budget of the environment (USD), over the costs tagged with
+    the stack's ``gcmod:system`` and ``gcmod:environment``. @default 1.5 × the
+    modelled monthly cost of the capacity this config declares (gcmod's cost
+    model: service and database 24/7, storage, backups, network, at the packaged
+    catalogue's list prices, without the traffic-driven part, so adding a tenant
+    does not move it), rounded up to whole 10 USD; ``gcmod estimate --json``
+    compares it with the plan (assumption ``observability.budgets``)."""
+    tenant_budgets: bool = True
+    """A budget per tenant, over the costs tagged with its code (``gcmod:tenant``).
+    In a shared environment those are the tenant's own resources (its listener rule
+    and parameter, and whatever else is tagged with it); its share of the shared
+    ones is in the estimate's tenant shares, which AWS Budgets cannot split.
+    @default true"""
+    tenant_budgets_usd: dict[str, BudgetUsd] = Field(default_factory=dict)
+    """Monthly budget per tenant (local government code -> USD). @default 10 USD
+    each: the tenant's own resources cost nothing in gcmod's platform, so the
+    budget alerts as soon as resources dedicated to one tenant cost money."""
+    alert_emails: tuple[str, ...] = ()
+    """E-mail addresses subscribed to the alert topic (each confirms by e-mail).
+    @default none: subscribe the operators' addresses or a chat integration yourself."""
+
+    @field_validator("tenant_budgets_usd", mode="before")
+    @classmethod
+    def _codes_quoted(cls, v: Any) -> Any:
+        if isinstance(v, dict):
+            for k in v:
+                if not isinstance(k, str):
+                    raise ValueError(
+                        f"{k!r} is not a local government code: quote the six digits in YAML "
+                        '(e.g. "012033"), or a leading zero is lost'
+                    )
+        return v
+
+    @field_validator("alert_emails")
+    @classmethod
+    def _emails(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for email in v:
+            if not _EMAIL.match(email):
+                raise ValueError(f"{email!r} is not an e-mail address (name@example.lg.jp)")
+        if len(set(v)) != len(v):
+            raise ValueError("an address is listed twice")
+        return v
+
+    @field_validator("tenant_budgets_usd")
+    @classmethod
+    def _tenant_budgets(cls, v: dict[str, float], info: ValidationInfo) -> dict[str, float]:
+        if v and info.data.get("tenant_budgets") is False:
+            raise ValueError("tenant budgets are off (tenantBudgets: false); remove these amounts")
+        return v
+
+
+# ---------------------------------------------------------------------------
 # The stack
 # ---------------------------------------------------------------------------
 _TAG_KEY = re.compile(r"^[\w .:/=+\-@]{1,128}$")
@@ -548,6 +618,10 @@ class StackConfig(_Model):
     """Backup-only disaster recovery (see ``dr.*``)."""
     network: NetworkConfig = NetworkConfig()
     """The VPC (see ``network.*``)."""
+    observability: ObservabilityConfig = Field(
+        default_factory=ObservabilityConfig, validate_default=True
+    )
+    """Dashboard, budgets and alerts (see ``observability.*``)."""
     tags: dict[str, str] = Field(default_factory=dict)
     """Extra tags on every taggable resource. @default none"""
 
@@ -588,6 +662,21 @@ class StackConfig(_Model):
             raise ValueError(
                 f"dr.region ({v.region}) must differ from the primary region ({primary}): "
                 "backups go to one remote location (A.3.2.1)"
+            )
+        return v
+
+    @field_validator("observability")
+    @classmethod
+    def _budget_tenants(cls, v: ObservabilityConfig, info: ValidationInfo) -> ObservabilityConfig:
+        tenants = info.data.get("tenants")
+        if tenants is None:
+            return v
+        codes = {t.code for t in tenants}
+        unknown = sorted(set(v.tenant_budgets_usd) - codes)
+        if unknown:
+            raise ValueError(
+                f"tenantBudgetsUsd names {', '.join(unknown)}, not a tenant of this stack; "
+                f"tenants: {', '.join(sorted(codes))}"
             )
         return v
 

@@ -10,7 +10,8 @@ The key is a SHA-256 over everything that can change the graph:
 * the cache format, the Python version, the installed ``pulumi``,
   ``pulumi-aws``, ``gcmod`` and ``pydantic`` (it validates the stack file)
   versions, and the bytes of gcmod's own source (its components, the
-  program, the mock runtime and its answers to data sources all live there);
+  program, the mock runtime and its answers to data sources all live there)
+  and of its packaged price catalogue (the default budgets are priced with it);
 * a gcmod stack: its name and the bytes of its stack file, and the month the
   shutdown schedules start from when the file sets none (the current month in
   Asia/Tokyo);
@@ -126,10 +127,12 @@ def _gcmod_roots() -> list[Path]:
 @cache
 def gcmod_source_digest() -> str:
     """SHA-256 over the path and bytes of every ``.py`` file of gcmod's package and
-    components (a changed component, mock answer or program is a new key)."""
+    components (a changed component, mock answer or program is a new key), and of
+    the packaged price catalogue (the platform's default budgets are priced with it,
+    :mod:`gcmod.cost.guardrails`)."""
     h = hashlib.sha256()
     for root in _gcmod_roots():
-        for path in sorted(root.rglob("*.py")):
+        for path in sorted([*root.rglob("*.py"), *root.glob("data/prices.yaml")]):
             if "__pycache__" in path.parts:
                 continue
             h.update(path.relative_to(root).as_posix().encode() + b"\0")

@@ -5,14 +5,16 @@ Two things side by side in one fake account:
 * a **lift-and-shift** estate, per municipality: m4.xlarge application servers
   on 2,000 GB gp2 volumes with IMDSv1, a Multi-AZ unencrypted PostgreSQL on
   db.m4.large, a self-built backup server and a Zabbix monitor, log groups that
-  never expire, an S3 log bucket without lifecycle or public access block, a
-  NAT gateway per AZ, a warm standby (EC2 + RDS read replica) in Osaka, and
-  AWS Backup opted out of RDS in Tokyo (the self-built backup server "does it");
+  never expire, a versioned S3 log bucket without lifecycle or public access
+  block, an x86 Lambda export job whose log group AWS will make (never
+  expiring), a development DynamoDB table with provisioned capacity, a NAT
+  gateway per AZ, a warm standby (EC2 + RDS read replica) in Osaka, and AWS
+  Backup opted out of RDS in Tokyo (the self-built backup server "does it");
 * **one modern environment**: an ECS Fargate service with autoscaling, an
   encrypted Aurora Serverless v2 cluster with deletion protection, log groups
-  with retention, an AWS Backup vault (KMS key, vault lock) and plan copying to
-  an Osaka vault, an EventBridge Scheduler group with schedules, and gcmod's
-  cost-allocation tags everywhere.
+  with retention, an AWS Backup vault (rotating KMS key, vault lock) and plan
+  copying to an Osaka vault, an EventBridge Scheduler group with schedules, and
+  gcmod's cost-allocation tags everywhere.
 
 :func:`seed_demo` takes a boto3 session (e.g. inside ``moto.mock_aws``) or the
 URL of a moto server on loopback; it refuses any other endpoint. moto lacks AWS
@@ -119,6 +121,43 @@ def _server(ec2: Any, ami: str, subnet: str, name: str, tags: dict[str, str], gb
     )["Instances"][0]["InstanceId"]
 
 
+def _zip(files: dict[str, str]) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, text in files.items():
+            z.writestr(name, text)
+    return buf.getvalue()
+
+
+#: The demo function's code (never run: moto only stores it).
+_LAMBDA_ZIP = _zip({"export.py": "def handler(event, context):\n    return 'ok'\n"})
+_LAMBDA_ROLE = "gcmod-demo-lambda"
+
+
+def _lambda_role(client: Callable[[str, str], Any], home: str) -> str:
+    """The demo functions' execution role (IAM is global: made once)."""
+    iam = client("iam", home)
+    try:
+        return iam.get_role(RoleName=_LAMBDA_ROLE)["Role"]["Arn"]
+    except iam.exceptions.NoSuchEntityException:
+        trust = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "lambda.amazonaws.com"},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        }
+        return iam.create_role(RoleName=_LAMBDA_ROLE, AssumeRolePolicyDocument=json.dumps(trust))[
+            "Role"
+        ]["Arn"]
+
+
 def _lift_and_shift(client: Callable[[str, str], Any], home: str, m: str) -> dict[str, Any]:
     tags = {"Name": f"{m}-juki", "Municipality": m, "Environment": "production"}
     ec2 = client("ec2", home)
@@ -173,6 +212,33 @@ def _lift_and_shift(client: Callable[[str, str], Any], home: str, m: str) -> dic
         Bucket=out["log_bucket"], CreateBucketConfiguration={"LocationConstraint": home}
     )
     s3.put_bucket_tagging(Bucket=out["log_bucket"], Tagging={"TagSet": _tag_list(tags)})
+    # Versioned "to be safe", with no rule expiring the old versions (GCM-STO-004).
+    s3.put_bucket_versioning(
+        Bucket=out["log_bucket"], VersioningConfiguration={"Status": "Enabled"}
+    )
+    # A nightly CSV export on Lambda's default x86_64, no log group of its own
+    # (GCM-COST-002, GCM-LOG-002), and a development session table provisioned
+    # like production (GCM-COST-007).
+    out["function"] = f"{m}-juki-csv-export"
+    client("lambda", home).create_function(
+        FunctionName=out["function"],
+        Runtime="python3.12",
+        Role=_lambda_role(client, home),
+        Handler="export.handler",
+        Code={"ZipFile": _LAMBDA_ZIP},
+        MemorySize=3008,
+        Timeout=900,
+        Tags=tags,
+    )
+    out["table"] = f"{m}-juki-sessions-dev"
+    client("dynamodb", home).create_table(
+        TableName=out["table"],
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PROVISIONED",
+        ProvisionedThroughput={"ReadCapacityUnits": 100, "WriteCapacityUnits": 100},
+        Tags=_tag_list({**tags, "Environment": "development"}),
+    )
     # Warm standby in Osaka (構成B): a server and a cross-region read replica.
     dr_tags = {**tags, "Name": f"{m}-juki-dr"}
     dr_ec2 = client("ec2", DR_REGION)
@@ -291,6 +357,7 @@ def _modern(client: Callable[[str, str], Any], home: str, account: str) -> dict[
     key = client("kms", home).create_key(
         Description=f"{MODERN} backup", Tags=_tag_list(tags, "TagKey", "TagValue")
     )["KeyMetadata"]["Arn"]
+    client("kms", home).enable_key_rotation(KeyId=key)  # GCM-SEC-031
     backup = client("backup", home)
     vault = f"{MODERN}-vault"
     backup.create_backup_vault(BackupVaultName=vault, EncryptionKeyArn=key, BackupVaultTags=tags)
@@ -300,6 +367,7 @@ def _modern(client: Callable[[str, str], Any], home: str, account: str) -> dict[
     dr_key = client("kms", DR_REGION).create_key(
         Description=f"{MODERN} backup (DR)", Tags=_tag_list(tags, "TagKey", "TagValue")
     )["KeyMetadata"]["Arn"]
+    client("kms", DR_REGION).enable_key_rotation(KeyId=dr_key)
     dr_backup = client("backup", DR_REGION)
     dr_vault = dr_backup.create_backup_vault(
         BackupVaultName=f"{MODERN}-dr-vault", EncryptionKeyArn=dr_key, BackupVaultTags=tags

@@ -29,44 +29,17 @@ checks that this function and ``check_graph`` report the same violations.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Mapping
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
-from gcmod.graph import ResourceGraph, ResourceNode, engine_value
+from gcmod.graph import ResourceGraph, engine_value
+from gcmod.policies.resviews import ResourceViews, load_unknown_proxy
 
-_PROXY = "pulumi_policy.proxy"
+__all__ = ["audit_rules", "check_account", "load_unknown_proxy"]
+
 #: What the engine reports as the pack's version in "can't run" messages (the
 #: servicer the harness builds says 0.0.1, see gcmod.policies.pack.make_servicer).
 _PACK_AT = "gcmod@v0.0.1"
-
-
-def load_unknown_proxy() -> ModuleType:
-    """``pulumi_policy.proxy`` without importing the ``pulumi_policy`` package (which
-    imports the Pulumi SDK and gRPC). The module only needs ``typing``; once in
-    ``sys.modules`` it is the one the package itself uses if it is imported later,
-    so ``UnknownValueError`` stays one class."""
-    mod = sys.modules.get(_PROXY)
-    if mod is not None:
-        return mod
-    spec = importlib.util.find_spec("pulumi_policy")  # finds, does not import, the package
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError("pulumi_policy is not installed")
-    path = Path(next(iter(spec.submodule_search_locations))) / "proxy.py"
-    mspec = importlib.util.spec_from_file_location(_PROXY, path)
-    if mspec is None or mspec.loader is None:
-        raise ImportError(f"cannot load {path}")
-    mod = importlib.util.module_from_spec(mspec)
-    sys.modules[_PROXY] = mod
-    try:
-        mspec.loader.exec_module(mod)
-    except BaseException:
-        del sys.modules[_PROXY]
-        raise
-    return mod
 
 
 def audit_rules() -> list[Any]:
@@ -85,7 +58,6 @@ def check_account(
 ) -> Any:
     """The :class:`~gcmod.policies.harness.CheckReport` ``check_graph`` would give."""
     proxy = load_unknown_proxy()
-    from gcmod.policies.evidence import region_of
     from gcmod.policies.harness import (
         CheckReport,
         Violation,
@@ -94,7 +66,7 @@ def check_account(
         analyzed_nodes,
         normalize_pack_config,
     )
-    from gcmod.policies.model import Ctx, Res, Text, all_rules
+    from gcmod.policies.model import Ctx, Text, all_rules
 
     rules = rules if rules is not None else all_rules()
     normalized = normalize_pack_config(config, rules, source)
@@ -102,27 +74,9 @@ def check_account(
     active = [(r, lvl, engine_value(props)) for r, (lvl, props) in active if lvl != "disabled"]
     nodes = analyzed_nodes(graph)
     report = CheckReport(graph.stack, graph.region, rules, len(nodes))
-    wrap = proxy.unknown_checking_proxy
     unknown_error = proxy.UnknownValueError
-    default_aws = {"region": graph.region}
-    cache: dict[str, Res] = {}
-
-    def res_of(node: ResourceNode) -> Res:
-        r = cache.get(node.urn)
-        if r is None:
-            p = graph.by_urn.get(node.provider) if node.provider else None
-            given = p.inputs if p else (default_aws if node.package == "aws" else {})
-            r = Res(
-                node.type,
-                node.name,
-                node.urn,
-                wrap(engine_value(node.inputs)),
-                provider_props=wrap(engine_value(given)),
-                provider_name=p.name if p else "default",
-            )
-            r.region = region_of(r).value  # decided as the pack decides it (evidence)
-            cache[node.urn] = r
-        return r
+    views = ResourceViews(graph)
+    res_of = views.of
 
     from gcmod.policies.waivers import config_waivers, waiver_for
 
@@ -167,10 +121,7 @@ def check_account(
                 run(rule, level, props, res_of(node), node.urn)
     stack_rules = [a for a in active if a[0].scope == "stack"]
     if stack_rules:
-        everything = [res_of(n) for n in graph.resources]
-        for n, r in zip(graph.resources, everything, strict=True):
-            r.parent = cache.get(n.parent) if n.parent else None
-            r.dependencies = [cache[d] for d in n.dependencies if d in cache]
+        everything = views.linked()
         for rule, level, props in stack_rules:
             run(rule, level, props, everything, "")
     return report

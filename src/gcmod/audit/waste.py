@@ -52,6 +52,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from gcmod.cost.phrase import Phrase
 from gcmod.cost.pricers import (
     FREE_TYPES,
     PRICERS,
@@ -220,7 +221,8 @@ class WasteEstimator:
                 raise ValueError("the snapshot's volume size is not known")
             return [
                 Charge(node.name, node.type, "storage",
-                       f"EBS snapshot (≤ {gb:g} GB, the source volume's size)",
+                       Phrase(f"EBS snapshot (≤ {gb:g} GB, the source volume's size)",
+                              f"EBS スナップショット (≤ {gb:g} GB、元のボリュームのサイズ)"),
                        "ebs.snapshot.gb-month", node.region or self.graph.region, float(gb))
             ]  # fmt: skip
         fn = PRICERS.get(node.type)

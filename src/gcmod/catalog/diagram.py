@@ -24,8 +24,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from gcmod import reference as ref
-from gcmod.cost.report import coord, esc, fit, svg_text
 from gcmod.graph import ResourceGraph, ResourceNode
+from gcmod.reports.svgtext import coord, esc, fit, svg_text
 
 #: Region display names (Japanese, English).
 REGION_NAMES: dict[str, tuple[str, str]] = {
@@ -43,6 +43,7 @@ COMPONENT_NAMES: dict[str, tuple[str, str]] = {
     "gcmod:logging:ManagedLogging": ("ログ", "Logs"),
     "gcmod:backup:ManagedBackup": ("バックアップ", "Backup"),
     "gcmod:schedule:ScheduledShutdown": ("停止スケジュール", "Scheduled shutdown"),
+    "gcmod:observability:Observability": ("監視・予算", "Monitoring and budgets"),
 }
 ROOT_NAME = ("テナント設定", "Tenant routing")
 
@@ -54,6 +55,7 @@ COMPONENT_COLOURS: dict[str, str] = {
     "gcmod:logging:ManagedLogging": "#B45309",
     "gcmod:backup:ManagedBackup": "#2E7D4F",
     "gcmod:schedule:ScheduledShutdown": "#6B4FA0",
+    "gcmod:observability:Observability": "#8A5A00",
 }
 _ROOT_COLOUR = "#8C564B"
 _KIND_ORDER = {k: i for i, k in enumerate(COMPONENT_NAMES)}
@@ -75,7 +77,7 @@ TYPE_NAMES: dict[str, tuple[str, str]] = {
     "aws:lb/listenerRule:ListenerRule": ("リスナールール", "Listener rule"),
     "aws:lb/listener:Listener": ("リスナー", "Listener"),
     "aws:lb/targetGroup:TargetGroup": ("ターゲットグループ", "Target group"),
-    "aws:ssm/parameter:Parameter": ("SSM パラメータ", "SSM parameter"),
+    "aws:ssm/parameter:Parameter": ("SSM パラメーター", "SSM parameter"),
     "aws:cloudwatch/logGroup:LogGroup": ("ロググループ", "Log group"),
     "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": (
         "Firehose 配信",
@@ -94,7 +96,7 @@ TYPE_NAMES: dict[str, tuple[str, str]] = {
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ("受信ルール", "Ingress rule"),
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": ("送信ルール", "Egress rule"),
     "aws:rds/clusterParameterGroup:ClusterParameterGroup": (
-        "パラメータグループ",
+        "パラメーターグループ",
         "Parameter group",
     ),
     "aws:rds/subnetGroup:SubnetGroup": ("DB サブネットグループ", "DB subnet group"),
@@ -107,6 +109,11 @@ TYPE_NAMES: dict[str, tuple[str, str]] = {
     "aws:kms/alias:Alias": ("KMS エイリアス", "KMS alias"),
     "aws:iam/role:Role": ("IAM ロール", "IAM role"),
     "aws:iam/rolePolicy:RolePolicy": ("IAM ポリシー", "IAM policy"),
+    "aws:cloudwatch/dashboard:Dashboard": ("ダッシュボード", "Dashboard"),
+    "aws:budgets/budget:Budget": ("予算 (AWS Budgets)", "Budget (AWS Budgets)"),
+    "aws:sns/topic:Topic": ("通知トピック (SNS)", "Notification topic (SNS)"),
+    "aws:sns/topicPolicy:TopicPolicy": ("トピックポリシー", "Topic policy"),
+    "aws:sns/topicSubscription:TopicSubscription": ("通知先", "Subscription"),
 }
 _TYPE_ORDER = {t: i for i, t in enumerate(TYPE_NAMES)}
 

@@ -3,8 +3,8 @@
 
 Texts reach the templates as plain strings (autoescaped there) or as rich text:
 ``[(text, is_code)]`` pieces, where code is data shown ``translate="no"``. The
-only markup passed in is SVG drawn by gcmod itself (the architecture diagram and
-the estimate's two charts); :func:`_svg` marks it safe in one place.
+only markup passed in is SVG drawn by gcmod itself (the architecture diagram);
+:func:`_svg` marks it safe in one place.
 """
 
 from __future__ import annotations
@@ -80,10 +80,11 @@ def rich(text: str) -> Rich:
 
 
 def _svg(markup: str) -> Markup:
-    """SVG drawn by gcmod (the diagram by :mod:`gcmod.catalog.diagram`, the charts by
-    :mod:`gcmod.cost.report`). Safe to insert unescaped: both modules escape every
-    text and attribute they write (``esc``/``html.escape``) and no user input
-    reaches them unescaped. The one place the catalogue marks markup safe."""
+    """SVG drawn by gcmod (the architecture diagram of :mod:`gcmod.catalog.diagram`).
+    Safe to insert unescaped: the module escapes every text and attribute it writes
+    (``esc``/``html.escape``) and no user input reaches it unescaped. The one place
+    the catalogue marks markup safe (the estimate's charts are drawn by the
+    templates, ``parts.svg_chart``)."""
     return Markup(markup)  # escaped by its producer, see the docstring
 
 
@@ -264,6 +265,10 @@ def _policy(r: TemplateResult, t: dict[str, str], lang: str) -> dict[str, Any]:
 
 
 def _cost(r: TemplateResult, t: dict[str, str], lang: str) -> dict[str, Any]:
+    """Each stack's cost, then the primary stack's estimate as the estimate report
+    shows it (its view model, cards, tables and charts)."""
+    from gcmod.cost import estimate_html, estimate_view
+
     ct = cost.labels(lang)
     num = {"numeric": True}
     rows = []
@@ -281,80 +286,10 @@ def _cost(r: TemplateResult, t: dict[str, str], lang: str) -> dict[str, Any]:
             ]
         )
     p = r.primary
-    est = p.estimate
-    rate = est.jpy_per_usd
-    pm = ct["per_month"]
-
-    def card(label: str, usd: float) -> dict[str, str]:
-        m = money(usd, rate, lang)
-        return {
-            "label": label,
-            "value": f"{m['text']}{pm}",
-            "sub": f"{m['sub']}{pm} · {ct['per_year']} {cost.primary(usd * 12, rate, lang)}",
-        }
-
-    cards = [
-        card(ct["baseline_long"], est.baseline.monthly_usd),
-        card(ct["planned"], est.planned.monthly_usd),
-    ]
-    if cost.percent_lower(est) is not None:
-        saving = card(ct["saving"], est.saving_usd)
-        cards.append({**saving, "value": pct_lower(p), "sub": saving["value"]})
-    planned, baseline = est.planned.by_category(), est.baseline.by_category()
-    cat_rows = [
-        [
-            cost.category_name(c, lang),
-            money(baseline.get(c, 0.0), rate, lang),
-            money(planned.get(c, 0.0), rate, lang),
-            money(planned.get(c, 0.0) - baseline.get(c, 0.0), rate, lang, change=True),
-        ]
-        for c in cost._categories(est)  # the estimate report's order of categories
-    ]
-    b, pl = est.baseline.monthly_usd, est.planned.monthly_usd
-    cat_total = [
-        ct["total"],
-        money(b, rate, lang),
-        money(pl, rate, lang),
-        money(pl - b, rate, lang, change=True),
-    ]
-    lever_rows = [
-        [name, money(usd, rate, lang), f"{cost.fmt_pct(usd / b * 100)}%" if b else "—", expl]
-        for name, usd, _yen, expl in cost._lever_rows(est, lang)  # the estimate report's rows
-    ]
-    lever_total = (
-        [
-            ct["levers_total"],
-            money(est.saving_usd, rate, lang),
-            f"{cost.fmt_pct(est.saving_usd / b * 100)}%" if b else "—",
-            "",
-        ]
-        if lever_rows
-        else None
-    )
-    share_rows = [
-        [
-            {"text": sh.code, "id": True},
-            sh.name,
-            cost.fmt_number(sh.population),
-            money(sh.equal_usd, rate, lang),
-            money(sh.population_usd, rate, lang),
-            money(sh.usage_usd, rate, lang),
-        ]
-        for sh in est.shares
-    ]
-    sh = est.shares
-    share_total = (
-        [
-            ct["total"],
-            "",
-            cost.fmt_number(sum(x.population for x in sh)),
-            money(sum(x.equal_usd for x in sh), rate, lang),
-            money(sum(x.population_usd for x in sh), rate, lang),
-            money(sum(x.usage_usd for x in sh), rate, lang),
-        ]
-        if sh
-        else None
-    )
+    v = estimate_view.build(p.estimate, lang)
+    cat_columns, cat_rows, cat_total = estimate_html.category_table(v)
+    lever_columns, lever_rows, lever_total = estimate_html.lever_table(v)
+    share_columns, share_rows, share_total = estimate_html.share_table(v)
     return {
         "intro": rich(t["cost_intro"]),
         "columns": [
@@ -367,41 +302,22 @@ def _cost(r: TemplateResult, t: dict[str, str], lang: str) -> dict[str, Any]:
         ],
         "rows": rows,
         "primary_title": t["cost_primary"].format(stack=p.stack.name),
-        "cards": cards,
-        "before_after": _svg(cost.svg_before_after(est, lang)),
-        "before_after_caption": ct["chart_ba_title"],
-        "category_columns": [
-            {"label": ct["category"]},
-            {"label": ct["baseline"], **num},
-            {"label": ct["planned"], **num},
-            {"label": t["change"], **num},
-        ],
+        "cards": estimate_html.cards(v),
+        "before_after": v.before_after,
+        "category_columns": cat_columns,
         "category_rows": cat_rows,
         "category_total": cat_total,
         "levers_title": ct["sec_levers"],
-        "waterfall": _svg(cost.svg_waterfall(est, lang)),
-        "waterfall_caption": ct["chart_wf_title"],
-        "lever_columns": [
-            {"label": ct["lever"]},
-            {"label": ct["saving_month"], **num},
-            {"label": ct["pct_baseline"], **num},
-            {"label": ct["explanation"]},
-        ],
+        "waterfall": v.waterfall,
+        "lever_columns": lever_columns,
         "lever_rows": lever_rows,
         "lever_total": lever_total,
         "no_levers": ct["no_levers"],
         "shares_title": t["sec_shares"].format(stack=p.stack.name),
-        "share_columns": [
-            {"label": ct["code"], "id": True},
-            {"label": ct["name"]},
-            {"label": ct["population"], **num},
-            {"label": ct["equal"], **num},
-            {"label": ct["by_population"], **num},
-            {"label": ct["by_usage"], **num},
-        ],
+        "share_columns": share_columns,
         "share_rows": share_rows,
         "share_total": share_total,
-        "shares_note": ct["shares_note"] if sh else ct["no_shares"],
+        "shares_note": ct["shares_note"] if share_rows else ct["no_shares"],
     }
 
 

@@ -38,6 +38,8 @@ from pydantic import BaseModel, Field, ValidationError
 from gcmod.config import MODEL_CONFIG, ConfigError
 from gcmod.cost.arithmetic import HOURS_PER_MONTH
 from gcmod.cost.model import Estimate, EstimateResult
+from gcmod.cost.notes import Notes
+from gcmod.cost.phrase import EMPTY, Phrase
 from gcmod.cost.pricers import (
     Charge,
     PriceSource,
@@ -258,7 +260,7 @@ def _cheapest(
     return (fits or [options[-1]])[0][0]
 
 
-def _server_charges(s: Server, region: str, catalog: PriceSource, what: str) -> list[Charge]:
+def _server_charges(s: Server, region: str, catalog: PriceSource, what: Phrase) -> list[Charge]:
     rtype = "baseline:server"
     r = s.region or region
     itype = _cheapest(EC2_TYPES, s.vcpu, s.memory_gb, "ec2.instance-hour.{}", r, catalog)
@@ -266,8 +268,12 @@ def _server_charges(s: Server, region: str, catalog: PriceSource, what: str) -> 
     out = [
         Charge(
             s.name, rtype, "compute",
-            f"{what}{s.role} server {itype} for {s.vcpu:g} vCPU / {s.memory_gb:g} GB "
-            f"({s.count} × {s.hours_per_month:g} h, {s.os})",
+            what + Phrase(
+                f"{s.role} server {itype} for {s.vcpu:g} vCPU / {s.memory_gb:g} GB "
+                f"({s.count} × {s.hours_per_month:g} h, {s.os})",
+                f"{s.role} サーバー {itype} ({s.vcpu:g} vCPU / {s.memory_gb:g} GB 向け、"
+                f"{s.count}台 × {s.hours_per_month:g}時間、{s.os})",
+            ),
             f"ec2.instance-hour.{os_key}{itype}", r, s.count * s.hours_per_month,
         )
     ]  # fmt: skip
@@ -276,7 +282,7 @@ def _server_charges(s: Server, region: str, catalog: PriceSource, what: str) -> 
     return out
 
 
-def _db_charges(d: Database, region: str, catalog: PriceSource, what: str) -> list[Charge]:
+def _db_charges(d: Database, region: str, catalog: PriceSource, what: Phrase) -> list[Charge]:
     r = d.region or region
     az = "-multiaz" if d.multi_az else ""
     cls = _cheapest(
@@ -285,16 +291,30 @@ def _db_charges(d: Database, region: str, catalog: PriceSource, what: str) -> li
     return [
         Charge(
             d.name, "baseline:database", "database",
-            f"{what}RDS {d.engine} {cls}{' Multi-AZ' if d.multi_az else ''} for "
-            f"{d.vcpu:g} vCPU / {d.memory_gb:g} GB ({d.hours_per_month:g} h)",
+            what + Phrase(
+                f"RDS {d.engine} {cls}{' Multi-AZ' if d.multi_az else ''} for "
+                f"{d.vcpu:g} vCPU / {d.memory_gb:g} GB ({d.hours_per_month:g} h)",
+                f"RDS {d.engine} {cls}{' マルチ AZ' if d.multi_az else ''} "
+                f"({d.vcpu:g} vCPU / {d.memory_gb:g} GB 向け、{d.hours_per_month:g}時間)",
+            ),
             f"rds.instance-hour.{d.engine}{az}.{cls}", r, d.hours_per_month,
         ),
         Charge(
             d.name, "baseline:database", "database",
-            f"{what}RDS {d.storage.type} storage ({d.storage.gb:g} GB)",
+            what + Phrase(
+                f"RDS {d.storage.type} storage ({d.storage.gb:g} GB)",
+                f"RDS {d.storage.type} ストレージ ({d.storage.gb:g} GB)",
+            ),
             f"rds.storage.{d.storage.type}{az}.gb-month", r, d.storage.gb,
         ),
     ]  # fmt: skip
+
+
+#: Backup styles of an inventory, in words.
+BACKUP_STYLES = {
+    "full": Phrase("full", "フル"),
+    "incremental": Phrase("incremental", "増分"),
+}
 
 
 def inventory_charges(inv: Inventory, catalog: PriceSource, region: str) -> list[Charge]:
@@ -302,16 +322,16 @@ def inventory_charges(inv: Inventory, catalog: PriceSource, region: str) -> list
     region = inv.region or region
     out: list[Charge] = []
     for s in inv.servers:
-        out += _server_charges(s, region, catalog, "")
+        out += _server_charges(s, region, catalog, EMPTY)
     for d in inv.databases:
-        out += _db_charges(d, region, catalog, "")
+        out += _db_charges(d, region, catalog, EMPTY)
     if inv.dr.style in ("warm-standby", "active-active"):
         for s in inv.dr.servers:
             out += _server_charges(s.model_copy(update={"region": inv.dr.region}), region,
-                                   catalog, "DR ")  # fmt: skip
+                                   catalog, Phrase.same("DR "))  # fmt: skip
         for d in inv.dr.databases:
             out += _db_charges(d.model_copy(update={"region": inv.dr.region}), region,
-                               catalog, "DR ")  # fmt: skip
+                               catalog, Phrase.same("DR "))  # fmt: skip
     b = inv.backup
     if b.data_gb:
         copy = inv.dr.region if (b.copy_to_dr or inv.dr.style == "backup-only") else None
@@ -321,22 +341,25 @@ def inventory_charges(inv: Inventory, catalog: PriceSource, region: str) -> list
             full_gb=b.data_gb, daily_change=b.daily_change_rate,
             retention_days=b.retention_days, incremental=b.style == "incremental",
             copy_region=copy, copy_retention_days=b.retention_days,
-            what=f"{b.style} ",
+            what=BACKUP_STYLES.get(b.style, Phrase.same(b.style)),
         )  # fmt: skip
     if inv.logs.gb_per_month:
         out += log_group_charges(
-            "logs", "baseline:logs", region, log_class="all",
+            "logs", "baseline:logs", region, log_class=Phrase("all", "すべてのログ"),
             gb_per_month=inv.logs.gb_per_month, retention_days=inv.logs.retention_days,
             storage_ratio=1.0,
         )  # fmt: skip
     n = inv.network
     if n.nat_gateways:
         out.append(Charge("network", "baseline:network", "network",
-                          f"NAT gateway ({n.nat_gateways} × 730 h)", "natgateway.hour", region,
+                          Phrase(f"NAT gateway ({n.nat_gateways} × 730 h)",
+                                 f"NAT ゲートウェイ ({n.nat_gateways} × 730時間)"),
+                          "natgateway.hour", region,
                           n.nat_gateways * HOURS_PER_MONTH))  # fmt: skip
     if n.load_balancers:
         out.append(Charge("network", "baseline:network", "network",
-                          f"ALB ({n.load_balancers} × 730 h)", "alb.hour", region,
+                          Phrase(f"ALB ({n.load_balancers} × 730 h)",
+                                 f"ALB ({n.load_balancers} × 730時間)"), "alb.hour", region,
                           n.load_balancers * HOURS_PER_MONTH))  # fmt: skip
     return out
 
@@ -344,10 +367,11 @@ def inventory_charges(inv: Inventory, catalog: PriceSource, region: str) -> list
 class GivenBaseline:
     """A priced as-is baseline and where it came from."""
 
-    def __init__(self, estimate: Estimate, source: str, notes: dict[str, Any]):
+    def __init__(self, estimate: Estimate, source: str, notes: Notes):
         self.estimate = estimate
         self.source = source
-        self.notes = notes
+        self.notes = notes.en
+        self.notes_ja = notes.ja
 
 
 def baseline_from_file(path: Path, catalog: PriceSource, *, region: str) -> GivenBaseline:
@@ -355,24 +379,29 @@ def baseline_from_file(path: Path, catalog: PriceSource, *, region: str) -> Give
     inv = load_inventory(path)
     est = price_charges(f"baseline: {inv.name} (as-is inventory)",
                         inventory_charges(inv, catalog, region), catalog)  # fmt: skip
-    notes: dict[str, Any] = {
-        "baseline": {
-            "value": inv.name,
-            "source": f"inventory {path}: each server priced as the cheapest catalogued type "
-            "with at least its vCPU and memory, each database as the cheapest RDS class with "
-            "at least its memory (gcmod.cost.asis)",
-        }
-    }
+    notes = Notes()
+    notes.add(
+        "baseline",
+        inv.name,
+        Phrase(
+            f"inventory {path}: each server priced as the cheapest catalogued type with at "
+            "least its vCPU and memory, each database as the cheapest RDS class with at least "
+            "its memory (gcmod.cost.asis)",
+            f"機器一覧 {path}: 各サーバーはその vCPU とメモリー以上の最も安いカタログのタイプ、"
+            "各データベースはそのメモリー以上の最も安い RDS のクラスで積算 (gcmod.cost.asis)",
+        ),
+    )
     if inv.quotation_monthly_jpy is not None:
         jpy = est.monthly_usd * catalog.jpy_per_usd
-        notes["baseline.quotationMonthlyJpy"] = {
-            "value": inv.quotation_monthly_jpy,
-            "source": f"the vendor's quotation; priced from the inventory at list prices: "
-            f"¥{jpy:,.0f} ({(inv.quotation_monthly_jpy / jpy - 1) * 100:+.1f}% quotation vs "
-            "list)"
-            if jpy
-            else "the vendor's quotation",
-        }
+        vendor = Phrase("the vendor's quotation", "ベンダーの見積額")
+        if jpy:
+            diff = (inv.quotation_monthly_jpy / jpy - 1) * 100
+            vendor += Phrase(
+                f"; priced from the inventory at list prices: ¥{jpy:,.0f} ({diff:+.1f}% "
+                "quotation vs list)",
+                f"。機器一覧を定価で積算すると {jpy:,.0f}円 (見積額は定価比 {diff:+.1f}%)",
+            )
+        notes.add("baseline.quotationMonthlyJpy", inv.quotation_monthly_jpy, vendor)
     return GivenBaseline(est, str(path), notes)
 
 
@@ -390,34 +419,60 @@ def baseline_from_program(
         usage = Usage()
     usage = usage.resolve(program_basis())
     est, gp = price_graph(graph, usage, catalog, label=f"baseline: {label} (program)")
-    notes: dict[str, Any] = {
-        "baseline": {
-            "value": label,
-            "source": "a lift-and-shift Pulumi program, synthesized offline and priced from its "
-            "graph with the program usage defaults (docs/projects.md)",
-        }
-    }
+    notes = Notes()
+    notes.add(
+        "baseline",
+        label,
+        Phrase(
+            "a lift-and-shift Pulumi program, synthesized offline and priced from its graph "
+            "with the program usage defaults (docs/projects.md)",
+            "リフト&シフトの Pulumi プログラム。オフラインで合成し、プログラム用の使用量の"
+            "既定値で構成から積算 (docs/projects.md)",
+        ),
+    )
     if gp.unpriced:
-        notes["baseline.unpriced"] = {
-            "value": [{"type": t, "resources": n} for t, n in sorted(gp.unpriced.items())],
-            "source": "types of the baseline program gcmod cannot price: not counted",
-        }
+        notes.add(
+            "baseline.unpriced",
+            [{"type": t, "resources": n} for t, n in sorted(gp.unpriced.items())],
+            Phrase(
+                "types of the baseline program gcmod cannot price: not counted",
+                "gcmod が積算できないリフト&シフトのプログラムのリソースの種類: 合計に含めていない",
+            ),
+        )
     return GivenBaseline(est, label, notes)
 
 
 def apply_baseline(result: EstimateResult, given: GivenBaseline) -> EstimateResult:
     """``result`` with ``given`` as its baseline: no modelled levers or range."""
-    notes = {k: v for k, v in result.assumptions.items() if not k.startswith("baseline.")}
-    for k in ("waterfall", "modern_model_usd", "plan_vs_model_usd", "missingInModel", "baseline"):
-        notes.pop(k, None)
-    notes.update(given.notes)
-    notes["levers"] = {
-        "value": "none",
-        "source": "the lever waterfall is modelled from gcmod's own baseline scenario; with a "
-        "given baseline the whole saving is shown as not attributed",
-    }
+    dropped = ("waterfall", "modern_model_usd", "plan_vs_model_usd", "missingInModel", "baseline")
+    notes = Notes()
+    notes.merge(
+        {
+            k: v
+            for k, v in result.assumptions.items()
+            if not k.startswith("baseline.") and k not in dropped
+        },
+        result.assumptions_ja,
+    )
+    notes.merge(given.notes, given.notes_ja)
+    notes.add(
+        "levers",
+        "none",
+        Phrase(
+            "the lever waterfall is modelled from gcmod's own baseline scenario; with a given "
+            "baseline the whole saving is shown as not attributed",
+            "施策の段階は gcmod 自身のリフト&シフトのモデルから求める。リフト&シフトを与えた"
+            "場合は、削減額の全体を施策によらない削減として示す",
+        ),
+        value_ja="なし",
+    )
     return replace(
-        result, baseline=given.estimate, levers=[], baseline_range=None, assumptions=notes
+        result,
+        baseline=given.estimate,
+        levers=[],
+        baseline_range=None,
+        assumptions=notes.en,
+        assumptions_ja=notes.ja,
     )
 
 

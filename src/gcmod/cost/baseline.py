@@ -36,8 +36,9 @@ The levers, in :data:`gcmod.cost.model.LEVER_ORDER`, each change one thing
 2. **dr**: backup-only DR (構成C: daily copies to the DR region, rebuild from
    code) instead of the warm standby; copies only if ``dr.copyBackups``;
 3. **managed-services**: no backup or monitoring servers; AWS Backup takes over
-   the backups (the stored volume does not change until step 6) and CloudWatch
-   alarms (:data:`MANAGED_ALARMS_PER_ENV`) do the monitoring;
+   the backups (the stored volume does not change until step 6), CloudWatch
+   alarms (:data:`MANAGED_ALARMS_PER_ENV`) and the service dashboard
+   (:data:`MANAGED_DASHBOARDS_PER_ENV`) do the monitoring;
 4. **sizing**: the stack's right-sized Fargate service (Graviton by default)
    and Aurora Serverless v2 instead of on-premises-sized VMs and DB classes;
    the database storage is still the lifted volume until step 6;
@@ -68,6 +69,7 @@ from gcmod.components.database import BACKUP_RETENTION_DAYS as _DB_BACKUP_DAYS
 from gcmod.config import StackConfig
 from gcmod.cost.arithmetic import DAYS_PER_MONTH, HOURS_PER_MONTH, monthly_hours
 from gcmod.cost.model import CATEGORY_NAMES, LEVER_NAMES, LEVER_ORDER, Estimate, Lever, LeverSaving
+from gcmod.cost.phrase import Phrase
 from gcmod.cost.pricers import (
     Charge,
     PriceSource,
@@ -83,8 +85,9 @@ from gcmod.cost.pricers import (
     public_ip_charge,
     rds_instance_charges,
 )
-from gcmod.cost.sizing import LOW, Sizing
-from gcmod.cost.usage import Usage, band_of
+from gcmod.cost.pricers.s3 import archive_label
+from gcmod.cost.sizing import CAPACITY_NAMES, END_NAMES, LOW, Sizing, ops_role
+from gcmod.cost.usage import Usage, band_ja, band_of
 
 # ---------------------------------------------------------------------------
 # Assumptions (each one sourced or a stated rule; the sizes of each end of the
@@ -101,6 +104,11 @@ NAT_OTHER_GB_PER_ENV = 10.0
 #: CloudWatch alarms that replace a monitoring server (managed-services lever).
 #: Rule: CPU, memory, 5xx, DB connections, backup failures.
 MANAGED_ALARMS_PER_ENV = 5
+#: CloudWatch dashboards that replace a monitoring server's screens (managed-services
+#: lever): the platform's one service dashboard per environment (gcmod's
+#: Observability component: service level, errors, latency, requests per tenant).
+#: Its budgets and alert topic cost nothing or next to nothing and are left out.
+MANAGED_DASHBOARDS_PER_ENV = 1
 
 #: Retention of the modern Aurora cluster's own automated backup (the database
 #: component's default): AWS Backup's snapshots younger than it are not billed.
@@ -289,8 +297,12 @@ def scenario_charges(sc: Scenario, m: ModelInputs) -> list[Charge]:
                         db_res,
                         "baseline:database",
                         "database",
-                        f"database storage still provisioned as lifted, {disk} "
-                        f"({data:.4g} GB × {growth:g})",
+                        Phrase(
+                            f"database storage still provisioned as lifted, {disk} "
+                            f"({data:.4g} GB × {growth:g})",
+                            f"移行時のままプロビジョニングしたデータベースのストレージ、{disk} "
+                            f"({data:.4g} GB × {growth:g})",
+                        ),
                         f"rds.storage.{disk}{az}.gb-month",
                         region,
                         db_storage,
@@ -308,7 +320,10 @@ def scenario_charges(sc: Scenario, m: ModelInputs) -> list[Charge]:
                 hours=app_h,
                 volumes=[(disk, root_gb)],
                 tenant=t,
-                what=f"app server ({s.end} end: {s.app_capacity})",
+                what=Phrase(
+                    f"app server ({s.end} end: {s.app_capacity})",
+                    f"アプリサーバー ({END_NAMES[s.end].ja}: {CAPACITY_NAMES[s.app_capacity].ja})",
+                ),
             )
             out += rds_instance_charges(
                 db_res,
@@ -321,7 +336,7 @@ def scenario_charges(sc: Scenario, m: ModelInputs) -> list[Charge]:
                 storage_type=disk,
                 storage_gb=db_storage,
                 tenant=t,
-                what=f"DB server ({s.end} end)",
+                what=Phrase(f"DB server ({s.end} end)", f"DB サーバー ({END_NAMES[s.end].ja})"),
             )
 
         # -- warm standby in the DR region -----------------------------------
@@ -338,7 +353,7 @@ def scenario_charges(sc: Scenario, m: ModelInputs) -> list[Charge]:
                     arch=svc.architecture,
                     hours=HOURS_PER_MONTH,
                     tenant=t,
-                    what="standby",
+                    what=Phrase("standby", "スタンバイ"),
                 )
                 out += aurora_charges(
                     sb,
@@ -363,7 +378,7 @@ def scenario_charges(sc: Scenario, m: ModelInputs) -> list[Charge]:
                     hours=HOURS_PER_MONTH,
                     volumes=[(disk, root_gb)],
                     tenant=t,
-                    what="standby app server",
+                    what=Phrase("standby app server", "スタンバイのアプリサーバー"),
                 )
                 out += rds_instance_charges(
                     sb,
@@ -376,7 +391,7 @@ def scenario_charges(sc: Scenario, m: ModelInputs) -> list[Charge]:
                     storage_type=disk,
                     storage_gb=db_storage,
                     tenant=t,
-                    what="standby DB server",
+                    what=Phrase("standby DB server", "スタンバイの DB サーバー"),
                 )
             out += alb_charges(sb, "baseline:standby", dr_region, lcu=0.0, tenant=t)
             out += nat_charges(
@@ -392,9 +407,14 @@ def scenario_charges(sc: Scenario, m: ModelInputs) -> list[Charge]:
                     sb,
                     "baseline:standby",
                     "network",
-                    f"replication to {dr_region} ({data:.4g} GB × "
-                    f"{u.backup_daily_change_rate:g} changed a day × {DAYS_PER_MONTH:.4g} days; "
-                    "inter-region transfer price)",
+                    Phrase(
+                        f"replication to {dr_region} ({data:.4g} GB × "
+                        f"{u.backup_daily_change_rate:g} changed a day × "
+                        f"{DAYS_PER_MONTH:.4g} days; inter-region transfer price)",
+                        f"{dr_region} への複製 ({data:.4g} GB × 1日の変更率 "
+                        f"{u.backup_daily_change_rate:g} × {DAYS_PER_MONTH:.4g}日、"
+                        "リージョン間転送の価格)",
+                    ),
                     "backup.cross-region-transfer.gb",
                     region,
                     data * u.backup_daily_change_rate * DAYS_PER_MONTH,
@@ -414,7 +434,7 @@ def scenario_charges(sc: Scenario, m: ModelInputs) -> list[Charge]:
                     hours=HOURS_PER_MONTH,
                     volumes=[(disk, root_gb)],
                     tenant=t,
-                    what=f"{role} server",
+                    what=Phrase(f"{role} server", f"{ops_role(role).ja}サーバー"),
                 )
         else:
             out.append(
@@ -422,10 +442,31 @@ def scenario_charges(sc: Scenario, m: ModelInputs) -> list[Charge]:
                     f"{env.name}/monitoring",
                     "baseline:managed-monitoring",
                     "operations",
-                    f"CloudWatch alarms instead of a monitoring server ({MANAGED_ALARMS_PER_ENV})",
+                    Phrase(
+                        "CloudWatch alarms instead of a monitoring server "
+                        f"({MANAGED_ALARMS_PER_ENV})",
+                        f"監視サーバーに代わる CloudWatch アラーム ({MANAGED_ALARMS_PER_ENV}個)",
+                    ),
                     "cloudwatch.alarm-month",
                     region,
                     MANAGED_ALARMS_PER_ENV,
+                    t,
+                )
+            )
+            out.append(
+                Charge(
+                    f"{env.name}/dashboard",
+                    "baseline:managed-monitoring",
+                    "operations",
+                    Phrase(
+                        "CloudWatch dashboard instead of the monitoring server's screens "
+                        f"({MANAGED_DASHBOARDS_PER_ENV})",
+                        f"監視サーバーの画面に代わる CloudWatch ダッシュボード "
+                        f"({MANAGED_DASHBOARDS_PER_ENV}個)",
+                    ),
+                    "cloudwatch.dashboard-month",
+                    region,
+                    MANAGED_DASHBOARDS_PER_ENV,
                     t,
                 )
             )
@@ -455,7 +496,9 @@ def scenario_charges(sc: Scenario, m: ModelInputs) -> list[Charge]:
             copy_region=dr_region if copies else None,
             copy_retention_days=cfg.dr.retention_days,
             tenant=t,
-            what="daily" if sc.managed else "backup-server snapshots,",
+            what=Phrase("daily", "日次")
+            if sc.managed
+            else Phrase("backup-server snapshots,", "バックアップサーバーのスナップショット、"),
         )
 
         # -- network --------------------------------------------------------------
@@ -495,7 +538,7 @@ def scenario_charges(sc: Scenario, m: ModelInputs) -> list[Charge]:
                     f"{env.name}/logs-{cls}",
                     "baseline:logs",
                     region,
-                    label=f"{cls} archive",
+                    label=archive_label(cls),
                     gb_per_month=archived,
                     transitions=m.archive_transitions.get(cls, []),
                     expiry_days=lc.archive_days,
@@ -506,7 +549,10 @@ def scenario_charges(sc: Scenario, m: ModelInputs) -> list[Charge]:
                         f"{env.name}/logs-{cls}",
                         "baseline:logs",
                         "logs",
-                        f"Firehose ingestion, {cls} ({archived:.4g} GB)",
+                        Phrase(
+                            f"Firehose ingestion, {cls} ({archived:.4g} GB)",
+                            f"Firehose の取り込み、{cls} ({archived:.4g} GB)",
+                        ),
                         "firehose.gb",
                         region,
                         archived,
@@ -575,11 +621,12 @@ def _explain_ja(lever: Lever, m: ModelInputs, before: Estimate, after: Estimate)
     n = len(m.tenants)
     cfg = m.cfg
     pop = sum(t.population for t in m.tenants)
-    band = band_of(pop)
+    band = band_ja(band_of(pop))
     app, napp, dbc, maz, ops = _lifted(m)
+    ops = "・".join(ops_role(r).ja for r in ops.split("/")) if ops != "-" else "-"
     if cfg.is_production and m.sizing.warm_standby:
         dr_text = f"{cfg.dr.region} のウォームスタンバイを廃止" + (
-            f"、代わりに日次バックアップのコピーを {cfg.dr.retention_days} 日保持 (構成C)"
+            f"、代わりに日次バックアップのコピーを{cfg.dr.retention_days}日保持 (構成C)"
             if cfg.dr.copy_backups
             else "、バックアップのコピーなし (dr.copyBackups: false)"
         )
@@ -589,35 +636,36 @@ def _explain_ja(lever: Lever, m: ModelInputs, before: Estimate, after: Estimate)
         )
     text = {
         "multi-tenancy": (
-            f"団体ごとの {n} 環境を、住民 {pop:,} 人 ({band} 区分) 向けの共通の 1 環境に集約"
+            f"団体ごとの{n}環境を、住民 {pop:,}人 ({band}の規模) 向けの共通の1環境に集約"
         ),
         "dr": dr_text,
         "managed-services": (
             f"自前の運用サーバー ({ops}) を廃止し、AWS Backup と CloudWatch "
-            f"アラーム {MANAGED_ALARMS_PER_ENV} 個で代替"
+            f"アラーム {MANAGED_ALARMS_PER_ENV}個、ダッシュボード "
+            f"{MANAGED_DASHBOARDS_PER_ENV}個で代替"
         ),
         "sizing": (
-            f"{app} × {napp} 台と "
-            f"{dbc}{' マルチAZ' if maz else ''} を、{cfg.service.vcpu:g} vCPU / "
+            f"{app} × {napp}台と "
+            f"{dbc}{' マルチ AZ' if maz else ''} を、{cfg.service.vcpu:g} vCPU / "
             f"{cfg.service.memory / 1024:g} GB の Fargate {cfg.service.architecture} タスク "
-            f"{cfg.service.min_tasks} 個と Aurora Serverless v2 "
+            f"{cfg.service.min_tasks}個と Aurora Serverless v2 "
             f"{cfg.database.min_acu:g}–{cfg.database.max_acu:g} ACU に"
         ),
         "operating-hours": (
-            f"月 730 時間ではなく、アプリ {monthly_hours(m.app_hours):.0f} 時間・データベース "
-            f"{monthly_hours(m.db_hours):.0f} 時間 "
+            f"月730時間ではなく、アプリ {monthly_hours(m.app_hours):.0f}時間・データベース "
+            f"{monthly_hours(m.db_hours):.0f}時間 "
             + ("(業務時間外の自動停止)" if cfg.schedule_enabled else "(本番は常時稼働)")
         ),
         "storage": (
-            f"{m.sizing.root_volume[0]} で {m.sizing.storage_growth_factor:g} 倍ではなく現在の"
+            f"{m.sizing.root_volume[0]} で{m.sizing.storage_growth_factor:g}倍ではなく現在の"
             f"データ {m.usage.data:g} GB 分のストレージ"
             + ("、日次のフルバックアップではなく AWS Backup" if m.sizing.full_backups else "")
         ),
         "logs": (
             "無期限保存のロググループではなく区分ごとの保存期間 ("
             + "、".join(
-                f"{c} {lc.retention_days} 日"
-                + (f"・アーカイブ {lc.archive_days} 日" if lc.archive_days else "")
+                f"{c} {lc.retention_days}日"
+                + (f"・アーカイブ {lc.archive_days}日" if lc.archive_days else "")
                 for c, lc in cfg.logging.classes.items()
             )
             + ")"
@@ -648,8 +696,9 @@ def _explain(lever: Lever, m: ModelInputs, before: Estimate, after: Estimate) ->
         ),
         "dr": dr_text,
         "managed-services": (
-            f"no self-built operations servers ({ops}); AWS Backup and "
-            f"{MANAGED_ALARMS_PER_ENV} CloudWatch alarms instead"
+            f"no self-built operations servers ({ops}); AWS Backup, "
+            f"{MANAGED_ALARMS_PER_ENV} CloudWatch alarms and {MANAGED_DASHBOARDS_PER_ENV} "
+            "dashboard instead"
         ),
         "sizing": (
             f"{napp} × {app} and {dbc}{' Multi-AZ' if maz else ''} become "
@@ -745,10 +794,52 @@ def baseline_assumptions(sizing: Sizing = LOW) -> dict[str, dict[str, Any]]:
                 "value": MANAGED_ALARMS_PER_ENV,
                 "source": "rule (no source): CPU, memory, 5xx, DB connections, backup failures",
             },
+            "managedDashboardsPerEnvironment": {
+                "value": MANAGED_DASHBOARDS_PER_ENV,
+                "source": "the platform's service dashboard (gcmod's Observability component), "
+                "in place of the monitoring server's screens; its budgets are free",
+            },
             "hoursPerMonth": {
                 "value": HOURS_PER_MONTH,
                 "source": "AWS Pricing Calculator FAQ: 730 hours a month; the estimate "
                 "checklist (2025-04) flags production and test environments running 24/365",
+            },
+        }
+    )
+    return notes
+
+
+def baseline_assumptions_ja(sizing: Sizing = LOW) -> dict[str, dict[str, Any]]:
+    """The Japanese of :func:`baseline_assumptions`: each figure's source."""
+    deck = "総務省 デジタル統括アドバイザーの資料 (2025-10)「B: IaaS 型」"
+    guide = "デジタル庁「コスト最適化の考え方」v1.0 (2025-03-24)"
+    notes: dict[str, dict[str, Any]] = {
+        "end": {
+            "source": "gcmod.cost.sizing: 下限 = 控えめ (見出しの比較に使用)、上限 = 資料と"
+            "見積チェックリストが挙げる実務"
+        },
+        "environments": {"source": f"{deck}: 1つのマルチテナント SaaS ではなく数十の環境"},
+    }
+    notes.update(sizing.assumptions_ja())
+    notes.update(
+        {
+            "warmStandbyShape": {
+                "source": f"{guide} の DR の施策: 別リージョンで動く最小限の縮退環境 (構成B)。"
+                "台数はルール"
+            },
+            "natOtherGbPerEnvironment": {
+                "source": "ルール (出典なし): NAT を通るログ以外の OS パッチとエージェントの通信"
+            },
+            "managedDashboardsPerEnvironment": {
+                "source": "プラットフォームのサービスダッシュボード (gcmod の監視コンポーネント) が"
+                "監視サーバーの画面に代わる。予算 (AWS Budgets) は無料"
+            },
+            "managedAlarmsPerEnvironment": {
+                "source": "ルール (出典なし): CPU、メモリー、5xx、DB 接続数、バックアップ失敗"
+            },
+            "hoursPerMonth": {
+                "source": "AWS 料金見積ツールの FAQ: 月730時間。見積チェックリスト (2025-04) は"
+                "本番環境とテスト環境の24時間365日稼働を指摘している"
             },
         }
     )
@@ -782,6 +873,7 @@ __all__ = [
     "Scenario",
     "Waterfall",
     "baseline_assumptions",
+    "baseline_assumptions_ja",
     "model_inputs",
     "scenario_charges",
     "scenario_estimate",

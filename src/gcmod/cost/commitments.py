@@ -24,6 +24,7 @@ from typing import Any
 
 from gcmod.cost.arithmetic import HOURS_PER_MONTH
 from gcmod.cost.model import Estimate, LineItem
+from gcmod.cost.phrase import Phrase
 from gcmod.cost.pricers import PriceSource
 from gcmod.pricing.catalog import MissingPriceError
 
@@ -50,6 +51,13 @@ def _kind(li: LineItem, always_on_app: bool) -> str | None:
     if li.price_key.startswith("rds.instance-hour.") and li.quantity == HOURS_PER_MONTH:
         return "rds"
     return None
+
+
+#: Why Aurora Serverless v2 capacity has no commitment option.
+NOT_ELIGIBLE_SERVERLESS = Phrase(
+    "Aurora Serverless v2 capacity: reserved DB instances cover provisioned classes",
+    "Aurora Serverless v2 の容量: リザーブド DB インスタンスの対象はプロビジョニング済みのクラス",
+)
 
 
 def commitment_options(
@@ -87,9 +95,6 @@ def commitment_options(
         }
     return {
         "eligible": sorted({li.resource for li, _ in eligible}),
-        "notEligible": {
-            r: "Aurora Serverless v2 capacity: reserved DB instances cover provisioned classes"
-            for r in not_eligible
-        },
+        "notEligible": {r: NOT_ELIGIBLE_SERVERLESS.en for r in not_eligible},
         "terms": terms,
     }

@@ -78,6 +78,8 @@ class LineItem:
     region: str
     tenant: str = "shared"
     """``shared`` or a tenant's local government code."""
+    description_ja: str = ""
+    """``description`` in Japanese (reports only; empty: the English one)."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,8 @@ class MissingPrice:
     price_key: str
     region: str
     reason: str
+    reason_ja: str = ""
+    """``reason`` in Japanese (reports only; empty: the English one)."""
 
 
 @dataclass
@@ -159,6 +163,11 @@ class EstimateResult:
     """Usage and sizing inputs that are not in the graph, with where they came from."""
     baseline_range: BaselineRange | None = None
     """Low and high ends of the built-in baseline (None: a given or no baseline)."""
+    assumptions_ja: dict[str, dict[str, object]] = field(default_factory=dict)
+    """The Japanese of ``assumptions`` for the reports (``--json`` keeps the English):
+    per key ``{"source": str}`` and, where the value is English text, ``"value"``."""
+    fx_source_ja: str = ""
+    """``fx_source`` in Japanese (reports only; empty: the English one)."""
 
     @property
     def has_baseline(self) -> bool:

@@ -46,7 +46,31 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from gcmod.cost.phrase import Phrase
+
 End = Literal["low", "high"]
+
+#: The ends of the range, in words.
+END_NAMES: dict[str, Phrase] = {
+    "low": Phrase("low end (conservative)", "下限 (控えめ)"),
+    "high": Phrase("high end", "上限"),
+}
+#: How an app server is sized (:attr:`Sizing.app_capacity`), in words.
+CAPACITY_NAMES: dict[str, Phrase] = {
+    "peak": Phrase("the plan's peak", "計画のピーク"),
+    "average-at-30%": Phrase("average need at 30% CPU", "平均負荷 (CPU 使用率30%)"),
+}
+#: The operations servers of the lift-and-shift, by role.
+OPS_ROLE_NAMES: dict[str, Phrase] = {
+    "backup-monitoring": Phrase("backup and monitoring", "バックアップ・監視"),
+    "backup": Phrase("backup", "バックアップ"),
+    "monitoring": Phrase("monitoring", "監視"),
+}
+
+
+def ops_role(role: str) -> Phrase:
+    return OPS_ROLE_NAMES.get(role, Phrase.same(role))
+
 
 SRC_GUIDE = (
     "Digital Agency cost-optimisation approach guide v1.0 (2025-03-24), lever 1 example: "
@@ -65,6 +89,29 @@ SRC_SLA = (
 SRC_LOGS = (
     "CloudWatch Logs User Guide, 'Change log data retention': without a retention setting, "
     "log events are kept indefinitely"
+)
+# The same sources in Japanese (the estimate's reports).
+SRC_GUIDE_JA = (
+    "デジタル庁「コスト最適化の考え方」v1.0 (2025-03-24) 施策1の例: 年間平均 CPU 使用率30%の "
+    "16 vCPU / 128 GB サーバー (総務省 デジタル統括アドバイザーの資料、2025-10 による)"
+)
+SRC_DECK_DR_JA = (
+    "総務省 デジタル統括アドバイザーの資料 (2025-10) の DR の施策: 例の環境はウォームスタンバイ "
+    "(構成B) を動かしている"
+)
+SRC_DECK_OPS_JA = (
+    "総務省 デジタル統括アドバイザーの資料 (2025-10) のマネージドサービスの施策: バックアップと"
+    "監視のサーバーが24時間365日動いている"
+)
+SRC_CHECKLIST_JA = "見積チェックリスト (2025-04)"
+SRC_SLA_JA = (
+    "非機能要求の標準 第1.2版の可用性 99.5% (二次出典) と、EC2 インスタンス1台 (Amazon Compute "
+    "SLA) およびシングル AZ の DB インスタンス1台 (Amazon RDS SLA) に対する AWS の"
+    "インスタンス単位の SLA 99.5%"
+)
+SRC_LOGS_JA = (
+    "CloudWatch Logs ユーザーガイド「ログデータの保持期間を変更する」: 保持期間を設定しないと"
+    "ログイベントは無期限に保持される"
 )
 
 #: EC2 types of the baseline (m5 family, the generation the checklist asks to
@@ -125,6 +172,8 @@ class Sizing:
     log_retention_days: int | None
     root_volume: tuple[str, float]
     sources: dict[str, str] = field(default_factory=dict)
+    sources_ja: dict[str, str] = field(default_factory=dict)
+    """``sources`` in Japanese (the estimate's reports)."""
 
     def app_type(self, svc: Any, share: float) -> str:
         """The app server type for a tenant with ``share`` of the stack's load."""
@@ -161,6 +210,10 @@ class Sizing:
         }
         return {k: {"value": v, "source": self.sources[k]} for k, v in values.items()}
 
+    def assumptions_ja(self) -> dict[str, dict[str, Any]]:
+        """The Japanese of :meth:`assumptions`: each figure's source."""
+        return {k: {"source": v} for k, v in self.sources_ja.items()}
+
 
 #: The guide example's annual average CPU use of an on-premises-shaped server.
 AVERAGE_CPU = 0.30
@@ -192,6 +245,21 @@ LOW = Sizing(
         "logRetentionDays": "rule: one year, shorter than the never-expiring AWS default; errs low",
         "rootVolume": "rule: 50 GB gp3 per server; errs low",
     },
+    sources_ja={
+        "appServers": f"ルール: サーバー1台で可用性 99.5% を満たす ({SRC_SLA_JA})",
+        "appCapacity": "ルール (移行したサーバーの大きさを示す出典はない): 計画自身のピーク、"
+        "つまりスタックの最大タスク数 × タスクのサイズ × 利用団体のリクエストの割合を収める最小の "
+        "m5 タイプ (m5.large 以上)。低めに見積もる",
+        "dbMultiAzInProduction": f"ルール: シングル AZ で 99.5% を満たす ({SRC_SLA_JA})。"
+        "低めに見積もる",
+        "warmStandby": "ルール: スタンバイなし (標準はバックアップのみの DR を認めている: "
+        "A.1.4.1/A.3.1.1/A.3.2.1)。低めに見積もる",
+        "opsServers": f"{SRC_DECK_OPS_JA}。ルール: 本番環境だけに兼用のサーバー1台。低めに見積もる",
+        "fullBackups": "ルール: モダン化後の計画と同じ増分スナップショット。低めに見積もる",
+        "storageGrowthFactor": "ルール: 現在のデータ分のストレージ、余裕なし。低めに見積もる",
+        "logRetentionDays": "ルール: 1年 (AWS の既定の無期限より短い)。低めに見積もる",
+        "rootVolume": "ルール: サーバーごとに 50 GB gp3。低めに見積もる",
+    },
 )
 
 HIGH = Sizing(
@@ -222,6 +290,23 @@ HIGH = Sizing(
         "(data doubling in five years) is a rule, no source gives a growth rate",
         "logRetentionDays": f"null = never expire: {SRC_LOGS}",
         "rootVolume": "rule: 100 GB gp2 per server (the previous generation's default type)",
+    },
+    sources_ja={
+        "appServers": "ルール: 本番環境はオンプレミスから移したままの冗長な2台 (台数を示す出典は"
+        "ない)。開発環境と検証環境は1台",
+        "appCapacity": f"{SRC_GUIDE_JA}: 計画の平均的な負荷 (最小タスク数) ÷ 平均 CPU 使用率30% を"
+        "収める最小の m5/r5 タイプ。上限は手引きの例のサーバー (r5.4xlarge)",
+        "dbMultiAzInProduction": "ルール: 必要以上のサービスレベル。費用が上がった理由の1つとして"
+        "資料が挙げている (総務省 デジタル統括アドバイザーの資料、2025-10)。"
+        "本番環境以外はシングル AZ",
+        "warmStandby": f"{SRC_DECK_DR_JA}。本番環境のみ: 大阪でアプリサーバー1台、シングル AZ の "
+        "DB、ロードバランサー、NAT ゲートウェイが動く",
+        "opsServers": f"{SRC_DECK_OPS_JA}。それぞれ m5.large (ルール: 最小の m5)",
+        "fullBackups": f"{SRC_CHECKLIST_JA}:「差分ではなくフルバックアップか」",
+        "storageGrowthFactor": f"{SRC_CHECKLIST_JA}: 容量は「5年先」まで。倍率2 (5年でデータが"
+        "倍になる) はルールで、増加率を示す出典はない",
+        "logRetentionDays": f"null = 無期限: {SRC_LOGS_JA}",
+        "rootVolume": "ルール: サーバーごとに 100 GB gp2 (旧世代の既定のタイプ)",
     },
 )
 

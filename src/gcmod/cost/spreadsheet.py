@@ -134,7 +134,7 @@ def _line_sheet(result: EstimateResult) -> Sheet:
 def estimate_sheets(result: EstimateResult) -> list[Sheet]:
     """The estimate as sheets: summary, line items, levers, tenant shares,
     assumptions, price sources."""
-    from gcmod.cost import report
+    from gcmod.cost import assumption_view, report
 
     doc = report.to_json(result)
     yen = report.yen_of(result)
@@ -194,7 +194,7 @@ def estimate_sheets(result: EstimateResult) -> list[Sheet]:
     assumptions = Sheet(
         "前提 Assumptions",
         ["項目 Item", "値 Value", "出典 Source"],
-        [list(r) for r in report._assumption_rows(result)],
+        [list(r) for r in assumption_view.raw_rows(result)],
     )
     prices = Sheet(
         "価格 Price sources",

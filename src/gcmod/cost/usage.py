@@ -45,6 +45,18 @@ from pydantic.alias_generators import to_camel
 from gcmod import reference as ref
 from gcmod.config import MODEL_CONFIG, ConfigError, StackConfig, read_yaml
 from gcmod.cost.arithmetic import HOURS_PER_MONTH
+from gcmod.cost.phrase import Phrase, join
+
+#: Environments in Japanese (docs/terminology.md).
+ENVIRONMENT_JA = {"production": "本番環境", "staging": "検証環境", "development": "開発環境"}
+#: Where a figure came from when it is the field's documented default.
+DEFAULT = Phrase("default", "既定値")
+
+
+def band_ja(band: str) -> str:
+    """A population band's Japanese name (指定都市, 中核市, 一般市, 町村)."""
+    return ref.MUNICIPALITY_CLASSES.get(band, (band, 0))[0]
+
 
 # ---------------------------------------------------------------------------
 # Population bands
@@ -147,10 +159,10 @@ class UsageBasis:
     """(local government code, population) of each tenant; empty for a program."""
     environment: str
     data_gb: float
-    data_gb_source: str
+    data_gb_source: Phrase
     log_classes: dict[str, bool]
     """Log class -> whether it is archived."""
-    requests: tuple[float, str] | None = None
+    requests: tuple[float, Phrase] | None = None
     """Requests a month and where the figure comes from, when there are no tenants."""
 
     @classmethod
@@ -159,7 +171,9 @@ class UsageBasis:
             tenants=tuple((t.code, t.population) for t in cfg.tenants),
             environment=cfg.environment,
             data_gb=cfg.database.data_gb,
-            data_gb_source="config gcmod:database.dataGb",
+            data_gb_source=Phrase(
+                "config gcmod:database.dataGb", "スタック設定 gcmod:database.dataGb"
+            ),
             log_classes={c: lc.archive_days is not None for c, lc in cfg.logging.classes.items()},
         )
 
@@ -183,13 +197,21 @@ def program_basis() -> UsageBasis:
         tenants=(),
         environment="production",
         data_gb=DatabaseConfig().data_gb,
-        data_gb_source="default of a gcmod stack's database.dataGb (no gcmod config)",
+        data_gb_source=Phrase(
+            "default of a gcmod stack's database.dataGb (no gcmod config)",
+            "gcmod のスタック設定 database.dataGb の既定値 (gcmod の設定がないため)",
+        ),
         log_classes={c: lc.archive_days is not None for c, lc in LoggingConfig().classes.items()},
         requests=(
             preset.requests_per_month,
-            f"preset {PROGRAM_BAND} ({preset.staff_users} staff users × "
-            f"{preset.requests_per_user_day:,} requests a day × {OFFICE_DAYS_PER_MONTH} office "
-            "days): the program names no tenants",
+            Phrase(
+                f"preset {PROGRAM_BAND} ({preset.staff_users} staff users × "
+                f"{preset.requests_per_user_day:,} requests a day × {OFFICE_DAYS_PER_MONTH} "
+                "office days): the program names no tenants",
+                f"プリセット {band_ja(PROGRAM_BAND)} (職員 {preset.staff_users}人 × 1日 "
+                f"{preset.requests_per_user_day:,}件 × 開庁日 {OFFICE_DAYS_PER_MONTH}日): "
+                "プログラムに利用団体の指定がないため",
+            ),
         ),
     )
 
@@ -271,7 +293,7 @@ class Usage(BaseModel):
     CloudWatch Logs delivers subscription data gzip-compressed, so the archive
     is smaller; set it from a measured ratio."""
 
-    _sources: dict[str, str] = PrivateAttr(default_factory=dict)
+    _sources: dict[str, Phrase] = PrivateAttr(default_factory=dict)
     _bands: dict[str, str] = PrivateAttr(default_factory=dict)
     _resolved: bool = PrivateAttr(default=False)
 
@@ -291,7 +313,9 @@ class Usage(BaseModel):
         if self._resolved:
             return self
         basis = cfg if isinstance(cfg, UsageBasis) else UsageBasis.of(cfg)
-        origin = f"file {source}" if source else "given"
+        origin = (
+            Phrase(f"file {source}", f"ファイル {source}") if source else Phrase("given", "指定値")
+        )
         problems: list[str] = []
         codes = {code for code, _pop in basis.tenants}
         for code in sorted(set(self.tenant_requests_per_month) - codes):
@@ -308,7 +332,7 @@ class Usage(BaseModel):
         if problems:
             raise ConfigError(source or "usage", problems)
 
-        sources: dict[str, str] = {}
+        sources: dict[str, Phrase] = {}
         explicit = self.model_fields_set
         bands = {code: band_of(pop) for code, pop in basis.tenants}
 
@@ -324,22 +348,37 @@ class Usage(BaseModel):
         counts: dict[str, int] = {}
         for code in preset_codes:
             counts[bands[code]] = counts.get(bands[code], 0) + 1
-        preset_text = "preset " + ", ".join(
-            f"{b} ×{n} ({PRESETS[b].requests_per_month * factor:,.0f}/month each)"
-            for b, n in sorted(counts.items())
+        preset_text = Phrase("preset ", "プリセット ") + join(
+            (
+                Phrase(
+                    f"{b} ×{n} ({PRESETS[b].requests_per_month * factor:,.0f}/month each)",
+                    f"{band_ja(b)} ×{n} (各 月{PRESETS[b].requests_per_month * factor:,.0f}件)",
+                )
+                for b, n in sorted(counts.items())
+            ),
+            ", ",
+            "、",
         )
         if factor != 1:
-            preset_text += f" (× {factor:g} for {basis.environment})"
+            env = basis.environment
+            preset_text += Phrase(
+                f" (× {factor:g} for {env})", f" ({ENVIRONMENT_JA.get(env, env)}は × {factor:g})"
+            )
         if not basis.tenants:
-            sources["tenantRequestsPerMonth"] = "no tenants: the program names none"
+            sources["tenantRequestsPerMonth"] = Phrase(
+                "no tenants: the program names none",
+                "利用団体なし: プログラムに利用団体の指定がない",
+            )
         elif not preset_codes:
             sources["tenantRequestsPerMonth"] = origin
         elif len(preset_codes) == len(tenant_req):
             sources["tenantRequestsPerMonth"] = preset_text
         else:
-            sources["tenantRequestsPerMonth"] = f"{origin}; others {preset_text}"
+            sources["tenantRequestsPerMonth"] = (
+                origin + Phrase("; others ", "、その他は") + preset_text
+            )
 
-        def pick(name: str, derived: Any, how: str) -> Any:
+        def pick(name: str, derived: Any, how: Phrase) -> Any:
             alias = to_camel(name)
             if name in explicit and getattr(self, name) is not None:
                 sources[alias] = origin
@@ -351,38 +390,57 @@ class Usage(BaseModel):
             "requests_per_month",
             *(
                 basis.requests
-                or (sum(tenant_req.values()), "sum of tenantRequestsPerMonth over the tenants")
+                or (
+                    sum(tenant_req.values()),
+                    Phrase(
+                        "sum of tenantRequestsPerMonth over the tenants",
+                        "利用団体ごとの tenantRequestsPerMonth の合計",
+                    ),
+                )
             ),
         )
         data_gb = pick("data_gb", basis.data_gb, basis.data_gb_source)
 
         logs: dict[str, float] = {}
-        log_how: list[str] = []
+        log_how: list[Phrase] = []
         for cls in classes:
             if cls in self.log_gb_per_month:
                 logs[cls] = self.log_gb_per_month[cls]
-                log_how.append(f"{cls}: {origin}")
+                log_how.append(f"{cls}: " + origin)
             else:
                 b = LOG_BYTES_PER_REQUEST.get(cls, OTHER_LOG_BYTES_PER_REQUEST)
                 logs[cls] = requests * b / 1e9
-                log_how.append(f"{cls}: requestsPerMonth × {b} B")
-        sources["logGbPerMonth"] = "; ".join(log_how)
+                log_how.append(Phrase.same(f"{cls}: requestsPerMonth × {b} B"))
+        sources["logGbPerMonth"] = join(log_how)
 
         lcu = pick(
             "alb_lcu",
             requests * PROCESSED_BYTES_PER_REQUEST / 1e9 / HOURS_PER_MONTH / LCU_GB_PER_HOUR,
-            f"requestsPerMonth × {PROCESSED_BYTES_PER_REQUEST:,} B ÷ 730 h ÷ "
-            f"{LCU_GB_PER_HOUR:g} GB per LCU-hour",
+            Phrase(
+                f"requestsPerMonth × {PROCESSED_BYTES_PER_REQUEST:,} B ÷ 730 h ÷ "
+                f"{LCU_GB_PER_HOUR:g} GB per LCU-hour",
+                f"requestsPerMonth × {PROCESSED_BYTES_PER_REQUEST:,} B ÷ 730時間 ÷ "
+                f"LCU 時間あたり {LCU_GB_PER_HOUR:g} GB",
+            ),
         )
         archived = [c for c, arch in basis.log_classes.items() if arch]
         firehose = pick(
             "firehose_gb_per_month",
             sum(logs[c] for c in archived) * self.archive_compression_ratio,
-            "logGbPerMonth of the archived classes ("
-            + (", ".join(archived) or "none")
-            + ") × archiveCompressionRatio",
+            Phrase(
+                "logGbPerMonth of the archived classes ("
+                + (", ".join(archived) or "none")
+                + ") × archiveCompressionRatio",
+                "アーカイブするログ区分 ("
+                + ("、".join(archived) or "なし")
+                + ") の logGbPerMonth × archiveCompressionRatio",
+            ),
         )
-        endpoint = pick("endpoint_gb_per_month", sum(logs.values()), "total logGbPerMonth")
+        endpoint = pick(
+            "endpoint_gb_per_month",
+            sum(logs.values()),
+            Phrase("total logGbPerMonth", "logGbPerMonth の合計"),
+        )
         for name in (
             "aurora_utilisation",
             "aurora_io_per_request",
@@ -394,7 +452,7 @@ class Usage(BaseModel):
             "log_storage_ratio",
             "archive_compression_ratio",
         ):
-            sources[to_camel(name)] = origin if name in explicit else "default"
+            sources[to_camel(name)] = origin if name in explicit else DEFAULT
 
         out = self.model_copy(
             update={
@@ -445,8 +503,15 @@ class Usage(BaseModel):
 
     @property
     def sources(self) -> dict[str, str]:
+        """Where each figure came from (camelCase key -> English text)."""
         self._need()
-        return dict(self._sources)
+        return {k: v.en for k, v in self._sources.items()}
+
+    @property
+    def sources_ja(self) -> dict[str, str]:
+        """The same in Japanese."""
+        self._need()
+        return {k: v.ja for k, v in self._sources.items()}
 
     def tenant_weight(self, code: str) -> float:
         """The tenant's share of the stack's requests (0–1)."""
@@ -543,12 +608,28 @@ def assumptions(usage: Usage) -> dict[str, dict[str, Any]]:
         value = getattr(usage, name)
         out[alias] = {"value": dict(value) if isinstance(value, dict) else value}
         out[alias]["source"] = sources.get(alias, "default")
-    out["tenantBands"] = {
-        "value": usage.bands,
-        "source": (
-            f"population: ≥{DESIGNATED_CITY_POPULATION:,} designated-city, "
-            f"≥{CORE_CITY_POPULATION:,} core-city, ≥{CITY_POPULATION:,} city, else "
-            "town-village (Local Autonomy Act arts. 252-19, 252-22, 8)"
-        ),
+    out["tenantBands"] = {"value": usage.bands, "source": BANDS_SOURCE.en}
+    return out
+
+
+#: How a tenant's population band is decided.
+BANDS_SOURCE = Phrase(
+    f"population: ≥{DESIGNATED_CITY_POPULATION:,} designated-city, "
+    f"≥{CORE_CITY_POPULATION:,} core-city, ≥{CITY_POPULATION:,} city, else "
+    "town-village (Local Autonomy Act arts. 252-19, 252-22, 8)",
+    f"人口: {DESIGNATED_CITY_POPULATION:,}人以上は指定都市、{CORE_CITY_POPULATION:,}人以上は"
+    f"中核市、{CITY_POPULATION:,}人以上は一般市、それ以外は町村 (地方自治法 第252条の19、"
+    "第252条の22、第8条)",
+)
+
+
+def assumptions_ja(usage: Usage) -> dict[str, dict[str, Any]]:
+    """The Japanese of :func:`assumptions`: each input's source."""
+    usage._need()
+    sources = usage.sources_ja
+    out: dict[str, dict[str, Any]] = {
+        (field.alias or name): {"source": sources.get(field.alias or name, DEFAULT.ja)}
+        for name, field in Usage.model_fields.items()
     }
+    out["tenantBands"] = {"source": BANDS_SOURCE.ja}
     return out

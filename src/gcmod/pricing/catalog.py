@@ -3,7 +3,7 @@
 The catalogue is a YAML file (the packaged one is ``gcmod/data/prices.yaml``)::
 
     currency: USD
-    fx: {jpyPerUsd: 150.0, source: "...", date: 2026-11-27}
+    fx: {jpyPerUsd: 150.0, source: "...", sourceJa: "...", date: 2026-11-27}
     prices:
       - key: s3.standard.gb-month
         region: ap-northeast-1
@@ -43,7 +43,7 @@ from gcmod.loader import LoadError, load_yaml
 PACKAGED_CATALOG = ("data", "prices.yaml")
 
 _TOP_FIELDS = ("currency", "fx", "prices")
-_FX_FIELDS = ("jpyPerUsd", "source", "date")
+_FX_FIELDS = ("jpyPerUsd", "source", "sourceJa", "date")
 _ENTRY_FIELDS = ("key", "region", "unit", "usd", "source", "checked", "tiers", "note")
 _REQUIRED = ("key", "region", "unit", "usd", "source", "checked")
 _TIER_FIELDS = ("upTo", "usd")
@@ -148,6 +148,8 @@ class Catalog:
     fx_date: date
     path: Path
     currency: str = field(default="USD")
+    fx_source_ja: str = ""
+    """``fx_source`` in Japanese (optional ``fx.sourceJa``; the reports show it)."""
 
     # -- loading ---------------------------------------------------------------
     @classmethod
@@ -176,7 +178,7 @@ class Catalog:
                 raise CatalogError(file, f"missing top-level field {name!r}")
         if doc["currency"] != "USD":
             raise CatalogError(file, f"currency must be USD, not {doc['currency']!r}")
-        jpy, fx_source, fx_date = _fx(doc["fx"], file)
+        jpy, fx_source, fx_source_ja, fx_date = _fx(doc["fx"], file)
         entries = doc["prices"]
         if not isinstance(entries, list) or not entries:
             raise CatalogError(file, "prices must be a non-empty list")
@@ -199,6 +201,7 @@ class Catalog:
             fx_source=fx_source,
             fx_date=fx_date,
             path=file,
+            fx_source_ja=fx_source_ja,
         )
 
     # -- lookups ---------------------------------------------------------------
@@ -274,7 +277,7 @@ def _as_date(value: Any) -> date | None:
     return None
 
 
-def _fx(raw: Any, file: Path) -> tuple[float, str, date]:
+def _fx(raw: Any, file: Path) -> tuple[float, str, str, date]:
     if not isinstance(raw, dict):
         raise CatalogError(file, "fx must be a mapping with jpyPerUsd, source, date")
     unknown = [k for k in raw if k not in _FX_FIELDS]
@@ -286,10 +289,13 @@ def _fx(raw: Any, file: Path) -> tuple[float, str, date]:
     source = raw.get("source")
     if not isinstance(source, str) or not source.strip():
         raise CatalogError(file, "fx: missing source")
+    source_ja = raw.get("sourceJa", "")
+    if not isinstance(source_ja, str):
+        raise CatalogError(file, "fx: sourceJa must be text")
     when = _as_date(raw.get("date"))
     if when is None:
         raise CatalogError(file, "fx: date must be an ISO date (YYYY-MM-DD)")
-    return float(rate), source.strip(), when
+    return float(rate), source.strip(), source_ja.strip(), when
 
 
 def _entry(raw: Any, index: int, file: Path) -> Price:

@@ -142,6 +142,14 @@ NOT_REFRESHABLE: dict[str, str] = {
     "tgw.attachment-hour": "AmazonVPC Transit Gateway usage type not mapped yet; check by hand",
     "tgw.gb": "AmazonVPC Transit Gateway usage type not mapped yet; check by hand",
     "route53.hosted-zone-month": "Route 53 is a global service with no regional SKU",
+    "cloudwatch.dashboard-month": "the AmazonCloudWatch dashboard usage type is not mapped "
+    "yet; check the CloudWatch pricing page's dashboards section by hand",
+    "budgets.budget-day": "AWS Budgets is a global service with no regional SKU; check the "
+    "AWS Budgets pricing page by hand",
+    "sns.million-publishes": "the AmazonSNS request usage type is not mapped yet; check the "
+    "SNS pricing page by hand",
+    "sns.100k-email-notifications": "the AmazonSNS e-mail delivery usage type is not mapped "
+    "yet; check the SNS pricing page by hand",
     **{
         f"commitment.{k}": "a ratio of a Savings Plans / reserved offer to on-demand, not an "
         "on-demand SKU; check the AWS Pricing Calculator by hand"

@@ -18,6 +18,8 @@ from typing import Any
 
 import jinja2
 
+from gcmod.reports.svgtext import coord
+
 #: Narrowest and widest screens the pages are tested at (tests/test_report_browser.py).
 PHONE_PX, DESKTOP_PX = 390, 1280
 
@@ -66,7 +68,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(usd=usd, yen=yen, number=number, pct=pct)
+    env.filters.update(usd=usd, yen=yen, number=number, pct=pct, coord=coord)
     env.globals["stylesheet"] = stylesheet
     return env
 

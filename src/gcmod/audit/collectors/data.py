@@ -129,7 +129,10 @@ def _cluster_arn(instance_arn: str, cluster_id: str) -> str:
 @collector("rds.instances", "rds", ["rds:DescribeDBInstances"])
 def rds_instances(ctx: CollectContext) -> Iterator[ResourceNode]:
     """DB instances (tags come with DescribeDBInstances). Aurora members become
-    ``aws:rds/clusterInstance:ClusterInstance`` depending on their cluster's node."""
+    ``aws:rds/clusterInstance:ClusterInstance`` depending on their cluster's node.
+    Performance Insights (enabled, retention: GCM-DB-002) is read here, per
+    instance, for cluster members too; it is not set on the cluster node, so a
+    cluster's retention is reported once per instance that keeps it, not twice."""
     for d in ctx.paginate("rds", "describe_db_instances", "DBInstances"):
         ident = d["DBInstanceIdentifier"]
         arn = d["DBInstanceArn"]
@@ -143,6 +146,7 @@ def rds_instances(ctx: CollectContext) -> Iterator[ResourceNode]:
             "availabilityZone": d.get("AvailabilityZone"),
             "publiclyAccessible": d.get("PubliclyAccessible"),
             "performanceInsightsEnabled": d.get("PerformanceInsightsEnabled"),
+            "performanceInsightsRetentionPeriod": d.get("PerformanceInsightsRetentionPeriod"),
             "monitoringInterval": d.get("MonitoringInterval"),
             "autoMinorVersionUpgrade": d.get("AutoMinorVersionUpgrade"),
             "dbSubnetGroupName": (d.get("DBSubnetGroup") or {}).get("DBSubnetGroupName"),

@@ -28,15 +28,43 @@ S3_BUCKET = "aws:s3/bucket:Bucket"
 S3_LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
 S3_PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 S3_ACCOUNT_PUBLIC_ACCESS_BLOCK = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"
+S3_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
+S3_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 
 
-def _error_code(exc: ClientError) -> str:
+def error_code(exc: ClientError) -> str:
+    """The AWS error code of a client error (``NoSuchBucketPolicy``...)."""
     return str(exc.response.get("Error", {}).get("Code", ""))
 
 
 # ---------------------------------------------------------------------------
 # CloudWatch Logs
 # ---------------------------------------------------------------------------
+def log_group_nodes(ctx: CollectContext) -> list[ResourceNode]:
+    """Every log group here as a node, listed once per account and region and
+    shared: ``logs.log-groups`` yields them all, ``lambda.functions`` the groups
+    its functions write to (GCM-LOG-002 needs them in the same graph). The nodes
+    are the same objects the graph holds, so sharing them costs no memory."""
+
+    def fetch() -> list[ResourceNode]:
+        tagged = ctx.tags_by_arn("logs")
+        out: list[ResourceNode] = []
+        for g in ctx.paginate("logs", "describe_log_groups", "logGroups"):
+            name = g["logGroupName"]
+            arn = g.get("logGroupArn") or str(g.get("arn", "")).removesuffix(":*")
+            inputs = {
+                "name": name,
+                "retentionInDays": g.get("retentionInDays"),
+                "kmsKeyId": g.get("kmsKeyId"),
+                "logGroupClass": g.get("logGroupClass"),
+                "tags": tagged.get(arn, {}),
+            }
+            out.append(ctx.node(LOG_GROUP, name, arn, prune(inputs)))
+        return out
+
+    return ctx.once("logs:group-nodes", fetch)
+
+
 @collector(
     "logs.log-groups",
     "logs",
@@ -46,19 +74,7 @@ def log_groups(ctx: CollectContext) -> Iterator[ResourceNode]:
     """Log groups. DescribeLogGroups returns no tags, so the tags (the
     environment tag sets the retention limit GCM-LOG-001 applies) come from the
     Resource Groups Tagging API, one call per page: calls grow with pages."""
-    tagged = ctx.tags_by_arn("logs")
-    for g in ctx.paginate("logs", "describe_log_groups", "logGroups"):
-        name = g["logGroupName"]
-        arn = g.get("logGroupArn") or str(g.get("arn", "")).removesuffix(":*")
-        tags = tagged.get(arn, {})
-        inputs = {
-            "name": name,
-            "retentionInDays": g.get("retentionInDays"),
-            "kmsKeyId": g.get("kmsKeyId"),
-            "logGroupClass": g.get("logGroupClass"),
-            "tags": tags,
-        }
-        yield ctx.node(LOG_GROUP, name, arn, prune(inputs))
+    yield from log_group_nodes(ctx)
 
 
 # ---------------------------------------------------------------------------
@@ -71,14 +87,19 @@ AWS_BACKUP_KEY_ALIAS = "alias/aws/backup"
 def aws_managed_backup_key(ctx: CollectContext) -> str | None:
     """The key id behind ``alias/aws/backup`` here (kms ListAliases, one call per
     page, once per account and region), or None when that key does not exist yet."""
+    for a in kms_aliases(ctx):
+        if a.get("AliasName") == AWS_BACKUP_KEY_ALIAS and a.get("TargetKeyId"):
+            return str(a["TargetKeyId"])
+    return None
 
-    def fetch() -> str | None:
-        for a in ctx.paginate("kms", "list_aliases", "Aliases"):
-            if a.get("AliasName") == AWS_BACKUP_KEY_ALIAS and a.get("TargetKeyId"):
-                return str(a["TargetKeyId"])
-        return None
 
-    return ctx.once("kms:aws-backup-key", fetch)
+def kms_aliases(ctx: CollectContext) -> list[dict[str, Any]]:
+    """kms ListAliases here (one call per page of 100), once per account and
+    region: shared by ``backup.vaults`` (the ``aws/backup`` key) and ``kms.keys``
+    (AWS managed keys are the targets of ``alias/aws/*``)."""
+    return ctx.once(
+        "kms:aliases", lambda: list(ctx.paginate("kms", "list_aliases", "Aliases", Limit=100))
+    )
 
 
 def customer_key(ctx: CollectContext, key_arn: str | None) -> str | None:
@@ -281,7 +302,7 @@ def _optional(call, missing: str, **kwargs: Any) -> dict[str, Any] | None:
     try:
         return call(**kwargs)
     except ClientError as exc:
-        if _error_code(exc) == missing:
+        if error_code(exc) == missing:
             return None
         raise
 
@@ -307,6 +328,23 @@ def _lifecycle_rule(r: Mapping[str, Any]) -> dict[str, Any]:
         "noncurrentVersionExpiration": {"noncurrentDays": nce.get("NoncurrentDays")},
         "abortIncompleteMultipartUpload": {"daysAfterInitiation": abort.get("DaysAfterInitiation")},
     }
+
+
+def buckets_here(ctx: CollectContext) -> list[tuple[str, str]]:
+    """(name, ARN) of the buckets in this region: ListBuckets with ``BucketRegion``
+    (one call per page), once per account and region, shared by the S3 collectors."""
+
+    def fetch() -> list[tuple[str, str]]:
+        out = []
+        for b in ctx.paginate("s3", "list_buckets", "Buckets", BucketRegion=ctx.region):
+            name = b["Name"]
+            arn = b.get("BucketArn") or f"arn:aws:s3:::{name}"
+            if not arn.startswith("arn:aws:s3:::"):
+                arn = f"arn:aws:s3:::{name}"
+            out.append((name, arn))
+        return out
+
+    return ctx.once("s3:buckets", fetch)
 
 
 @collector(
@@ -335,20 +373,17 @@ def s3_buckets(ctx: CollectContext) -> Iterator[ResourceNode]:
     ListBuckets with ``BucketRegion`` set to the audited region (one call per page
     of buckets, in every audited region) gives each bucket's region without a
     GetBucketLocation per bucket; buckets in regions outside the audit's scope
-    are not read, as for every other resource. Tags come from the Resource
+    are not read, as for every other resource; the listing is shared with
+    ``s3.bucket-versioning`` and ``s3.bucket-policies``. Tags come from the Resource
     Groups Tagging API (one call per page, no GetBucketTagging per bucket).
     Lifecycle and public access block have no batch form: one call per bucket
     each (declared per-parent calls)."""
     s3 = ctx.client("s3")
-    buckets = list(ctx.paginate("s3", "list_buckets", "Buckets", BucketRegion=ctx.region))
+    buckets = buckets_here(ctx)
     if not buckets:
         return
     tagged = ctx.tags_by_arn("s3")
-    for b in buckets:
-        name = b["Name"]
-        arn = b.get("BucketArn") or f"arn:aws:s3:::{name}"
-        if not arn.startswith("arn:aws:s3:::"):
-            arn = f"arn:aws:s3:::{name}"
+    for name, arn in buckets:
         tags = tagged.get(arn, {})
         bucket = ctx.node(S3_BUCKET, name, arn, prune({"bucket": name, "tags": tags}))
         yield bucket
@@ -402,3 +437,58 @@ def account_public_access_block(ctx: CollectContext) -> Iterator[ResourceNode]:
     urn = f"arn:aws:s3::{ctx.account_id}:account-public-access-block"
     yield ctx.node(S3_ACCOUNT_PUBLIC_ACCESS_BLOCK, f"{ctx.account_id}-s3-public-access-block",
                    urn, prune(inputs))  # fmt: skip
+
+
+@collector(
+    "s3.bucket-versioning",
+    "s3",
+    ["s3:ListAllMyBuckets", "s3:GetBucketVersioning"],
+    per_parent={
+        "s3.GetBucketVersioning": "GetBucketVersioning takes one Bucket per request and no "
+        "listing returns a bucket's versioning state (S3 API Reference); one call per bucket.",
+    },
+)
+def s3_bucket_versioning(ctx: CollectContext) -> Iterator[ResourceNode]:
+    """A BucketVersioning node (depending on its bucket) for each bucket of this
+    region whose versioning was ever turned on (``Enabled`` or ``Suspended``); a
+    bucket never versioned has none, as in a Pulumi program that sets none.
+    GCM-STO-004 joins it with the bucket's lifecycle rules (``s3.buckets``).
+    One GetBucketVersioning per bucket: the API has no batch form (declared
+    per-parent call); the bucket listing is shared with ``s3.buckets``."""
+    s3 = ctx.client("s3")
+    for name, arn in buckets_here(ctx):
+        resp = s3.get_bucket_versioning(Bucket=name)
+        if not resp.get("Status"):
+            continue
+        inputs = {
+            "bucket": name,
+            "versioningConfiguration": {
+                "status": resp["Status"],
+                "mfaDelete": resp.get("MFADelete"),
+            },
+        }
+        yield ctx.node(S3_VERSIONING, f"{name}-versioning", f"{arn}#versioning", prune(inputs),
+                       [ctx.urn(arn)])  # fmt: skip
+
+
+@collector(
+    "s3.bucket-policies",
+    "s3",
+    ["s3:ListAllMyBuckets", "s3:GetBucketPolicy"],
+    per_parent={
+        "s3.GetBucketPolicy": "GetBucketPolicy takes one Bucket per request and no listing "
+        "returns bucket policies (S3 API Reference); one call per bucket.",
+    },
+)
+def s3_bucket_policies(ctx: CollectContext) -> Iterator[ResourceNode]:
+    """A BucketPolicy node (``policy``: the policy's JSON text, depending on its
+    bucket) for each bucket of this region that has a policy; GCM-SEC-022 reads
+    its statements. One GetBucketPolicy per bucket: the API has no batch form
+    (declared per-parent call); the bucket listing is shared with ``s3.buckets``."""
+    s3 = ctx.client("s3")
+    for name, arn in buckets_here(ctx):
+        resp = _optional(s3.get_bucket_policy, "NoSuchBucketPolicy", Bucket=name)
+        if not resp or not resp.get("Policy"):
+            continue
+        inputs = {"bucket": name, "policy": resp["Policy"]}
+        yield ctx.node(S3_POLICY, f"{name}-policy", f"{arn}#policy", inputs, [ctx.urn(arn)])

@@ -24,8 +24,11 @@ Rules
   :class:`~gcmod.cost.model.MissingPrice` in ``Estimate.missing``.
 * **Tiers** (free tiers, volume tiers) are applied to the stack's total of a
   key in a region, then shared among its lines pro rata (an account pays the
-  tiers once, not per resource). Account-wide free tiers shared with other
-  stacks are not known here, so they are credited to this stack in full.
+  tiers once, not per resource). Where the catalogue carries a free tier as
+  its first tier (EventBridge Scheduler), it is credited to this stack in full;
+  the account-wide allowances the catalogue names in a source but does not
+  tier (CloudWatch's 3 free dashboards, SNS, KMS and SQS requests) are not
+  credited: they are shared with everything else in the account.
 * Types in :data:`FREE_TYPES` cost nothing by themselves (the reason is
   given); types in :data:`PRICED_VIA` are priced with another resource; any
   other type without a pricer is listed as *unpriced* in the estimate's notes,
@@ -54,6 +57,7 @@ from __future__ import annotations
 
 from gcmod.cost.pricers import (  # noqa: F401  (importing registers the pricers)
     backup,
+    budgets,
     cloudwatch,
     connectivity,
     ec2,
@@ -65,6 +69,7 @@ from gcmod.cost.pricers import (  # noqa: F401  (importing registers the pricers
     s3,
     scheduler,
     security,
+    sns,
     sqs,
     ssm,
     vpc,

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from gcmod.cost.arithmetic import DAYS_PER_MONTH, backup_stored_gb, never_expire_points
+from gcmod.cost.phrase import EMPTY, Phrase
 from gcmod.cost.pricers.core import (
     SHARED,
     Charge,
@@ -114,6 +115,13 @@ FULL_COPY_KINDS = frozenset(k for k, r in BACKUP_RULES.items() if r.copies == "f
 COLD_KINDS = frozenset(k for k, r in BACKUP_RULES.items() if r.cold)
 
 
+def _keep(days: float | None) -> Phrase:
+    """How long recovery points are kept."""
+    if days is None:
+        return Phrase("never deleted: 5-year average", "削除しない: 5年間の平均")
+    return Phrase(f"{_n(days)} d", f"{_n(days)}日")
+
+
 def _points(retention_days: float | None) -> float:
     return never_expire_points() if retention_days is None else max(retention_days, 0.0)
 
@@ -136,7 +144,7 @@ def backup_charges(
     continuous: bool = False,
     include_local: bool = True,
     tenant: str = SHARED,
-    what: str = "",
+    what: Phrase = EMPTY,
 ) -> list[Charge]:
     """Daily recovery points of ``full_gb`` kept ``retention_days``, billed by
     the rule of ``kind`` (:data:`BACKUP_RULES`), optional cold storage, and a
@@ -154,8 +162,8 @@ def backup_charges(
     """
     rule = BACKUP_RULES[kind]
     full_points = rule.points == "full" or not incremental
-    label = f"{what} " if what else ""
-    keep = "never deleted: 5-year average" if retention_days is None else f"{_n(retention_days)} d"
+    label = what + " " if what else EMPTY
+    keep = _keep(retention_days)
     out: list[Charge] = []
     cold_gb = 0.0
     warm_days = retention_days
@@ -166,35 +174,48 @@ def backup_charges(
         stored = backup_stored_gb(full_gb, daily_change, warm_days)
         free = min(full_gb if kind == "aurora" else allowance_gb, stored)
         warm = stored - free
-        how = (
+        how = Phrase(
             f"continuous backup (the database's automated backup) of {_n(full_gb)} GB, "
-            f"{_n(daily_change * 100)} %/day change, kept {keep}, less {_n(free)} GB free"
+            f"{_n(daily_change * 100)} %/day change, kept {keep.en}, less {_n(free)} GB free",
+            f"{_n(full_gb)} GB の継続的バックアップ (データベースの自動バックアップ)、"
+            f"1日の変更率 {_n(daily_change * 100)}%、{keep.ja}保持、無料分 {_n(free)} GB を除く",
         )
         allowance_gb = 0.0
     elif full_points:
         billed_points = _points(warm_days)
-        how = f"daily full copies of {_n(full_gb)} GB kept {keep}"
+        how = Phrase(
+            f"daily full copies of {_n(full_gb)} GB kept {keep.en}",
+            f"{_n(full_gb)} GB の毎日のフルコピー、{keep.ja}保持",
+        )
         if rule.allowance == "automated-window":
             billed_points = max(billed_points - automated_days, 0.0)
-            how = (
-                f"daily snapshots, each the full {_n(full_gb)} GB, kept {keep}; billed once "
+            how = Phrase(
+                f"daily snapshots, each the full {_n(full_gb)} GB, kept {keep.en}; billed once "
                 f"older than the {_n(automated_days)}-day automated backup: "
-                f"{_n(billed_points)} × {_n(full_gb)} GB"
+                f"{_n(billed_points)} × {_n(full_gb)} GB",
+                f"毎日のスナップショット (各 {_n(full_gb)} GB 全体)、{keep.ja}保持。"
+                f"{_n(automated_days)}日間の自動バックアップより古いものに課金: "
+                f"{_n(billed_points)} × {_n(full_gb)} GB",
             )
         warm = full_gb * billed_points
     else:
         warm = backup_stored_gb(full_gb, daily_change, warm_days)
-        how = (
+        how = Phrase(
             f"daily incremental of {_n(full_gb)} GB ({_n(daily_change * 100)} %/day change) "
-            f"kept {keep}"
+            f"kept {keep.en}",
+            f"{_n(full_gb)} GB の毎日の増分 (1日の変更率 {_n(daily_change * 100)}%)、{keep.ja}保持",
         )
     if rule.allowance == "provisioned-storage" and allowance_gb > 0:
         free = min(allowance_gb, warm)
         warm -= free
-        how += f", less {_n(free)} GB free (up to the provisioned storage)"
+        how += Phrase(
+            f", less {_n(free)} GB free (up to the provisioned storage)",
+            f"、無料分 {_n(free)} GB を除く (プロビジョニング済みストレージまで無料)",
+        )
     out.append(
-        Charge(resource, rtype, "backup", f"{label}backup storage, {how}", rule.key, region,
-               max(warm, 0.0), tenant)
+        Charge(resource, rtype, "backup",
+               label + Phrase("backup storage, ", "バックアップの保存: ") + how,
+               rule.key, region, max(warm, 0.0), tenant)
     )  # fmt: skip
     if not include_local:
         out = []
@@ -205,8 +226,13 @@ def backup_charges(
                 resource,
                 rtype,
                 "backup",
-                f"{label}backup cold storage after {_n(cold_after_days or 0)} d "
-                f"(full copies when cold)",
+                label
+                + Phrase(
+                    f"backup cold storage after {_n(cold_after_days or 0)} d "
+                    "(full copies when cold)",
+                    f"{_n(cold_after_days or 0)}日後からのバックアップのコールドストレージ "
+                    "(コールドではフルコピー)",
+                ),
                 "backup.cold.gb-month",
                 region,
                 cold_gb,
@@ -221,28 +247,36 @@ def backup_charges(
                 resource,
                 rtype,
                 "backup",
-                f"{label}cross-region copy to {copy_region} "
-                f"({'full' if full_copies else 'incremental'} {_n(per_copy)} GB × "
-                f"{_n(DAYS_PER_MONTH)} days)",
+                label
+                + Phrase(
+                    f"cross-region copy to {copy_region} "
+                    f"({'full' if full_copies else 'incremental'} {_n(per_copy)} GB × "
+                    f"{_n(DAYS_PER_MONTH)} days)",
+                    f"{copy_region} へのリージョン間コピー "
+                    f"({'フル' if full_copies else '増分'} {_n(per_copy)} GB × "
+                    f"{_n(DAYS_PER_MONTH)}日)",
+                ),
                 "backup.cross-region-transfer.gb",
                 region,
                 per_copy * DAYS_PER_MONTH,
                 tenant,
             )
         )
-        keep_dr = (
-            "never deleted: 5-year average"
-            if copy_retention_days is None
-            else f"{_n(copy_retention_days)} d"
-        )
+        keep_dr = _keep(copy_retention_days)
         out.append(
             Charge(
                 resource,
                 rtype,
                 "backup",
-                f"{label}DR copies in {copy_region} "
-                f"({'full copies' if full_copies else 'incremental'}, kept {keep_dr}; "
-                "no free allowance: no database runs there)",
+                label
+                + Phrase(
+                    f"DR copies in {copy_region} "
+                    f"({'full copies' if full_copies else 'incremental'}, kept {keep_dr.en}; "
+                    "no free allowance: no database runs there)",
+                    f"{copy_region} の DR コピー "
+                    f"({'フルコピー' if full_copies else '増分'}、{keep_dr.ja}保持。"
+                    "データベースが動いていないため無料分なし)",
+                ),
                 rule.key,
                 copy_region,
                 backup_stored_gb(
@@ -295,8 +329,12 @@ def _selected(plan: ResourceNode, ctx: PricingContext) -> list[ResourceNode]:
                 if all(r.tags.get(c.get("key")) == c.get("value") for c in conds):
                     found[r.urn] = r
         if [x for x in sel.inputs.get("resources") or [] if x != UNKNOWN]:
-            ctx.notes["assumptions"].append(
-                f"{sel.name}: resources selected by ARN are not resolved offline"
+            ctx.note(
+                "assumptions",
+                Phrase(
+                    f"{sel.name}: resources selected by ARN are not resolved offline",
+                    f"{sel.name}: ARN で選んだリソースはオフラインでは特定できません",
+                ),
             )
     return list(found.values())
 
@@ -312,7 +350,13 @@ def price_backup_plan(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
     region, u = ctx.region(node), ctx.usage
     protected = _selected(node, ctx)
     if not protected:
-        ctx.notes["assumptions"].append(f"{node.name}: selects nothing in this stack")
+        ctx.note(
+            "assumptions",
+            Phrase(
+                f"{node.name}: selects nothing in this stack",
+                f"{node.name}: このスタックのリソースを何も選択していません",
+            ),
+        )
         return []
     vault_regions = {
         v.region or region
@@ -325,8 +369,12 @@ def price_backup_plan(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
             continue
         sched = str(rule.get("schedule") or "")
         if sched and not re.match(r"^cron\(\S+ \S+ \* \* \? \*\)$", sched):
-            ctx.notes["assumptions"].append(
-                f"{node.name}/{rule.get('ruleName')}: schedule {sched} priced as daily"
+            ctx.note(
+                "assumptions",
+                Phrase(
+                    f"{node.name}/{rule.get('ruleName')}: schedule {sched} priced as daily",
+                    f"{node.name}/{rule.get('ruleName')}: スケジュール {sched} を毎日として積算",
+                ),
             )
         life = rule.get("lifecycle") or {}
         keep = _num(life.get("deleteAfter"))
@@ -342,9 +390,14 @@ def price_backup_plan(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
                 if copy is not None:
                     dest = next(iter(sorted(vault_regions)), None)
                     if dest is None:
-                        ctx.notes["assumptions"].append(
-                            f"{node.name}: copy destination not in another region of this "
-                            "graph; copy not priced"
+                        ctx.note(
+                            "assumptions",
+                            Phrase(
+                                f"{node.name}: copy destination not in another region of this "
+                                "graph; copy not priced",
+                                f"{node.name}: コピー先が構成内の別リージョンにないため、"
+                                "コピーは積算していません",
+                            ),
                         )
                     dest_keep = _num((copy.get("lifecycle") or {}).get("deleteAfter"))
                 charges = backup_charges(
@@ -363,7 +416,7 @@ def price_backup_plan(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
                     continuous=rule.get("enableContinuousBackup") is True,
                     include_local=first,  # the local recovery points once per rule
                     tenant=ctx.tenant(res),
-                    what=f"{res.name} ({rule.get('ruleName', 'rule')})",
+                    what=Phrase.same(f"{res.name} ({rule.get('ruleName', 'rule')})"),
                 )
                 out += charges
                 first = False
@@ -392,7 +445,10 @@ def price_dlm_policy(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
                     node.name,
                     node.type,
                     "backup",
-                    f"EBS snapshots of {v.name} ({_n(gb)} GB, {_n(count or 0)} kept)",
+                    Phrase(
+                        f"EBS snapshots of {v.name} ({_n(gb)} GB, {_n(count or 0)} kept)",
+                        f"{v.name} の EBS スナップショット ({_n(gb)} GB、{_n(count or 0)}世代保持)",
+                    ),
                     "ebs.snapshot.gb-month",
                     ctx.region(node),
                     stored,

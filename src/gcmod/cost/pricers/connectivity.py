@@ -21,6 +21,7 @@ bound). Prices (catalogue, each with its source and date):
 from __future__ import annotations
 
 from gcmod.cost.arithmetic import HOURS_PER_MONTH
+from gcmod.cost.phrase import Phrase
 from gcmod.cost.pricers.core import Charge, PricingContext, _n, pricer
 from gcmod.cost.usage import PROCESSED_BYTES_PER_REQUEST
 from gcmod.graph import ResourceNode
@@ -51,19 +52,33 @@ def data_out_charges(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
     internal = node.inputs.get("internal") is True
     vpn = ctx.graph.of_type(VPN_TYPE)
     if internal and not vpn:
-        ctx.notes["assumptions"].append(
-            f"{node.name}: internal load balancer; the municipalities' connection to it (VPN, "
-            "Direct Connect or the Government Cloud network) is not in the graph: not priced"
+        ctx.note(
+            "assumptions",
+            Phrase(
+                f"{node.name}: internal load balancer; the municipalities' connection to it "
+                "(VPN, Direct Connect or the Government Cloud network) is not in the graph: "
+                "not priced",
+                f"{node.name}: 内部ロードバランサー。団体からの接続 (VPN、Direct Connect または"
+                "ガバメントクラウドのネットワーク) は構成に含まれないため積算していません",
+            ),
         )
         return []
-    how = "over the VPN" if internal else "to the internet"
+    how = (
+        Phrase("over the VPN", "VPN 経由")
+        if internal
+        else Phrase("to the internet", "インターネットへ")
+    )
     return [
         Charge(
             node.name,
             node.type,
             "network",
-            f"data transfer out {how} ({_n(round(gb, 3))} GB: requests × "
-            f"{PROCESSED_BYTES_PER_REQUEST // 1000} kB, all counted as out)",
+            Phrase(
+                f"data transfer out {how.en} ({_n(round(gb, 3))} GB: requests × "
+                f"{PROCESSED_BYTES_PER_REQUEST // 1000} kB, all counted as out)",
+                f"{how.ja}のデータ転送 ({_n(round(gb, 3))} GB: リクエスト数 × "
+                f"{PROCESSED_BYTES_PER_REQUEST // 1000} kB、すべて送信として計上)",
+            ),
             "datatransfer.out-internet.gb",
             ctx.region(node),
             gb,
@@ -76,7 +91,8 @@ def data_out_charges(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
 def price_vpn_connection(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
     """A Site-to-Site VPN connection, 730 h (its data out is priced on the load balancer)."""
     return [
-        Charge(node.name, node.type, "network", "Site-to-Site VPN connection (730 h)",
+        Charge(node.name, node.type, "network",
+               Phrase("Site-to-Site VPN connection (730 h)", "Site-to-Site VPN 接続 (730時間)"),
                "vpn.connection-hour", ctx.region(node), HOURS_PER_MONTH, ctx.tenant(node))
     ]  # fmt: skip
 
@@ -88,13 +104,16 @@ def price_tgw_attachment(node: ResourceNode, ctx: PricingContext) -> list[Charge
     n = len(ctx.graph.of_type(TGW_ATTACHMENT_TYPE)) or 1
     gb = sum(lb_gb_per_month(ctx) for _ in ctx.graph.of_type(LB_TYPE)) / n
     out = [
-        Charge(node.name, node.type, "network", "Transit Gateway attachment (730 h)",
+        Charge(node.name, node.type, "network",
+               Phrase("Transit Gateway attachment (730 h)",
+                      "Transit Gateway アタッチメント (730時間)"),
                "tgw.attachment-hour", ctx.region(node), HOURS_PER_MONTH, ctx.tenant(node))
     ]  # fmt: skip
     if gb > 0:
         out.append(
             Charge(node.name, node.type, "network",
-                   f"Transit Gateway data processed ({_n(round(gb, 3))} GB)", "tgw.gb",
+                   Phrase(f"Transit Gateway data processed ({_n(round(gb, 3))} GB)",
+                          f"Transit Gateway のデータ処理量 ({_n(round(gb, 3))} GB)"), "tgw.gb",
                    ctx.region(node), gb, ctx.tenant(node))
         )  # fmt: skip
     return out
@@ -103,9 +122,16 @@ def price_tgw_attachment(node: ResourceNode, ctx: PricingContext) -> list[Charge
 @pricer("aws:route53/zone:Zone")
 def price_route53_zone(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
     """A hosted zone, one zone-month (DNS queries: listed, not priced)."""
-    ctx.notes["assumptions"].append(f"{node.name}: Route 53 queries are not priced")
+    ctx.note(
+        "assumptions",
+        Phrase(
+            f"{node.name}: Route 53 queries are not priced",
+            f"{node.name}: Route 53 のクエリは積算していません",
+        ),
+    )
     return [
-        Charge(node.name, node.type, "network", "Route 53 hosted zone", "route53.hosted-zone-month",
+        Charge(node.name, node.type, "network",
+               Phrase("Route 53 hosted zone", "Route 53 ホストゾーン"), "route53.hosted-zone-month",
                ctx.region(node), 1, ctx.tenant(node))
     ]  # fmt: skip
 
@@ -127,9 +153,13 @@ def cross_az_charge(cluster: ResourceNode, instances: int, ctx: PricingContext) 
     return [
         Charge(
             cluster.name, cluster.type, "network",
-            f"cross-AZ traffic to the single-AZ database ({_n(round(gb, 3))} GB: "
-            f"{_n(azs - 1)}/{_n(azs)} of requests × {PROCESSED_BYTES_PER_REQUEST // 1000} kB, "
-            "both directions)",
+            Phrase(
+                f"cross-AZ traffic to the single-AZ database ({_n(round(gb, 3))} GB: "
+                f"{_n(azs - 1)}/{_n(azs)} of requests × "
+                f"{PROCESSED_BYTES_PER_REQUEST // 1000} kB, both directions)",
+                f"シングル AZ のデータベースへの AZ 間通信 ({_n(round(gb, 3))} GB: リクエストの "
+                f"{_n(azs - 1)}/{_n(azs)} × {PROCESSED_BYTES_PER_REQUEST // 1000} kB、往復)",
+            ),
             "datatransfer.inter-az.gb", ctx.region(cluster), gb, ctx.tenant(cluster),
         )
     ]  # fmt: skip

@@ -13,7 +13,9 @@ from gcmod.cost.arithmetic import (
     monthly_hours,
 )
 from gcmod.cost.model import Category, Estimate, LineItem, MissingPrice
+from gcmod.cost.phrase import Phrase
 from gcmod.cost.usage import Usage
+from gcmod.cost.vendorhours import ALWAYS_ON
 from gcmod.graph import UNKNOWN, ResourceGraph, ResourceNode
 from gcmod.pricing.catalog import MissingPriceError, Price
 
@@ -41,11 +43,19 @@ class Charge:
     resource: str
     resource_type: str
     category: Category
-    description: str
+    description: Phrase
+    """What is priced and how the quantity was found, in English and Japanese."""
     price_key: str
     region: str
     quantity: float
     tenant: str = SHARED
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.description, Phrase) or not self.description.ja:
+            raise TypeError(
+                f"Charge {self.price_key} of {self.resource}: the description must be a "
+                "Phrase with English and Japanese text (gcmod.cost.phrase)"
+            )
 
 
 def price_charges(label: str, charges: Iterable[Charge], catalog: PriceSource) -> Estimate:
@@ -80,7 +90,9 @@ def price_charges(label: str, charges: Iterable[Charge], catalog: PriceSource) -
                     price_key=c.price_key,
                     region=c.region,
                     reason=f"no price for {c.price_key} in {c.region} in the catalogue: "
-                    f"{c.description} is not counted",
+                    f"{c.description.en} is not counted",
+                    reason_ja=f"価格カタログに {c.region} の {c.price_key} の価格がないため、"
+                    f"{c.description.ja} は合計に含めていません",
                 )
             )
             continue
@@ -95,7 +107,8 @@ def price_charges(label: str, charges: Iterable[Charge], catalog: PriceSource) -
                 resource=c.resource,
                 resource_type=c.resource_type,
                 category=c.category,
-                description=c.description,
+                description=c.description.en,
+                description_ja=c.description.ja,
                 quantity=c.quantity,
                 unit=price.unit,
                 unit_price_usd=unit_price,
@@ -127,7 +140,17 @@ class PricingContext:
     scheduled: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
     """Schedule group -> resource kind -> calendar target -> average monthly hours."""
     notes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    """Things the estimate could not price or had to assume, by topic."""
+    """Things the estimate could not price or had to assume, by topic (English)."""
+    notes_ja: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    """The same in Japanese, item for item."""
+    vendor: Any = None
+    """The program's own schedules (:class:`gcmod.cost.vendorhours.VendorSchedules`),
+    made on first use."""
+
+    def note(self, topic: str, text: Phrase) -> None:
+        """Record what could not be priced or had to be assumed, under ``topic``."""
+        self.notes[topic].append(text.en)
+        self.notes_ja[topic].append(text.ja)
 
     def region(self, node: ResourceNode) -> str:
         return node.region or self.graph.region
@@ -155,24 +178,43 @@ class PricingContext:
             if node.urn in r.property_dependencies.get(prop, ()) and (not types or r.type in types)
         ]
 
-    def hours(self, node: ResourceNode, kind: str) -> tuple[float, str]:
-        """Monthly running hours of a scheduled resource, and how they were found."""
+    def hours(self, node: ResourceNode, kind: str) -> tuple[float, Phrase]:
+        """Monthly running hours of a scheduled resource, and how they were found:
+        gcmod's calendar for what gcmod's components schedule (``kind`` names the
+        calendar target), else the program's own schedules
+        (:mod:`gcmod.cost.vendorhours`), else 24/7."""
         group = node.tags.get(SCHEDULE_TAG)
-        if not isinstance(group, str) or group not in self.scheduled:
-            return HOURS_PER_MONTH, "24/7"
+        if not isinstance(group, str):
+            if self.vendor is None:
+                from gcmod.cost.vendorhours import VendorSchedules
+
+                self.vendor = VendorSchedules(self.graph)
+            hours, how, note = self.vendor.hours(node)
+            if note:
+                self.note("hours", note)
+            return hours, how
+        if group not in self.scheduled:
+            return HOURS_PER_MONTH, ALWAYS_ON
         targets = self.scheduled[group].get(kind, {})
         if len(targets) == 1:
             (name, h), *_ = targets.items()
         else:
             match = [(n, h) for n, h in targets.items() if n in node.name]
             if len(match) != 1:
-                self.notes["hours"].append(
-                    f"{node.name}: tagged {SCHEDULE_TAG}={group} but no single {kind} target "
-                    "in its running calendar; priced 24/7"
+                self.note(
+                    "hours",
+                    Phrase(
+                        f"{node.name}: tagged {SCHEDULE_TAG}={group} but no single {kind} "
+                        "target in its running calendar; priced 24/7",
+                        f"{node.name}: {SCHEDULE_TAG}={group} のタグがあるが、稼働カレンダーに"
+                        f"{kind} の対象が1つに定まらないため、24時間365日で積算",
+                    ),
                 )
-                return HOURS_PER_MONTH, "24/7"
+                return HOURS_PER_MONTH, ALWAYS_ON
             name, h = match[0]
-        return monthly_hours(h), f"scheduled: calendar target {name!r}"
+        return monthly_hours(h), Phrase(
+            f"scheduled: calendar target {name!r}", f"自動停止: 稼働カレンダーの {name}"
+        )
 
 
 Pricer = Callable[[ResourceNode, PricingContext], list[Charge]]
@@ -247,6 +289,7 @@ FREE_TYPES: dict[str, str] = {
     "aws:ec2/customerGateway:CustomerGateway": "free (the VPN connection is priced)",
     "aws:ec2/vpnGateway:VpnGateway": "free (the VPN connection is priced)",
     "aws:route53/record:Record": "records are free (queries are not priced)",
+    "aws:sns/topicPolicy:TopicPolicy": "free (the topic's publishes are priced with it)",
 }
 #: Types priced together with another resource (no line of their own).
 PRICED_VIA: dict[str, str] = {
@@ -257,6 +300,7 @@ PRICED_VIA: dict[str, str] = {
         "listed, not priced: a monthly ~1 h restore of the Aurora cluster, deleted after validation"
     ),
     "aws:backup/restoreTestingSelection:RestoreTestingSelection": "with its restore testing plan",
+    "aws:sns/topicSubscription:TopicSubscription": "e-mail deliveries priced with its topic",
 }
 
 

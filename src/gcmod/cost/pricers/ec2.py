@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from gcmod.cost.arithmetic import (
-    HOURS_PER_MONTH,
-)
+from gcmod.cost.phrase import EMPTY, Phrase
 from gcmod.cost.pricers.core import (
     SHARED,
     Charge,
@@ -32,16 +30,21 @@ def ec2_charges(
     volumes: Iterable[tuple[str, float]] = (),
     public_ips: float = 0,
     tenant: str = SHARED,
-    what: str = "",
+    what: Phrase = EMPTY,
 ) -> list[Charge]:
     """EC2 instance-hours, the EBS volumes of each instance, public IPv4 addresses."""
-    label = f"{what} " if what else ""
+    label = what + " " if what else EMPTY
     out = [
         Charge(
             resource,
             rtype,
             "compute",
-            f"EC2 {label}{instance_type} ({_n(count)} × {_n(hours)} h)",
+            "EC2 "
+            + label
+            + Phrase(
+                f"{instance_type} ({_n(count)} × {_n(hours)} h)",
+                f"{instance_type} ({_n(count)}台 × {_n(hours)}時間)",
+            ),
             f"ec2.instance-hour.{instance_type}",
             region,
             count * hours,
@@ -75,7 +78,9 @@ def ebs_charges(
             resource,
             rtype,
             "storage",
-            f"EBS {vt} ({_n(gb)} GB provisioned)",
+            Phrase(
+                f"EBS {vt} ({_n(gb)} GB provisioned)", f"EBS {vt} (プロビジョニング {_n(gb)} GB)"
+            ),
             f"ebs.{vt}.gb-month",
             region,
             gb,
@@ -89,7 +94,10 @@ def ebs_charges(
                 resource,
                 rtype,
                 "storage",
-                f"EBS gp3 IOPS above the included 3,000 ({_n(iops - 3000)})",
+                Phrase(
+                    f"EBS gp3 IOPS above the included 3,000 ({_n(iops - 3000)})",
+                    f"EBS gp3 の含まれる 3,000 を超える IOPS ({_n(iops - 3000)})",
+                ),
                 "ebs.gp3.iops-month",
                 region,
                 iops - 3000,
@@ -102,7 +110,10 @@ def ebs_charges(
                 resource,
                 rtype,
                 "storage",
-                f"EBS gp3 throughput above the included 125 MB/s ({_n(throughput - 125)})",
+                Phrase(
+                    f"EBS gp3 throughput above the included 125 MB/s ({_n(throughput - 125)})",
+                    f"EBS gp3 の含まれる 125 MB/s を超えるスループット ({_n(throughput - 125)})",
+                ),
                 "ebs.gp3.mbps-month",
                 region,
                 throughput - 125,
@@ -115,7 +126,10 @@ def ebs_charges(
                 resource,
                 rtype,
                 "storage",
-                f"EBS {vt} provisioned IOPS ({_n(iops)})",
+                Phrase(
+                    f"EBS {vt} provisioned IOPS ({_n(iops)})",
+                    f"EBS {vt} のプロビジョンド IOPS ({_n(iops)})",
+                ),
                 f"ebs.{vt}.iops-month",
                 region,
                 iops,
@@ -164,17 +178,20 @@ def _instance_public_ip(node: ResourceNode, ctx: PricingContext) -> bool:
 
 @pricer("aws:ec2/instance:Instance")
 def price_ec2_instance(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
-    """An EC2 instance 24/7 (on-demand Linux), its EBS volumes, its public IPv4."""
+    """An EC2 instance (on-demand Linux) for the hours it runs (24/7 unless something
+    in the program stops and starts it), its EBS volumes, its public IPv4."""
     region, tenant = ctx.region(node), ctx.tenant(node)
     itype = str(node.inputs.get("instanceType") or UNKNOWN)
+    hours, how = ctx.hours(node, "instance")
     out = ec2_charges(
         node.name,
         node.type,
         region,
         instance_type=itype,
         count=1,
-        hours=HOURS_PER_MONTH,
+        hours=hours,
         tenant=tenant,
+        what=EMPTY if how.en == "24/7" else "[" + how + "]",
     )
     for vtype, gb, iops, tput in _block_devices(node.inputs):
         out += ebs_charges(
@@ -188,9 +205,13 @@ def price_ec2_instance(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
             tenant=tenant,
         )
     if not isinstance(node.inputs.get("rootBlockDevice"), dict):
-        ctx.notes["assumptions"].append(
-            f"{node.name}: no root volume declared; priced as {DEFAULT_ROOT_VOLUME[1]:g} GB "
-            f"{DEFAULT_ROOT_VOLUME[0]}"
+        size, kind = f"{DEFAULT_ROOT_VOLUME[1]:g} GB", DEFAULT_ROOT_VOLUME[0]
+        ctx.note(
+            "assumptions",
+            Phrase(
+                f"{node.name}: no root volume declared; priced as {size} {kind}",
+                f"{node.name}: ルートボリュームの指定がないため {size} {kind} として積算",
+            ),
         )
     if _instance_public_ip(node, ctx):
         out.append(public_ip_charge(node.name, node.type, region, count=1, tenant=tenant))
@@ -199,8 +220,9 @@ def price_ec2_instance(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
 
 @pricer("aws:autoscaling/group:Group")
 def price_autoscaling_group(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
-    """An EC2 Auto Scaling group: desired (else minimum) instances 24/7 of its
-    launch template's type, with the template's volumes."""
+    """An EC2 Auto Scaling group: desired (else minimum) instances of its launch
+    template's type, 24/7 unless scheduled actions scale it to zero and back, with
+    the template's volumes."""
     region, tenant = ctx.region(node), ctx.tenant(node)
     count = _num(node.inputs.get("desiredCapacity"))
     if count is None:
@@ -211,19 +233,26 @@ def price_autoscaling_group(node: ResourceNode, ctx: PricingContext) -> list[Cha
         if d.type == "aws:ec2/launchTemplate:LaunchTemplate"
     ]
     if not lts or not lts[0].inputs.get("instanceType"):
-        ctx.notes["unpriced"].append(f"{node.name}: launch template not found; not priced")
+        ctx.note(
+            "unpriced",
+            Phrase(
+                f"{node.name}: launch template not found; not priced",
+                f"{node.name}: 起動テンプレートが見つからないため積算していません",
+            ),
+        )
         return []
     lt = lts[0]
     itype = str(lt.inputs.get("instanceType"))
+    hours, how = ctx.hours(node, "instance")
     out = ec2_charges(
         node.name,
         node.type,
         region,
         instance_type=itype,
         count=count,
-        hours=HOURS_PER_MONTH,
+        hours=hours,
         tenant=tenant,
-        what=f"ASG ({lt.name})",
+        what=Phrase.same(f"ASG ({lt.name})") + ("" if how.en == "24/7" else " [" + how + "]"),
     )
     devices = [
         d.get("ebs")
@@ -264,7 +293,13 @@ def price_ebs_snapshot(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
     """A one-off EBS snapshot: the data on its volume (``gcmod:data-gb``, else the size)."""
     vols = ctx.deps(node, "volumeId")
     if not vols:
-        ctx.notes["unpriced"].append(f"{node.name}: snapshot's volume not found")
+        ctx.note(
+            "unpriced",
+            Phrase(
+                f"{node.name}: snapshot's volume not found",
+                f"{node.name}: スナップショットのボリュームが見つかりません",
+            ),
+        )
         return []
     gb = _data_gb(vols[0], _num(vols[0].inputs.get("size"), 0.0) or 0.0)
     return [
@@ -272,7 +307,10 @@ def price_ebs_snapshot(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
             node.name,
             node.type,
             "backup",
-            f"EBS snapshot of {vols[0].name} ({_n(gb)} GB)",
+            Phrase(
+                f"EBS snapshot of {vols[0].name} ({_n(gb)} GB)",
+                f"{vols[0].name} の EBS スナップショット ({_n(gb)} GB)",
+            ),
             "ebs.snapshot.gb-month",
             ctx.region(node),
             gb,

@@ -7,6 +7,7 @@ import re
 from gcmod.cost.arithmetic import (
     HOURS_PER_MONTH,
 )
+from gcmod.cost.phrase import EMPTY, Phrase
 from gcmod.cost.pricers.core import (
     SHARED,
     Charge,
@@ -32,17 +33,21 @@ def fargate_charges(
     arch: str,
     hours: float,
     tenant: str = SHARED,
-    what: str = "",
+    what: Phrase = EMPTY,
 ) -> list[Charge]:
     """Fargate vCPU-hours and GB-hours of ``tasks`` tasks running ``hours`` hours."""
     a = FARGATE_ARCH.get(arch.upper(), arch.lower())
-    label = f"Fargate {arch.upper()}{' ' + what if what else ''}"
+    label = f"Fargate {arch.upper()}" + (" " + what if what else "")
     return [
         Charge(
             resource,
             rtype,
             "compute",
-            f"{label} vCPU-hours ({_n(tasks)} tasks × {_n(vcpu)} vCPU × {_n(hours)} h)",
+            label
+            + Phrase(
+                f" vCPU-hours ({_n(tasks)} tasks × {_n(vcpu)} vCPU × {_n(hours)} h)",
+                f" の vCPU 時間 (タスク {_n(tasks)}個 × {_n(vcpu)} vCPU × {_n(hours)}時間)",
+            ),
             f"fargate.vcpu-hour.{a}",
             region,
             tasks * vcpu * hours,
@@ -52,7 +57,12 @@ def fargate_charges(
             resource,
             rtype,
             "compute",
-            f"{label} GB-hours ({_n(tasks)} tasks × {_n(memory_gb)} GB × {_n(hours)} h)",
+            label
+            + Phrase(
+                f" GB-hours ({_n(tasks)} tasks × {_n(memory_gb)} GB × {_n(hours)} h)",
+                f" のメモリー GB 時間 (タスク {_n(tasks)}個 × {_n(memory_gb)} GB × "
+                f"{_n(hours)}時間)",
+            ),
             f"fargate.gb-hour.{a}",
             region,
             tasks * memory_gb * hours,
@@ -86,22 +96,38 @@ def price_ecs_service(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
     providers = {str(s.get("capacityProvider")) for s in strategies if isinstance(s, dict)}
     launch = node.inputs.get("launchType")
     if launch == "EC2" or (providers and not providers & {"FARGATE", "FARGATE_SPOT"}):
-        ctx.notes["unpriced"].append(
-            f"{node.name}: ECS on EC2 capacity; the container instances are priced as EC2"
+        ctx.note(
+            "unpriced",
+            Phrase(
+                f"{node.name}: ECS on EC2 capacity; the container instances are priced as EC2",
+                f"{node.name}: EC2 容量で動く ECS のため、コンテナインスタンスは EC2 として積算",
+            ),
         )
         return []
     tds = ctx.deps(node, "taskDefinition") or ctx.siblings(
         node, "aws:ecs/taskDefinition:TaskDefinition"
     )
     if len(tds) != 1:
-        ctx.notes["unpriced"].append(f"{node.name}: task definition not found; tasks not priced")
+        ctx.note(
+            "unpriced",
+            Phrase(
+                f"{node.name}: task definition not found; tasks not priced",
+                f"{node.name}: タスク定義が見つからないため、タスクは積算していません",
+            ),
+        )
         return []
     td = tds[0]
     vcpu = (_num(td.inputs.get("cpu")) or 0) / 1024
     mem = (_num(td.inputs.get("memory")) or 0) / 1024
     arch = str(td.get("runtimePlatform.cpuArchitecture") or "X86_64")
     if not vcpu or not mem:
-        ctx.notes["unpriced"].append(f"{node.name}: task size unknown; tasks not priced")
+        ctx.note(
+            "unpriced",
+            Phrase(
+                f"{node.name}: task size unknown; tasks not priced",
+                f"{node.name}: タスクのサイズが不明なため、タスクは積算していません",
+            ),
+        )
         return []
     targets = [
         t
@@ -109,10 +135,10 @@ def price_ecs_service(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
         if t.inputs.get("serviceNamespace") == "ecs"
     ]
     base = _num(targets[0].inputs.get("minCapacity")) if len(targets) == 1 else None
-    how = "autoscaling minimum"
+    how = Phrase("autoscaling minimum", "オートスケーリングの最小数")
     if base is None:
         base = _num(node.inputs.get("desiredCount"), 1.0) or 0.0
-        how = "desiredCount"
+        how = Phrase.same("desiredCount")
     hours, hours_how = ctx.hours(node, "ecs-service")
     spot = "FARGATE_SPOT" in providers
     out = fargate_charges(
@@ -125,11 +151,16 @@ def price_ecs_service(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
         arch=arch,
         hours=hours,
         tenant=tenant,
-        what=f"[{how}, {hours_how}]",
+        what="[" + how + Phrase(", ", "、") + hours_how + "]",
     )
     if spot:
-        ctx.notes["assumptions"].append(
-            f"{node.name}: FARGATE_SPOT weight priced at on-demand Fargate prices (upper bound)"
+        ctx.note(
+            "assumptions",
+            Phrase(
+                f"{node.name}: FARGATE_SPOT weight priced at on-demand Fargate prices "
+                "(upper bound)",
+                f"{node.name}: FARGATE_SPOT の分もオンデマンドの Fargate 料金で積算 (上限値)",
+            ),
         )
     # Scheduled peaks: (peak minimum − base) extra tasks during the peak.
     actions = ctx.siblings(node, "aws:appautoscaling/scheduledAction:ScheduledAction")
@@ -142,8 +173,14 @@ def price_ecs_service(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
             continue
         h = _peak_hours(str(a.inputs.get("schedule")), str(b.inputs.get("schedule")))
         if h is None:
-            ctx.notes["unpriced"].append(
-                f"{stem}: peak schedule not a monthly day-of-month cron; extra tasks not priced"
+            ctx.note(
+                "unpriced",
+                Phrase(
+                    f"{stem}: peak schedule not a monthly day-of-month cron; extra tasks not "
+                    "priced",
+                    f"{stem}: ピークのスケジュールが毎月の日付指定の cron ではないため、"
+                    "追加タスクは積算していません",
+                ),
             )
             continue
         peak = stem.rsplit("-peak-", 1)[-1]
@@ -157,7 +194,9 @@ def price_ecs_service(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
             arch=arch,
             hours=h,
             tenant=tenant,
-            what=f"[peak {peak}: extra minimum tasks]",
+            what=Phrase(
+                f"[peak {peak}: extra minimum tasks]", f"[ピーク {peak}: 最小数に追加するタスク]"
+            ),
         )
     return out
 
@@ -168,7 +207,11 @@ def price_ecs_cluster(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
     for s in node.inputs.get("settings") or []:
         if isinstance(s, dict) and s.get("name") == "containerInsights":
             if s.get("value") in ("enabled", "enhanced"):
-                ctx.notes["unpriced"].append(
-                    f"{node.name}: Container Insights metrics and logs are not priced"
+                ctx.note(
+                    "unpriced",
+                    Phrase(
+                        f"{node.name}: Container Insights metrics and logs are not priced",
+                        f"{node.name}: Container Insights のメトリクスとログは積算していません",
+                    ),
                 )
     return []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from gcmod.cost.arithmetic import (
     HOURS_PER_MONTH,
 )
+from gcmod.cost.phrase import Phrase
 from gcmod.cost.pricers.core import (
     SHARED,
     Charge,
@@ -30,13 +31,23 @@ def alb_charges(
     of each AZ node when internet-facing."""
     out = [
         Charge(
-            resource, rtype, "network", f"ALB ({_n(hours)} h)", "alb.hour", region, hours, tenant
+            resource,
+            rtype,
+            "network",
+            Phrase(f"ALB ({_n(hours)} h)", f"ALB ({_n(hours)}時間)"),
+            "alb.hour",
+            region,
+            hours,
+            tenant,
         ),
         Charge(
             resource,
             rtype,
             "network",
-            f"ALB LCU-hours ({_n(lcu)} LCU average × {_n(hours)} h)",
+            Phrase(
+                f"ALB LCU-hours ({_n(lcu)} LCU average × {_n(hours)} h)",
+                f"ALB の LCU 時間 (平均 {_n(lcu)} LCU × {_n(hours)}時間)",
+            ),
             "alb.lcu-hour",
             region,
             lcu * hours,
@@ -62,7 +73,11 @@ def price_load_balancer(node: ResourceNode, ctx: PricingContext) -> list[Charge]
                 node.name,
                 node.type,
                 "network",
-                f"{kind} load balancer (730 h)",
+                Phrase(
+                    f"{kind} load balancer (730 h)",
+                    f"{ {'network': 'ネットワーク', 'gateway': 'ゲートウェイ'}.get(kind, kind) } "
+                    "ロードバランサー (730時間)",
+                ),
                 f"{prefix}.hour",
                 region,
                 HOURS_PER_MONTH,

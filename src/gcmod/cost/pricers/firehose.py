@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gcmod.cost.phrase import Phrase
 from gcmod.cost.pricers.core import (
     Charge,
     PricingContext,
@@ -34,7 +35,10 @@ def price_firehose(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
             node.name,
             node.type,
             "logs",
-            f"Firehose ingestion{', ' + cls if cls else ''} ({_n(gb)} GB)",
+            Phrase(
+                f"Firehose ingestion{', ' + cls if cls else ''} ({_n(gb)} GB)",
+                f"Firehose の取り込み{'、' + cls if cls else ''} ({_n(gb)} GB)",
+            ),
             "firehose.gb",
             region,
             gb,
@@ -44,7 +48,11 @@ def price_firehose(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
             node.name,
             node.type,
             "logs",
-            f"S3 PUT requests by Firehose ({_n(objects)} objects: one per buffer flush)",
+            Phrase(
+                f"S3 PUT requests by Firehose ({_n(objects)} objects: one per buffer flush)",
+                f"Firehose による S3 PUT リクエスト (オブジェクト {_n(objects)}個: "
+                "バッファーの書き出しごとに1つ)",
+            ),
             "s3.put.thousand-requests",
             region,
             objects / 1000,

@@ -6,6 +6,7 @@ from gcmod.cost.arithmetic import (
     per_day,
     retained_gb,
 )
+from gcmod.cost.phrase import Phrase
 from gcmod.cost.pricers.core import (
     SHARED,
     Charge,
@@ -22,27 +23,32 @@ def log_group_charges(
     rtype: str,
     region: str,
     *,
-    log_class: str,
+    log_class: str | Phrase,
     gb_per_month: float,
     retention_days: float | None,
     storage_ratio: float,
     infrequent: bool = False,
     tenant: str = SHARED,
 ) -> list[Charge]:
-    """A CloudWatch log group: ingestion and the storage its retention keeps."""
+    """A CloudWatch log group: ingestion and the storage its retention keeps.
+    ``log_class``: a log class (a name, the same in both languages) or words."""
+    cls = log_class if isinstance(log_class, Phrase) else Phrase.same(log_class)
     stored = retained_gb(per_day(gb_per_month), retention_days) * storage_ratio
     keep = (
-        "never expires: average over 5 years"
+        Phrase("never expires: average over 5 years", "無期限保存: 5年間の平均")
         if retention_days is None
-        else f"{_n(retention_days)}-day retention"
+        else Phrase(f"{_n(retention_days)}-day retention", f"{_n(retention_days)}日保存")
     )
-    ia = " (Infrequent Access)" if infrequent else ""
+    ia = Phrase(" (Infrequent Access)", " (低頻度アクセス)") if infrequent else Phrase("", "")
     return [
         Charge(
             resource,
             rtype,
             "logs",
-            f"CloudWatch Logs ingestion{ia}, {log_class} ({_n(gb_per_month)} GB)",
+            Phrase(
+                f"CloudWatch Logs ingestion{ia.en}, {cls.en} ({_n(gb_per_month)} GB)",
+                f"CloudWatch Logs の取り込み{ia.ja}、{cls.ja} ({_n(gb_per_month)} GB)",
+            ),
             "logs.ingest-ia.gb" if infrequent else "logs.ingest.gb",
             region,
             gb_per_month,
@@ -52,8 +58,12 @@ def log_group_charges(
             resource,
             rtype,
             "logs",
-            f"CloudWatch Logs storage, {log_class} ({_n(gb_per_month)} GB/month, {keep}"
-            f"{'' if storage_ratio == 1 else f', × {_n(storage_ratio)} stored/ingested'})",
+            Phrase(
+                f"CloudWatch Logs storage, {cls.en} ({_n(gb_per_month)} GB/month, {keep.en}"
+                f"{'' if storage_ratio == 1 else f', × {_n(storage_ratio)} stored/ingested'})",
+                f"CloudWatch Logs の保存、{cls.ja} (月 {_n(gb_per_month)} GB、{keep.ja}"
+                f"{'' if storage_ratio == 1 else f'、保存量/取り込み量 × {_n(storage_ratio)}'})",
+            ),
             "logs.storage.gb-month",
             region,
             stored,
@@ -75,9 +85,14 @@ def price_log_group(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
     the 5-year average)."""
     cls = _log_class(node, ctx)
     if cls is None:
-        ctx.notes["log groups without a usage volume"].append(
-            f"{node.inputs.get('name') or node.name}: not a log class of the usage profile; "
-            "ingestion and storage not priced"
+        name = node.inputs.get("name") or node.name
+        ctx.note(
+            "log groups without a usage volume",
+            Phrase(
+                f"{name}: not a log class of the usage profile; ingestion and storage not priced",
+                f"{name}: 使用量プロファイルのログ区分に当たらないため、取り込みと保存は"
+                "積算していません",
+            ),
         )
         return []
     retention = _num(node.inputs.get("retentionInDays"))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from gcmod.cost.model import Estimate
+from gcmod.cost.phrase import Phrase
 from gcmod.cost.pricers.core import (
     FREE_TYPES,
     PRICED_VIA,
@@ -34,7 +35,10 @@ def _stack_level(ctx: PricingContext, charges: list[Charge]) -> list[Charge]:
                 s.resource,
                 s.resource_type,
                 "security",
-                f"Secrets Manager API calls ({_n(n)})",
+                Phrase(
+                    f"Secrets Manager API calls ({_n(n)})",
+                    f"Secrets Manager の API 呼び出し ({_n(n)}回)",
+                ),
                 "secretsmanager.10k-api-calls",
                 s.region,
                 n / 1e4,
@@ -50,7 +54,7 @@ def _stack_level(ctx: PricingContext, charges: list[Charge]) -> list[Charge]:
                 k.resource,
                 k.resource_type,
                 "security",
-                f"KMS requests ({_n(n)})",
+                Phrase(f"KMS requests ({_n(n)})", f"KMS リクエスト ({_n(n)}件)"),
                 "kms.10k-requests",
                 k.region,
                 n / 1e4,
@@ -100,6 +104,8 @@ class GraphPricing:
     unpriced: dict[str, list[str]]
     """Type token -> resource names, for types with no pricer that are not known-free."""
     hours: dict[str, dict[str, dict[str, float]]]
+    notes_ja: dict[str, list[str]] = field(default_factory=dict)
+    """``notes`` in Japanese, item for item."""
 
 
 def graph_charges(graph: ResourceGraph, usage: Usage) -> GraphPricing:
@@ -114,7 +120,7 @@ def graph_charges(graph: ResourceGraph, usage: Usage) -> GraphPricing:
         elif node.type not in FREE_TYPES and node.type not in PRICED_VIA:
             unpriced[node.type].append(node.name)
     charges += _stack_level(ctx, charges)
-    return GraphPricing(charges, dict(ctx.notes), dict(unpriced), ctx.scheduled)
+    return GraphPricing(charges, dict(ctx.notes), dict(unpriced), ctx.scheduled, dict(ctx.notes_ja))
 
 
 def price_graph(

@@ -8,6 +8,7 @@ from gcmod.cost.arithmetic import (
     HOURS_PER_MONTH,
     average_acu,
 )
+from gcmod.cost.phrase import EMPTY, Phrase
 from gcmod.cost.pricers.core import (
     SHARED,
     Charge,
@@ -41,9 +42,14 @@ def aurora_charges(
             resource,
             rtype,
             "database",
-            f"Aurora Serverless v2 ACU-hours ({instances} instance(s) × {_n(acu)} ACU average "
-            f"[{_n(min_acu)} + {_n(utilisation)} × ({_n(max_acu)} − {_n(min_acu)})] × "
-            f"{_n(hours)} h)",
+            Phrase(
+                f"Aurora Serverless v2 ACU-hours ({instances} instance(s) × {_n(acu)} ACU "
+                f"average [{_n(min_acu)} + {_n(utilisation)} × ({_n(max_acu)} − "
+                f"{_n(min_acu)})] × {_n(hours)} h)",
+                f"Aurora Serverless v2 の ACU 時間 (インスタンス {instances}個 × 平均 "
+                f"{_n(acu)} ACU [{_n(min_acu)} + {_n(utilisation)} × ({_n(max_acu)} − "
+                f"{_n(min_acu)})] × {_n(hours)}時間)",
+            ),
             "aurora.acu-hour",
             region,
             instances * acu * hours,
@@ -53,7 +59,10 @@ def aurora_charges(
             resource,
             rtype,
             "database",
-            f"Aurora storage ({_n(data_gb)} GB of data today; grows on demand)",
+            Phrase(
+                f"Aurora storage ({_n(data_gb)} GB of data today; grows on demand)",
+                f"Aurora のストレージ (現在のデータ {_n(data_gb)} GB、必要に応じて拡張)",
+            ),
             "aurora.storage.gb-month",
             region,
             data_gb,
@@ -63,7 +72,10 @@ def aurora_charges(
             resource,
             rtype,
             "database",
-            f"Aurora I/O ({_n(io_requests / 1e6)} million requests)",
+            Phrase(
+                f"Aurora I/O ({_n(io_requests / 1e6)} million requests)",
+                f"Aurora の I/O ({_n(io_requests / 1e6)} 百万リクエスト)",
+            ),
             "aurora.io.million-requests",
             region,
             io_requests / 1e6,
@@ -84,19 +96,23 @@ def rds_instance_charges(
     storage_type: str,
     storage_gb: float,
     tenant: str = SHARED,
-    what: str = "",
+    what: Phrase = EMPTY,
 ) -> list[Charge]:
     """An RDS DB instance: instance-hours (Multi-AZ priced as such) and storage."""
     az = "-multiaz" if multi_az else ""
-    label = f"{what} " if what else ""
+    label = what + " " if what else EMPTY
     st = storage_type.lower()
+    maz = Phrase(" Multi-AZ", " マルチ AZ") if multi_az else EMPTY
     return [
         Charge(
             resource,
             rtype,
             "database",
-            f"RDS {engine} {label}{instance_class}{' Multi-AZ' if multi_az else ''} "
-            f"({_n(hours)} h)",
+            f"RDS {engine} "
+            + label
+            + instance_class
+            + maz
+            + Phrase(f" ({_n(hours)} h)", f" ({_n(hours)}時間)"),
             f"rds.instance-hour.{engine}{az}.{instance_class}",
             region,
             hours,
@@ -106,13 +122,21 @@ def rds_instance_charges(
             resource,
             rtype,
             "database",
-            f"RDS {st} storage{' Multi-AZ' if multi_az else ''} ({_n(storage_gb)} GB provisioned)",
+            Phrase(f"RDS {st} storage", f"RDS {st} ストレージ")
+            + maz
+            + Phrase(
+                f" ({_n(storage_gb)} GB provisioned)", f" (プロビジョニング {_n(storage_gb)} GB)"
+            ),
             f"rds.storage.{st}{az}.gb-month",
             region,
             storage_gb,
             tenant,
         ),
     ]
+
+
+#: The secret RDS keeps when it manages the master user's password.
+MASTER_PASSWORD = Phrase("RDS-managed master password", "RDS が管理するマスターパスワード")
 
 
 def _aurora_instances(cluster: ResourceNode, ctx: PricingContext) -> list[ResourceNode]:
@@ -128,9 +152,15 @@ def price_aurora_cluster(node: ResourceNode, ctx: PricingContext) -> list[Charge
     region, tenant, u = ctx.region(node), ctx.tenant(node), ctx.usage
     out: list[Charge] = []
     if node.inputs.get("manageMasterUserPassword") is True:
-        out.append(_secret_charge(node, ctx, "RDS-managed master password"))
+        out.append(_secret_charge(node, ctx, MASTER_PASSWORD))
     if node.inputs.get("engineMode") == "serverless":
-        ctx.notes["unpriced"].append(f"{node.name}: Aurora Serverless v1 is not priced")
+        ctx.note(
+            "unpriced",
+            Phrase(
+                f"{node.name}: Aurora Serverless v1 is not priced",
+                f"{node.name}: Aurora Serverless v1 は積算していません",
+            ),
+        )
         return out
     scaling = node.inputs.get("serverlessv2ScalingConfiguration") or {}
     instances = _aurora_instances(node, ctx)
@@ -151,8 +181,14 @@ def price_aurora_cluster(node: ResourceNode, ctx: PricingContext) -> list[Charge
             io_requests=0.0 if io_opt else u.requests * u.aurora_io_per_request,
             tenant=tenant,
         )
-        if how != "24/7":
-            ctx.notes["assumptions"].append(f"{node.name}: ACU-hours use {how} ({hours:.1f} h)")
+        if how.en != "24/7":
+            ctx.note(
+                "assumptions",
+                Phrase(
+                    f"{node.name}: ACU-hours use {how.en} ({hours:.1f} h)",
+                    f"{node.name}: ACU 時間は{how.ja} による ({hours:.1f}時間)",
+                ),
+            )
         from gcmod.cost.pricers.connectivity import cross_az_charge
 
         out += cross_az_charge(node, len(serverless), ctx)
@@ -162,7 +198,10 @@ def price_aurora_cluster(node: ResourceNode, ctx: PricingContext) -> list[Charge
                 node.name,
                 node.type,
                 "database",
-                f"Aurora storage ({_n(u.data)} GB of data today)",
+                Phrase(
+                    f"Aurora storage ({_n(u.data)} GB of data today)",
+                    f"Aurora のストレージ (現在のデータ {_n(u.data)} GB)",
+                ),
                 "aurora.storage.gb-month",
                 region,
                 u.data,
@@ -194,7 +233,10 @@ def price_cluster_instance(node: ResourceNode, ctx: PricingContext) -> list[Char
             node.name,
             node.type,
             "database",
-            f"Aurora instance {cls} ({_n(hours)} h)",
+            Phrase(
+                f"Aurora instance {cls} ({_n(hours)} h)",
+                f"Aurora インスタンス {cls} ({_n(hours)}時間)",
+            ),
             f"rds.instance-hour.{engine}.{cls}",
             ctx.region(node),
             hours,
@@ -205,10 +247,12 @@ def price_cluster_instance(node: ResourceNode, ctx: PricingContext) -> list[Char
 
 @pricer("aws:rds/instance:Instance")
 def price_rds_instance(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
-    """RDS DB instance: instance-hours (Multi-AZ as such), provisioned storage.
+    """RDS DB instance: instance-hours (Multi-AZ as such; the hours it runs when the
+    program stops and starts it), provisioned storage.
     Automated backups up to the instance's storage are free (RDS pricing page)."""
     engine = str(node.inputs.get("engine") or "postgres")
     cls = str(node.inputs.get("instanceClass") or UNKNOWN)
+    hours, how = ctx.hours(node, "instance")
     out = rds_instance_charges(
         node.name,
         node.type,
@@ -216,13 +260,14 @@ def price_rds_instance(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
         engine=engine,
         instance_class=cls,
         multi_az=node.inputs.get("multiAz") is True,
-        hours=HOURS_PER_MONTH,
+        hours=hours,
+        what=EMPTY if how.en == "24/7" else "[" + how + "]",
         storage_type=str(node.inputs.get("storageType") or "gp2"),
         storage_gb=_num(node.inputs.get("allocatedStorage"), 20.0) or 0.0,
         tenant=ctx.tenant(node),
     )
     if node.inputs.get("manageMasterUserPassword") is True:
-        out.append(_secret_charge(node, ctx, "RDS-managed master password"))
+        out.append(_secret_charge(node, ctx, MASTER_PASSWORD))
     return out
 
 

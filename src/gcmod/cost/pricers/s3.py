@@ -9,6 +9,7 @@ from gcmod.cost.arithmetic import (
     per_day,
     retained_gb,
 )
+from gcmod.cost.phrase import Phrase
 from gcmod.cost.pricers.core import (
     SHARED,
     Charge,
@@ -32,12 +33,17 @@ S3_CLASS_KEYS = {
 }
 
 
+def archive_label(log_class: str) -> Phrase:
+    """The archive of one log class."""
+    return Phrase(f"{log_class} archive", f"{log_class} のアーカイブ")
+
+
 def archive_charges(
     resource: str,
     rtype: str,
     region: str,
     *,
-    label: str,
+    label: Phrase,
     gb_per_month: float,
     transitions: list[tuple[float, str]],
     expiry_days: float | None,
@@ -62,13 +68,20 @@ def archive_charges(
         else:
             days_here = max(end - start, 0.0)
             stored = retained_gb(daily, days_here)
-        span = "kept (5-year average)" if days_here is None else f"{_n(days_here)} days"
+        span = (
+            Phrase("kept (5-year average)", "削除しない (5年間の平均)")
+            if days_here is None
+            else Phrase(f"{_n(days_here)} days", f"{_n(days_here)}日")
+        )
         out.append(
             Charge(
                 resource,
                 rtype,
                 "logs",
-                f"S3 {sc} storage, {label} ({_n(gb_per_month)} GB/month × {span})",
+                Phrase(
+                    f"S3 {sc} storage, {label.en} ({_n(gb_per_month)} GB/month × {span.en})",
+                    f"S3 {sc} の保存、{label.ja} (月 {_n(gb_per_month)} GB × {span.ja})",
+                ),
                 f"s3.{S3_CLASS_KEYS.get(sc, sc.lower().replace('_', '-'))}.gb-month",
                 region,
                 max(stored, 0.0),
@@ -83,7 +96,7 @@ def transition_charges(
     rtype: str,
     region: str,
     *,
-    label: str,
+    label: Phrase,
     objects_per_month: float,
     transitions: list[tuple[float, str]],
     tenant: str = SHARED,
@@ -94,7 +107,12 @@ def transition_charges(
             resource,
             rtype,
             "logs",
-            f"S3 lifecycle transitions to {sc}, {label} ({_n(objects_per_month)} objects/month)",
+            Phrase(
+                f"S3 lifecycle transitions to {sc}, {label.en} "
+                f"({_n(objects_per_month)} objects/month)",
+                f"S3 ライフサイクルによる {sc} への移行、{label.ja} "
+                f"(月 {_n(objects_per_month)} オブジェクト)",
+            ),
             f"s3.lifecycle-transition.{S3_CLASS_KEYS.get(sc, sc.lower())}.thousand-requests",
             region,
             objects_per_month / 1000,
@@ -159,7 +177,7 @@ def price_s3_bucket(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
             node.name,
             node.type,
             region,
-            label=f"{cls} archive",
+            label=archive_label(cls),
             gb_per_month=gb,
             transitions=transitions,
             expiry_days=expiry,
@@ -175,13 +193,18 @@ def price_s3_bucket(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
             node.name,
             node.type,
             region,
-            label=f"{cls} archive",
+            label=archive_label(cls),
             objects_per_month=objects,
             transitions=transitions,
             tenant=tenant,
         )
     if not out:
-        ctx.notes["buckets without a usage volume"].append(
-            f"{node.name}: holds data the usage profile does not size; storage not priced"
+        ctx.note(
+            "buckets without a usage volume",
+            Phrase(
+                f"{node.name}: holds data the usage profile does not size; storage not priced",
+                f"{node.name}: 使用量プロファイルで量の分からないデータのため、保存は"
+                "積算していません",
+            ),
         )
     return out

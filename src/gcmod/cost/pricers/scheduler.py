@@ -7,6 +7,7 @@ import re
 from gcmod.cost.arithmetic import (
     DAYS_PER_MONTH,
 )
+from gcmod.cost.phrase import Phrase
 from gcmod.cost.pricers.core import (
     Charge,
     PricingContext,
@@ -55,7 +56,10 @@ def price_schedule_group(node: ResourceNode, ctx: PricingContext) -> list[Charge
             node.name,
             node.type,
             "operations",
-            f"EventBridge Scheduler invocations ({len(scheds)} schedules, {_n(n)}/month)",
+            Phrase(
+                f"EventBridge Scheduler invocations ({len(scheds)} schedules, {_n(n)}/month)",
+                f"EventBridge Scheduler の呼び出し (スケジュール {len(scheds)}個、月 {_n(n)}回)",
+            ),
             "scheduler.million-invocations",
             ctx.region(node),
             n / 1e6,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from gcmod.cost.arithmetic import (
     rotated_key_months,
 )
+from gcmod.cost.phrase import Phrase
 from gcmod.cost.pricers.core import (
     Charge,
     PricingContext,
@@ -15,12 +16,12 @@ from gcmod.cost.pricers.core import (
 from gcmod.graph import ResourceNode
 
 
-def _secret_charge(node: ResourceNode, ctx: PricingContext, what: str) -> Charge:
+def _secret_charge(node: ResourceNode, ctx: PricingContext, what: Phrase) -> Charge:
     return Charge(
         node.name,
         node.type,
         "security",
-        f"Secrets Manager secret ({what})",
+        Phrase("Secrets Manager secret (", "Secrets Manager のシークレット (") + what + ")",
         "secretsmanager.secret-month",
         ctx.region(node),
         1,
@@ -30,7 +31,7 @@ def _secret_charge(node: ResourceNode, ctx: PricingContext, what: str) -> Charge
 
 @pricer("aws:secretsmanager/secret:Secret")
 def price_secret(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
-    return [_secret_charge(node, ctx, node.name)]
+    return [_secret_charge(node, ctx, Phrase.same(node.name))]
 
 
 @pricer("aws:kms/key:Key")
@@ -41,13 +42,23 @@ def price_kms_key(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
     if node.inputs.get("enableKeyRotation") is True:
         rotation = _num(node.inputs.get("rotationPeriodInDays"), 365.0)
     months = rotated_key_months(rotation)
-    how = "no rotation" if rotation is None else f"rotated every {_n(rotation)} d, 5-year average"
+    how = (
+        Phrase("no rotation", "ローテーションなし")
+        if rotation is None
+        else Phrase(
+            f"rotated every {_n(rotation)} d, 5-year average",
+            f"{_n(rotation)}日ごとにローテーション、5年間の平均",
+        )
+    )
     return [
         Charge(
             node.name,
             node.type,
             "security",
-            f"KMS customer managed key ({_n(months)} key-months: {how})",
+            Phrase(
+                f"KMS customer managed key ({_n(months)} key-months: {how.en})",
+                f"KMS カスタマー管理キー ({_n(months)} キー月: {how.ja})",
+            ),
             "kms.key-month",
             ctx.region(node),
             months,

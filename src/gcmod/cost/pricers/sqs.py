@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gcmod.cost.phrase import Phrase
 from gcmod.cost.pricers.core import (
     Charge,
     PricingContext,
@@ -20,7 +21,7 @@ def price_sqs(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
             node.name,
             node.type,
             "operations",
-            f"SQS requests ({_n(n)})",
+            Phrase(f"SQS requests ({_n(n)})", f"SQS リクエスト ({_n(n)}件)"),
             "sqs.million-requests",
             ctx.region(node),
             n / 1e6,

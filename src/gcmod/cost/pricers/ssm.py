@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from gcmod.cost.phrase import Phrase
 from gcmod.cost.pricers.core import (
     Charge,
     PricingContext,
     pricer,
 )
 from gcmod.graph import ResourceNode
+
+#: Parameter Store tiers in Japanese.
+TIER_JA = {
+    "standard": "標準階層",
+    "advanced": "アドバンスト階層",
+    "intelligent-tiering": "自動選択",
+}
 
 
 @pricer("aws:ssm/parameter:Parameter")
@@ -21,7 +29,7 @@ def price_ssm_parameter(node: ResourceNode, ctx: PricingContext) -> list[Charge]
             node.name,
             node.type,
             "operations",
-            f"SSM parameter ({tier} tier)",
+            Phrase(f"SSM parameter ({tier} tier)", f"SSM パラメーター ({TIER_JA.get(tier, tier)})"),
             key,
             ctx.region(node),
             1,

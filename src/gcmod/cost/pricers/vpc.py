@@ -7,6 +7,7 @@ import re
 from gcmod.cost.arithmetic import (
     HOURS_PER_MONTH,
 )
+from gcmod.cost.phrase import Phrase
 from gcmod.cost.pricers.core import (
     SHARED,
     Charge,
@@ -26,7 +27,9 @@ def nat_charges(
             resource,
             rtype,
             "network",
-            f"NAT gateway ({_n(count)} × 730 h)",
+            Phrase(
+                f"NAT gateway ({_n(count)} × 730 h)", f"NAT ゲートウェイ ({_n(count)} × 730時間)"
+            ),
             "natgateway.hour",
             region,
             count * HOURS_PER_MONTH,
@@ -36,7 +39,10 @@ def nat_charges(
             resource,
             rtype,
             "network",
-            f"NAT gateway data processed ({_n(gb)} GB)",
+            Phrase(
+                f"NAT gateway data processed ({_n(gb)} GB)",
+                f"NAT ゲートウェイのデータ処理量 ({_n(gb)} GB)",
+            ),
             "natgateway.gb",
             region,
             gb,
@@ -53,7 +59,10 @@ def public_ip_charge(
         resource,
         rtype,
         "network",
-        f"public IPv4 address ({_n(count)} × 730 h)",
+        Phrase(
+            f"public IPv4 address ({_n(count)} × 730 h)",
+            f"パブリック IPv4 アドレス ({_n(count)} × 730時間)",
+        ),
         "publicipv4.hour",
         region,
         count * HOURS_PER_MONTH,
@@ -110,7 +119,7 @@ def price_vpc_endpoint(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
                 node.name,
                 node.type,
                 "network",
-                f"{kind} endpoint {svc} (730 h)",
+                Phrase(f"{kind} endpoint {svc} (730 h)", f"{kind} エンドポイント {svc} (730時間)"),
                 "vpce.gwlb.hour",
                 region,
                 HOURS_PER_MONTH,
@@ -123,7 +132,10 @@ def price_vpc_endpoint(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
             node.name,
             node.type,
             "network",
-            f"interface endpoint {svc} ({azs} AZ × 730 h)",
+            Phrase(
+                f"interface endpoint {svc} ({azs} AZ × 730 h)",
+                f"インターフェイスエンドポイント {svc} ({azs} AZ × 730時間)",
+            ),
             "vpce.interface.hour",
             region,
             azs * HOURS_PER_MONTH,
@@ -138,7 +150,10 @@ def price_vpc_endpoint(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
                 node.name,
                 node.type,
                 "network",
-                f"interface endpoint data processed ({_n(gb)} GB)",
+                Phrase(
+                    f"interface endpoint data processed ({_n(gb)} GB)",
+                    f"インターフェイスエンドポイントのデータ処理量 ({_n(gb)} GB)",
+                ),
                 "vpce.gb",
                 region,
                 gb,
