@@ -59,7 +59,7 @@ def _moto_base_amis() -> None:
 
 def _share_botocore_models() -> None:
     """Every boto3 session parses the service models it uses anew (EC2's alone is
-    ~0.5 s); the tests make hundreds of sessions (each moto estate, each demo
+    0.2-0.3 s); the tests make hundreds of sessions (each moto estate, each demo
     audit). The parsed files are shared per process instead, as one session already
     shares them between its clients (botocore treats them as read-only). Each
     session keeps its own loader, so the audit's own loader sharing
