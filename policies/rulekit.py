@@ -15,6 +15,7 @@ from typing import Any
 from pulumi_policy.proxy import UnknownValueError
 
 from gcmod.policies.model import Finding, Res
+from gcmod.terminology import ENVIRONMENT_SHORT_JA
 
 #: The guidance the rules cite, as the source deck (2025-10) names it.
 GUIDE_EN = (
@@ -27,7 +28,7 @@ GUIDE_JA = (
 )
 
 #: Japanese names of the environments, for messages.
-ENV_JA: dict[str, str] = {"production": "本番", "staging": "検証", "development": "開発"}
+ENV_JA: dict[str, str] = ENVIRONMENT_SHORT_JA
 
 
 def env_ja(env: str) -> str:

@@ -58,6 +58,11 @@ EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget"
 
 #: Resources a shutdown schedule applies to.
 SCHEDULABLE = (EC2_INSTANCE, ECS_SERVICE, RDS_INSTANCE, RDS_CLUSTER, ASG)
+#: What stops and starts a resource on a timetable (the estimate prices a resource
+#: by their expressions, :mod:`gcmod.cost.vendorhours`).
+SCHEDULERS = (SCHEDULE, AAS_SCHEDULED_ACTION, ASG_SCHEDULE, EVENT_RULE)
+#: The AWS Instance Scheduler's tag key by default (rule setting ``instanceSchedulerTagKey``).
+INSTANCE_SCHEDULER_TAG = "Schedule"
 #: Types the AWS Instance Scheduler stops and starts by tag.
 INSTANCE_SCHEDULER_TYPES = (EC2_INSTANCE, RDS_INSTANCE, RDS_CLUSTER, ASG)
 #: gcmod's ScheduledShutdown tag (the schedule group's name).
@@ -437,7 +442,7 @@ def _pair(stops: Iterable[Action], starts: Iterable[Action], either: list[Action
 
 
 def schedule_of(
-    res: Res, resources: Sequence[Res], instance_scheduler_tag: str = "Schedule"
+    res: Res, resources: Sequence[Res], instance_scheduler_tag: str = INSTANCE_SCHEDULER_TAG
 ) -> ScheduleDecision:
     """Whether something in ``resources`` stops and starts ``res`` (module docstring).
     Reading a tag unknown before deployment raises UnknownValueError."""

@@ -25,6 +25,7 @@ from gcmod.policies.schedules import (
     ASG,
     EC2_INSTANCE,
     ECS_SERVICE,
+    INSTANCE_SCHEDULER_TAG,
     RDS_CLUSTER,
     RDS_INSTANCE,
     SCHEDULE,
@@ -90,7 +91,7 @@ _KIND = {
         Setting(
             "instanceSchedulerTagKey",
             "string",
-            "Schedule",
+            INSTANCE_SCHEDULER_TAG,
             "Tag key of the AWS Instance Scheduler (its default is Schedule); a resource "
             "carrying it counts as stopped and started. Empty: not used.",
         ),

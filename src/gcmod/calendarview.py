@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
+from gcmod.cost.arithmetic import HOURS_PER_MONTH
 from gcmod.runcalendar import Event, RunningCalendar
+from gcmod.terminology import ENVIRONMENTS_JA
 from gcmod.textable import render
 
 #: Hours in the month the estimate prices (730 = 8,760 / 12).
-HOURS_24_7 = 730
+HOURS_24_7 = int(HOURS_PER_MONTH)
 
 _WEEKDAYS = {
     "ja": ("月", "火", "水", "木", "金", "土", "日"),
@@ -23,7 +25,6 @@ _KIND = {
     "ja": {"start": "起動", "stop": "停止"},
     "en": {"start": "start", "stop": "stop"},
 }
-_ENVIRONMENT_JA = {"production": "本番環境", "staging": "検証環境", "development": "開発環境"}
 
 
 def weekday(at: dt.datetime, lang: str) -> str:
@@ -34,7 +35,7 @@ def weekday(at: dt.datetime, lang: str) -> str:
 def unscheduled(stack: str, environment: str, lang: str) -> str:
     """The line for a stack that declares no shutdown schedule."""
     if lang == "ja":
-        env = _ENVIRONMENT_JA.get(environment, environment)
+        env = ENVIRONMENTS_JA.get(environment, environment)
         return (
             f"スタック {stack} ({env}) には自動停止のスケジュールがありません。"
             f"常時稼働します (月 {HOURS_24_7} 時間)。"

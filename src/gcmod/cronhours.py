@@ -33,8 +33,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-#: Hours in the month the estimate prices.
-HOURS_PER_MONTH = 730.0
 #: Days of history simulated before the window, to know whether the resource is
 #: running when the window opens (a month covers weekly and monthly schedules).
 WARM_UP_DAYS = 32

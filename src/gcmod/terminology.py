@@ -32,6 +32,11 @@ class Term:
     note: str = ""
 
 
+#: gcmod's environments in Japanese, short form (「本番」); with 「環境」 in
+#: :data:`ENVIRONMENTS_JA`. The one place every message, report and view takes them from.
+ENVIRONMENT_SHORT_JA: dict[str, str] = {"production": "本番", "staging": "検証", "development": "開発"}
+ENVIRONMENTS_JA: dict[str, str] = {k: f"{v}環境" for k, v in ENVIRONMENT_SHORT_JA.items()}
+
 TERMS: tuple[Term, ...] = (
     Term("production (environment)", "本番 / 本番環境", (r"\bproduction ?の", r"プロダクション環境")),
     Term("staging (environment)", "検証 / 検証環境", (r"\bstaging ?の", r"ステージング環境")),

@@ -12,10 +12,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from gcmod.cost.arithmetic import HOURS_PER_MONTH as ARITHMETIC_HOURS
 from gcmod.cost.model import CATEGORY_NAMES, LEVER_NAMES, LEVER_ORDER, EstimateResult
 from gcmod.cost.yen import ResultYen, result_yen, to_jpy
 
-HOURS_PER_MONTH = 730
+#: 730, as a whole number for the reports and the JSON (``hoursPerMonth``).
+HOURS_PER_MONTH = int(ARITHMETIC_HOURS)
 #: 地方公共団体情報システム標準化基本方針 (閣議決定): 運用経費等「少なくとも3割削減を目指す」.
 TARGET_PERCENT_LOWER = 30.0
 #: National systems that modernised first, FY2024 budget basis: 基盤経費 16,877 -> 5,949 M yen.

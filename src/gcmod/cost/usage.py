@@ -46,9 +46,10 @@ from gcmod import reference as ref
 from gcmod.config import MODEL_CONFIG, ConfigError, StackConfig, read_yaml
 from gcmod.cost.arithmetic import HOURS_PER_MONTH
 from gcmod.cost.phrase import Phrase, join
+from gcmod.terminology import ENVIRONMENTS_JA
 
 #: Environments in Japanese (docs/terminology.md).
-ENVIRONMENT_JA = {"production": "本番環境", "staging": "検証環境", "development": "開発環境"}
+ENVIRONMENT_JA = ENVIRONMENTS_JA
 #: Where a figure came from when it is the field's documented default.
 DEFAULT = Phrase("default", "既定値")
 

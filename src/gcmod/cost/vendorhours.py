@@ -20,18 +20,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from gcmod.cost.arithmetic import HOURS_PER_MONTH
 from gcmod.cost.phrase import Phrase
-from gcmod.cronhours import HOURS_PER_MONTH, CronUnsupported, Trigger, monthly_hours
+from gcmod.cronhours import CronUnsupported, Trigger, monthly_hours
 from gcmod.graph import ResourceGraph, ResourceNode
-
-#: Types a vendor's schedule may stop and start, and what schedules them.
-SCHEDULE_TYPES = (
-    "aws:scheduler/schedule:Schedule",
-    "aws:appautoscaling/scheduledAction:ScheduledAction",
-    "aws:autoscaling/schedule:Schedule",
-    "aws:cloudwatch/eventRule:EventRule",
-)
-
 
 #: How the hours of a resource that never stops were found.
 ALWAYS_ON = Phrase("24/7", "24時間365日")
@@ -50,22 +42,28 @@ class VendorSchedules:
         self.graph = graph
         self.first_day = first_day or this_month()
         self._views: Any = None
-        self._any = any(r.type in SCHEDULE_TYPES for r in graph.resources)
+        from gcmod.policies.resviews import load_unknown_proxy
+
+        load_unknown_proxy()  # the schedule evidence without the Pulumi SDK
+        from gcmod.policies import schedules
+
+        self._schedules = schedules
+        self._any = any(r.type in schedules.SCHEDULERS for r in graph.resources)
 
     def hours(self, node: ResourceNode) -> tuple[float, Phrase, Phrase | None]:
         """(monthly hours, how they were found, a note when priced 24/7 for want of
         a readable schedule), in English and Japanese."""
-        if not self._any and not _instance_scheduler_tag(node):
+        sch = self._schedules
+        tag = sch.INSTANCE_SCHEDULER_TAG.lower()
+        if not self._any and not any(str(k).lower() == tag for k in node.tags):
             return HOURS_PER_MONTH, ALWAYS_ON, None
         from gcmod.policies.resviews import ResourceViews
-        from gcmod.policies.schedules import schedule_of
 
         if self._views is None:
             self._views = ResourceViews(self.graph)
-        proxy_error = _unknown_error()
         try:
-            decision = schedule_of(self._views.of(node), self._views.linked())
-        except proxy_error:
+            decision = sch.schedule_of(self._views.of(node), self._views.linked())
+        except sch.UnknownValueError:
             return HOURS_PER_MONTH, ALWAYS_ON, None
         if not decision.scheduled:
             return HOURS_PER_MONTH, ALWAYS_ON, None
@@ -117,13 +115,3 @@ class VendorSchedules:
             )
         names = ", ".join(sorted({a.by.name for a in actions}))
         return hours, Phrase(f"scheduled by {names}", f"{names} による自動停止"), None
-
-
-def _instance_scheduler_tag(node: ResourceNode) -> bool:
-    return any(isinstance(k, str) and k.lower() == "schedule" for k in node.tags)
-
-
-def _unknown_error() -> type[Exception]:
-    from gcmod.policies.resviews import load_unknown_proxy
-
-    return load_unknown_proxy().UnknownValueError
