@@ -43,13 +43,36 @@ LEVERS: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True)
 class Text:
-    """A user-facing text in both languages."""
+    """A user-facing text in both languages: rule texts and findings, and the
+    estimate's line descriptions and notes (``gcmod.cost.phrase.Phrase``).
+
+    Pieces join with ``+`` (a plain ``str`` is data, the same in both languages)."""
 
     en: str
     ja: str
 
+    @classmethod
+    def same(cls, text: str) -> Text:
+        """Data written the same in both languages (a name, an id, a number)."""
+        return cls(text, text)
+
     def __call__(self, lang: str) -> str:
         return self.ja if lang == "ja" else self.en
+
+    pick = __call__
+
+    def __add__(self, other: Text | str) -> Text:
+        o = other if isinstance(other, Text) else Text.same(other)
+        return Text(self.en + o.en, self.ja + o.ja)
+
+    def __radd__(self, other: str) -> Text:
+        return Text.same(other) + self
+
+    def __bool__(self) -> bool:
+        return bool(self.en or self.ja)
+
+    def __str__(self) -> str:
+        return self.en
 
 
 @dataclass(frozen=True)

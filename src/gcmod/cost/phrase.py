@@ -5,42 +5,20 @@ comes from, in both languages at the place the figures are known::
 
     Phrase(f"NAT gateway ({n} × 730 h)", f"NAT ゲートウェイ ({n} × 730時間)")
 
-Pieces join with ``+`` (a plain ``str`` is data, the same in both languages).
-The English text is what ``--json`` keeps (schema ``gcmod.estimate/1``); the
-Japanese one reaches the reports only.
+It is :class:`gcmod.policies.model.Text`, the rules' bilingual text: pieces
+join with ``+`` (a plain ``str`` is data, the same in both languages). The
+English text is what ``--json`` keeps (schema ``gcmod.estimate/1``); the Japanese
+one reaches the reports only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
+from gcmod.policies.model import Text
 
-@dataclass(frozen=True)
-class Phrase:
-    en: str
-    ja: str
-
-    @classmethod
-    def same(cls, text: str) -> Phrase:
-        """Data written the same in both languages (a name, an id, a number)."""
-        return cls(text, text)
-
-    def pick(self, lang: str) -> str:
-        return self.ja if lang == "ja" else self.en
-
-    def __add__(self, other: Phrase | str) -> Phrase:
-        o = other if isinstance(other, Phrase) else Phrase.same(other)
-        return Phrase(self.en + o.en, self.ja + o.ja)
-
-    def __radd__(self, other: str) -> Phrase:
-        return Phrase.same(other) + self
-
-    def __bool__(self) -> bool:
-        return bool(self.en or self.ja)
-
-    def __str__(self) -> str:
-        return self.en
+#: The project's one bilingual text (rule texts and findings use it too).
+Phrase = Text
 
 
 def join(parts: Iterable[Phrase], en: str = "; ", ja: str = "、") -> Phrase:
