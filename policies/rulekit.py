@@ -8,7 +8,6 @@ let a rule decide what it can and defer the rest, the same way everywhere.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -33,29 +32,6 @@ ENV_JA: dict[str, str] = ENVIRONMENT_SHORT_JA
 
 def env_ja(env: str) -> str:
     return ENV_JA.get(env, env)
-
-
-_LATIN_END = re.compile(r"[A-Za-z0-9.)\]_-]$")
-_LATIN_START = re.compile(r"^[A-Za-z0-9(\[]")
-_JA_END = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]$")
-_JA_START = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff]")
-
-
-def ja_join(*parts: str) -> str:
-    """Join pieces of a Japanese message with the spacing of docs/terminology.md:
-    one half-width space where Japanese meets a Latin word or a name, none between
-    Japanese characters (「本番の」 + 「RDS インスタンス」 → 「本番の RDS インスタンス」)."""
-    out = ""
-    for part in parts:
-        if not part:
-            continue
-        if out and (
-            (_JA_END.search(out) and _LATIN_START.search(part))
-            or (_LATIN_END.search(out) and _JA_START.search(part))
-        ):
-            out += " "
-        out += part
-    return out
 
 
 class _Unknown:

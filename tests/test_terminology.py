@@ -89,3 +89,19 @@ def test_diagram_names_follow_the_terminology() -> None:
     names = {**COMPONENT_NAMES, **TYPE_NAMES, "(root)": ROOT_NAME}
     found = [f"{k}: {p}" for k, (ja, _en) in names.items() for p in problems(ja)]
     assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize(
+    ("parts", "joined"),
+    [
+        (("本番の", "RDS インスタンス"), "本番の RDS インスタンス"),
+        (("EC2 インスタンス app-1", "のルートボリューム", "が暗号化されていません"),
+         "EC2 インスタンス app-1 のルートボリュームが暗号化されていません"),
+        (("本番の", "バックアップボールト"), "本番のバックアップボールト"),
+        (("vault", "", "が"), "vault が"),
+    ],
+)  # fmt: skip
+def test_ja_join_spaces_as_the_term_list_says(parts: tuple[str, ...], joined: str) -> None:
+    from gcmod.terminology import ja_join
+
+    assert ja_join(*parts) == joined and problems(joined) == []

@@ -19,7 +19,7 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
 from gcmod.policies.evidence import in_stack_region
 from gcmod.policies.model import Ctx, Finding, Res, Setting, Text, rule
-from gcmod.policies.rulekit import GUIDE_JA, UNKNOWN, each, env_ja, items, ja_join, peek
+from gcmod.policies.rulekit import GUIDE_JA, UNKNOWN, each, env_ja, items, peek
 from gcmod.policies.rules.storage import (
     BACKUP_VAULT,
     EBS_VOLUME,
@@ -33,6 +33,7 @@ from gcmod.policies.rules.storage import (
     env_setting,
 )
 from gcmod.reference import DR_REGION
+from gcmod.terminology import ja_join
 
 BACKUP_PLAN = "aws:backup/plan:Plan"
 VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"

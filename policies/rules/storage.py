@@ -29,11 +29,11 @@ from gcmod.policies.rulekit import (
     UNKNOWN,
     each,
     items,
-    ja_join,
     known,
     peek,
     truthy,
 )
+from gcmod.terminology import ja_join
 
 # ---------------------------------------------------------------------------
 # Resource types

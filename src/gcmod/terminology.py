@@ -78,6 +78,29 @@ _CHECKS: tuple[tuple[str, str], ...] = (
     (_JA + r"[A-Za-z]{2,}", "日本語と英単語の間にスペースがない"),
     (r"[A-Za-z]{2,}" + _JA, "英単語と日本語の間にスペースがない"),
 )
+_JA_END = re.compile(_JA + "$")
+_JA_START = re.compile("^" + _JA)
+_LATIN_END = re.compile(r"[A-Za-z0-9.)\]_-]$")
+_LATIN_START = re.compile(r"^[A-Za-z0-9(\[]")
+
+
+def ja_join(*parts: str) -> str:
+    """Join pieces of a Japanese message with the spacing above: one half-width
+    space where Japanese meets a Latin word or a name, none between Japanese
+    characters (「本番の」 + 「RDS インスタンス」 → 「本番の RDS インスタンス」)."""
+    out = ""
+    for part in parts:
+        if not part:
+            continue
+        if out and (
+            (_JA_END.search(out) and _LATIN_START.search(part))
+            or (_LATIN_END.search(out) and _JA_START.search(part))
+        ):
+            out += " "
+        out += part
+    return out
+
+
 #: Established compounds written without a space.
 _ALLOWED = ("公共SaaS", "IaaS型", "SaaS型")
 
