@@ -155,3 +155,19 @@ def test_ssm_runbooks_and_auto_scaling_recurrences_are_priced_by_their_hours() -
     assert hours["web"] == pytest.approx(web)  # one instance, 08:00-20:00 on weekdays
     assert web < utc < 730
     assert hours["alert-relay"] == 730  # exempted always-on
+
+
+@pytest.mark.parametrize("program, stack", [("vendor-ssm-asg", "test"), ("vendor-scheduler", "staging")])
+def test_a_vendors_own_schedules_are_known_free_not_unpriced(program: str, stack: str) -> None:
+    """Scheduled EventBridge rules, their targets and Auto Scaling scheduled actions
+    cost nothing by themselves: the estimate must not warn that it cannot price them."""
+    from gcmod.cost.pricers import graph_charges
+    from gcmod.cost.usage import Usage, program_basis
+
+    gp = graph_charges(graph(program, stack), Usage().resolve(program_basis()))
+    assert not set(gp.unpriced) & {
+        "aws:autoscaling/schedule:Schedule",
+        "aws:cloudwatch/eventRule:EventRule",
+        "aws:cloudwatch/eventTarget:EventTarget",
+        "aws:scheduler/schedule:Schedule",
+    }, gp.unpriced

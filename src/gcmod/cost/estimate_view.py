@@ -331,7 +331,7 @@ def build(result: EstimateResult, lang: str = "ja") -> EstimateView:
     missing = [("planned", m) for m in result.planned.missing] + [
         ("baseline", m) for m in result.baseline.missing
     ]
-    which = {"planned": t["planned"], "baseline": t["baseline"]}
+    which = {"planned": planned_label, "baseline": t["baseline"]}
 
     # -- cards (HTML) and the gauge
     per_month, per_year = t["per_month"], t["per_year"]
@@ -354,11 +354,11 @@ def build(result: EstimateResult, lang: str = "ja") -> EstimateView:
         save.subs.insert(0, f"{saving.first}{per_month}")
         cards = [
             card("baseline", t["baseline_long"], baseline),
-            card("planned", t["planned"], planned),
+            card("planned", planned_label, planned),
             save,
         ]
     else:
-        cards = [card("planned", t["planned_program"], planned)]
+        cards = [card("planned", planned_label, planned)]
     gauge = None
     if p is not None:
         gauge = {

@@ -290,6 +290,20 @@ FREE_TYPES: dict[str, str] = {
     "aws:ec2/vpnGateway:VpnGateway": "free (the VPN connection is priced)",
     "aws:route53/record:Record": "records are free (queries are not priced)",
     "aws:sns/topicPolicy:TopicPolicy": "free (the topic's publishes are priced with it)",
+    # Vendors' own schedules (their running hours are read by gcmod.cost.vendorhours).
+    "aws:autoscaling/schedule:Schedule": (
+        "scheduled actions are free: EC2 Auto Scaling has no charge of its own (the "
+        "instances are priced)"
+    ),
+    "aws:cloudwatch/eventRule:EventRule": (
+        "a scheduled rule's events are AWS events, free with their rule evaluation and "
+        "delivery (custom events are not: $1/million); secondary sources read 2026-12-02: "
+        "wring.co 'AWS EventBridge pricing guide', factualminds.com (2026-06-13)"
+    ),
+    "aws:cloudwatch/eventTarget:EventTarget": (
+        "free by itself (delivery is part of the rule's events; what the target runs is "
+        "not priced here)"
+    ),
 }
 #: Types priced together with another resource (no line of their own).
 PRICED_VIA: dict[str, str] = {
