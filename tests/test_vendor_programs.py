@@ -157,7 +157,9 @@ def test_ssm_runbooks_and_auto_scaling_recurrences_are_priced_by_their_hours() -
     assert hours["alert-relay"] == 730  # exempted always-on
 
 
-@pytest.mark.parametrize("program, stack", [("vendor-ssm-asg", "test"), ("vendor-scheduler", "staging")])
+@pytest.mark.parametrize(
+    ("program", "stack"), [("vendor-ssm-asg", "test"), ("vendor-scheduler", "staging")]
+)
 def test_a_vendors_own_schedules_are_known_free_not_unpriced(program: str, stack: str) -> None:
     """Scheduled EventBridge rules, their targets and Auto Scaling scheduled actions
     cost nothing by themselves: the estimate must not warn that it cannot price them."""
