@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -608,6 +608,21 @@ def _memo_table() -> dict[Any, tuple[Any, Any]] | None:
     return getattr(_memo, "table", None)
 
 
+def _remembered(tag: str, obj: Any, compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per ``(tag, obj)`` inside :func:`converted_once`; outside
+    it, every time. The table holds ``obj`` too, which keeps its id unique."""
+    table = _memo_table()
+    if table is None:
+        return compute()
+    key = (tag, id(obj))
+    hit = table.get(key)
+    if hit is not None and hit[0] is obj:
+        return hit[1]
+    out = compute()
+    table[key] = (obj, out)
+    return out
+
+
 class _MemoJsonFormat:
     """Stands in for ``google.protobuf.json_format`` inside pulumi_policy.policy."""
 
@@ -618,28 +633,16 @@ class _MemoJsonFormat:
         return getattr(self._real, name)
 
     def MessageToDict(self, message: Any, *args: Any, **kwargs: Any) -> Any:
-        table = _memo_table()
-        if table is None or args or kwargs:
+        if args or kwargs:
             return self._real.MessageToDict(message, *args, **kwargs)
-        hit = table.get(id(message))
-        if hit is not None and hit[0] is message:
-            return hit[1]
-        out = self._real.MessageToDict(message)
-        table[id(message)] = (message, out)  # holding ``message`` keeps its id unique
-        return out
+        return _remembered("dict", message, lambda: self._real.MessageToDict(message))
 
 
 def _memo_deserialize(real: Any):
     def deserialize_properties(props: Any, proxy_secrets: bool = False) -> Any:
-        table = _memo_table()
-        if table is None or proxy_secrets:
+        if proxy_secrets:
             return real(props, proxy_secrets)
-        hit = table.get(id(props))
-        if hit is not None and hit[0] is props:
-            return hit[1]
-        out = real(props)
-        table[id(props)] = (props, out)
-        return out
+        return _remembered("props", props, lambda: real(props))
 
     deserialize_properties.__wrapped__ = real  # type: ignore[attr-defined]
     return deserialize_properties
@@ -647,16 +650,7 @@ def _memo_deserialize(real: Any):
 
 def _memo_proxy(real: Any):
     def unknown_checking_proxy(props: Any) -> Any:
-        table = _memo_table()
-        if table is None:
-            return real(props)
-        key = ("proxy", id(props))
-        hit = table.get(key)
-        if hit is not None and hit[0] is props:
-            return hit[1]
-        out = real(props)
-        table[key] = (props, out)
-        return out
+        return _remembered("proxy", props, lambda: real(props))
 
     unknown_checking_proxy.__wrapped__ = real  # type: ignore[attr-defined]
     return unknown_checking_proxy
@@ -666,16 +660,7 @@ def _memo_method(method: Any, tag: str):
     """``method(request)`` memoized per request message inside :func:`converted_once`."""
 
     def memoized(request: Any) -> Any:
-        table = _memo_table()
-        if table is None:
-            return method(request)
-        key = (tag, id(request))
-        hit = table.get(key)
-        if hit is not None and hit[0] is request:
-            return hit[1]
-        out = method(request)
-        table[key] = (request, out)
-        return out
+        return _remembered(tag, request, lambda: method(request))
 
     return memoized
 
