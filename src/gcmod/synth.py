@@ -203,6 +203,17 @@ def _is_program_file(path: str) -> bool:
     return not real.startswith(_library_dirs())
 
 
+def _file_uri(filename: str) -> str | None:
+    """The URI the SDK gives a frame's file (``pathlib.Path.as_uri``); None where it
+    gives no position (no file name, a relative one)."""
+    if not filename:
+        return None
+    try:
+        return pathlib.Path(filename).as_uri()
+    except Exception:  # the SDK gives no position then
+        return None
+
+
 class _PathFacts:
     """What a run asks about the files of its stack frames, each answered once
     per run (a file cannot move while the program runs): ~2,000 registrations
@@ -210,53 +221,16 @@ class _PathFacts:
 
     def __init__(self) -> None:
         self._synth = os.path.realpath(__file__)
-        self._uris: dict[str, str | None] = {}
-        self._paths: dict[str, str | None] = {}
-        self._reals: dict[str, str] = {}
-        self._program: dict[str, bool] = {}
-
-    def uri(self, filename: str) -> str | None:
-        """The URI the SDK gives a frame's file (``pathlib.Path.as_uri``); None
-        where it gives no position (no file name, a relative one)."""
-        try:
-            return self._uris[filename]
-        except KeyError:
-            pass
-        uri: str | None = None
-        if filename:
-            try:
-                uri = pathlib.Path(filename).as_uri()
-            except Exception:  # the SDK gives no position then
-                uri = None
-        self._uris[filename] = uri
-        return uri
-
-    def path(self, uri: str) -> str | None:
-        """:func:`_frame_path` of ``uri``."""
-        try:
-            return self._paths[uri]
-        except KeyError:
-            path = self._paths[uri] = _frame_path(uri)
-            return path
-
-    def real(self, path: str) -> str:
-        try:
-            return self._reals[path]
-        except KeyError:
-            real = self._reals[path] = os.path.realpath(path)
-            return real
+        self.uri = functools.cache(_file_uri)
+        self.path = functools.cache(_frame_path)
+        """:func:`_frame_path` of a URI."""
+        self.real = functools.cache(os.path.realpath)
+        self.is_program = functools.cache(_is_program_file)
+        """:func:`_is_program_file` of a path."""
 
     def is_synth(self, path: str) -> bool:
         """:func:`path_is_synth` of ``path``."""
         return self.real(path) == self._synth
-
-    def is_program(self, path: str) -> bool:
-        """:func:`_is_program_file` of ``path``."""
-        try:
-            return self._program[path]
-        except KeyError:
-            own = self._program[path] = _is_program_file(path)
-            return own
 
 
 def request_frames(request: Any, facts: _PathFacts | None = None) -> list[tuple[str, int]]:
