@@ -147,10 +147,10 @@ def test_the_japanese_report_shows_the_same_yen_that_add_up(result) -> None:
 
     doc = to_json(result)
     view = build(result, "ja", rate=157.0)
-    assert view.cards[2]["value"] == f"¥{doc['wasteJpy']:,}"
+    assert view.cards[2]["value"] == f"{doc['wasteJpy']:,}円"
 
     def yen(text: str) -> int:
-        return int(text.lstrip("¥").replace(",", "")) if text != "-" else 0
+        return int(text.removesuffix("円").replace(",", "")) if text != "-" else 0
 
     assert sum(yen(b["label"]) for b in view.lever_bars) == doc["wasteJpy"]
     assert sum(yen(row[4]) for row in view.rule_rows) == doc["wasteJpy"]

@@ -6,6 +6,7 @@ from typing import Any
 
 from gcmod import __version__
 from gcmod.audit.runner import AuditResult, Finding
+from gcmod.cost.figures import fmt_jpy, fmt_usd
 from gcmod.graph import short_type
 from gcmod.policies.model import Text
 from gcmod.policies.report import evidence_json
@@ -19,7 +20,7 @@ LABELS = {
         "waived": "waived",
         "summary": (
             "{accounts} account(s), {resources} resources; {m} mandatory and {a} advisory "
-            "finding(s); estimated waste up to ${waste:,.2f}/month; {calls} API calls"
+            "finding(s); estimated waste up to {usd}/month; {calls} API calls"
         ),
         "gaps": "INCOMPLETE: {n} part(s) could not be read:",
         "clean": "No mandatory findings.",
@@ -33,7 +34,7 @@ LABELS = {
         "waived": "免除",
         "summary": (
             "アカウント {accounts} 件・リソース {resources} 件、必須 {m} 件・推奨 {a} 件。"
-            "是正による削減額は 月 ¥{jpy:,} (${waste:,.2f})。API 呼び出し {calls} 回"
+            "是正による削減額は月 {jpy} ({usd})。API 呼び出し {calls} 回"
         ),
         "gaps": "不完全: 読み取れなかった箇所が {n} 件あります:",
         "clean": "必須の指摘はありません。",
@@ -98,8 +99,8 @@ def _waste(f: Finding, lang: str = "en") -> str:
     if f.waste_usd is None:
         return "-"
     if lang == "ja" and f.waste.monthly_jpy is not None:
-        return f"¥{f.waste.monthly_jpy:,} (${f.waste_usd:,.2f})"
-    return f"${f.waste_usd:,.2f}"
+        return f"{fmt_jpy(f.waste.monthly_jpy, lang)} ({fmt_usd(f.waste_usd)})"
+    return fmt_usd(f.waste_usd)
 
 
 def _ordered(result: AuditResult) -> list[Finding]:
@@ -156,8 +157,8 @@ def table(result: AuditResult, lang: str = "en") -> str:
             resources=sum(sum(c.values()) for c in result.resource_counts.values()),
             m=len(result.mandatory),
             a=len(result.findings) - len(result.mandatory),
-            waste=total_waste(result),
-            jpy=total_waste_jpy(result),
+            usd=fmt_usd(total_waste(result)),
+            jpy=fmt_jpy(total_waste_jpy(result), lang),
             calls=result.calls.total,
         )
     )

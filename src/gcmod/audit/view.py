@@ -16,6 +16,7 @@ from typing import Any
 
 from gcmod import __version__
 from gcmod.audit.runner import AuditResult, Finding
+from gcmod.cost.figures import Money
 from gcmod.graph import short_type
 from gcmod.policies.model import LEVERS
 
@@ -135,28 +136,6 @@ def plain_reason(reason: str, limit: int = 160) -> str:
 
 
 @dataclass
-class Money:
-    """An amount in both currencies, the reader's first."""
-
-    usd: float
-    jpy: float
-    lang: str
-
-    def first(self) -> str:
-        from gcmod.reports import usd, yen
-
-        return yen(self.jpy) if self.lang == "ja" else usd(self.usd)
-
-    def second(self) -> str:
-        from gcmod.reports import usd, yen
-
-        return usd(self.usd) if self.lang == "ja" else yen(self.jpy)
-
-    def both(self) -> str:
-        return f"{self.first()} ({self.second()})"
-
-
-@dataclass
 class AuditView:
     lang: str
     title: str
@@ -227,7 +206,7 @@ def build(
         given, so that every figure shown adds up; else converted at ``rate``."""
         if usd is None:
             return "-"
-        return Money(usd, usd * rate if jpy is None else jpy, lang).first()
+        return Money(usd, round(usd * rate if jpy is None else jpy), lang).first
 
     findings = sorted(
         result.findings,

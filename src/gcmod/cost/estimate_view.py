@@ -29,15 +29,14 @@ from gcmod.cost.figures import (
     HOURS_PER_MONTH,
     NATIONAL_INFRA_PERCENT_LOWER,
     TARGET_PERCENT_LOWER,
+    Money,
     categories_of,
     category_name,
-    fmt_jpy,
     fmt_money,
     fmt_number,
     fmt_pct,
     fmt_rate,
     fmt_unit_price,
-    fmt_usd,
     lever_name,
     ordered_levers,
     pct_of,
@@ -51,42 +50,6 @@ from gcmod.graph import short_type
 
 #: Keys of ``EstimateResult.assumptions`` shown as the price catalogue's source/date.
 CATALOGUE_KEYS = ("catalogue", "catalogueDate", "catalogue_date", "priceCatalogue", "prices")
-
-
-@dataclass(frozen=True)
-class Money:
-    """An amount in both currencies (the yen split from its total), read in ``lang``."""
-
-    usd: float
-    jpy: int
-    lang: str
-
-    @property
-    def usd_text(self) -> str:
-        return fmt_usd(self.usd)
-
-    @property
-    def jpy_text(self) -> str:
-        return fmt_jpy(self.jpy, self.lang)
-
-    @property
-    def first(self) -> str:
-        """The reader's currency: yen in Japanese, dollars in English."""
-        return self.jpy_text if self.lang == "ja" else self.usd_text
-
-    @property
-    def second(self) -> str:
-        return self.usd_text if self.lang == "ja" else self.jpy_text
-
-    @property
-    def both(self) -> str:
-        return f"{self.first} ({self.second})"
-
-    def times(self, n: int) -> Money:
-        return Money(self.usd * n, self.jpy * n, self.lang)
-
-    def minus(self, other: Money) -> Money:
-        return Money(self.usd - other.usd, self.jpy - other.jpy, self.lang)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ are converted once per total and split among the parts so that they add up
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from gcmod.cost.arithmetic import HOURS_PER_MONTH as ARITHMETIC_HOURS
@@ -48,6 +49,42 @@ def fmt_jpy(yen: int, lang: str = "en") -> str:
     """``¥12,345`` (en) or ``12,345円`` (ja)."""
     sign = "-" if yen < 0 else ""
     return f"{sign}{abs(yen):,}円" if lang == "ja" else f"{sign}¥{abs(yen):,}"
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount in both currencies (the yen split from its total), read in ``lang``."""
+
+    usd: float
+    jpy: int
+    lang: str
+
+    @property
+    def usd_text(self) -> str:
+        return fmt_usd(self.usd)
+
+    @property
+    def jpy_text(self) -> str:
+        return fmt_jpy(self.jpy, self.lang)
+
+    @property
+    def first(self) -> str:
+        """The reader's currency: yen in Japanese, dollars in English."""
+        return self.jpy_text if self.lang == "ja" else self.usd_text
+
+    @property
+    def second(self) -> str:
+        return self.usd_text if self.lang == "ja" else self.jpy_text
+
+    @property
+    def both(self) -> str:
+        return f"{self.first} ({self.second})"
+
+    def times(self, n: int) -> Money:
+        return Money(self.usd * n, self.jpy * n, self.lang)
+
+    def minus(self, other: Money) -> Money:
+        return Money(self.usd - other.usd, self.jpy - other.jpy, self.lang)
 
 
 def fmt_money(usd: float, rate: float, lang: str, jpy: int | None = None) -> str:

@@ -5,13 +5,12 @@ Every page extends ``base.html.j2`` (one layout, one stylesheet inlined so a
 report stays one self-contained file: no scripts, web fonts or external URLs)
 and draws its parts with the macros of ``parts.html.j2`` (summary cards, tables
 that become stacked rows on a phone, bar charts whose text stays HTML text).
-Numbers reach templates already rounded: the filters below print them without
-float noise.
+Numbers reach templates already formatted by their view models
+(:mod:`gcmod.cost.figures` for money), so templates hold no arithmetic.
 """
 
 from __future__ import annotations
 
-import math
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -22,35 +21,6 @@ from gcmod.reports.svgtext import coord
 
 #: Narrowest and widest screens the pages are tested at (tests/test_report_browser.py).
 PHONE_PX, DESKTOP_PX = 390, 1280
-
-
-def usd(value: float | None, decimals: int = 2) -> str:
-    """``$1,234.56``; ``-`` for None."""
-    if value is None or not math.isfinite(value):
-        return "-"
-    sign = "-" if value < 0 else ""
-    return f"{sign}${abs(value):,.{decimals}f}"
-
-
-def yen(value: float | None) -> str:
-    """``¥12,345`` (whole yen); ``-`` for None."""
-    if value is None or not math.isfinite(value):
-        return "-"
-    sign = "-" if value < 0 else ""
-    return f"{sign}¥{abs(round(value)):,}"
-
-
-def number(value: float | None, decimals: int = 0) -> str:
-    """A count or quantity without float noise (``8,034.05``, ``12``)."""
-    if value is None or not math.isfinite(value):
-        return "-"
-    text = f"{value:,.{decimals}f}"
-    return text.rstrip("0").rstrip(".") if decimals and "." in text else text
-
-
-def pct(value: float | None, decimals: int = 1) -> str:
-    """``92.7%`` for 92.7; ``-`` for None."""
-    return "-" if value is None or not math.isfinite(value) else f"{value:.{decimals}f}%"
 
 
 @cache
@@ -68,7 +38,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(usd=usd, yen=yen, number=number, pct=pct, coord=coord)
+    env.filters.update(coord=coord)
     env.globals["stylesheet"] = stylesheet
     return env
 
