@@ -556,6 +556,7 @@ def check_graph(
     rules = rules if rules is not None else all_rules()
     from gcmod.gctune import fewer_collections
     from gcmod.policies.pack import make_servicer
+    from gcmod.policies.stackdriver import analyze_stack
 
     normalized = add_waivers(normalize_pack_config(config, rules, source), waivers)
     configure = configure_request(normalized)
@@ -583,7 +584,7 @@ def check_graph(
             for req, node in zip(analyze_requests(graph, structs), nodes, strict=True)
         ]
         stack_request = analyze_stack_request(graph, structs)
-        responses.append((servicer.AnalyzeStack(stack_request, None), None))
+        responses.append((analyze_stack(servicer, stack_request), None))
     collect(responses, rules, graph, report, normalized)
     if any(r.id == "GCM-SCHED-001" for r in rules):
         report.always_on = always_on(graph, normalized)

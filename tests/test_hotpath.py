@@ -296,3 +296,58 @@ def test_a_command_skips_the_last_collection_at_exit(tmp_path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
     ).stdout
     assert out.splitlines() == ["registered: 1", "frozen now: False", "frozen at exit: True"]
+
+
+# --------------------------------------------------------------------------- the stack request
+def _servicer(config: dict | None):
+    from gcmod.policies import pack
+
+    servicer = pack.make_servicer()
+    normalized = harness.normalize_pack_config(config, harness.all_rules())
+    servicer.Configure(harness.configure_request(normalized), None)
+    return servicer
+
+
+@pytest.mark.parametrize(
+    "config",
+    [None, {"all": "mandatory"}, {"all": "disabled"}, {"GCM-TEN-002": "advisory"}],
+    ids=["defaults", "all-mandatory", "all-disabled", "one-stack-rule-advisory"],
+)
+def test_the_stack_built_once_answers_as_the_servicer(sample_stacks, config) -> None:
+    """analyze_stack builds the stack's resources once for all stack policies;
+    its response is the servicer's own AnalyzeStack response, message for
+    message, for every sample and a program with findings (diagnostics,
+    not-applicable, order)."""
+    from gcmod.policies.stackdriver import analyze_stack, supported
+    from gcmod.synth import run_program
+
+    assert supported(), "the installed pulumi-policy is not the one stackdriver reproduces"
+    graphs = [g for _c, g in sample_stacks.values()]
+    graphs.append(
+        run_program(_every_kind_of_input, project="p", stack="prod", region="ap-northeast-1")
+    )
+    found = 0
+    for graph in graphs:
+        request = harness.analyze_stack_request(graph)
+        expected = _servicer(config).AnalyzeStack(request, None)
+        with harness.converted_once():
+            got = analyze_stack(_servicer(config), request)
+        assert got == expected, graph.stack
+        found += len(got.diagnostics)
+    assert (found == 0) == (config == {"all": "disabled"})
+
+
+def test_another_pulumi_policy_release_gets_the_servicers_own_stack_analysis(
+    sample_stacks, monkeypatch
+) -> None:
+    from gcmod.policies import stackdriver
+
+    _cfg, graph = sample_stacks["saas-prod"]
+    request = harness.analyze_stack_request(graph)
+    servicer = _servicer(None)
+    calls = []
+    real = servicer.AnalyzeStack
+    monkeypatch.setattr(servicer, "AnalyzeStack", lambda *a: calls.append(a) or real(*a))
+    monkeypatch.setattr(stackdriver, "supported", lambda: False)
+    assert stackdriver.analyze_stack(servicer, request) == real(request, None)
+    assert len(calls) == 1
