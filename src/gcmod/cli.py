@@ -51,5 +51,14 @@ def main() -> None:
 for _command in (synth, calendar, check, rules, estimate, catalog, new, audit, cache, prices):
     main.add_command(_command)
 
-if __name__ == "__main__":  # pragma: no cover
+
+def run() -> None:
+    """The ``gcmod`` executable: one command, then the process exits."""
+    from gcmod.gctune import one_shot_process
+
+    one_shot_process()
     main()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

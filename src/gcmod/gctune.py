@@ -12,8 +12,12 @@ alive until the step ends (the SDK's outputs, futures and registrations, the
 policies' views), so collecting it every 50,000 allocations only walked live
 objects (~2 s of a 1,000-tenant check; the garbage left for the next collection
 was ~20 MiB). At exit the command skips the interpreter's last full collection
-of a heap about to be freed anyway (~4 s there). Nothing else changes: cycles
-are still collected, output is identical.
+of a heap about to be freed anyway (~4 s there). In the ``gcmod`` executable
+(:func:`one_shot_process`), what a step leaves alive is frozen at its end too,
+instead of walked by the next collection (~0.9 s of that check): a command
+runs a step or two and exits, and after :mod:`gcmod.sdkgarbage` a synth leaves
+almost no cyclic garbage (12 objects in the 1,000-tenant check) to keep.
+Nothing else changes: output is identical.
 """
 
 from __future__ import annotations
@@ -37,6 +41,17 @@ _saved: tuple[int, int, int] | None = None
 
 
 _exit_freeze_registered = False
+_one_shot = False
+
+
+def one_shot_process() -> None:
+    """Declare this process one ``gcmod`` command that exits when done (the
+    executable's entry point, never a test runner or a library user): the end
+    of each :func:`fewer_collections` step freezes what the step left alive
+    instead of handing it back to the collector, which would walk all of it
+    once more to find next to no garbage."""
+    global _one_shot
+    _one_shot = True
 
 
 def tune_process() -> None:
@@ -70,6 +85,9 @@ def fewer_collections() -> Iterator[None]:
         with _lock:
             _depth -= 1
             if _depth == 0 and _saved is not None:
+                if _one_shot:
+                    gc.freeze()  # kept, not walked again: the process ends soon
                 gc.set_threshold(*_saved)
-                gc.unfreeze()
+                if not _one_shot:
+                    gc.unfreeze()
                 _saved = None

@@ -1005,13 +1005,14 @@ def run_program(
     # pattern, so synchronous invokes complete; then the registrations it
     # queued are awaited and their errors surface here.
     from gcmod.gctune import fewer_collections
+    from gcmod.sdkgarbage import lean_sdk
 
     try:
         try:
-            with fewer_collections(), _registration_stacks(recorder):
+            with fewer_collections(), lean_sdk(), _registration_stacks(recorder):
                 program()
         finally:
-            with fewer_collections():
+            with fewer_collections(), lean_sdk():
                 _sync_await(run_pulumi_func(lambda: None))
     except SynthError:
         raise

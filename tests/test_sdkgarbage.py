@@ -1,0 +1,118 @@
+"""The SDK stand-in gives the SDK's answers and leaves no cyclic garbage; the
+gcmod executable freezes what a step leaves alive instead of walking it again."""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+
+import pulumi
+from hypothesis import given
+from hypothesis import strategies as st
+from pulumi.runtime import rpc
+
+from gcmod import sdkgarbage
+
+# Values as the SDK resolves them: scalars, the SDK's Unknown, dicts and lists.
+_scalars = st.none() | st.booleans() | st.integers() | st.text(max_size=4)
+_values = st.recursive(
+    _scalars | st.just(pulumi.output.UNKNOWN),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(_values)
+def test_the_stand_in_answers_as_the_sdk(value) -> None:
+    assert sdkgarbage.contains_unknowns(value) == rpc.contains_unknowns(value)
+
+
+def test_shared_and_self_referencing_values() -> None:
+    shared = {"a": 1}
+    loop: list = [shared, shared]
+    loop.append(loop)
+    assert sdkgarbage.contains_unknowns(loop) is rpc.contains_unknowns(loop) is False
+    late = [loop, {"x": [pulumi.output.UNKNOWN]}]
+    assert sdkgarbage.contains_unknowns(late) is rpc.contains_unknowns(late) is True
+
+
+def test_lean_sdk_is_in_place_only_inside_the_block() -> None:
+    original = rpc.contains_unknowns
+    with sdkgarbage.lean_sdk():
+        assert rpc.contains_unknowns is sdkgarbage.contains_unknowns
+    assert rpc.contains_unknowns is original
+
+
+def _cycles_left_by_contains_unknowns() -> int:
+    """How many of the SDK's per-call ``impl`` closures a synth of 80 resources
+    leaves for the collector (each one a function-cell reference cycle)."""
+    import pulumi_aws as aws
+
+    from gcmod.synth import run_program
+
+    def program() -> None:
+        for i in range(40):
+            bucket = aws.s3.Bucket(f"b{i}", tags={"Environment": "production"})
+            aws.s3.BucketPolicy(f"p{i}", bucket=bucket.bucket, policy=bucket.arn.apply(str))
+
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        run_program(program, project="p", stack="s", region="ap-northeast-1")
+        gc.collect()
+        return sum(
+            1
+            for o in gc.garbage
+            if callable(o) and getattr(o, "__qualname__", "") == "contains_unknowns.<locals>.impl"
+        )
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+
+
+def test_a_synth_leaves_no_cycle_per_resolved_output(monkeypatch) -> None:
+    """With the SDK's own contains_unknowns, each resolved output leaves a cycle
+    behind for the collector; with the stand-in, none."""
+    import contextlib
+
+    assert _cycles_left_by_contains_unknowns() == 0
+    monkeypatch.setattr(sdkgarbage, "lean_sdk", contextlib.nullcontext)
+    assert _cycles_left_by_contains_unknowns() > 80
+
+
+def _in_a_fresh_process(code: str) -> list[str]:
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return out.stdout.split()
+
+
+_STEP = (
+    "import gc\n"
+    "from gcmod import gctune\n"
+    "{setup}\n"
+    "gc.set_threshold(*gctune.THRESHOLDS)\n"
+    "with gctune.fewer_collections():\n"
+    "    kept = [[i] for i in range(1000)]\n"
+    "print(gc.get_freeze_count() >= 1000, gc.get_threshold() == gctune.THRESHOLDS)\n"
+)
+
+
+def test_the_executable_keeps_what_a_step_left_frozen() -> None:
+    frozen, restored = _in_a_fresh_process(_STEP.format(setup="gctune.one_shot_process()"))
+    assert (frozen, restored) == ("True", "True")
+
+
+def test_a_library_user_gets_the_collector_back_after_a_step() -> None:
+    frozen, restored = _in_a_fresh_process(_STEP.format(setup=""))
+    assert (frozen, restored) == ("False", "True")
+
+
+def test_the_gcmod_executable_is_the_one_shot_entry_point() -> None:
+    from importlib.metadata import entry_points
+
+    (script,) = [e for e in entry_points(group="console_scripts") if e.name == "gcmod"]
+    assert script.value == "gcmod.cli:run"
