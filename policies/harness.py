@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Any, get_args
 
 from gcmod.graph import ResourceGraph, ResourceNode, SourceLocation, engine_value
 from gcmod.loader import shown
+from gcmod.policies import memo
 from gcmod.policies.evidence import environment_of, region_of
 from gcmod.policies.model import Environment, Res, Rule, Setting, Text, all_rules
 from gcmod.policies.rulekit import env_ja
@@ -602,28 +602,6 @@ def check_graph(
 # tests/test_hotpath.py checks the views are unchanged after every sample's
 # check). Outside it (the pack served over gRPC, other threads) the servicer
 # works unchanged.
-_memo = threading.local()
-
-
-def _memo_table() -> dict[Any, tuple[Any, Any]] | None:
-    return getattr(_memo, "table", None)
-
-
-def _remembered(tag: str, obj: Any, compute: Callable[[], Any]) -> Any:
-    """``compute()`` once per ``(tag, obj)`` inside :func:`converted_once`; outside
-    it, every time. The table holds ``obj`` too, which keeps its id unique."""
-    table = _memo_table()
-    if table is None:
-        return compute()
-    key = (tag, id(obj))
-    hit = table.get(key)
-    if hit is not None and hit[0] is obj:
-        return hit[1]
-    out = compute()
-    table[key] = (obj, out)
-    return out
-
-
 class _MemoJsonFormat:
     """Stands in for ``google.protobuf.json_format`` inside pulumi_policy.policy."""
 
@@ -636,14 +614,14 @@ class _MemoJsonFormat:
     def MessageToDict(self, message: Any, *args: Any, **kwargs: Any) -> Any:
         if args or kwargs:
             return self._real.MessageToDict(message, *args, **kwargs)
-        return _remembered("dict", message, lambda: self._real.MessageToDict(message))
+        return memo.remembered("dict", message, lambda: self._real.MessageToDict(message))
 
 
 def _memo_deserialize(real: Any):
     def deserialize_properties(props: Any, proxy_secrets: bool = False) -> Any:
         if proxy_secrets:
             return real(props, proxy_secrets)
-        return _remembered("props", props, lambda: real(props))
+        return memo.remembered("props", props, lambda: real(props))
 
     deserialize_properties.__wrapped__ = real  # type: ignore[attr-defined]
     return deserialize_properties
@@ -651,7 +629,7 @@ def _memo_deserialize(real: Any):
 
 def _memo_proxy(real: Any):
     def unknown_checking_proxy(props: Any) -> Any:
-        return _remembered("proxy", props, lambda: real(props))
+        return memo.remembered("proxy", props, lambda: real(props))
 
     unknown_checking_proxy.__wrapped__ = real  # type: ignore[attr-defined]
     return unknown_checking_proxy
@@ -661,7 +639,7 @@ def _memo_method(method: Any, tag: str):
     """``method(request)`` memoized per request message inside :func:`converted_once`."""
 
     def memoized(request: Any) -> Any:
-        return _remembered(tag, request, lambda: method(request))
+        return memo.remembered(tag, request, lambda: method(request))
 
     return memoized
 
@@ -694,12 +672,8 @@ def _install_memo() -> None:
 def converted_once() -> Iterator[None]:
     """Memoize the servicer's protobuf -> dict conversion in this thread for the block."""
     _install_memo()
-    outer = _memo_table()
-    _memo.table = {} if outer is None else outer
-    try:
+    with memo.scope():
         yield
-    finally:
-        _memo.table = outer
 
 
 _UNKNOWN_PATH = re.compile(r"value at (\S+) can't be known")

@@ -27,6 +27,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from gcmod.policies import memo
 from gcmod.policies.evidence import region_value
 from gcmod.policies.model import LEVERS, Ctx, Finding, Res, Rule, Text, all_rules
 from gcmod.policies.waivers import UNWAIVABLE_LEVER, Waiver, config_waivers, waiver_for
@@ -215,12 +216,18 @@ def waived_policies() -> list:
     ]
 
 
-def _stack_validate(rule: Rule):
-    def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+def stack_view(resources: list[Any]) -> tuple[dict[str, Res], list[Res]]:
+    """The rules' view of a stack's ``PolicyResource`` list: each resource as a
+    :class:`Res`, linked to its parent and dependencies, by URN and in order.
+    Built once per list inside a check (:mod:`gcmod.policies.memo`) and shared,
+    read-only, by every stack rule (tests/test_hotpath.py checks no rule writes
+    to it); built per rule when the pack is served over gRPC."""
+
+    def build() -> tuple[dict[str, Res], list[Res]]:
         by_urn: dict[str, Res] = {}
-        for r in args.resources:
+        for r in resources:
             by_urn[r.urn] = _res(r.resource_type, r.name, r.urn, r.props, r.provider)
-        for r in args.resources:
+        for r in resources:
             res = by_urn[r.urn]
             if r.parent is not None:
                 res.parent = by_urn.get(r.parent.urn)
@@ -229,9 +236,17 @@ def _stack_validate(rule: Rule):
                 key: [by_urn[d.urn] for d in deps if d.urn in by_urn]
                 for key, deps in (r.property_dependencies or {}).items()
             }
-        resources = list(by_urn.values())
+        return by_urn, list(by_urn.values())
+
+    return memo.remembered("stack-view", resources, build)
+
+
+def _stack_validate(rule: Rule):
+    def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+        by_urn, resources = stack_view(args.resources)
         config = args.get_config() or {}
-        _report(rule, rule.check(resources, Ctx(rule, config)), report_violation, config, by_urn)
+        findings = rule.check(list(resources), Ctx(rule, config))
+        _report(rule, findings, report_violation, config, by_urn)
 
     return validate
 

@@ -7,7 +7,9 @@ resources on the 1,000-tenant stack, about a fifth of that check's CPU.
 :func:`analyze_stack` builds the list once and then does, policy by policy,
 exactly what the servicer does (enforcement level, violation reporter,
 config, stack tags, awaitable results, unknown values during a preview,
-not-applicable), so the response is the one ``servicer.AnalyzeStack`` gives:
+not-applicable). Every policy gets the same list (the servicer gives each a
+copy; gcmod's policies only read it, and build their view of it once:
+:func:`gcmod.policies.pack.stack_view`), so the response is the one ``servicer.AnalyzeStack`` gives:
 tests/test_hotpath.py compares the two, message for message, on every sample,
 a program with findings and waivers, and a program with unknown values.
 
@@ -95,7 +97,7 @@ def analyze_stack(servicer: Any, request: Any) -> Any:
         if resources is None:
             resources = stack_resources(servicer, request)
         args = StackValidationArgs(
-            list(resources),
+            resources,  # one list for all: the pack's policies only read it
             servicer._get_policy_config(policy.name),
             servicer._PolicyAnalyzerServicer__stack_tags,
         )

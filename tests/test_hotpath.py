@@ -99,21 +99,42 @@ def _plain(view):
     return view
 
 
+def _res_plain(res):
+    return (
+        res.type, res.name, res.urn, res.region, res.provider_name,
+        _plain(res.props), _plain(res.provider_props),
+        res.parent.urn if res.parent else None,
+        [d.urn for d in res.dependencies],
+        {k: [d.urn for d in v] for k, v in res.property_dependencies.items()},
+    )  # fmt: skip
+
+
 def test_no_rule_writes_to_the_shared_views(sample_stacks) -> None:
-    """The policies of one check share each resource's read-only view: after
-    checking every sample, every view still equals a fresh one."""
+    """The policies of one check share each resource's read-only view, and the
+    stack rules one view of the stack: after checking every sample, every view
+    still equals a fresh one."""
     import pulumi_policy.policy as pp
 
+    from gcmod.policies import memo, pack
+
     fresh = pp.unknown_checking_proxy.__wrapped__
-    shared = 0
+    shared = stacks = 0
     for _name, (_cfg, graph) in sample_stacks.items():
         with harness.converted_once():
             harness.check_graph(graph)
-            for key, (props, view) in harness._memo.table.items():
-                if isinstance(key, tuple) and key[0] == "proxy":
-                    assert _plain(view) == _plain(fresh(props))
-                    shared += 1
-    assert shared > 100
+            table = dict(memo.table())
+        for key, (source, view) in table.items():
+            if key[0] == "proxy":
+                assert _plain(view) == _plain(fresh(source))
+                shared += 1
+            elif key[0] == "stack-view":
+                by_urn, resources = view
+                again_by_urn, again = pack.stack_view(source)  # outside a check: built anew
+                assert again is not resources
+                assert [_res_plain(r) for r in resources] == [_res_plain(r) for r in again]
+                assert list(by_urn) == list(again_by_urn)
+                stacks += 1
+    assert shared > 100 and stacks == len(sample_stacks)
 
 
 # --------------------------------------------------------------------------- synth
