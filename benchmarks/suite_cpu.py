@@ -5,7 +5,9 @@ This plugin reads ``os.times()`` (the process's own user + system time plus that
 of the children it has waited for: ``gcmod`` subprocesses, moto servers, Chromium
 through Playwright's driver) around each test's setup, call and teardown, and
 writes one JSON line per test to ``$GCMOD_SUITE_CPU`` (default
-``suite-cpu.jsonl``). Under pytest-xdist every worker appends to the same file.
+``suite-cpu.jsonl``), with its wall time beside (the summary lists the tests
+whose wall time most exceeds their CPU: sleeps, timeouts, waits for a core).
+Under pytest-xdist every worker appends to the same file.
 
     .venv/bin/pytest -p suite_cpu -n 0 tests/test_x.py      # PYTHONPATH=benchmarks
     python benchmarks/suite_cpu.py suite-cpu.jsonl [--tests 30]
@@ -65,6 +67,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_setup(item: pytest.Item):
     _phases[item.nodeid]["gc"] = -_gc["total"]
+    _phases[item.nodeid]["wall"] = -time.perf_counter()
     start = _cpu()
     yield
     _phases[item.nodeid]["setup"] = _cpu() - start
@@ -84,6 +87,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
     phases = _phases.pop(item.nodeid, {})
     phases["teardown"] = _cpu() - start
     gc_s = phases.pop("gc", 0.0) + _gc["total"]
+    wall = phases.pop("wall", 0.0) + time.perf_counter()
     _write(
         {
             "test": item.nodeid,
@@ -91,6 +95,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
             "cpu": sum(phases.values()),
             **phases,
             "gc_wall": round(gc_s, 3),
+            "wall": round(wall, 3),
             "worker": _WORKER,
         }
     )
@@ -120,6 +125,21 @@ def summarize(path: Path, tests: int = 30) -> None:
     for rec in sorted(rows, key=lambda r: -r["cpu"])[:tests]:
         detail = " ".join(f"{k}={rec.get(k, 0):.2f}" for k in ("setup", "call", "teardown"))
         print(f"{rec['cpu']:8.2f}  {detail} gc={rec.get('gc_wall', 0):.2f}  {rec['test']}")
+    waits = [r for r in rows if "wall" in r]
+    if waits:
+        # Wall time beyond CPU: sleeps, timeouts, waiting for a core or for a
+        # process whose CPU is not counted here (Chromium, a server not waited for).
+        print(
+            f"\n{'wall s':>8}  {'CPU s':>6}  not running  (per worker: "
+            + ", ".join(
+                f"{w} {sum(r['wall'] for r in waits if r['worker'] == w):.1f} s wall"
+                for w in sorted({r["worker"] for r in waits})
+            )
+            + ")"
+        )
+        for rec in sorted(waits, key=lambda r: r["cpu"] - r["wall"])[:tests]:
+            idle = rec["wall"] - rec["cpu"]
+            print(f"{rec['wall']:8.2f}  {rec['cpu']:6.2f}  {idle:6.2f}  {rec['test']}")
 
 
 if __name__ == "__main__":
