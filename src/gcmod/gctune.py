@@ -15,7 +15,7 @@ was ~20 MiB). At exit the command skips the interpreter's last full collection
 of a heap about to be freed anyway (~4 s there). In the ``gcmod`` executable
 (:func:`one_shot_process`), what a step leaves alive is frozen at its end too,
 instead of walked by the next collection (~0.9 s of that check): a command
-runs a step or two and exits, and after :mod:`gcmod.sdkgarbage` a synth leaves
+runs a step or two and exits, and after :mod:`gcmod.sdklean` a synth leaves
 almost no cyclic garbage (12 objects in the 1,000-tenant check) to keep.
 Nothing else changes: output is identical.
 """

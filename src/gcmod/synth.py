@@ -1005,7 +1005,7 @@ def run_program(
     # pattern, so synchronous invokes complete; then the registrations it
     # queued are awaited and their errors surface here.
     from gcmod.gctune import fewer_collections
-    from gcmod.sdkgarbage import lean_sdk
+    from gcmod.sdklean import lean_sdk
 
     try:
         try:

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pulumi.runtime import rpc
 
-from gcmod import sdkgarbage
+from gcmod import sdklean
 
 # Values as the SDK resolves them: scalars, the SDK's Unknown, dicts and lists.
 _scalars = st.none() | st.booleans() | st.integers() | st.text(max_size=4)
@@ -27,22 +27,22 @@ _values = st.recursive(
 
 @given(_values)
 def test_the_stand_in_answers_as_the_sdk(value) -> None:
-    assert sdkgarbage.contains_unknowns(value) == rpc.contains_unknowns(value)
+    assert sdklean.contains_unknowns(value) == rpc.contains_unknowns(value)
 
 
 def test_shared_and_self_referencing_values() -> None:
     shared = {"a": 1}
     loop: list = [shared, shared]
     loop.append(loop)
-    assert sdkgarbage.contains_unknowns(loop) is rpc.contains_unknowns(loop) is False
+    assert sdklean.contains_unknowns(loop) is rpc.contains_unknowns(loop) is False
     late = [loop, {"x": [pulumi.output.UNKNOWN]}]
-    assert sdkgarbage.contains_unknowns(late) is rpc.contains_unknowns(late) is True
+    assert sdklean.contains_unknowns(late) is rpc.contains_unknowns(late) is True
 
 
 def test_lean_sdk_is_in_place_only_inside_the_block() -> None:
     original = rpc.contains_unknowns
-    with sdkgarbage.lean_sdk():
-        assert rpc.contains_unknowns is sdkgarbage.contains_unknowns
+    with sdklean.lean_sdk():
+        assert rpc.contains_unknowns is sdklean.contains_unknowns
     assert rpc.contains_unknowns is original
 
 
@@ -83,7 +83,7 @@ def test_a_synth_leaves_no_cycle_per_resolved_output(monkeypatch) -> None:
     import contextlib
 
     assert _cycles_left_by_contains_unknowns() == 0
-    monkeypatch.setattr(sdkgarbage, "lean_sdk", contextlib.nullcontext)
+    monkeypatch.setattr(sdklean, "lean_sdk", contextlib.nullcontext)
     assert _cycles_left_by_contains_unknowns() > 20
 
 
