@@ -270,3 +270,38 @@ def test_required_stack_reference_output_missing_from_the_file_is_named(
     assert "requires stack reference output 'logBucket' (require_output)" in res.stderr
     assert "--stack-reference-outputs do not have" in res.stderr
     assert "Traceback" not in res.output
+
+
+def test_a_resource_passed_as_an_input_is_recorded_as_its_urn(tmp_path: Path) -> None:
+    """Vendor programs pass a resource object where an input is expected
+    (``bucket=bucket``); the SDK sends it as a resource reference. The synth used
+    to hang (or fail with "attached to a different loop") when it deserialized the
+    reference for the graph on the monitor's worker thread; now the graph records
+    the referenced resource's URN. The program runs in a child process with a
+    timeout, so a regression fails here instead of hanging the suite."""
+    (tmp_path / "Pulumi.yaml").write_text("name: refs\nruntime: python\n", encoding="utf-8")
+    (tmp_path / "Pulumi.dev.yaml").write_text(
+        "config:\n  aws:region: ap-northeast-1\n", encoding="utf-8"
+    )
+    (tmp_path / "__main__.py").write_text(
+        "import pulumi_aws as aws\n"
+        "\n"
+        'role = aws.iam.Role("role", assume_role_policy="{}")\n'
+        'bucket = aws.s3.Bucket("files")\n'
+        'aws.s3.BucketPolicy("read", bucket=bucket, policy="{}")\n'
+        'aws.s3.BucketPolicy("write", bucket=bucket, policy="{}")\n'
+        'aws.iam.RolePolicyAttachment("ro", role=role,\n'
+        '    policy_arn="arn:aws:iam::aws:policy/ReadOnlyAccess")\n',
+        encoding="utf-8",
+    )
+    res = CliRunner().invoke(
+        main,
+        ["synth", "--project", str(tmp_path), "--stack", "dev", "--json", "--no-cache",
+         "--timeout", "60"],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    graph = json.loads(res.output[res.output.index("{") :])
+    urn = {r["name"]: r["urn"] for r in graph["resources"]}
+    inputs = {r["name"]: r["inputs"] for r in graph["resources"]}
+    assert inputs["read"]["bucket"] == inputs["write"]["bucket"] == urn["files"]
+    assert inputs["ro"]["role"] == urn["role"]

@@ -139,6 +139,39 @@ def _round_trips(struct: Any) -> bool:
     return not any(b in data for b in _ROUND_TRIP_BREAKERS)
 
 
+def _resource_refs_as_urns(struct: Any) -> Any:
+    """``struct``, or a copy whose resource references are their URN strings.
+
+    The graph records a reference to another resource as that resource's URN
+    (:func:`_clean`). Deserializing the reference itself would rehydrate the
+    resource: construct it and register it with the SDK, here on the monitor's
+    worker thread, whose event loop is not the program's; the synth then hung or
+    failed with "attached to a different loop" (a program passing a resource
+    object where an input is expected, as vendor programs do)."""
+    if _RESOURCE_SIG.encode() not in struct.SerializeToString():
+        return struct
+    copy = type(struct)()
+    copy.CopyFrom(struct)
+
+    def replace(value: Any) -> None:
+        kind = value.WhichOneof("kind")
+        if kind == "list_value":
+            for item in value.list_value.values:
+                replace(item)
+        elif kind == "struct_value":
+            fields = value.struct_value.fields
+            sig = fields.get(_SIG_KEY)
+            if sig is not None and sig.string_value == _RESOURCE_SIG:
+                value.string_value = fields["urn"].string_value if "urn" in fields else ""
+            else:
+                for item in fields.values():
+                    replace(item)
+
+    for item in copy.fields.values():
+        replace(item)
+    return copy
+
+
 def _provider_urn(ref: str) -> str | None:
     """A provider reference is ``<urn>::<id>``; keep the URN."""
     if not ref:
@@ -867,7 +900,8 @@ def _make_monitor(recorder: _Recorder):
                 resp = super().RegisterResource(request)
                 if request.type == "pulumi:pulumi:Stack":
                     return resp, None
-                return resp, rpc.deserialize_properties(request.object, keep_unknowns=True)
+                graph_copy = _resource_refs_as_urns(request.object)
+                return resp, rpc.deserialize_properties(graph_copy, keep_unknowns=True)
             urn = self.make_urn(request.parent, request.type, request.name)
             _ensure_event_loop()  # as the SDK's monitor (the worker thread's loop)
             inputs = rpc.deserialize_properties(request.object, keep_unknowns=True)
