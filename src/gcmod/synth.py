@@ -142,12 +142,15 @@ def _round_trips(struct: Any) -> bool:
 def _resource_refs_as_urns(struct: Any) -> Any:
     """``struct``, or a copy whose resource references are their URN strings.
 
-    The graph records a reference to another resource as that resource's URN
-    (:func:`_clean`). Deserializing the reference itself would rehydrate the
-    resource: construct it and register it with the SDK, here on the monitor's
-    worker thread, whose event loop is not the program's; the synth then hung or
-    failed with "attached to a different loop" (a program passing a resource
-    object where an input is expected, as vendor programs do)."""
+    A program that passes a resource object where an input is expected (as
+    vendor programs do: ``bucket=bucket``) makes the SDK send a resource
+    reference. Deserializing it on the monitor's worker thread, as the SDK's mock
+    monitor does, rehydrates the resource there (an SDK ``get`` on an event loop
+    that is not the program's): the synth then hung or failed with "attached to a
+    different loop". The monitor takes the URN instead: the graph records it (as
+    :func:`_clean` always did for a reference), the mocks see it, and the output
+    resolves to a string, as it would under the engine (whose providers get an
+    identifier, not a resource object)."""
     if _RESOURCE_SIG.encode() not in struct.SerializeToString():
         return struct
     copy = type(struct)()
@@ -169,6 +172,14 @@ def _resource_refs_as_urns(struct: Any) -> Any:
 
     for item in copy.fields.values():
         replace(item)
+    return copy
+
+
+def _with_object(request: Any, struct: Any) -> Any:
+    """A copy of a ``RegisterResourceRequest`` with ``struct`` as its properties."""
+    copy = type(request)()
+    copy.CopyFrom(request)
+    copy.object.CopyFrom(struct)
     return copy
 
 
@@ -891,6 +902,9 @@ def _make_monitor(recorder: _Recorder):
             are the response's properties when the mocks echo them, without
             serializing the mocks' answer again (~0.4 ms a resource). Any other
             request goes through the SDK's monitor as it always did."""
+            plain_refs = _resource_refs_as_urns(request.object)
+            if plain_refs is not request.object:
+                request = _with_object(request, plain_refs)
             plain = (
                 _resolve_callbacks is not None
                 and request.type != "pulumi:pulumi:Stack"
@@ -900,8 +914,7 @@ def _make_monitor(recorder: _Recorder):
                 resp = super().RegisterResource(request)
                 if request.type == "pulumi:pulumi:Stack":
                     return resp, None
-                graph_copy = _resource_refs_as_urns(request.object)
-                return resp, rpc.deserialize_properties(graph_copy, keep_unknowns=True)
+                return resp, rpc.deserialize_properties(request.object, keep_unknowns=True)
             urn = self.make_urn(request.parent, request.type, request.name)
             _ensure_event_loop()  # as the SDK's monitor (the worker thread's loop)
             inputs = rpc.deserialize_properties(request.object, keep_unknowns=True)
