@@ -441,16 +441,14 @@ def price_dlm_policy(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
             gb = _data_gb(v, _num(v.inputs.get("size"), 0.0) or 0.0)
             stored = backup_stored_gb(gb, ctx.usage.backup_daily_change_rate, count)
             out.append(
-                Charge(
-                    node.name,
-                    node.type,
+                ctx.charge(
+                    node,
                     "backup",
                     Phrase(
                         f"EBS snapshots of {v.name} ({_n(gb)} GB, {_n(count or 0)} kept)",
                         f"{v.name} の EBS スナップショット ({_n(gb)} GB、{_n(count or 0)}世代保持)",
                     ),
                     "ebs.snapshot.gb-month",
-                    ctx.region(node),
                     stored,
                     ctx.tenant(v),
                 )

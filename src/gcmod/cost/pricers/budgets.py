@@ -15,9 +15,8 @@ def price_budget(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
     here, so they are listed as unpriced where a program has them."""
     alerts = len(node.inputs.get("notifications") or [])
     return [
-        Charge(
-            node.name,
-            node.type,
+        ctx.charge(
+            node,
             "operations",
             Phrase(
                 f"AWS Budgets budget without actions ({_n(DAYS_PER_MONTH)} budget-days; "
@@ -26,7 +25,6 @@ def price_budget(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
                 f"アラート {alerts}件)",
             ),
             "budgets.budget-day",
-            ctx.region(node),
             DAYS_PER_MONTH,
             ctx.tenant(node),
         )

@@ -17,16 +17,14 @@ def price_alarm(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
     queries = node.inputs.get("metricQueries") or []
     metrics = sum(1 for q in queries if isinstance(q, dict) and q.get("metric")) or 1
     return [
-        Charge(
-            node.name,
-            node.type,
+        ctx.charge(
+            node,
             "operations",
             Phrase(
                 f"CloudWatch alarm ({metrics} metric(s))",
                 f"CloudWatch アラーム (メトリクス {metrics}個)",
             ),
             "cloudwatch.alarm-month",
-            ctx.region(node),
             metrics,
             ctx.tenant(node),
         )
@@ -42,9 +40,8 @@ def price_metric_filter(node: ResourceNode, ctx: PricingContext) -> list[Charge]
     tenants = len(ctx.usage.tenant_requests_per_month) or 1
     metrics = tenants if dims else 1
     return [
-        Charge(
-            node.name,
-            node.type,
+        ctx.charge(
+            node,
             "operations",
             Phrase(
                 f"CloudWatch custom metric {mt.get('name', '')} "
@@ -53,7 +50,6 @@ def price_metric_filter(node: ResourceNode, ctx: PricingContext) -> list[Charge]
                 f"(ディメンション値 {metrics}個{': 利用団体ごとに1つ' if dims else ''})",
             ),
             "cloudwatch.custom-metric-month",
-            ctx.region(node),
             metrics,
             ctx.tenant(node),
         )
@@ -73,9 +69,8 @@ def price_scaling_policy(node: ResourceNode, ctx: PricingContext) -> list[Charge
     if node.inputs.get("policyType") != "TargetTrackingScaling":
         return []
     return [
-        Charge(
-            node.name,
-            node.type,
+        ctx.charge(
+            node,
             "operations",
             Phrase(
                 f"CloudWatch alarms of a target tracking policy ({TARGET_TRACKING_ALARMS}: "
@@ -84,7 +79,6 @@ def price_scaling_policy(node: ResourceNode, ctx: PricingContext) -> list[Charge
                 "スケールアウト用とスケールイン用)",
             ),
             "cloudwatch.alarm-month",
-            ctx.region(node),
             TARGET_TRACKING_ALARMS,
             ctx.tenant(node),
         )
@@ -148,13 +142,11 @@ def price_dashboard(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
     else:
         size = Phrase(f"{metrics} metrics; ", f"メトリクス {metrics}個。") + not_credited
     return [
-        Charge(
-            node.name,
-            node.type,
+        ctx.charge(
+            node,
             "operations",
             Phrase("CloudWatch dashboard (", "CloudWatch ダッシュボード (") + size + ")",
             "cloudwatch.dashboard-month",
-            ctx.region(node),
             1,
             ctx.tenant(node),
         )

@@ -69,9 +69,8 @@ def data_out_charges(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
         else Phrase("to the internet", "インターネットへ")
     )
     return [
-        Charge(
-            node.name,
-            node.type,
+        ctx.charge(
+            node,
             "network",
             Phrase(
                 f"data transfer out {how.en} ({_n(round(gb, 3))} GB: requests × "
@@ -80,7 +79,6 @@ def data_out_charges(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
                 f"{PROCESSED_BYTES_PER_REQUEST // 1000} kB、すべて送信として計上)",
             ),
             "datatransfer.out-internet.gb",
-            ctx.region(node),
             gb,
             ctx.tenant(node),
         )
@@ -91,10 +89,15 @@ def data_out_charges(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
 def price_vpn_connection(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
     """A Site-to-Site VPN connection, 730 h (its data out is priced on the load balancer)."""
     return [
-        Charge(node.name, node.type, "network",
-               Phrase("Site-to-Site VPN connection (730 h)", "Site-to-Site VPN 接続 (730時間)"),
-               "vpn.connection-hour", ctx.region(node), HOURS_PER_MONTH, ctx.tenant(node))
-    ]  # fmt: skip
+        ctx.charge(
+            node,
+            "network",
+            Phrase("Site-to-Site VPN connection (730 h)", "Site-to-Site VPN 接続 (730時間)"),
+            "vpn.connection-hour",
+            HOURS_PER_MONTH,
+            ctx.tenant(node),
+        )
+    ]
 
 
 @pricer(TGW_ATTACHMENT_TYPE)
@@ -104,18 +107,31 @@ def price_tgw_attachment(node: ResourceNode, ctx: PricingContext) -> list[Charge
     n = len(ctx.graph.of_type(TGW_ATTACHMENT_TYPE)) or 1
     gb = sum(lb_gb_per_month(ctx) for _ in ctx.graph.of_type(LB_TYPE)) / n
     out = [
-        Charge(node.name, node.type, "network",
-               Phrase("Transit Gateway attachment (730 h)",
-                      "Transit Gateway アタッチメント (730時間)"),
-               "tgw.attachment-hour", ctx.region(node), HOURS_PER_MONTH, ctx.tenant(node))
-    ]  # fmt: skip
+        ctx.charge(
+            node,
+            "network",
+            Phrase(
+                "Transit Gateway attachment (730 h)", "Transit Gateway アタッチメント (730時間)"
+            ),
+            "tgw.attachment-hour",
+            HOURS_PER_MONTH,
+            ctx.tenant(node),
+        )
+    ]
     if gb > 0:
         out.append(
-            Charge(node.name, node.type, "network",
-                   Phrase(f"Transit Gateway data processed ({_n(round(gb, 3))} GB)",
-                          f"Transit Gateway のデータ処理量 ({_n(round(gb, 3))} GB)"), "tgw.gb",
-                   ctx.region(node), gb, ctx.tenant(node))
-        )  # fmt: skip
+            ctx.charge(
+                node,
+                "network",
+                Phrase(
+                    f"Transit Gateway data processed ({_n(round(gb, 3))} GB)",
+                    f"Transit Gateway のデータ処理量 ({_n(round(gb, 3))} GB)",
+                ),
+                "tgw.gb",
+                gb,
+                ctx.tenant(node),
+            )
+        )
     return out
 
 
@@ -130,10 +146,15 @@ def price_route53_zone(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
         ),
     )
     return [
-        Charge(node.name, node.type, "network",
-               Phrase("Route 53 hosted zone", "Route 53 ホストゾーン"), "route53.hosted-zone-month",
-               ctx.region(node), 1, ctx.tenant(node))
-    ]  # fmt: skip
+        ctx.charge(
+            node,
+            "network",
+            Phrase("Route 53 hosted zone", "Route 53 ホストゾーン"),
+            "route53.hosted-zone-month",
+            1,
+            ctx.tenant(node),
+        )
+    ]
 
 
 def cross_az_charge(cluster: ResourceNode, instances: int, ctx: PricingContext) -> list[Charge]:

@@ -155,6 +155,21 @@ class PricingContext:
     def region(self, node: ResourceNode) -> str:
         return node.region or self.graph.region
 
+    def charge(
+        self,
+        node: ResourceNode,
+        category: Category,
+        description: Phrase,
+        price_key: str,
+        quantity: float,
+        tenant: str = SHARED,
+    ) -> Charge:
+        """A :class:`Charge` of ``node``, in the region it is created in."""
+        return Charge(
+            node.name, node.type, category, description, price_key, self.region(node),
+            quantity, tenant,
+        )  # fmt: skip
+
     def tenant(self, node: ResourceNode) -> str:
         t = node.tags.get(TENANT_TAG)
         return t if isinstance(t, str) and t and t != UNKNOWN else SHARED

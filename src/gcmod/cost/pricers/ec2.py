@@ -303,16 +303,14 @@ def price_ebs_snapshot(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
         return []
     gb = _data_gb(vols[0], _num(vols[0].inputs.get("size"), 0.0) or 0.0)
     return [
-        Charge(
-            node.name,
-            node.type,
+        ctx.charge(
+            node,
             "backup",
             Phrase(
                 f"EBS snapshot of {vols[0].name} ({_n(gb)} GB)",
                 f"{vols[0].name} の EBS スナップショット ({_n(gb)} GB)",
             ),
             "ebs.snapshot.gb-month",
-            ctx.region(node),
             gb,
             ctx.tenant(node),
         )

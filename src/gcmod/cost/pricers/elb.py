@@ -69,9 +69,8 @@ def price_load_balancer(node: ResourceNode, ctx: PricingContext) -> list[Charge]
     if kind != "application":
         prefix = {"network": "nlb", "gateway": "gwlb"}.get(kind, kind)
         return [
-            Charge(
-                node.name,
-                node.type,
+            ctx.charge(
+                node,
                 "network",
                 Phrase(
                     f"{kind} load balancer (730 h)",
@@ -79,7 +78,6 @@ def price_load_balancer(node: ResourceNode, ctx: PricingContext) -> list[Charge]
                     "ロードバランサー (730時間)",
                 ),
                 f"{prefix}.hour",
-                region,
                 HOURS_PER_MONTH,
                 tenant,
             )

@@ -19,7 +19,7 @@ def price_firehose(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
     """A Firehose stream into S3: GB ingested (its log class, compressed as
     delivered by CloudWatch Logs, or ``firehoseGbPerMonth`` split among the
     streams) and the S3 PUT of each object it writes."""
-    region, tenant = ctx.region(node), ctx.tenant(node)
+    tenant = ctx.tenant(node)
     u = ctx.usage
     conf = node.inputs.get("extendedS3Configuration") or {}
     prefix = str(conf.get("prefix") or "")
@@ -31,22 +31,19 @@ def price_firehose(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
         gb = u.log_gb_per_month[cls] * u.archive_compression_ratio
     objects = _objects_per_month(node, gb)
     return [
-        Charge(
-            node.name,
-            node.type,
+        ctx.charge(
+            node,
             "logs",
             Phrase(
                 f"Firehose ingestion{', ' + cls if cls else ''} ({_n(gb)} GB)",
                 f"Firehose の取り込み{'、' + cls if cls else ''} ({_n(gb)} GB)",
             ),
             "firehose.gb",
-            region,
             gb,
             tenant,
         ),
-        Charge(
-            node.name,
-            node.type,
+        ctx.charge(
+            node,
             "logs",
             Phrase(
                 f"S3 PUT requests by Firehose ({_n(objects)} objects: one per buffer flush)",
@@ -54,7 +51,6 @@ def price_firehose(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
                 "バッファーの書き出しごとに1つ)",
             ),
             "s3.put.thousand-requests",
-            region,
             objects / 1000,
             tenant,
         ),

@@ -229,16 +229,14 @@ def price_cluster_instance(node: ResourceNode, ctx: PricingContext) -> list[Char
     clusters = ctx.deps(node, "clusterIdentifier")
     hours = ctx.hours(clusters[0], "aurora-cluster")[0] if clusters else HOURS_PER_MONTH
     return [
-        Charge(
-            node.name,
-            node.type,
+        ctx.charge(
+            node,
             "database",
             Phrase(
                 f"Aurora instance {cls} ({_n(hours)} h)",
                 f"Aurora インスタンス {cls} ({_n(hours)}時間)",
             ),
             f"rds.instance-hour.{engine}.{cls}",
-            ctx.region(node),
             hours,
             ctx.tenant(node),
         )

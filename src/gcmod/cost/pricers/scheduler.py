@@ -52,16 +52,14 @@ def price_schedule_group(node: ResourceNode, ctx: PricingContext) -> list[Charge
     ] or ctx.siblings(node, "aws:scheduler/schedule:Schedule")
     n = _invocations_per_month(scheds)
     return [
-        Charge(
-            node.name,
-            node.type,
+        ctx.charge(
+            node,
             "operations",
             Phrase(
                 f"EventBridge Scheduler invocations ({len(scheds)} schedules, {_n(n)}/month)",
                 f"EventBridge Scheduler の呼び出し (スケジュール {len(scheds)}個、月 {_n(n)}回)",
             ),
             "scheduler.million-invocations",
-            ctx.region(node),
             n / 1e6,
             ctx.tenant(node),
         )

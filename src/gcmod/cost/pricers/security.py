@@ -17,13 +17,11 @@ from gcmod.graph import ResourceNode
 
 
 def _secret_charge(node: ResourceNode, ctx: PricingContext, what: Phrase) -> Charge:
-    return Charge(
-        node.name,
-        node.type,
+    return ctx.charge(
+        node,
         "security",
         Phrase("Secrets Manager secret (", "Secrets Manager のシークレット (") + what + ")",
         "secretsmanager.secret-month",
-        ctx.region(node),
         1,
         ctx.tenant(node),
     )
@@ -51,16 +49,14 @@ def price_kms_key(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
         )
     )
     return [
-        Charge(
-            node.name,
-            node.type,
+        ctx.charge(
+            node,
             "security",
             Phrase(
                 f"KMS customer managed key ({_n(months)} key-months: {how.en})",
                 f"KMS カスタマー管理キー ({_n(months)} キー月: {how.ja})",
             ),
             "kms.key-month",
-            ctx.region(node),
             months,
             ctx.tenant(node),
         )

@@ -37,11 +37,10 @@ def price_topic(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
         for s in ctx.referrers(node, "topic", SUBSCRIPTION)
         if str(s.inputs.get("protocol", "")).lower() == "email"
     ]
-    region, tenant = ctx.region(node), ctx.tenant(node)
+    tenant = ctx.tenant(node)
     out = [
-        Charge(
-            node.name,
-            node.type,
+        ctx.charge(
+            node,
             "operations",
             Phrase(
                 f"SNS publishes: budget alerts ({len(budgets)} budget(s), {alerts} alert(s), "
@@ -50,23 +49,20 @@ def price_topic(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
                 "それぞれ月に1回まで)",
             ),
             "sns.million-publishes",
-            region,
             alerts / 1e6,
             tenant,
         )
     ]
     if emails:
         out.append(
-            Charge(
-                node.name,
-                node.type,
+            ctx.charge(
+                node,
                 "operations",
                 Phrase(
                     f"SNS e-mail deliveries ({_n(alerts)} alert(s) × {len(emails)} address(es))",
                     f"SNS のメール配信 (アラート {_n(alerts)}件 × アドレス {len(emails)}件)",
                 ),
                 "sns.100k-email-notifications",
-                region,
                 alerts * len(emails) / 1e5,
                 tenant,
             )

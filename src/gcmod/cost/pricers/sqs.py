@@ -17,13 +17,11 @@ def price_sqs(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
     """A queue: its share of ``sqsRequestsPerMonth`` (queues themselves are free)."""
     n = ctx.usage.sqs_requests_per_month / len(ctx.graph.of_type(node.type))
     return [
-        Charge(
-            node.name,
-            node.type,
+        ctx.charge(
+            node,
             "operations",
             Phrase(f"SQS requests ({_n(n)})", f"SQS リクエスト ({_n(n)}件)"),
             "sqs.million-requests",
-            ctx.region(node),
             n / 1e6,
             ctx.tenant(node),
         )

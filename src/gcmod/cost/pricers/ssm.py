@@ -25,13 +25,11 @@ def price_ssm_parameter(node: ResourceNode, ctx: PricingContext) -> list[Charge]
     tier = str(node.inputs.get("tier") or "Standard").lower()
     key = "ssm.standard-parameter-month" if tier == "standard" else f"ssm.{tier}-parameter-month"
     return [
-        Charge(
-            node.name,
-            node.type,
+        ctx.charge(
+            node,
             "operations",
             Phrase(f"SSM parameter ({tier} tier)", f"SSM パラメーター ({TIER_JA.get(tier, tier)})"),
             key,
-            ctx.region(node),
             1,
             ctx.tenant(node),
         )

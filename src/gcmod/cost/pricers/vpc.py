@@ -110,34 +110,30 @@ def price_vpc_endpoint(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
     kind = str(node.inputs.get("vpcEndpointType") or "Gateway")
     if kind == "Gateway":
         return []
-    region, tenant = ctx.region(node), ctx.tenant(node)
+    tenant = ctx.tenant(node)
     service_name = str(node.inputs.get("serviceName", ""))
     svc = re.sub(r"^com\.amazonaws\.[a-z0-9-]+\.", "", service_name) or node.name
     if kind != "Interface":
         return [
-            Charge(
-                node.name,
-                node.type,
+            ctx.charge(
+                node,
                 "network",
                 Phrase(f"{kind} endpoint {svc} (730 h)", f"{kind} エンドポイント {svc} (730時間)"),
                 "vpce.gwlb.hour",
-                region,
                 HOURS_PER_MONTH,
                 tenant,
             )
         ]
     azs = len(node.inputs.get("subnetIds") or []) or 1
     out = [
-        Charge(
-            node.name,
-            node.type,
+        ctx.charge(
+            node,
             "network",
             Phrase(
                 f"interface endpoint {svc} ({azs} AZ × 730 h)",
                 f"インターフェイスエンドポイント {svc} ({azs} AZ × 730時間)",
             ),
             "vpce.interface.hour",
-            region,
             azs * HOURS_PER_MONTH,
             tenant,
         )
@@ -146,16 +142,14 @@ def price_vpc_endpoint(node: ResourceNode, ctx: PricingContext) -> list[Charge]:
     if target is not None and target.urn == node.urn:
         gb = float(ctx.usage.endpoint_gb_per_month or 0.0)
         out.append(
-            Charge(
-                node.name,
-                node.type,
+            ctx.charge(
+                node,
                 "network",
                 Phrase(
                     f"interface endpoint data processed ({_n(gb)} GB)",
                     f"インターフェイスエンドポイントのデータ処理量 ({_n(gb)} GB)",
                 ),
                 "vpce.gb",
-                region,
                 gb,
                 tenant,
             )
