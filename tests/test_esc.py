@@ -128,3 +128,35 @@ def test_esc_values_needs_a_project(tmp_path: Path) -> None:
     values = _values(tmp_path, "a: {}\n")
     res = CliRunner().invoke(main, ["check", "saas-dev", "--esc-values", str(values)])
     assert res.exit_code == 2 and "--esc-values goes with --project" in res.output
+
+
+def test_estimate_takes_the_esc_values_as_check_does(project: Path, tmp_path: Path) -> None:
+    """``estimate --project`` reads the same ESC values file as ``check``: a server
+    whose size comes from the ESC environment is priced at that size, not at the
+    program's fallback used while the value is unknown."""
+    (project / "__main__.py").write_text(
+        "import pulumi\n"
+        "import pulumi_aws as aws\n"
+        "\n"
+        'size = pulumi.Config().get("serverSize") or "m5.xlarge"\n'
+        'aws.ec2.Instance("app", ami="ami-0123456789abcdef0", instance_type=size)\n',
+        encoding="utf-8",
+    )
+    values = _values(tmp_path, "acme/dev:\n  pulumiConfig:\n    serverSize: m5.large\n")
+    base = ["estimate", "--project", str(project), "--stack", "dev", "--json", "--no-cache"]
+    known = CliRunner().invoke(main, [*base, "--esc-values", str(values)])
+    unknown = CliRunner().invoke(main, base)
+    assert known.exit_code == 0 and unknown.exit_code == 0, known.output + unknown.output
+
+    def server(output: str) -> str:
+        doc = json.loads(output)
+        (line,) = [x for x in doc["planned"]["lines"] if x["description"].startswith("EC2 ")]
+        return line["description"]
+
+    assert "m5.large" in server(known.stdout) and "m5.xlarge" in server(unknown.stdout)
+
+
+def test_esc_values_file_is_refused_by_estimate_without_a_project(tmp_path: Path) -> None:
+    values = _values(tmp_path, "acme/dev:\n  pulumiConfig: {a: 1}\n")
+    res = CliRunner().invoke(main, ["estimate", "saas-dev", "--esc-values", str(values)])
+    assert res.exit_code == 2 and "--esc-values goes with --project" in res.output

@@ -21,6 +21,7 @@ from gcmod.commands.common import (
     handle_errors,
     html_option,
     policy_config_option,
+    report_lang_option,
     wide_option,
     write_findings_baseline,
 )
@@ -71,13 +72,7 @@ REGIONS = GOV_REGIONS
 @html_option("Also write an HTML report to this file.")
 @policy_config_option
 @baseline_options("rule + resource ARN or id")
-@click.option(
-    "--lang",
-    type=click.Choice(["en", "ja"]),
-    default=None,
-    help="Language / 表示言語. Default: GCMOD_LANG, else the locale (LANG=ja_JP.UTF-8 → ja), "
-    "else en for the terminal and ja for --html.",
-)
+@report_lang_option
 @click.pass_context
 @handle_errors
 def audit(

@@ -17,7 +17,6 @@ from gcmod.commands.common import (
     drop_baselined,
     echo_json,
     echo_text,
-    esc_values_option,
     handle_errors,
     lang_option,
     load_catalog,
@@ -25,16 +24,11 @@ from gcmod.commands.common import (
     no_cache_option,
     no_timeout_without_project,
     policy_config_option,
-    project_option,
-    project_stack_option,
+    program_options,
     resolve_project,
     shown_path,
-    stack_argument,
     stack_graph,
-    stack_refs_option,
-    stacks_dir_option,
     synth_project,
-    timeout_option,
     waivers_option,
     wide_option,
     write_findings_baseline,
@@ -44,13 +38,7 @@ from gcmod.i18n import terminal_lang
 
 
 @click.command(cls=LocalizedCommand)
-@stack_argument
-@stacks_dir_option
-@project_option
-@project_stack_option
-@stack_refs_option
-@esc_values_option
-@timeout_option
+@program_options
 @lang_option
 @wide_option
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")

@@ -163,6 +163,29 @@ esc_values_option = click.option(
     "would supply (per environment, what `esc open` prints; pulumiConfig is used); "
     "default: those values are unknown.",
 )
+
+
+def program_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """What to synthesize, the same on every command that synthesizes a program:
+    ``[STACK]``, ``--stacks-dir``, ``--project``, ``--stack``, ``--stack-refs``,
+    ``--esc-values`` and ``--timeout``, in that order."""
+    for option in reversed((
+        stack_argument, stacks_dir_option, project_option, project_stack_option,
+        stack_refs_option, esc_values_option, timeout_option,
+    )):  # fmt: skip
+        fn = option(fn)
+    return fn
+
+
+report_lang_option = click.option(
+    "--lang",
+    type=click.Choice(["en", "ja"]),
+    default=None,
+    help="Language / 表示言語. Default: GCMOD_LANG, else the locale (LANG=ja_JP.UTF-8 → ja), "
+    "else en for the terminal and ja for --html.",
+)
+
+
 no_cache_option = click.option(
     "--no-cache",
     "no_cache",

@@ -22,15 +22,11 @@ from gcmod.commands.common import (
     load_catalog,
     no_cache_option,
     no_timeout_without_project,
-    project_option,
-    project_stack_option,
+    program_options,
+    report_lang_option,
     resolve_project,
-    stack_argument,
     stack_graph,
-    stack_refs_option,
-    stacks_dir_option,
     synth_project,
-    timeout_option,
     wide_option,
 )
 from gcmod.i18n import report_lang, terminal_lang
@@ -134,19 +130,8 @@ def _compare_doc(
 
 
 @click.command(cls=LocalizedCommand)
-@stack_argument
-@stacks_dir_option
-@project_option
-@project_stack_option
-@stack_refs_option
-@timeout_option
-@click.option(
-    "--lang",
-    type=click.Choice(["en", "ja"]),
-    default=None,
-    help="Language / 表示言語. Default: GCMOD_LANG, else the locale (LANG=ja_JP.UTF-8 → ja), "
-    "else en for the terminal and ja for --html.",
-)
+@program_options
+@report_lang_option
 @wide_option
 @click.option("--json", "as_json", is_flag=True, help="Print the estimate as JSON.")
 @click.option("--markdown", "as_markdown", is_flag=True, help="Print the estimate as Markdown.")
@@ -211,6 +196,7 @@ def estimate(
     project_dir: Path | None,
     project_stack: str | None,
     stack_refs_file: Path | None,
+    esc_values_file: Path | None,
     timeout: float | None,
     lang: str | None,
     as_json: bool,
@@ -266,7 +252,9 @@ def estimate(
         from gcmod.cost.asis import load_inventory
 
         load_inventory(baseline_file)  # a bad inventory exits 2 before the synth
-    ps = resolve_project(stack, stacks_dir, project_dir, project_stack, stack_refs_file)
+    ps = resolve_project(
+        stack, stacks_dir, project_dir, project_stack, stack_refs_file, esc_values_file
+    )
     no_timeout_without_project(timeout, ps)
     ref = None if ps is not None else resolve(stack, stacks_dir)
     cfg, usage = estimate_usage(ps, ref)  # a bad usage file is refused before the synth

@@ -9,32 +9,20 @@ import click
 
 from gcmod.clihelp import LocalizedCommand
 from gcmod.commands.common import (
-    esc_values_option,
     handle_errors,
     no_cache_option,
     no_timeout_without_project,
-    project_option,
-    project_stack_option,
+    program_options,
     resolve_project,
     shown_path,
-    stack_argument,
-    stack_refs_option,
-    stacks_dir_option,
     synth_project,
     synth_stack,
-    timeout_option,
     wide_option,
 )
 
 
 @click.command(cls=LocalizedCommand)
-@stack_argument
-@stacks_dir_option
-@project_option
-@project_stack_option
-@stack_refs_option
-@esc_values_option
-@timeout_option
+@program_options
 @click.option("--json", "as_json", is_flag=True, help="Print the resource graph as JSON.")
 @wide_option
 @no_cache_option
