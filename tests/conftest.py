@@ -176,10 +176,14 @@ def demo_audit():
     return audit_demo(tuple(GOV_REGIONS), 4, None, quiet=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     """One headless Chromium (gcmod.catalog.browser) for the browser tests of a
-    worker: each launch costs ~1.5 s CPU (the browser and Playwright's driver)."""
+    file: each launch costs ~1.5 s CPU (the browser and Playwright's driver).
+    Per file, not per worker: while it is open, Playwright's sync API keeps its
+    event loop marked as running on this thread, and a synth in a later test
+    file of the worker would find that loop running (and pump it) instead of
+    running its own."""
     from gcmod.catalog.browser import chromium
 
     with chromium() as b:
