@@ -122,3 +122,102 @@ def test_synth_output_is_reproducible() -> None:
         for _ in range(3)
     }
     assert len(dumps) == 1
+
+
+def test_monitor_calls_are_answered_on_the_programs_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Registrations, invokes and reads go to the mock monitor without a thread
+    pool: no work is submitted to one, and the monitor answers on this thread."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pulumi.runtime.mocks import MockMonitor
+
+    submitted: list[object] = []
+    real_submit = ThreadPoolExecutor.submit
+
+    def counting_submit(self, fn, /, *args, **kwargs):
+        submitted.append(fn)
+        return real_submit(self, fn, *args, **kwargs)
+
+    answered_on: set[str] = set()
+    for name in ("RegisterResource", "Invoke", "ReadResource"):
+        real = getattr(MockMonitor, name)
+
+        def on_thread(self, request, _real=real):
+            answered_on.add(threading.current_thread().name)
+            return _real(self, request)
+
+        monkeypatch.setattr(MockMonitor, name, on_thread)
+    monkeypatch.setattr(ThreadPoolExecutor, "submit", counting_submit)
+
+    def prog() -> None:
+        _pair()
+        region = aws.get_region().region  # an invoke
+        bucket = aws.s3.Bucket("b", tags={"Region": region})
+        aws.s3.BucketPolicy("bp", bucket=bucket.id, policy=bucket.arn.apply(lambda a: a or "{}"))
+        aws.ec2.Vpc.get("existing", "vpc-0123456789abcdef0")  # a read
+
+    g = run_program(prog, project="gcmod", stack="t", region="ap-northeast-1")
+    assert g.named("b").inputs["tags"] == {"Region": "ap-northeast-1"}
+    assert g.named("bp").dependencies == (g.named("b").urn,)
+    assert submitted == []
+    assert answered_on == {threading.current_thread().name}
+
+
+def _in_a_fresh_thread(fn):
+    """``fn()`` on a new thread (no event loop of its own yet, none running)."""
+    import threading
+
+    out: dict = {}
+
+    def run() -> None:
+        try:
+            out["value"] = fn()
+        except BaseException as exc:  # re-raised on the caller's thread
+            out["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if "error" in out:
+        raise out["error"]
+    return out["value"]
+
+
+def test_inline_calls_deliver_results_and_errors_then_restore_the_loop() -> None:
+    import asyncio
+
+    from gcmod.synth import _inline_calls
+
+    def scenario() -> None:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        try:
+
+            async def both():
+                ok = await loop.run_in_executor(None, lambda x: x * 2, 21)
+                try:
+                    await loop.run_in_executor(None, lambda: 1 / 0)
+                except ZeroDivisionError as exc:
+                    return ok, exc
+                return ok, None
+
+            with _inline_calls():
+                assert "run_in_executor" in loop.__dict__
+                ok, err = loop.run_until_complete(both())
+            assert ok == 42 and isinstance(err, ZeroDivisionError)
+            assert "run_in_executor" not in loop.__dict__  # the pool again afterwards
+            assert loop.run_until_complete(loop.run_in_executor(None, lambda: 7)) == 7
+
+            async def inside_a_running_loop() -> bool:
+                with _inline_calls():
+                    return "run_in_executor" in loop.__dict__
+
+            assert loop.run_until_complete(inside_a_running_loop()) is False
+        finally:
+            loop.run_until_complete(loop.shutdown_default_executor())
+            loop.close()
+
+    _in_a_fresh_thread(scenario)
