@@ -40,10 +40,120 @@ def test_shared_and_self_referencing_values() -> None:
 
 
 def test_lean_sdk_is_in_place_only_inside_the_block() -> None:
+    import importlib
+
     original = rpc.contains_unknowns
+    hint_functions = {
+        (m, n): getattr(importlib.import_module(m), n) for m, n in sdklean.HINT_FUNCTIONS
+    }
     with sdklean.lean_sdk():
         assert rpc.contains_unknowns is sdklean.contains_unknowns
+        for (m, n), real in hint_functions.items():
+            assert getattr(importlib.import_module(m), n).__wrapped__ is real
     assert rpc.contains_unknowns is original
+    assert {
+        (m, n): getattr(importlib.import_module(m), n) for m, n in sdklean.HINT_FUNCTIONS
+    } == hint_functions
+
+
+def _hints_a_synth_asks_about(monkeypatch) -> list:
+    """The hints the SDK asks the wrapped functions about while synthesizing a
+    program with nested input types (budgets' filters and notifications, a
+    listener rule's conditions and actions, lists and maps), as they come."""
+    import pulumi_aws as aws
+
+    from gcmod.synth import run_program
+
+    seen: list = []
+    real_per_hint = sdklean._per_hint
+
+    def recording(fn):
+        kept = real_per_hint(fn)
+
+        def asked(hint):
+            seen.append(hint)
+            return kept(hint)
+
+        return asked
+
+    monkeypatch.setattr(sdklean, "_per_hint", recording)
+
+    def program() -> None:
+        topic = aws.sns.Topic("alerts")
+        aws.budgets.Budget(
+            "b",
+            budget_type="COST",
+            limit_amount="10.00",
+            limit_unit="USD",
+            time_unit="MONTHLY",
+            cost_filters=[aws.budgets.BudgetCostFilterArgs(name="TagKeyValue", values=["a$b"])],
+            notifications=[
+                aws.budgets.BudgetNotificationArgs(
+                    comparison_operator="GREATER_THAN",
+                    notification_type="ACTUAL",
+                    threshold=80,
+                    threshold_type="PERCENTAGE",
+                    subscriber_sns_topic_arns=[topic.arn],
+                )
+            ],
+            tags={"Tenant": "131016"},
+        )
+        aws.lb.ListenerRule(
+            "r",
+            listener_arn="arn:aws:elasticloadbalancing:ap-northeast-1:1:listener/app/x/1/2",
+            conditions=[{"host_header": {"values": ["a.example.lg.jp"]}}],
+            actions=[{"type": "forward", "target_group_arn": topic.arn}],
+        )
+        aws.ecs.TaskDefinition(
+            "t", family="f", container_definitions="[]", requires_compatibilities=["FARGATE"]
+        )
+
+    run_program(program, project="p", stack="s", region="ap-northeast-1")
+    return seen
+
+
+def test_the_hint_functions_answer_as_the_sdks(monkeypatch) -> None:
+    """Each wrapped function gives the SDK's answer (or raises the same error)
+    for every hint, asked twice (the second answer is the kept one)."""
+    import importlib
+
+    hints = _hints_a_synth_asks_about(monkeypatch)
+    assert len(hints) > 100 and len({id(h) for h in hints}) > 10
+    hints += [None, list, str, pulumi.Input[str], pulumi.Output[list[str]], dict[str, str]]
+    for module_name, name in sdklean.HINT_FUNCTIONS:
+        real = getattr(importlib.import_module(module_name), name)
+        wrapped = sdklean._per_hint(real)
+        for hint in hints + hints:
+            try:
+                expected = ("ok", real(hint))
+            except Exception as exc:  # compared with the wrapper's
+                expected = ("error", type(exc), str(exc))
+            try:
+                got = ("ok", wrapped(hint))
+            except Exception as exc:
+                got = ("error", type(exc), str(exc))
+            assert got == expected, (name, hint)
+            if got[0] == "ok":
+                assert got[1] is expected[1]
+
+
+def test_a_kept_answer_belongs_to_the_same_hint_object() -> None:
+    """Equal but distinct hints are answered each on their own (by identity)."""
+    import typing
+
+    calls: list = []
+
+    def answer(hint):
+        calls.append(hint)
+        return object()
+
+    wrapped = sdklean._per_hint(answer)
+    a = typing.ForwardRef("outputs.Thing")
+    b = typing.ForwardRef("outputs.Thing")
+    assert a == b and a is not b
+    first, again, other = wrapped(a), wrapped(a), wrapped(b)
+    assert first is again and other is not first
+    assert calls == [a, b]
 
 
 def _cycles_left_by_contains_unknowns() -> int:

@@ -10,14 +10,22 @@ check's CPU (docs/performance.md). :func:`contains_unknowns` answers the same
 question with a module-level recursion that leaves no cycle
 (``pulumi.output.contains_unknowns`` and the SDK's invokes call the ``rpc``
 module's binding, so one binding covers them all), and :func:`lean_sdk` puts
-it in the SDK's place for the duration of a synth. (Answering the SDK's
+it in the SDK's place for the duration of a synth.
+
+The SDK also works out, for every property it serializes, what a type hint
+unwraps to (``Optional[T]``, ``Input[T]``, ``InputType[T]`` → ``T``; the
+element type of ``Sequence[T]``): ~87,000 times there, each a few calls into
+``typing``, for a few hundred distinct hints. These are pure functions of the
+hint, so inside :func:`lean_sdk` each hint object's answer is kept
+(:func:`_per_hint`: by identity, the object held so its id stays its own;
+an exception is raised again each time, never kept). (Answering the SDK's
 per-class type lookups from a table was tried too: no gain measurable above
 the noise, so it is not done.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -44,14 +52,48 @@ def contains_unknowns(val: Any) -> bool:
     return _contains(val, set(), known_types.is_unknown)
 
 
+def _per_hint(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``fn``, a pure function of a type hint, answering each hint object once."""
+    answers: dict[int, tuple[Any, Any]] = {}
+
+    def per_hint(hint: Any) -> Any:
+        known = answers.get(id(hint))
+        if known is not None and known[0] is hint:
+            return known[1]
+        answer = fn(hint)
+        answers[id(hint)] = (hint, answer)
+        return answer
+
+    per_hint.__wrapped__ = fn  # type: ignore[attr-defined]
+    return per_hint
+
+
+#: The SDK's pure functions of a type hint, as (module, name): what
+#: ``serialize_property`` and ``translate_output_properties`` ask per property.
+HINT_FUNCTIONS: tuple[tuple[str, str], ...] = (
+    ("pulumi._types", "unwrap_type"),
+    ("pulumi._types", "unwrap_optional_type"),
+    ("pulumi.runtime.rpc", "_get_list_element_type"),
+)
+
+
 @contextmanager
 def lean_sdk() -> Iterator[None]:
-    """The SDK's ``rpc.contains_unknowns`` is :func:`contains_unknowns` inside the block."""
+    """Inside the block, the SDK's ``rpc.contains_unknowns`` is
+    :func:`contains_unknowns` and its :data:`HINT_FUNCTIONS` answer each hint once."""
+    import importlib
+
     from pulumi.runtime import rpc
 
-    original = rpc.contains_unknowns
+    replaced: list[tuple[Any, str, Any]] = [(rpc, "contains_unknowns", rpc.contains_unknowns)]
     rpc.contains_unknowns = contains_unknowns
+    for module_name, name in HINT_FUNCTIONS:
+        module = importlib.import_module(module_name)
+        original = getattr(module, name)
+        replaced.append((module, name, original))
+        setattr(module, name, _per_hint(original))
     try:
         yield
     finally:
-        rpc.contains_unknowns = original
+        for module, name, original in reversed(replaced):
+            setattr(module, name, original)
