@@ -2,7 +2,7 @@
 
 Usage: python benchmarks/bench_tenants.py [--tenants 1,10,100,1000] [--repeat N]
                                           [--quick] [--json [PATH]] [--keep DIR]
-                                          [--gcmod EXE]
+                                          [--gcmod EXE] [--against EXE]
 
 For each tenant count N a stack config ``Pulumi.bench-<N>.yaml`` is generated
 (deterministically: the same N always gives the same file) in a temporary
@@ -16,6 +16,12 @@ ratio is time(largest N) / time(N ÷ 10), the target being at most 12 (near
 linear: 10 × the tenants, about 10 × the per-tenant work plus the fixed cost).
 
 ``--quick`` is a smoke run (1 and 10 tenants, one run each).
+
+``--against EXE`` measures another installation's ``gcmod`` (e.g. a worktree of
+the commit before a change, with its own venv) in the same sitting: each round
+runs both, alternating which goes first, and the row gains the other build's
+median CPU time and the CPU ratio this / other (median of the rounds' ratios,
+and each round's), the figure to compare since the cores are shared.
 """
 
 from __future__ import annotations
@@ -116,14 +122,16 @@ def gcmod_command(args: list[str]) -> list[str]:
 GCMOD_EXE: str | None = None
 
 
-def run_once(args: list[str]) -> tuple[float, float, int, float]:
+def run_once(args: list[str], exe: str | None = None) -> tuple[float, float, int, float]:
     """Wall seconds, peak RSS (MiB), exit code and CPU seconds (user + system) of
-    one fresh ``gcmod`` process, with an empty graph cache (a cold run). CPU time
-    hardly depends on the machine's load; wall time does (the cores are shared)."""
+    one fresh ``gcmod`` process (``exe``, else ``--gcmod``, else this one's), with
+    an empty graph cache (a cold run). CPU time hardly depends on the machine's
+    load; wall time does (the cores are shared)."""
+    exe = exe or GCMOD_EXE
     with tempfile.TemporaryDirectory(prefix="gcmod-bench-cache-") as cache:
         # An empty graph cache for each run: every figure is a cold run.
         env = {**os.environ, "GCMOD_CACHE_DIR": cache}
-        cmd = [GCMOD_EXE, *args] if GCMOD_EXE else gcmod_command(args)
+        cmd = [exe, *args] if exe else gcmod_command(args)
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
         assert proc.stderr is not None
@@ -191,6 +199,9 @@ def main() -> int:
     ap.add_argument("--json", metavar="PATH", nargs="?", const="-", help="write JSON (- = stdout)")
     ap.add_argument("--keep", type=Path, help="write the stack files here and keep them")
     ap.add_argument("--gcmod", metavar="EXE", help="measure this gcmod executable instead")
+    ap.add_argument(
+        "--against", metavar="EXE", help="also measure this gcmod, alternating, and give ratios"
+    )
     opts = ap.parse_args()
     global GCMOD_EXE
     GCMOD_EXE = opts.gcmod
@@ -205,7 +216,13 @@ def main() -> int:
         for n in counts:
             path = write_stack(directory, n)
             for cmd in commands:
-                runs = [run_once([cmd, str(path)]) for _ in range(repeat)]
+                runs, other = [], []
+                for i in range(repeat):
+                    if opts.against and i % 2:
+                        other.append(run_once([cmd, str(path)], opts.against))
+                    runs.append(run_once([cmd, str(path)]))
+                    if opts.against and not i % 2:
+                        other.append(run_once([cmd, str(path)], opts.against))
                 times = [t for t, _m, _c, _u in runs]
                 row = {
                     "command": cmd,
@@ -216,6 +233,14 @@ def main() -> int:
                     "exit": runs[-1][2],
                     "runs": len(runs),
                 }
+                if other:
+                    pairs = [a[3] / b[3] for a, b in zip(runs, other, strict=True)]
+                    row["against"] = opts.against
+                    row["against_cpu_s"] = round(statistics.median(u for *_x, u in other), 2)
+                    row["ratio_cpu"] = round(statistics.median(pairs), 3)
+                    row["ratio_cpu_rounds"] = [round(r, 3) for r in pairs]
+                    row["cpu_s_rounds"] = [round(u, 2) for *_x, u in runs]
+                    row["against_cpu_s_rounds"] = [round(u, 2) for *_x, u in other]
                 rows.append(row)
                 print(
                     f"gcmod {cmd:<8} {n:>5} tenants  {row['median_s']:>8.3f} s  "
@@ -247,6 +272,14 @@ def main() -> int:
         )
     for k, v in ratios.items():
         print(f"growth {k}: wall {v}, CPU {cpu_ratios.get(k)}", file=out)
+    for r in rows:
+        if "ratio_cpu" in r:
+            print(
+                f"gcmod {r['command']} {r['tenants']:,} tenants: CPU {r['cpu_s']:.2f} s against "
+                f"{r['against_cpu_s']:.2f} s ({r['against']}): ratio {r['ratio_cpu']} "
+                f"(rounds {', '.join(map(str, r['ratio_cpu_rounds']))})",
+                file=out,
+            )
     print(
         f"load average before {report['load_average_before']}, after "
         f"{report['load_average_after']}; {report['machine']}",
