@@ -916,7 +916,7 @@ def _make_monitor(recorder: _Recorder):
                     return resp, None
                 return resp, rpc.deserialize_properties(request.object, keep_unknowns=True)
             urn = self.make_urn(request.parent, request.type, request.name)
-            _ensure_event_loop()  # as the SDK's monitor (the worker thread's loop)
+            _ensure_event_loop()  # as the SDK's monitor (this thread's loop)
             inputs = rpc.deserialize_properties(request.object, keep_unknowns=True)
             resource_args = MockResourceArgs(
                 typ=request.type,
