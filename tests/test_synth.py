@@ -166,6 +166,34 @@ def test_monitor_calls_are_answered_on_the_programs_thread(
     assert answered_on == {threading.current_thread().name}
 
 
+def test_a_programs_own_executor_calls_keep_the_thread_pool() -> None:
+    """Only the SDK's monitor calls are answered inline: a program's own helper
+    run with ``run_in_executor`` (here one that waits for the loop, which would
+    never return if it ran on the loop's thread) still runs on a pool thread."""
+    import asyncio
+    import threading
+
+    ran_on: list[str] = []
+
+    async def lookup_prefix() -> str:
+        loop = asyncio.get_running_loop()
+
+        def blocking() -> str:
+            ran_on.append(threading.current_thread().name)
+            done = asyncio.run_coroutine_threadsafe(asyncio.sleep(0, result="juki"), loop)
+            return done.result(timeout=20)
+
+        return await loop.run_in_executor(None, blocking)
+
+    def prog() -> None:
+        prefix = pulumi.Output.from_input(lookup_prefix())
+        aws.s3.Bucket("logs", bucket=prefix.apply(lambda p: f"{p}-logs-131016"))
+
+    g = run_program(prog, project="vendor", stack="dev", region="ap-northeast-1")
+    assert g.named("logs").inputs["bucket"] == "juki-logs-131016"
+    assert ran_on and ran_on[0] != threading.current_thread().name
+
+
 def _in_a_fresh_thread(fn):
     """``fn()`` on a new thread (no event loop of its own yet, none running)."""
     import threading

@@ -144,13 +144,14 @@ def _resource_refs_as_urns(struct: Any) -> Any:
 
     A program that passes a resource object where an input is expected (as
     vendor programs do: ``bucket=bucket``) makes the SDK send a resource
-    reference. Deserializing it on the monitor's worker thread, as the SDK's mock
-    monitor does, rehydrates the resource there (an SDK ``get`` on an event loop
-    that is not the program's): the synth then hung or failed with "attached to a
-    different loop". The monitor takes the URN instead: the graph records it (as
-    :func:`_clean` always did for a reference), the mocks see it, and the output
-    resolves to a string, as it would under the engine (whose providers get an
-    identifier, not a resource object)."""
+    reference. Deserializing it on a worker thread of the SDK's pool (where the
+    SDK's mock monitor answers unless :func:`_inline_calls` is in effect)
+    rehydrates the resource there (an SDK ``get`` on an event loop that is not the
+    program's): the synth then hung or failed with "attached to a different
+    loop". The monitor takes the URN instead, whichever thread it answers on:
+    the graph records it (as :func:`_clean` always did for a reference), the
+    mocks see it, and the output resolves to a string, as it would under the
+    engine (whose providers get an identifier, not a resource object)."""
     if _RESOURCE_SIG.encode() not in struct.SerializeToString():
         return struct
     copy = type(struct)()
@@ -986,23 +987,31 @@ def _make_monitor(recorder: _Recorder):
     return RecordingMonitor
 
 
+#: Modules whose ``run_in_executor(None, ...)`` calls :func:`_inline_calls`
+#: answers on the loop's thread: the SDK's runtime, which calls the monitor so.
+_INLINE_CALLERS = "pulumi.runtime."
+
+
 @contextlib.contextmanager
 def _inline_calls() -> Iterator[None]:
-    """Monitor calls answered on the event loop's own thread.
+    """The SDK's monitor calls answered on the event loop's own thread.
 
     The SDK hands every call to the monitor (register, invoke, read) to the
     loop's default thread pool, as it must for a real engine over gRPC. The mock
-    monitor answers at once from memory, so the hand-off only costs: a thread
-    switch and a wake-up of the loop per call, the threads contending for the
-    interpreter lock (~15 % of a 1,000-tenant synth). While this is in effect,
-    ``run_in_executor(None, fn, *args)`` on this thread's loop calls ``fn`` and
-    returns a future already done with its result or exception; a call with an
-    explicit executor still goes to it. The monitor's own nested waits
-    (``_sync_await`` while serializing an answer) pump the same loop, which the
-    SDK supports (it does the same for a synchronous invoke inside an apply).
-    A loop that is already running (a synth called from someone else's loop, a
-    notebook's) is left as it is: its other users keep their thread pool.
+    monitor answers at once from memory, so the hand-off only costs a thread
+    switch, a wake-up of the loop and lock contention per call (300 tenants,
+    in one process: 0.83 of the synth's CPU without it; docs/performance.md).
+    While this is in effect, ``run_in_executor(None, fn, *args)`` called from
+    the SDK's runtime (:data:`_INLINE_CALLERS`) on this thread's loop calls
+    ``fn`` and returns a future already done with its result or exception. The
+    program's own calls keep the pool (a helper of theirs may wait for the
+    loop), as do calls with an explicit executor and a loop that is already
+    running (a synth called from a notebook's loop). The monitor's own nested
+    waits (``_sync_await`` while serializing an answer) pump the same loop, as
+    the SDK does for a synchronous invoke inside an apply.
     """
+    import sys
+
     from pulumi.runtime.sync_await import _ensure_event_loop
 
     loop = _ensure_event_loop()
@@ -1012,7 +1021,8 @@ def _inline_calls() -> Iterator[None]:
     pooled = loop.run_in_executor
 
     def run_in_executor(executor: Any, func: Callable[..., Any], *args: Any) -> Any:
-        if executor is not None:
+        caller = sys._getframe(1).f_globals.get("__name__", "")
+        if executor is not None or not caller.startswith(_INLINE_CALLERS):
             return pooled(executor, func, *args)
         future = loop.create_future()
         try:
@@ -1029,6 +1039,18 @@ def _inline_calls() -> Iterator[None]:
     finally:
         if loop.__dict__.get("run_in_executor") is run_in_executor:
             del loop.run_in_executor
+
+
+@contextlib.contextmanager
+def _lean_runtime() -> Iterator[None]:
+    """What every step of a synth runs under: fewer collections
+    (:mod:`gcmod.gctune`), the SDK's lean stand-ins (:mod:`gcmod.sdklean`) and
+    its monitor calls inline (:func:`_inline_calls`)."""
+    from gcmod.gctune import fewer_collections
+    from gcmod.sdklean import lean_sdk
+
+    with fewer_collections(), lean_sdk(), _inline_calls():
+        yield
 
 
 def _close_event_loop(thread_loops: Mapping[Any, Any] | None = None) -> None:
@@ -1096,15 +1118,12 @@ def run_program(
     # The program runs outside the event loop, as in Pulumi's own unit-test
     # pattern, so synchronous invokes complete; then the registrations it
     # queued are awaited and their errors surface here.
-    from gcmod.gctune import fewer_collections
-    from gcmod.sdklean import lean_sdk
-
     try:
         try:
-            with fewer_collections(), lean_sdk(), _registration_stacks(recorder), _inline_calls():
+            with _lean_runtime(), _registration_stacks(recorder):
                 program()
         finally:
-            with fewer_collections(), lean_sdk(), _inline_calls():
+            with _lean_runtime():
                 _sync_await(run_pulumi_func(lambda: None))
     except SynthError:
         raise
