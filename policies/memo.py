@@ -17,34 +17,31 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from gcmod.byidentity import ByIdentity
+
 _memo = threading.local()
 
 
 def table() -> dict[Any, tuple[Any, Any]] | None:
     """The current scope's table (``(tag, id) -> (object, value)``), or None outside one."""
-    return getattr(_memo, "table", None)
+    current = getattr(_memo, "table", None)
+    return None if current is None else current.kept
 
 
 def remembered(tag: str, obj: Any, compute: Callable[[], Any]) -> Any:
-    """``compute()`` once per ``(tag, obj)`` inside :func:`scope`; outside it,
-    every time. The table holds ``obj`` too, which keeps its id unique."""
-    current = table()
+    """``compute()`` once per ``(tag, obj)`` inside :func:`scope` (by identity:
+    :class:`gcmod.byidentity.ByIdentity`); outside it, every time."""
+    current = getattr(_memo, "table", None)
     if current is None:
         return compute()
-    key = (tag, id(obj))
-    hit = current.get(key)
-    if hit is not None and hit[0] is obj:
-        return hit[1]
-    out = compute()
-    current[key] = (obj, out)
-    return out
+    return current.get(obj, compute, tag)
 
 
 @contextmanager
 def scope() -> Iterator[None]:
     """Remember in this thread for the block (nested scopes share the outer table)."""
-    outer = table()
-    _memo.table = {} if outer is None else outer
+    outer = getattr(_memo, "table", None)
+    _memo.table = ByIdentity() if outer is None else outer
     try:
         yield
     finally:

@@ -29,6 +29,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from gcmod.byidentity import ByIdentity
+
 
 def _contains(val: Any, seen: set[int], is_unknown: Any) -> bool:
     if is_unknown(val):
@@ -54,15 +56,10 @@ def contains_unknowns(val: Any) -> bool:
 
 def _per_hint(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """``fn``, a pure function of a type hint, answering each hint object once."""
-    answers: dict[int, tuple[Any, Any]] = {}
+    answers = ByIdentity()
 
     def per_hint(hint: Any) -> Any:
-        known = answers.get(id(hint))
-        if known is not None and known[0] is hint:
-            return known[1]
-        answer = fn(hint)
-        answers[id(hint)] = (hint, answer)
-        return answer
+        return answers.get(hint, lambda: fn(hint))
 
     per_hint.__wrapped__ = fn  # type: ignore[attr-defined]
     return per_hint
