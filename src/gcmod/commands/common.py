@@ -177,13 +177,21 @@ def program_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
-report_lang_option = click.option(
-    "--lang",
-    type=click.Choice(["en", "ja"]),
-    default=None,
-    help="Language / 表示言語. Default: GCMOD_LANG, else the locale (LANG=ja_JP.UTF-8 → ja), "
-    "else en for the terminal and ja for --html.",
-)
+def _lang_option(default: Any, fallback: str) -> Callable[..., Any]:
+    """``--lang en|ja``; GCMOD_LANG, then the locale, then ``fallback`` decide
+    when it is not given (``default``: a callable deciding now, or None to
+    leave it to the command)."""
+    return click.option(
+        "--lang",
+        type=click.Choice(["en", "ja"]),
+        default=default,
+        help="Language / 表示言語. Default: GCMOD_LANG, else the locale "
+        f"(LANG=ja_JP.UTF-8 → ja), else {fallback}.",
+    )
+
+
+#: ``--lang`` of a command that also writes reports (estimate, audit).
+report_lang_option = _lang_option(None, "en for the terminal and ja for --html")
 
 
 no_cache_option = click.option(
@@ -362,13 +370,8 @@ def finite(_ctx: click.Context, param: click.Parameter, value: float | None) -> 
     return value
 
 
-lang_option = click.option(
-    "--lang",
-    type=click.Choice(["en", "ja"]),
-    default=default_lang,
-    help="Language of the table / 表示言語. Default: GCMOD_LANG, else the locale "
-    "(LANG=ja_JP.UTF-8 → ja), else en.",
-)
+#: ``--lang`` of a command that prints to the terminal only.
+lang_option = _lang_option(default_lang, "en")
 
 
 waivers_option = click.option(
