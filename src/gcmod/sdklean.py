@@ -74,22 +74,26 @@ HINT_FUNCTIONS: tuple[tuple[str, str], ...] = (
 )
 
 
+def _stand_ins() -> Iterator[tuple[str, str, Callable[[Any], Any]]]:
+    """What :func:`lean_sdk` replaces: (module, name, stand-in for the SDK's function)."""
+    yield "pulumi.runtime.rpc", "contains_unknowns", lambda _sdks: contains_unknowns
+    for module_name, name in HINT_FUNCTIONS:
+        yield module_name, name, _per_hint
+
+
 @contextmanager
 def lean_sdk() -> Iterator[None]:
     """Inside the block, the SDK's ``rpc.contains_unknowns`` is
     :func:`contains_unknowns` and its :data:`HINT_FUNCTIONS` answer each hint once."""
     import importlib
 
-    from pulumi.runtime import rpc
-
-    replaced: list[tuple[Any, str, Any]] = [(rpc, "contains_unknowns", rpc.contains_unknowns)]
-    rpc.contains_unknowns = contains_unknowns
-    for module_name, name in HINT_FUNCTIONS:
-        module = importlib.import_module(module_name)
-        original = getattr(module, name)
-        replaced.append((module, name, original))
-        setattr(module, name, _per_hint(original))
+    replaced: list[tuple[Any, str, Any]] = []
     try:
+        for module_name, name, stand_in in _stand_ins():
+            module = importlib.import_module(module_name)
+            original = getattr(module, name)
+            replaced.append((module, name, original))
+            setattr(module, name, stand_in(original))
         yield
     finally:
         for module, name, original in reversed(replaced):
